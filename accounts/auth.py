@@ -1,0 +1,39 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
+
+from accounts import throttle
+
+
+class ThrottledModelBackend(ModelBackend):
+    """Log in with the username or the email address; refuse while the account or the IP is throttled."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        if throttle.is_locked(username, throttle.client_ip(request)):
+            raise PermissionDenied("throttled")
+        user_model = get_user_model()
+        try:
+            if "@" in username:
+                user = user_model._default_manager.get(email__iexact=username)
+            else:
+                user = user_model._default_manager.get(username__iexact=username)
+        except (user_model.DoesNotExist, user_model.MultipleObjectsReturned):
+            user_model().set_password(password)  # same cost as a real check: no timing oracle
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+
+@receiver(user_login_failed)
+def _on_login_failed(sender, credentials, request=None, **kwargs):
+    throttle.record_failure(credentials.get("username", ""), throttle.client_ip(request))
+
+
+@receiver(user_logged_in)
+def _on_logged_in(sender, request, user, **kwargs):
+    throttle.clear_failures(user.username)

@@ -1,0 +1,153 @@
+"""People and organisation: establishments, staff roles, cohorts, students, professionals."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+from referentiel.models import ExamSession
+
+
+class User(AbstractUser):
+    """One person. ``last_name`` is the « nom », ``first_name`` the « prénom ». Roles come from related rows."""
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = "utilisateur"
+        constraints = [
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="user_unique_email_ci"),
+        ]
+
+    @property
+    def display_name(self) -> str:
+        full = f"{self.first_name} {self.last_name.upper()}".strip()
+        return full or self.username
+
+
+class Establishment(models.Model):
+    name = models.CharField("nom", max_length=200)
+    uai = models.CharField(
+        "UAI",
+        max_length=8,
+        unique=True,
+        validators=[RegexValidator(r"^\d{7}[A-Z]$", "Le code UAI comporte 7 chiffres suivis d'une lettre.")],
+    )
+    city = models.CharField("ville", max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = "établissement"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.uai})"
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Administrateur d'établissement"
+    TEACHER = "teacher", "Enseignant·e / formateur·rice"
+    PROFESSIONAL = "professional", "Professionnel·le (tuteur, maître d'apprentissage)"
+
+
+class Membership(models.Model):
+    """A staff role held by a person in an establishment. One person may hold several."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rôle dans un établissement"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "establishment", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.establishment.name}"
+
+
+class Route(models.TextChoices):
+    SCOLAIRE = "scolaire", "Scolaire"
+    APPRENTI = "apprenti", "Apprentissage"
+    CONTINUE = "continue", "Formation continue"
+
+
+class Cohort(models.Model):
+    """A class or an apprentice group, sitting one exam session."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="cohorts")
+    name = models.CharField("nom", max_length=100)
+    route = models.CharField("voie de formation", max_length=20, choices=Route.choices, default=Route.SCOLAIRE)
+    year = models.PositiveSmallIntegerField("année de formation", choices=[(1, "1re année"), (2, "2e année")])
+    exam_session = models.ForeignKey(ExamSession, on_delete=models.PROTECT, related_name="cohorts")
+    teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="taught_cohorts")
+
+    class Meta:
+        verbose_name = "classe ou groupe"
+        ordering = ["establishment", "-year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["establishment", "exam_session", "name"], name="cohort_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} – {self.exam_session}"
+
+
+class Student(models.Model):
+    """The student side of a user: cohort, route and, once known, the n° candidat."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="student")
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="students")
+    route = models.CharField("voie de formation", max_length=20, choices=Route.choices, default=Route.SCOLAIRE)
+    candidate_number = models.CharField("n° candidat", max_length=20, blank=True)
+    professionals = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="followed_students", verbose_name="professionnels"
+    )
+
+    class Meta:
+        verbose_name = "étudiant·e"
+        ordering = ["user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate_number"], condition=~models.Q(candidate_number=""), name="student_unique_candidate"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.display_name
+
+    @property
+    def establishment_id(self) -> int:
+        return self.cohort.establishment_id
+
+
+class Invitation(models.Model):
+    """A link sent to a professional so they choose their password; the token is stored hashed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "invitation"
+
+    def __str__(self) -> str:
+        return f"Invitation de {self.user} ({self.establishment.name})"
+
+
+class LoginFailure(models.Model):
+    """One failed login, kept briefly for throttling per account and per IP address."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip_address} {self.at:%Y-%m-%d %H:%M}"

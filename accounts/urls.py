@@ -1,0 +1,63 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from accounts import forms, views, views_import, views_outbox
+
+app_name = "accounts"
+
+urlpatterns = [
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html", authentication_form=forms.LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "mot-de-passe/oubli/",
+        auth_views.PasswordResetView.as_view(
+            template_name="accounts/password_reset_form.html",
+            form_class=forms.OutboxPasswordResetForm,
+            email_template_name="accounts/email/password_reset-body.txt",
+            html_email_template_name="accounts/email/password_reset-body.html",
+            subject_template_name="accounts/email/password_reset-subject.txt",
+            success_url=reverse_lazy("accounts:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("accounts:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/termine/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+    path(
+        "mot-de-passe/changer/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password_change.html", success_url=reverse_lazy("home")
+        ),
+        name="password_change",
+    ),
+    path("classes/", views.cohort_list, name="cohort_list"),
+    path("classes/<int:pk>/", views.cohort_detail, name="cohort_detail"),
+    path("classes/<int:pk>/importer/", views_import.import_upload, name="student_import"),
+    path("classes/<int:pk>/importer/confirmer/", views_import.import_confirm, name="student_import_confirm"),
+    path("etudiants/<int:pk>/", views.student_detail, name="student_detail"),
+    path("professionnels/inviter/", views.invite_professional, name="invite_professional"),
+    path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("administration/journal/", views.audit_log, name="audit_log"),
+    path("administration/courriels/", views_outbox.outbox_list, name="outbox"),
+]

@@ -1,0 +1,120 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts import permissions, services
+from accounts.forms import AcceptInvitationForm, InviteProfessionalForm
+from accounts.models import Establishment
+from audit.models import AuditEntry
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """One home page; each block says what that role has to do next."""
+    user = request.user
+    context: dict = {}
+    student = getattr(user, "student", None)
+    if student is not None:
+        context["student"] = student
+        context["student_session"] = student.cohort.exam_session
+    if permissions.is_staff_member(user):
+        context["cohorts"] = (
+            permissions.cohorts_for_user(user)
+            .select_related("exam_session", "establishment")
+            .annotate(student_count=Count("students"))
+        )
+    if permissions.is_establishment_admin(user):
+        context["admin_establishments"] = Establishment.objects.filter(pk__in=permissions.admin_establishment_ids(user))
+    if permissions.is_professional(user):
+        context["followed_students"] = user.followed_students.select_related("user", "cohort")
+    return render(request, "accounts/home.html", context)
+
+
+@login_required
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    permissions.require_staff(request.user)
+    cohorts = (
+        permissions.cohorts_for_user(request.user)
+        .select_related("exam_session", "establishment")
+        .annotate(student_count=Count("students"))
+    )
+    return render(request, "accounts/cohort_list.html", {"cohorts": cohorts})
+
+
+@login_required
+def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = permissions.get_cohort_for_user(request.user, pk)
+    students = cohort.students.select_related("user")
+    return render(request, "accounts/cohort_detail.html", {"cohort": cohort, "students": students})
+
+
+@login_required
+def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    student = permissions.get_student_for_user(request.user, pk)
+    return render(request, "accounts/student_detail.html", {"student": student})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_professional(request: HttpRequest) -> HttpResponse:
+    permissions.require_staff(request.user)
+    establishment_ids = permissions.staff_establishment_ids(request.user)
+    establishment = Establishment.objects.filter(pk__in=establishment_ids).order_by("pk").first()
+    students_qs = permissions.students_for_user(request.user).select_related("user", "cohort")
+    form = InviteProfessionalForm(request.POST or None, students_qs=students_qs)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.invite_professional(
+            establishment=establishment,
+            invited_by=request.user,
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            students=list(data["students"]),
+            base_url=request.build_absolute_uri("/")[:-1],
+        )
+        messages.success(request, f"Invitation envoyée à {data['email']}.")
+        return redirect("home")
+    return render(request, "accounts/invite_professional.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = AcceptInvitationForm(request.POST or None, user=invitation.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(invitation=invitation, password=form.cleaned_data["password1"])
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return redirect("accounts:login")
+        login(request, user, backend="accounts.auth.ThrottledModelBackend")
+        messages.success(request, "Votre compte est activé. Bienvenue !")
+        return redirect("home")
+    return render(request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation})
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    permissions.require_admin(request.user)
+    entries = AuditEntry.objects.filter(establishment_id__in=permissions.admin_establishment_ids(request.user))
+    filters = {
+        "action": request.GET.get("action", "").strip(),
+        "actor": request.GET.get("actor", "").strip(),
+        "object": request.GET.get("object", "").strip(),
+    }
+    if filters["action"]:
+        entries = entries.filter(action__icontains=filters["action"])
+    if filters["actor"]:
+        entries = entries.filter(actor_repr__icontains=filters["actor"])
+    if filters["object"]:
+        entries = entries.filter(object_repr__icontains=filters["object"])
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_log.html", {"page": page, "filters": filters})

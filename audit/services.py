@@ -1,0 +1,40 @@
+from typing import Any
+
+from django.db import models
+
+from audit.models import AuditEntry
+
+
+def log_action(
+    action: str,
+    *,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    establishment_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Record one action. Call it inside the transaction of the change it describes."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    entry = AuditEntry(
+        actor=actor,
+        actor_repr=(getattr(actor, "display_name", "") or str(actor)) if actor else "système",
+        establishment_id=establishment_id,
+        action=action,
+        changes=changes or {},
+    )
+    if obj is not None:
+        entry.object_type = obj._meta.label_lower
+        entry.object_id = str(obj.pk)
+        entry.object_repr = str(obj)[:300]
+    entry.save()
+    return entry
+
+
+def changed_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """Compare ``data`` to ``instance`` and return ``{field: [old, new]}`` for what differs."""
+    diff: dict[str, list[Any]] = {}
+    for name, new in data.items():
+        old = getattr(instance, name)
+        if old != new:
+            diff[name] = [str(old), str(new)]
+    return diff
