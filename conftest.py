@@ -5,6 +5,12 @@ import pytest
 from tests.personas import PASSWORD, Cast, build_cast
 
 
+@pytest.fixture(autouse=True)
+def _emails_go_through_the_outbox(settings):
+    """Django's test setup swaps EMAIL_BACKEND for locmem; the product always writes to the outbox."""
+    settings.EMAIL_BACKEND = "notifications.backends.OutboxEmailBackend"
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     return build_cast()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in, user_login_failed
@@ -27,6 +28,11 @@ class ThrottledModelBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def user_can_authenticate(self, user) -> bool:
+        if getattr(user, "is_demo", False) and not settings.DEMO_MODE:
+            return False
+        return super().user_can_authenticate(user)
 
 
 @receiver(user_login_failed)

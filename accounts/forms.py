@@ -1,9 +1,15 @@
+import logging
+
 from django import forms
-from django.contrib.auth import password_validation
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.mail import EmailMultiAlternatives
+from django.template import loader
 
 from accounts import throttle
-from accounts.models import Student
+from accounts.models import Cohort, Establishment, Role, Student, User
+from referentiel.models import ExamSession
 
 
 class LoginForm(AuthenticationForm):
@@ -34,6 +40,50 @@ class OutboxPasswordResetForm(PasswordResetForm):
     email = forms.EmailField(
         label="Adresse électronique", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+
+    def get_users(self, email):
+        """Also imported students and invited people who never chose a password: the reset link lets them choose one.
+
+        Django skips accounts without a usable password; here they are the normal case for a first login.
+        """
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        return (user for user in users if not (user.is_demo and not settings.DEMO_MODE))
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        """Django's message plus the outbox headers: kind, and the establishment whose administrators follow it."""
+        user = context["user"]
+        headers = {"X-NDRC-Kind": "password_reset"}
+        establishment_id = self._establishment_id(user)
+        if establishment_id is not None:
+            headers["X-NDRC-Establishment"] = str(establishment_id)
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email], headers=headers)
+        if html_email_template_name is not None:
+            message.attach_alternative(loader.render_to_string(html_email_template_name, context), "text/html")
+        try:
+            message.send()
+        except Exception:
+            # As Django does: the page must look the same whether or not the address has an account.
+            logging.getLogger("django.contrib.auth").exception(
+                "Réinitialisation : courriel non mis en file (%s)", user.pk
+            )
+
+    @staticmethod
+    def _establishment_id(user) -> int | None:
+        """The student's school, else the establishment of the person's first membership."""
+        student = Student.objects.filter(user=user).select_related("cohort").first()
+        if student is not None:
+            return student.cohort.establishment_id
+        return user.memberships.order_by("pk").values_list("establishment_id", flat=True).first()
 
 
 class InviteProfessionalForm(forms.Form):
@@ -77,4 +127,43 @@ class AcceptInvitationForm(forms.Form):
             raise forms.ValidationError("Les deux mots de passe ne correspondent pas.")
         if p1:
             password_validation.validate_password(p1, self.user)
+        return data
+
+
+class InviteStaffForm(forms.Form):
+    last_name = forms.CharField(label="Nom", max_length=150)
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    email = forms.EmailField(label="Adresse électronique")
+    role = forms.ChoiceField(
+        label="Rôle", choices=[(Role.TEACHER.value, Role.TEACHER.label), (Role.ADMIN.value, Role.ADMIN.label)]
+    )
+
+
+class CohortForm(forms.ModelForm):
+    """A class or an apprentice group; only the administrator's establishments and their teachers are offered."""
+
+    class Meta:
+        model = Cohort
+        fields = ["establishment", "name", "route", "year", "exam_session", "teachers"]
+        widgets = {"teachers": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, establishment_ids: set[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["establishment"].queryset = Establishment.objects.filter(pk__in=establishment_ids)
+        self.fields["establishment"].empty_label = None
+        self.fields["exam_session"].queryset = ExamSession.objects.all()
+        self.fields["teachers"].queryset = (
+            User.objects.filter(memberships__establishment_id__in=establishment_ids, memberships__role=Role.TEACHER)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        self.fields["teachers"].label_from_instance = lambda user: user.display_name
+        self.fields["teachers"].required = False
+
+    def clean(self):
+        data = super().clean()
+        establishment, teachers = data.get("establishment"), data.get("teachers") or []
+        for teacher in teachers:
+            if not teacher.memberships.filter(establishment=establishment, role=Role.TEACHER).exists():
+                self.add_error("teachers", f"{teacher.display_name} n'enseigne pas dans cet établissement.")
         return data

@@ -12,6 +12,9 @@ from referentiel.models import ExamSession
 class User(AbstractUser):
     """One person. ``last_name`` is the « nom », ``first_name`` the « prénom ». Roles come from related rows."""
 
+    # Demo accounts have a published password: they can only log in while DEMO_MODE is on.
+    is_demo = models.BooleanField("compte de démonstration", default=False)
+
     class Meta(AbstractUser.Meta):
         verbose_name = "utilisateur"
         constraints = [
@@ -129,7 +132,9 @@ class Invitation(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
     establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="invitations")
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Establishment, Invitation, Membership, Role, Student, User
-from audit.services import log_action
+from accounts.models import Cohort, Establishment, Invitation, Membership, Role, Student, User
+from audit.services import changed_fields, log_action
 
 INVITATION_DAYS = 14
 
@@ -24,7 +24,7 @@ def _hash(token: str) -> str:
 def invite_professional(
     *,
     establishment: Establishment,
-    invited_by: User,
+    invited_by: User | None,
     email: str,
     first_name: str,
     last_name: str,
@@ -32,6 +32,33 @@ def invite_professional(
     base_url: str,
 ) -> Invitation:
     """Create (or reuse) the professional's limited account and email them a link to choose a password."""
+    return invite_person(
+        establishment=establishment,
+        invited_by=invited_by,
+        role=Role.PROFESSIONAL,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        students=students,
+        base_url=base_url,
+    )
+
+
+def invite_person(
+    *,
+    establishment: Establishment,
+    invited_by: User | None,
+    role: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    base_url: str,
+    students: list[Student] = (),
+) -> Invitation:
+    """Give ``role`` in ``establishment`` to the person with ``email`` (created if new) and email a link.
+
+    A person who already has a password keeps it; the link then simply confirms the new role.
+    """
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
@@ -39,7 +66,7 @@ def invite_professional(
             user.set_unusable_password()
             user.save()
         Membership.objects.get_or_create(
-            user=user, establishment=establishment, role=Role.PROFESSIONAL, defaults={"invited_by": invited_by}
+            user=user, establishment=establishment, role=role, defaults={"invited_by": invited_by}
         )
         for student in students:
             student.professionals.add(user)
@@ -52,14 +79,14 @@ def invite_professional(
             expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
         )
         log_action(
-            "professional.invited",
+            f"{role}.invited",
             actor=invited_by,
             obj=user,
             establishment_id=establishment.pk,
-            changes={"email": email, "students": [s.pk for s in students]},
+            changes={"email": email, "role": role, "students": [s.pk for s in students]},
         )
         link = base_url + reverse("accounts:accept_invitation", args=[token])
-        _send_invitation(user, establishment, invited_by, link)
+        _send_invitation(user, establishment, invited_by, role, link)
     return invitation
 
 
@@ -72,8 +99,10 @@ def _free_username(email: str) -> str:
     return candidate
 
 
-def _send_invitation(user: User, establishment: Establishment, invited_by: User, link: str) -> None:
+def _send_invitation(user: User, establishment: Establishment, invited_by: User | None, role: str, link: str) -> None:
     context = {
+        "role": role,
+        "role_label": Role(role).label,
         "user": user,
         "establishment": establishment,
         "invited_by": invited_by,
@@ -86,7 +115,7 @@ def _send_invitation(user: User, establishment: Establishment, invited_by: User,
         body=render_to_string("accounts/email/invitation-body.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
-        headers={"X-NDRC-Establishment": str(establishment.pk)},
+        headers={"X-NDRC-Establishment": str(establishment.pk), "X-NDRC-Kind": "invitation"},
     )
     message.attach_alternative(render_to_string("accounts/email/invitation-body.html", context), "text/html")
     message.send()
@@ -99,18 +128,43 @@ def find_invitation(token: str) -> Invitation | None:
     return invitation
 
 
-def accept_invitation(*, invitation: Invitation, password: str) -> User:
+def accept_invitation(*, invitation: Invitation, password: str | None) -> User:
+    """Activate the invited account; ``password`` is None for a person who already has one."""
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at:
             raise ValueError("Cette invitation a déjà été utilisée.")
         user = invitation.user
-        user.set_password(password)
-        user.is_active = True
-        user.save(update_fields=["password", "is_active"])
+        if password is not None:
+            user.set_password(password)
+            user.is_active = True
+            user.save(update_fields=["password", "is_active"])
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         log_action(
             "professional.invitation_accepted", actor=user, obj=user, establishment_id=invitation.establishment_id
         )
     return user
+
+
+def save_cohort(*, cohort: Cohort | None, data: dict, actor: User) -> Cohort:
+    """Create or update a cohort and its teachers, with the changed fields in the audit log."""
+    teachers = list(data.pop("teachers", []))
+    with transaction.atomic():
+        if cohort is None:
+            cohort = Cohort.objects.create(**data)
+            changes = {name: [None, str(value)] for name, value in data.items()}
+            action = "cohort.created"
+        else:
+            changes = changed_fields(cohort, data)
+            for name, value in data.items():
+                setattr(cohort, name, value)
+            cohort.save(update_fields=list(data))
+            action = "cohort.updated"
+        before = set(cohort.teachers.values_list("pk", flat=True))
+        cohort.teachers.set(teachers)
+        after = {t.pk for t in teachers}
+        if before != after:
+            changes["teachers"] = [sorted(before), sorted(after)]
+        log_action(action, actor=actor, obj=cohort, establishment_id=cohort.establishment_id, changes=changes)
+    return cohort

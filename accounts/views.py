@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -8,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions, services
-from accounts.forms import AcceptInvitationForm, InviteProfessionalForm
-from accounts.models import Establishment
+from accounts.forms import AcceptInvitationForm, CohortForm, InviteProfessionalForm, InviteStaffForm
+from accounts.models import Establishment, Membership
 from audit.models import AuditEntry
 
 
@@ -88,6 +89,11 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.find_invitation(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
+    if invitation.user.has_usable_password():
+        # An existing account (e.g. a teacher who also tutors): the link only confirms the new role.
+        services.accept_invitation(invitation=invitation, password=None)
+        messages.success(request, "Votre nouveau rôle est actif : connectez-vous avec votre mot de passe habituel.")
+        return redirect("accounts:login")
     form = AcceptInvitationForm(request.POST or None, user=invitation.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,3 +124,61 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(object_repr__icontains=filters["object"])
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_log.html", {"page": page, "filters": filters})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_list(request: HttpRequest) -> HttpResponse:
+    """The establishment's people with a staff role, and the form that invites a new one."""
+    permissions.require_admin(request.user)
+    establishment_ids = permissions.admin_establishment_ids(request.user)
+    establishment = Establishment.objects.filter(pk__in=establishment_ids).order_by("pk").first()
+    form = InviteStaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.invite_person(
+            establishment=establishment,
+            invited_by=request.user,
+            role=data["role"],
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            base_url=request.build_absolute_uri("/")[:-1],
+        )
+        messages.success(request, f"Invitation envoyée à {data['email']}.")
+        return redirect("accounts:staff")
+    memberships = (
+        Membership.objects.filter(establishment_id__in=establishment_ids)
+        .select_related("user", "establishment")
+        .order_by("user__last_name", "user__first_name", "role")
+    )
+    return render(request, "accounts/staff_list.html", {"memberships": memberships, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_create(request: HttpRequest) -> HttpResponse:
+    permissions.require_admin(request.user)
+    establishment_ids = permissions.admin_establishment_ids(request.user)
+    form = CohortForm(request.POST or None, establishment_ids=establishment_ids)
+    if request.method == "POST" and form.is_valid():
+        cohort = services.save_cohort(cohort=None, data=form.cleaned_data, actor=request.user)
+        messages.success(request, f"Classe « {cohort.name} » créée.")
+        return redirect("accounts:cohort_detail", pk=cohort.pk)
+    return render(request, "accounts/cohort_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = permissions.get_cohort_for_user(request.user, pk)
+    if cohort.establishment_id not in permissions.admin_establishment_ids(request.user):
+        raise PermissionDenied("Seule l'administration de l'établissement modifie une classe.")
+    form = CohortForm(
+        request.POST or None, instance=cohort, establishment_ids=permissions.admin_establishment_ids(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_cohort(cohort=cohort, data=form.cleaned_data, actor=request.user)
+        messages.success(request, "Classe enregistrée.")
+        return redirect("accounts:cohort_detail", pk=cohort.pk)
+    return render(request, "accounts/cohort_form.html", {"form": form, "cohort": cohort})

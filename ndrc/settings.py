@@ -151,7 +151,13 @@ STUDENT_IMPORT_MAX_BYTES = env_int("STUDENT_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 
 # --- Email: every message goes through the outbox, the worker delivers it over SMTP ----------
 EMAIL_BACKEND = "notifications.backends.OutboxEmailBackend"
-OUTBOX_DELIVERY_BACKEND = env_str("OUTBOX_DELIVERY_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# In demo mode the worker writes messages to files under var/mail (EMAIL_FILE_PATH), so `make run` needs no SMTP
+# server and the demo user can open the reset link there; setting OUTBOX_DELIVERY_BACKEND overrides this.
+OUTBOX_DELIVERY_BACKEND = env_str(
+    "OUTBOX_DELIVERY_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend" if DEMO_MODE else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 30)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -110,7 +110,10 @@ class Exam(models.Model):
     class Meta:
         verbose_name = "épreuve"
         ordering = ["version", "code"]
-        constraints = [models.UniqueConstraint(fields=["version", "code"], name="exam_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="exam_unique_code"),
+            models.CheckConstraint(condition=models.Q(coefficient__gte=1), name="exam_coefficient_positive"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} – {self.title}"
@@ -149,6 +152,12 @@ class ExamSession(models.Model):
     class Meta:
         verbose_name = "session d'examen"
         ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(internship_weeks_minimum__lte=models.F("internship_weeks_expected")),
+                name="examsession_internship_minimum_within_expected",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Session {self.year}"
@@ -171,7 +180,14 @@ class ExamRule(models.Model):
     class Meta:
         verbose_name = "règles d'une épreuve pour une session"
         ordering = ["session", "exam"]
-        constraints = [models.UniqueConstraint(fields=["session", "exam"], name="examrule_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "exam"], name="examrule_unique"),
+            # A real-lived minimum above the number of fiches could never be met.
+            models.CheckConstraint(
+                condition=models.Q(real_lived_minimum__lte=models.F("fiches_required")),
+                name="examrule_real_lived_within_fiches",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.exam.code} – {self.session}"

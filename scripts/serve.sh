@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Serves the app with gunicorn and runs the background-task worker beside it; Ctrl-C stops both.
+# Serves the app with gunicorn, runs the background-task worker and the outbox sweep beside it; Ctrl-C stops all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PORT="${PORT:-8000}"
 
+# The worker sends each email as soon as it is committed, and its deferred retries.
 "$BIN/python" manage.py db_worker --queue-name default --interval 1 &
 worker=$!
-trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT INT TERM
+# The sweep is the safety net: it sends what a lost task left queued and requeues what a killed worker left
+# "sending". It does not depend on the task queue, so nothing it rescues can be lost the same way twice.
+"$BIN/python" manage.py send_outbox --loop --interval 30 &
+sweep=$!
+trap 'kill "$worker" "$sweep" 2>/dev/null || true; wait "$worker" "$sweep" 2>/dev/null || true' EXIT INT TERM
 
 echo "NDRC CCF : http://127.0.0.1:${PORT}/ (Ctrl-C pour arrêter)"
 "$BIN/gunicorn" ndrc.wsgi:application --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 \

@@ -1,0 +1,722 @@
+"""Importing a cohort's students from a CSV or XLSX file: parse, preview, then apply all or nothing.
+
+The flow is two requests: the upload parses the file and previews what would happen; the confirmation
+re-validates the same rows against the database and applies them in one transaction. Between the two, the
+rows live in the user's session (see ``store_pending_import``), never in a table.
+"""
+
+import csv
+import io
+import re
+import secrets
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accounts.models import Cohort, Route, Student, User
+from audit.models import AuditEntry
+from audit.services import log_action
+
+MAX_ROWS = 1000
+HEADER_SEARCH_ROWS = 10  # a title line or two may precede the column names
+PENDING_TTL_SECONDS = 60 * 60
+SESSION_PREFIX = "student_import"
+
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+
+# Column names are compared once normalised: lower case, no accents, punctuation turned into spaces.
+COLUMNS: dict[str, set[str]] = {
+    "last_name": {
+        "nom",
+        "nom de famille",
+        "nom d usage",
+        "nom patronymique",
+        "nom eleve",
+        "nom de l eleve",
+        "nom etudiant",
+        "nom de l etudiant",
+        "nom apprenant",
+    },
+    "first_name": {
+        "prenom",
+        "prenoms",
+        "prenom usuel",
+        "premier prenom",
+        "prenom eleve",
+        "prenom de l eleve",
+        "prenom etudiant",
+        "prenom de l etudiant",
+        "prenom apprenant",
+    },
+    "email": {
+        "email",
+        "e mail",
+        "mail",
+        "mel",
+        "courriel",
+        "adresse electronique",
+        "adresse email",
+        "adresse e mail",
+        "adresse mail",
+        "adresse courriel",
+        "email eleve",
+        "email etudiant",
+        "courriel eleve",
+        "courriel etudiant",
+    },
+    "candidate_number": {
+        "n candidat",
+        "no candidat",
+        "num candidat",
+        "numero candidat",
+        "n de candidat",
+        "no de candidat",
+        "num de candidat",
+        "numero de candidat",
+        "n du candidat",
+        "numero du candidat",
+    },
+    "route": {"voie", "voie de formation", "regime", "regime de formation", "statut", "statut de formation"},
+}
+COLUMN_LABELS = {
+    "last_name": "Nom",
+    "first_name": "Prénom",
+    "email": "Email",
+    "candidate_number": "N° candidat",
+    "route": "Voie",
+}
+REQUIRED_COLUMNS = ("last_name", "first_name", "email")
+
+ROUTE_WORDS: dict[str, str] = {
+    "scolaire": Route.SCOLAIRE,
+    "sco": Route.SCOLAIRE,
+    "statut scolaire": Route.SCOLAIRE,
+    "voie scolaire": Route.SCOLAIRE,
+    "apprenti": Route.APPRENTI,
+    "apprentie": Route.APPRENTI,
+    "apprentis": Route.APPRENTI,
+    "apprenti e": Route.APPRENTI,
+    "apprentissage": Route.APPRENTI,
+    "app": Route.APPRENTI,
+    "contrat d apprentissage": Route.APPRENTI,
+    "formation continue": Route.CONTINUE,
+    "continue": Route.CONTINUE,
+    "fc": Route.CONTINUE,
+    "stagiaire de la formation continue": Route.CONTINUE,
+    "stagiaire formation continue": Route.CONTINUE,
+    "formation professionnelle continue": Route.CONTINUE,
+}
+
+CANDIDATE_RE = re.compile(r"^[A-Za-z0-9-]{1,20}$")
+NAME_MAX = 150
+EMAIL_MAX = 254
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message is meant for the user."""
+
+
+ALREADY_DONE_MESSAGE = "Cet import a déjà été effectué ou a expiré : déposez à nouveau le fichier."
+
+
+class ImportStale(Exception):
+    """The rows validated at preview time no longer validate against the database: nothing was applied."""
+
+    def __init__(self, errors: list["RowError"] | None = None):
+        self.errors = errors or []
+        detail = " ".join(str(e) for e in self.errors[:5])
+        super().__init__(
+            "Les données ont changé depuis la prévisualisation : rien n'a été importé. "
+            + (detail + " " if detail else "")
+            + "Déposez à nouveau le fichier."
+        )
+
+
+class ImportAlreadyApplied(ImportStale):
+    """This very preview was already confirmed (a double submission that slipped past the session)."""
+
+    def __init__(self):
+        Exception.__init__(self, ALREADY_DONE_MESSAGE)
+        self.errors = []
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One line of the file, cleaned of stray spaces but not validated. ``line`` is the spreadsheet row number."""
+
+    line: int
+    last_name: str
+    first_name: str
+    email: str
+    candidate_number: str = ""
+    route: str = ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    reasons: list[str]
+
+    @property
+    def message(self) -> str:
+        return " ; ".join(self.reasons)
+
+    def __str__(self) -> str:
+        return f"Ligne {self.line} : {self.message}."
+
+
+@dataclass
+class PlannedRow:
+    row: RawRow
+    route: str
+    action: str
+    student: Student | None = None
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def route_label(self) -> str:
+        return Route(self.route).label
+
+
+@dataclass
+class ImportPreview:
+    rows: list[PlannedRow]
+    errors: list[RowError]
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(1 for p in self.rows if p.action == action)
+
+    @property
+    def to_create(self) -> int:
+        return self.count(CREATE)
+
+    @property
+    def to_update(self) -> int:
+        return self.count(UPDATE)
+
+    @property
+    def unchanged(self) -> int:
+        return self.count(UNCHANGED)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+# --- Parsing ------------------------------------------------------------------------------------
+
+
+def parse_student_file(uploaded_file: Any) -> list[RawRow]:
+    """Read an uploaded CSV or XLSX file into rows, or raise ``ImportFileError`` with a French message."""
+    name = getattr(uploaded_file, "name", "") or "fichier"
+    limit = settings.STUDENT_IMPORT_MAX_BYTES
+    size = getattr(uploaded_file, "size", None)
+    if size is not None and size > limit:
+        raise ImportFileError(_too_big(name, limit))
+    uploaded_file.seek(0)
+    data = uploaded_file.read(limit + 1)
+    if len(data) > limit:
+        raise ImportFileError(_too_big(name, limit))
+    if not data.strip():
+        raise ImportFileError(f"Le fichier « {name} » est vide.")
+    table = _read_table(name, data)
+    return _rows_from_table(name, table)
+
+
+def _too_big(name: str, limit: int) -> str:
+    return f"Le fichier « {name} » dépasse la taille maximale de {limit // (1024 * 1024) or 1} Mo."
+
+
+def _read_table(name: str, data: bytes) -> list[list[str]]:
+    lower = name.lower()
+    if data.startswith(b"\xd0\xcf\x11\xe0") or lower.endswith(".xls"):
+        raise ImportFileError(
+            f"« {name} » est au format Excel ancien (.xls) : enregistrez-le au format XLSX ou CSV, puis déposez-le."
+        )
+    if lower.endswith(".ods"):
+        raise ImportFileError(
+            f"« {name} » est au format OpenDocument (.ods) : enregistrez-le au format XLSX ou CSV, puis déposez-le."
+        )
+    if data.startswith(b"PK\x03\x04") or lower.endswith(".xlsx"):
+        return _read_xlsx(name, data)
+    return _read_csv(name, data)
+
+
+def _read_xlsx(name: str, data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook  # imported here: only the XLSX path pays for it
+
+    unreadable = (
+        f"Le fichier « {name} » n'est pas un classeur XLSX lisible (fichier endommagé ou d'un autre format). "
+        "Enregistrez-le à nouveau depuis votre tableur au format XLSX ou CSV."
+    )
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for a damaged file
+        raise ImportFileError(unreadable) from None
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            raise ImportFileError(unreadable)
+        table: list[list[str]] = []
+        filled = 0
+        for values in sheet.iter_rows(min_row=1, max_col=40, values_only=True):
+            cells = [_cell_text(v) for v in values]
+            table.append(cells)
+            filled += any(cells)
+            if filled > MAX_ROWS + HEADER_SEARCH_ROWS:
+                break
+    except ImportFileError:
+        raise
+    except Exception:
+        raise ImportFileError(unreadable) from None
+    finally:
+        workbook.close()
+    return table
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a n° candidat typed as a number comes back as 2412345678.0
+    return _clean(str(value))
+
+
+def _read_csv(name: str, data: bytes) -> list[list[str]]:
+    text = _decode(name, data)
+    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\r\n")
+    if controls:
+        raise ImportFileError(_not_text(name))
+    best: list[list[str]] | None = None
+    best_score = -1
+    for delimiter in (";", ",", "\t"):
+        try:
+            table = [[_clean(c) for c in record] for record in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        except csv.Error:
+            continue
+        _, mapping = _locate_header(table)
+        score = len(mapping) * 1000 + sum(len(r) for r in table[:HEADER_SEARCH_ROWS])
+        if score > best_score:
+            best, best_score = table, score
+    if best is None:
+        raise ImportFileError(_not_text(name))
+    return best
+
+
+def _decode(name: str, data: bytes) -> str:
+    """UTF-8 (with or without BOM) first, strictly; then Windows-1252, what French Excel writes."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportFileError(_not_text(name)) from None
+    if b"\x00" in data:
+        raise ImportFileError(_not_text(name))
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(_not_text(name))
+
+
+def _not_text(name: str) -> str:
+    return (
+        f"Le fichier « {name} » n'est ni un CSV lisible ni un classeur XLSX. "
+        "Depuis votre tableur, enregistrez la liste au format CSV (séparateur point-virgule) ou XLSX."
+    )
+
+
+def _clean(value: str) -> str:
+    value = value.replace("\ufeff", "").replace("\u200b", "").replace("\xa0", " ")
+    return " ".join(value.split())
+
+
+def normalise(value: str) -> str:
+    """Lower case, accents removed, punctuation as spaces: « N° Candidat » → « n candidat »."""
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_text.lower()).split())
+
+
+# Spaces dropped too, so that « N°candidat » or « E mail » match like « N° candidat » and « E-mail ».
+_COLUMN_KEYS = {variant.replace(" ", ""): column for column, variants in COLUMNS.items() for variant in variants}
+
+
+def _header_mapping(cells: list[str]) -> dict[str, int]:
+    mapping: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        column = _COLUMN_KEYS.get(normalise(cell).replace(" ", ""))
+        if column is not None and column not in mapping:
+            mapping[column] = index
+    return mapping
+
+
+def _locate_header(table: list[list[str]]) -> tuple[int | None, dict[str, int]]:
+    """The first row naming the required columns, among the first few filled rows."""
+    first_filled: int | None = None
+    seen = 0
+    for index, cells in enumerate(table):
+        if not any(cells):
+            continue
+        first_filled = index if first_filled is None else first_filled
+        mapping = _header_mapping(cells)
+        if all(c in mapping for c in REQUIRED_COLUMNS):
+            return index, mapping
+        seen += 1
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+    if first_filled is None:
+        return None, {}
+    return first_filled, _header_mapping(table[first_filled])
+
+
+def _rows_from_table(name: str, table: list[list[str]]) -> list[RawRow]:
+    header_index, mapping = _locate_header(table)
+    if header_index is None:
+        raise ImportFileError(f"Le fichier « {name} » est vide.")
+    missing = [COLUMN_LABELS[c] for c in REQUIRED_COLUMNS if c not in mapping]
+    if missing:
+        raise ImportFileError(
+            f"Colonne{'s' if len(missing) > 1 else ''} obligatoire{'s' if len(missing) > 1 else ''} "
+            f"absente{'s' if len(missing) > 1 else ''} : {', '.join(missing)}. La première ligne du fichier doit "
+            "donner les intitulés des colonnes : Nom, Prénom, Email (et, si vous les avez, N° candidat et Voie)."
+        )
+    rows: list[RawRow] = []
+    for index in range(header_index + 1, len(table)):
+        cells = table[index]
+        if not any(cells):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise ImportFileError(
+                f"Le fichier « {name} » contient plus de {MAX_ROWS} étudiants : importez une classe à la fois."
+            )
+        values = {c: (cells[i] if i < len(cells) else "") for c, i in mapping.items()}
+        rows.append(RawRow(line=index + 1, **values))
+    if not rows:
+        raise ImportFileError(f"Le fichier « {name} » ne contient aucun étudiant sous la ligne des intitulés.")
+    return rows
+
+
+# --- Validation and preview ---------------------------------------------------------------------
+
+
+def parse_route(value: str) -> str | None:
+    return ROUTE_WORDS.get(normalise(value))
+
+
+def _field_reasons(row: RawRow) -> list[str]:
+    reasons: list[str] = []
+    for attr, label in (("last_name", "nom"), ("first_name", "prénom")):
+        value = getattr(row, attr)
+        if not value:
+            reasons.append(f"{label} manquant")
+        elif len(value) > NAME_MAX:
+            reasons.append(f"{label} trop long ({NAME_MAX} caractères au plus)")
+    if not row.email:
+        reasons.append("adresse électronique manquante")
+    elif not _is_email(row.email):
+        reasons.append(f"adresse électronique « {row.email} » invalide")
+    if row.candidate_number and not CANDIDATE_RE.match(_candidate(row.candidate_number)):
+        reasons.append(
+            f"n° candidat « {row.candidate_number} » invalide (lettres, chiffres et tirets, 20 caractères au plus)"
+        )
+    if row.route and parse_route(row.route) is None:
+        reasons.append(f"voie « {row.route} » inconnue (attendu : scolaire, apprenti ou formation continue)")
+    return reasons
+
+
+def _is_email(value: str) -> bool:
+    if len(value) > EMAIL_MAX:
+        return False
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _candidate(value: str) -> str:
+    return "".join(value.split())
+
+
+def _in_file_duplicates(rows: list[RawRow]) -> dict[int, list[str]]:
+    reasons: dict[int, list[str]] = {}
+    first_email: dict[str, int] = {}
+    first_number: dict[str, int] = {}
+    for row in rows:
+        email, number = row.email.lower(), _candidate(row.candidate_number)
+        if email and email in first_email:
+            reasons.setdefault(row.line, []).append(
+                f"adresse électronique « {row.email} » déjà présente ligne {first_email[email]}"
+            )
+        first_email.setdefault(email, row.line)
+        if number and number in first_number:
+            reasons.setdefault(row.line, []).append(
+                f"n° candidat « {number} » déjà présent ligne {first_number[number]}"
+            )
+        first_number.setdefault(number, row.line)
+    return reasons
+
+
+@dataclass
+class _Existing:
+    """What the database already holds for the emails and numbers of the file, loaded in two queries."""
+
+    users_by_email: dict[str, User]
+    students_by_number: dict[str, Student]
+
+    @classmethod
+    def load(cls, rows: list[RawRow], *, lock: bool) -> "_Existing":
+        emails = {r.email.lower() for r in rows}
+        numbers = {_candidate(r.candidate_number) for r in rows if r.candidate_number}
+        users = User.objects.annotate(email_ci=Lower("email")).filter(email_ci__in=emails)
+        users = users.select_related("student__cohort", "student__user")
+        students = Student.objects.filter(candidate_number__in=numbers).select_related("user", "cohort")
+        if lock:
+            users, students = users.select_for_update(of=("self",)), students.select_for_update(of=("self",))
+        return cls({u.email.lower(): u for u in users}, {s.candidate_number: s for s in students})
+
+
+def _match(row: RawRow, cohort: Cohort, existing: _Existing) -> tuple[Student | None, str | None]:
+    """The existing student this row designates (or None for a new one), or the reason it cannot be applied."""
+    by_email: Student | None = None
+    user = existing.users_by_email.get(row.email.lower())
+    if user is not None:
+        by_email = getattr(user, "student", None)
+        if by_email is None or by_email.cohort.establishment_id != cohort.establishment_id:
+            return None, f"adresse « {row.email} » déjà utilisée par un autre compte"
+    number = _candidate(row.candidate_number)
+    by_number = existing.students_by_number.get(number) if number else None
+    if by_number is not None and by_number.cohort.establishment_id != cohort.establishment_id:
+        return None, f"n° candidat « {number} » déjà utilisé par un autre étudiant"
+    if by_email is not None and by_number is not None and by_email.pk != by_number.pk:
+        return None, (
+            f"ligne ambiguë : l'adresse électronique désigne {by_email.user.display_name} "
+            f"mais le n° candidat désigne {by_number.user.display_name}"
+        )
+    return by_email or by_number, None
+
+
+def _changes(row: RawRow, route: str, student: Student, cohort: Cohort) -> list[str]:
+    user = student.user
+    changes: list[str] = []
+    if user.last_name != row.last_name:
+        changes.append(f"nom : {user.last_name} → {row.last_name}")
+    if user.first_name != row.first_name:
+        changes.append(f"prénom : {user.first_name} → {row.first_name}")
+    if user.email.lower() != row.email.lower():
+        changes.append(f"adresse : {user.email} → {row.email.lower()}")
+    number = _candidate(row.candidate_number)
+    if number and student.candidate_number != number:
+        changes.append(f"n° candidat : {student.candidate_number or '—'} → {number}")
+    if student.route != route:
+        changes.append(f"voie : {student.get_route_display()} → {Route(route).label}")
+    if student.cohort_id != cohort.pk:
+        changes.append(f"classe : {student.cohort.name} → {cohort.name}")
+    return changes
+
+
+def preview_student_import(*, cohort: Cohort, rows: list[RawRow], lock: bool = False) -> ImportPreview:
+    """Say what importing ``rows`` into ``cohort`` would do, line by line, and list every line that cannot be."""
+    reasons = _in_file_duplicates(rows)
+    for row in rows:
+        own = _field_reasons(row)
+        if own:
+            reasons[row.line] = own + reasons.get(row.line, [])
+    sound = [r for r in rows if r.line not in reasons]
+    existing = _Existing.load(sound, lock=lock)
+    planned: list[PlannedRow] = []
+    claimed: dict[int, int] = {}  # student pk → line that designates it
+    for row in sound:
+        student, problem = _match(row, cohort, existing)
+        if student is not None and student.pk in claimed:
+            problem = f"désigne le même étudiant ({student.user.display_name}) que la ligne {claimed[student.pk]}"
+        if problem:
+            reasons.setdefault(row.line, []).append(problem)
+            continue
+        route = parse_route(row.route) if row.route else cohort.route
+        if student is None:
+            planned.append(PlannedRow(row=row, route=route, action=CREATE))
+            continue
+        claimed[student.pk] = row.line
+        changes = _changes(row, route, student, cohort)
+        planned.append(PlannedRow(row, route, UPDATE if changes else UNCHANGED, student, changes))
+    errors = [RowError(line, reasons[line]) for line in sorted(reasons)]
+    return ImportPreview(rows=planned, errors=errors)
+
+
+# --- Applying -----------------------------------------------------------------------------------
+
+
+def apply_student_import(
+    *, cohort: Cohort, rows: list[RawRow], actor: User, file_name: str = "", import_id: str = ""
+) -> ImportResult:
+    """Create and update the students of ``rows`` in ``cohort``, all or nothing, with one audit entry.
+
+    ``import_id`` (the preview's token) is recorded in the audit entry so that the same preview is never applied
+    twice, even by two requests racing past the session. Raises ``ImportStale`` when the rows no longer validate
+    (someone changed the data since the preview), ``ImportAlreadyApplied`` when ``import_id`` was already used.
+    """
+    try:
+        with transaction.atomic():
+            # One import at a time per cohort: a racing double submission waits here, then sees the first one.
+            Cohort.objects.select_for_update().only("pk").get(pk=cohort.pk)
+            if import_id and _already_applied(cohort, import_id):
+                raise ImportAlreadyApplied()
+            preview = preview_student_import(cohort=cohort, rows=rows, lock=True)
+            if not preview.is_valid:
+                raise ImportStale(preview.errors)
+            _create_students(cohort, [p for p in preview.rows if p.action == CREATE])
+            for planned in preview.rows:
+                if planned.action == UPDATE:
+                    _update_student(cohort, planned)
+            result = ImportResult(preview.to_create, preview.to_update, preview.unchanged)
+            changes = {"file": file_name, "created": result.created, "updated": result.updated}
+            changes |= {"unchanged": result.unchanged, "import_id": import_id}
+            log_action(
+                "students.imported", actor=actor, obj=cohort, establishment_id=cohort.establishment_id, changes=changes
+            )
+    except IntegrityError:
+        # A concurrent write (another import, an account created meanwhile) took an email or number first.
+        raise ImportStale() from None
+    return result
+
+
+def _already_applied(cohort: Cohort, import_id: str) -> bool:
+    return AuditEntry.objects.filter(
+        action="students.imported",
+        establishment_id=cohort.establishment_id,
+        object_id=str(cohort.pk),
+        changes__import_id=import_id,
+    ).exists()
+
+
+def _create_students(cohort: Cohort, planned: list[PlannedRow]) -> None:
+    if not planned:
+        return
+    taken = _usernames_like([_username_base(p.row) for p in planned])
+    users: list[User] = []
+    for p in planned:
+        user = User(
+            username=_free_username(_username_base(p.row), taken),
+            first_name=p.row.first_name,
+            last_name=p.row.last_name,
+            email=p.row.email.lower(),
+        )
+        user.set_unusable_password()  # they choose one through « Mot de passe oublié »
+        users.append(user)
+    User.objects.bulk_create(users)
+    Student.objects.bulk_create(
+        Student(user=u, cohort=cohort, route=p.route, candidate_number=_candidate(p.row.candidate_number))
+        for u, p in zip(users, planned, strict=True)
+    )
+
+
+def _update_student(cohort: Cohort, planned: PlannedRow) -> None:
+    student, row = planned.student, planned.row
+    if student is None:
+        raise ValueError("Une mise à jour porte toujours sur un étudiant existant.")
+    user = student.user
+    user.last_name, user.first_name = row.last_name, row.first_name
+    if user.email.lower() != row.email.lower():
+        user.email = row.email.lower()
+    user.save(update_fields=["last_name", "first_name", "email"])
+    number = _candidate(row.candidate_number)
+    if number:
+        student.candidate_number = number
+    student.route = planned.route
+    student.cohort = cohort
+    student.save(update_fields=["candidate_number", "route", "cohort"])
+
+
+def _username_base(row: RawRow) -> str:
+    def part(value: str) -> str:
+        ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+        return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+
+    base = ".".join(p for p in (part(row.first_name), part(row.last_name)) if p)
+    return base[:60] or "etudiant"
+
+
+def _usernames_like(bases: list[str]) -> set[str]:
+    """Usernames already starting with one of ``bases``, queried in chunks to stay under SQL expression limits."""
+    unique = sorted(set(bases))
+    taken: set[str] = set()
+    for start in range(0, len(unique), 200):
+        query = reduce(or_, (Q(username__istartswith=b) for b in unique[start : start + 200]))
+        taken.update(u.lower() for u in User.objects.filter(query).values_list("username", flat=True))
+    return taken
+
+
+def _free_username(base: str, taken: set[str]) -> str:
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}{n}"
+    taken.add(candidate)
+    return candidate
+
+
+# --- Keeping the previewed rows between the two requests ----------------------------------------
+
+
+@dataclass(frozen=True)
+class PendingImport:
+    file_name: str
+    rows: list[RawRow]
+
+
+def _session_key(cohort: Cohort, token: str) -> str:
+    return f"{SESSION_PREFIX}:{cohort.pk}:{token}"
+
+
+def discard_pending_imports(session: SessionBase, *, cohort: Cohort) -> None:
+    """Forget every preview of ``cohort``: the latest file deposited is the only one that may be confirmed."""
+    prefix = f"{SESSION_PREFIX}:{cohort.pk}:"
+    for key in [k for k in session.keys() if k.startswith(prefix)]:
+        del session[key]
+
+
+def store_pending_import(session: SessionBase, *, cohort: Cohort, file_name: str, rows: list[RawRow]) -> str:
+    """Keep ``rows`` for the confirmation and return the token to put in the form.
+
+    A new preview for the same cohort replaces the previous one, so an older tab can no longer confirm.
+    """
+    discard_pending_imports(session, cohort=cohort)
+    token = secrets.token_urlsafe(16)
+    session[_session_key(cohort, token)] = {
+        "file_name": file_name,
+        "stored_at": timezone.now().timestamp(),
+        "rows": [asdict(r) for r in rows],
+    }
+    return token
+
+
+def pop_pending_import(session: SessionBase, *, cohort: Cohort, token: str) -> PendingImport | None:
+    """The rows stored under ``token``, removed from the session so they can be applied once; None if gone."""
+    if not token:
+        return None
+    payload = session.pop(_session_key(cohort, token), None)
+    if not isinstance(payload, dict):
+        return None
+    if timezone.now().timestamp() - payload.get("stored_at", 0) > PENDING_TTL_SECONDS:
+        return None
+    return PendingImport(payload.get("file_name", ""), [RawRow(**r) for r in payload.get("rows", [])])
