@@ -12,23 +12,9 @@ from notifications.models import OutboxMessage
 
 
 @pytest.fixture(autouse=True)
-def outbox_email_backend(settings):
-    """Django's test runner swaps EMAIL_BACKEND for locmem; these tests need the product's backend."""
-    settings.EMAIL_BACKEND = "notifications.backends.OutboxEmailBackend"
+def outbox_retry_settings(settings):
     settings.OUTBOX_MAX_ATTEMPTS = 8
     settings.OUTBOX_RETRY_BASE_SECONDS = 30
-
-
-@pytest.fixture
-def cast(db):
-    """The shared cast; creates the 2027 session itself while the référentiel data migration is not there."""
-    from referentiel.models import ExamSession, ReferentielVersion
-    from tests.personas import build_cast
-
-    if not ExamSession.objects.filter(year=2027).exists():
-        version, _ = ReferentielVersion.objects.get_or_create(code="ndrc-test", defaults={"label": "NDRC (tests)"})
-        ExamSession.objects.create(year=2027, version=version, forms_session=2027)
-    return build_cast()
 
 
 @dataclass
