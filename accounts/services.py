@@ -156,7 +156,8 @@ def save_cohort(*, cohort: Cohort | None, data: dict, actor: User) -> Cohort:
             changes = {name: [None, str(value)] for name, value in data.items()}
             action = "cohort.created"
         else:
-            changes = changed_fields(cohort, data)
+            # Compare with the stored row: a bound ModelForm has already copied the new values onto ``cohort``.
+            changes = changed_fields(Cohort.objects.get(pk=cohort.pk), data)
             for name, value in data.items():
                 setattr(cohort, name, value)
             cohort.save(update_fields=list(data))

@@ -32,6 +32,7 @@ class Cast:
     session: ExamSession
     cohort: Cohort
     other_cohort: Cohort
+    first_year: Cohort  # same establishment, taught by teacher2 only
     admin: User
     teacher: User
     teacher2: User
@@ -48,6 +49,9 @@ def build_cast() -> Cast:
     est = Establishment.objects.create(name="Lycée Jean Moulin", uai="0690001A", city="Lyon")
     other = Establishment.objects.create(name="Lycée Victor Hugo", uai="0750002B", city="Paris")
     cohort = Cohort.objects.create(establishment=est, name="NDRC 2", route=Route.SCOLAIRE, year=2, exam_session=session)
+    first_year = Cohort.objects.create(
+        establishment=est, name="NDRC 1", route=Route.SCOLAIRE, year=1, exam_session=ExamSession.objects.get(year=2028)
+    )
     other_cohort = Cohort.objects.create(
         establishment=other, name="NDRC 2 VH", route=Route.SCOLAIRE, year=2, exam_session=session
     )
@@ -64,6 +68,7 @@ def build_cast() -> Cast:
     Membership.objects.create(user=professional, establishment=est, role=Role.PROFESSIONAL)
     cohort.teachers.add(teacher, teacher2)
     other_cohort.teachers.add(other_teacher)
+    first_year.teachers.add(teacher2)
     student = make_student("emma", "Emma", "Étudiante", cohort, "02412345678")
     student2 = make_student("lucas", "Lucas", "Étudiant", cohort)
     other_student = make_student("zoe", "Zoé", "Ailleurs", other_cohort)
@@ -74,6 +79,7 @@ def build_cast() -> Cast:
         session,
         cohort,
         other_cohort,
+        first_year,
         admin,
         teacher,
         teacher2,

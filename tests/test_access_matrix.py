@@ -66,7 +66,12 @@ MATRIX: dict[str, list[Row]] = {
     "accounts:student_import": [
         Row(
             logged_in(200, other_teacher=404, professional=404, student=404, student2=404), args=lambda c: [c.cohort.pk]
-        )
+        ),
+        # A teacher of the establishment who does not teach that cohort sees it but may not change it.
+        Row(
+            logged_in(200, teacher=403, other_teacher=404, professional=404, student=404, student2=404),
+            args=lambda c: [c.first_year.pk],
+        ),
     ],
     # Confirming with no previewed file: allowed people are sent back with a message, others never learn more.
     "accounts:student_import_confirm": [
