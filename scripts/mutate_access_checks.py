@@ -1,3 +1,4 @@
+# ruff: noqa: E501, S603
 """Remove one permission check at a time and check that the access matrix then fails.
 
 Run from the repository root: `.venv/bin/python scripts/mutate_access_checks.py`. Each line says CAUGHT (the
