@@ -15,7 +15,8 @@ SQLITE_REVERSE = [
 ]
 POSTGRES = [
     """CREATE OR REPLACE FUNCTION audit_auditentry_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit log is append-only'; END; $$ LANGUAGE plpgsql;""",
+       BEGIN RAISE EXCEPTION 'audit log is append-only' USING ERRCODE = 'restrict_violation'; END;
+       $$ LANGUAGE plpgsql;""",
     """CREATE TRIGGER audit_auditentry_no_change BEFORE UPDATE OR DELETE ON audit_auditentry
        FOR EACH ROW EXECUTE FUNCTION audit_auditentry_append_only();""",
 ]

@@ -153,6 +153,8 @@ def test_on_the_database_queue_a_failure_is_retried_by_a_deferred_task(settings,
     assert retry.run_after == row.next_attempt_at
 
 
+# The worker closes its database connection when it stops, so the test cannot sit inside a rolled-back transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_database_worker_delivers_a_committed_message(settings, inbox, django_capture_on_commit_callbacks):
     from django.core.management import call_command
 

@@ -1,0 +1,36 @@
+"""Shared steps of the browser journeys."""
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.personas import PASSWORD
+
+AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe.min.js"
+BLOCKING_IMPACTS = ("critical", "serious")
+
+
+def assert_accessible(page: Page) -> None:
+    """Fail when axe-core finds any critical or serious violation on the current page."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
+    if blocking:
+        lines = [f"{len(blocking)} violation(s) d'accessibilité sur {page.url} :"]
+        for v in blocking:
+            lines.append(f"- {v['id']} ({v['impact']}) : {v['help']} — {v['helpUrl']}")
+            for node in v["nodes"]:
+                lines.append(f"    cible {node['target']} : {node['html'][:160]}")
+        raise AssertionError("\n".join(lines))
+
+
+def log_in(page: Page, base_url: str, username: str, *, check_login_page: bool = False) -> None:
+    """Log in through the real form and land on the home page."""
+    page.goto(f"{base_url}/connexion/")
+    if check_login_page:
+        assert_accessible(page)
+    page.get_by_label("Identifiant ou adresse électronique").fill(username)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Bonjour"))
