@@ -21,29 +21,6 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invite_professional(
-    *,
-    establishment: Establishment,
-    invited_by: User | None,
-    email: str,
-    first_name: str,
-    last_name: str,
-    students: list[Student],
-    base_url: str,
-) -> Invitation:
-    """Create (or reuse) the professional's limited account and email them a link to choose a password."""
-    return invite_person(
-        establishment=establishment,
-        invited_by=invited_by,
-        role=Role.PROFESSIONAL,
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        students=students,
-        base_url=base_url,
-    )
-
-
 def invite_person(
     *,
     establishment: Establishment,

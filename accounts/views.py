@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions, services
 from accounts.forms import AcceptInvitationForm, CohortForm, InviteProfessionalForm, InviteStaffForm
-from accounts.models import Establishment, Membership
+from accounts.models import Establishment, Membership, Role
 from audit.models import AuditEntry
 
 
@@ -69,19 +69,23 @@ def invite_professional(request: HttpRequest) -> HttpResponse:
     students_qs = permissions.students_for_user(request.user).select_related("user", "cohort")
     form = InviteProfessionalForm(request.POST or None, students_qs=students_qs)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        services.invite_professional(
-            establishment=establishment,
-            invited_by=request.user,
-            email=data["email"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            students=list(data["students"]),
-            base_url=request.build_absolute_uri("/")[:-1],
-        )
-        messages.success(request, f"Invitation envoyée à {data['email']}.")
+        _invite(request, establishment, Role.PROFESSIONAL, form.cleaned_data)
         return redirect("home")
     return render(request, "accounts/invite_professional.html", {"form": form})
+
+
+def _invite(request: HttpRequest, establishment: Establishment, role: str, data: dict) -> None:
+    services.invite_person(
+        establishment=establishment,
+        invited_by=request.user,
+        role=role,
+        email=data["email"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        students=list(data.get("students", [])),
+        base_url=request.build_absolute_uri("/")[:-1],
+    )
+    messages.success(request, f"Invitation envoyée à {data['email']}.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -135,17 +139,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     establishment = Establishment.objects.filter(pk__in=establishment_ids).order_by("pk").first()
     form = InviteStaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        services.invite_person(
-            establishment=establishment,
-            invited_by=request.user,
-            role=data["role"],
-            email=data["email"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            base_url=request.build_absolute_uri("/")[:-1],
-        )
-        messages.success(request, f"Invitation envoyée à {data['email']}.")
+        _invite(request, establishment, form.cleaned_data["role"], form.cleaned_data)
         return redirect("accounts:staff")
     memberships = (
         Membership.objects.filter(establishment_id__in=establishment_ids)
