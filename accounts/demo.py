@@ -91,8 +91,8 @@ def load_demo() -> dict[str, int]:
         if username in ("etudiant", "etudiant2"):
             student.professionals.add(staff["pro"])
     created = {
-        "users": User.objects.count() - before["users"],
-        "students": Student.objects.count() - before["students"],
+        "comptes": User.objects.count() - before["users"],
+        "étudiants": Student.objects.count() - before["students"],
     }
     if any(created.values()):
         log_action("demo.loaded", obj=establishment, establishment_id=establishment.pk, changes=created)

@@ -101,6 +101,22 @@ def get_student_for_user(user: User, pk: int) -> Student:
         raise Http404 from None
 
 
+def can_view_student(user: User, student: Student) -> bool:
+    """The student themselves, the staff of their establishment, the professionals who follow them."""
+    if not user.is_authenticated:
+        return False
+    if student.user_id == user.pk:
+        return True
+    if student.cohort.establishment_id in staff_establishment_ids(user):
+        return True
+    return is_professional(user) and student.professionals.filter(pk=user.pk).exists()
+
+
+def can_follow_student(user: User, student: Student) -> bool:
+    """Teachers and administrators of the student's establishment comment, validate and assess."""
+    return user.is_authenticated and student.cohort.establishment_id in staff_establishment_ids(user)
+
+
 def get_establishment_for_admin(user: User, pk: int) -> Establishment:
     if pk not in admin_establishment_ids(user):
         raise Http404

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "notifications",
     "referentiel",
     "accounts",
+    "passeport",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,9 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "NDRC CCF <ne-pas-repondre@ndrc-ccf.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Demo data loaders, in dependency order; each is idempotent and returns {what: how many created}.
+DEMO_LOADERS = ["accounts.demo.load_demo"]
 
 # --- Background tasks ---------------------------------------------------------------------
 TASKS = {

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("", include("accounts.urls")),
     path("referentiel/", include("referentiel.urls")),
+    path("", include("passeport.urls")),
 ]

@@ -5,93 +5,28 @@ The list of URLs comes from the URL configuration itself, so a new view without 
 check from a view makes its row fail.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.personas import PASSWORD, Cast
-
-PERSONAS = ["admin", "teacher", "other_teacher", "professional", "student", "student2", "anonymous"]
-
-
-def _user_of(cast: Cast, persona: str):
-    if persona == "anonymous":
-        return None
-    who = getattr(cast, persona)
-    return getattr(who, "user", who)
+import tests.access
+from tests.access import PERSONAS, Row, user_of
+from tests.personas import PASSWORD
 
 
-@dataclass
-class Row:
-    """Expected statuses for one URL, by persona. ``args`` builds the URL arguments from the cast."""
-
-    expected: dict[str, int]
-    args: Callable[[Cast], list] = field(default=lambda cast: [])
-    method: str = "get"
-    data: dict = field(default_factory=dict)
-
-
-def everyone(status: int, **overrides: int) -> dict[str, int]:
-    return {persona: overrides.get(persona, status) for persona in PERSONAS}
+def _gather() -> dict[str, list[Row]]:
+    matrix: dict[str, list[Row]] = {}
+    for module_info in pkgutil.iter_modules(tests.access.__path__):
+        module = importlib.import_module(f"tests.access.{module_info.name}")
+        for name, rows in module.ROWS.items():
+            assert name not in matrix, f"{name} has rows in two modules of tests/access"
+            matrix[name] = rows
+    return matrix
 
 
-def logged_in(status: int, **overrides: int) -> dict[str, int]:
-    """A page behind login: anonymous visitors are sent to the login page."""
-    return everyone(status, anonymous=302, **overrides)
-
-
-STAFF_ONLY = logged_in(200, professional=404, student=404, student2=404)
-ADMIN_ONLY = logged_in(404, admin=200)
-
-MATRIX: dict[str, list[Row]] = {
-    "home": [Row(logged_in(200))],
-    "accounts:login": [Row(everyone(302, anonymous=200))],
-    "accounts:logout": [Row(everyone(302), method="post")],
-    "accounts:password_reset": [Row(everyone(200))],
-    "accounts:password_reset_done": [Row(everyone(200))],
-    "accounts:password_reset_confirm": [Row(everyone(200), args=lambda c: ["MQ", "bad-token"])],
-    "accounts:password_reset_complete": [Row(everyone(200))],
-    "accounts:password_change": [Row(logged_in(200))],
-    "accounts:cohort_list": [Row(STAFF_ONLY)],
-    "accounts:cohort_detail": [
-        Row(
-            logged_in(200, other_teacher=404, professional=404, student=404, student2=404), args=lambda c: [c.cohort.pk]
-        )
-    ],
-    "accounts:cohort_create": [Row(ADMIN_ONLY)],
-    "accounts:cohort_edit": [Row(logged_in(404, admin=200, teacher=403), args=lambda c: [c.cohort.pk])],
-    "accounts:staff": [Row(ADMIN_ONLY)],
-    "accounts:student_import": [
-        Row(
-            logged_in(200, other_teacher=404, professional=404, student=404, student2=404), args=lambda c: [c.cohort.pk]
-        ),
-        # A teacher of the establishment who does not teach that cohort sees it but may not change it.
-        Row(
-            logged_in(200, teacher=403, other_teacher=404, professional=404, student=404, student2=404),
-            args=lambda c: [c.first_year.pk],
-        ),
-    ],
-    # Confirming with no previewed file: allowed people are sent back with a message, others never learn more.
-    "accounts:student_import_confirm": [
-        Row(
-            logged_in(302, other_teacher=404, professional=404, student=404, student2=404),
-            args=lambda c: [c.cohort.pk],
-            method="post",
-            data={"token": "stale"},
-        ),
-    ],
-    "accounts:student_detail": [
-        Row(logged_in(200, other_teacher=404, student2=404), args=lambda c: [c.student.pk]),
-        Row(logged_in(404, admin=200, teacher=200, student2=200), args=lambda c: [c.student2.pk]),
-    ],
-    "accounts:invite_professional": [Row(STAFF_ONLY)],
-    "accounts:accept_invitation": [Row(everyone(404), args=lambda c: ["unknown-token"])],
-    "accounts:audit_log": [Row(ADMIN_ONLY)],
-    "accounts:outbox": [Row(ADMIN_ONLY)],
-    "referentiel:detail": [Row(logged_in(200))],
-}
+MATRIX = _gather()
 
 
 def _url_names(resolver: URLResolver, prefix: str = "") -> set[str]:
@@ -144,7 +79,7 @@ CASES = [
 @pytest.mark.parametrize(("name", "index", "persona"), CASES)
 def test_access(client, cast, name, index, persona):
     row = MATRIX[name][index]
-    user = _user_of(cast, persona)
+    user = user_of(cast, persona)
     if user is not None:
         assert client.login(username=user.username, password=PASSWORD)
     url = reverse(name, args=row.args(cast))

@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import load_demo
-
 
 class Command(BaseCommand):
     help = "Charge les données de démonstration (uniquement avec DEMO_MODE=true). Sans effet si elles existent."

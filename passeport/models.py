@@ -1,0 +1,266 @@
+"""Training traces: activities, evidence, internship periods, fiches with their versions, formative follow-up.
+
+Nothing here is a certifying decision: the certification app reads these rows, never the other way round.
+"""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import Student
+from referentiel.models import Criterion, Exam, FicheKind, Level
+
+
+def _private_path(prefix: str, instance, filename: str) -> str:
+    # A random name: the original one is kept in a field, never used on disk.
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"{prefix}/{instance.student_id_for_path}/{uuid.uuid4().hex}{suffix}"
+
+
+def evidence_path(instance, filename: str) -> str:
+    return _private_path("evidence", instance, filename)
+
+
+def attestation_path(instance, filename: str) -> str:
+    return _private_path("attestations", instance, filename)
+
+
+class ActivitySetting(models.TextChoices):
+    STAGE = "stage", "Stage"
+    APPRENTISSAGE = "apprentissage", "Apprentissage (en entreprise)"
+    ATELIER = "atelier", "Atelier de professionnalisation"
+    PROJET = "projet", "Projet en établissement"
+    AUTRE = "autre", "Autre"
+
+
+class ActivityNature(models.TextChoices):
+    REELLE = "reelle", "Réelle"
+    VECUE = "vecue", "Vécue"
+    OBSERVEE = "observee", "Observée"
+
+
+class Activity(models.Model):
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="activities")
+    title = models.CharField("intitulé", max_length=200)
+    setting = models.CharField("cadre", max_length=20, choices=ActivitySetting.choices)
+    organisation = models.CharField("organisation", max_length=200, blank=True)
+    start_date = models.DateField("début")
+    end_date = models.DateField("fin", null=True, blank=True)
+    nature = models.CharField("nature", max_length=10, choices=ActivityNature.choices)
+    description = models.TextField("description", blank=True)
+    criteria = models.ManyToManyField(Criterion, blank=True, related_name="activities", verbose_name="critères")
+    participants = models.ManyToManyField(
+        Student, blank=True, related_name="shared_activities", verbose_name="autres participants"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    validated_at = models.DateTimeField("validée en formation le", null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "activité professionnelle"
+        ordering = ["-start_date", "-pk"]
+        indexes = [models.Index(fields=["student", "-start_date"], name="activity_student_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="activity_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_collective(self) -> bool:
+        return self.participants.exists()
+
+
+class Evidence(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    original_name = models.CharField("nom du fichier", max_length=255)
+    content_type = models.CharField("type", max_length=100)
+    size = models.PositiveIntegerField("taille (octets)")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "preuve"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def student_id_for_path(self) -> int:
+        return self.activity.student_id
+
+
+class InternshipKind(models.TextChoices):
+    STAGE = "stage", "Stage (attestation de stage, annexe III-2)"
+    APPRENTISSAGE = "apprentissage", "Apprentissage (contrat ou attestation de l'employeur)"
+    TRAVAIL = "travail", "Expérience professionnelle (certificat de travail)"
+
+
+class InternshipPeriod(models.Model):
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="internships")
+    kind = models.CharField("nature", max_length=20, choices=InternshipKind.choices, default=InternshipKind.STAGE)
+    organisation = models.CharField("organisme d'accueil", max_length=200)
+    start_date = models.DateField("début")
+    end_date = models.DateField("fin")
+    weeks = models.DecimalField("nombre de semaines", max_digits=4, decimal_places=1)
+    tutor_name = models.CharField("tuteur / maître d'apprentissage", max_length=200, blank=True)
+    attestation = models.FileField(upload_to=attestation_path, max_length=300, blank=True)
+    attestation_name = models.CharField(max_length=255, blank=True)
+    attestation_content_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "période en entreprise"
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="internship_dates_ordered"
+            ),
+            models.CheckConstraint(condition=models.Q(weeks__gt=0), name="internship_weeks_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.start_date:%d/%m/%Y} – {self.end_date:%d/%m/%Y})"
+
+    @property
+    def student_id_for_path(self) -> int:
+        return self.student_id
+
+
+class Fiche(models.Model):
+    """A « fiche descriptive d'activité professionnelle »: one recto and, for E4, one or more versos.
+
+    ``version`` grows with every save: an editor sends the version it started from, and a save based on an older
+    one is refused as a conflict (the refused text is kept as a conflict copy, never lost).
+    """
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="fiches")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="fiches")
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="+")
+    kind = models.ForeignKey(FicheKind, on_delete=models.PROTECT, related_name="+", verbose_name="nature")
+    forms_session = models.PositiveSmallIntegerField("modèle officiel (session)")
+    number = models.PositiveSmallIntegerField("N°")
+    title = models.CharField("titre", max_length=200)
+    real_lived = models.BooleanField("activité(s) réelle(s) vécue(s)", null=True, blank=True)
+    recto = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "fiche descriptive"
+        ordering = ["exam", "number"]
+        constraints = [models.UniqueConstraint(fields=["student", "exam", "number"], name="fiche_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.exam.code} n° {self.number} – {self.title}"
+
+
+class FicheVerso(models.Model):
+    fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="versos")
+    order = models.PositiveSmallIntegerField("ordre", default=1)
+    content = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "verso de fiche"
+        ordering = ["fiche", "order"]
+        constraints = [models.UniqueConstraint(fields=["fiche", "order"], name="ficheverso_unique_order")]
+
+    def __str__(self) -> str:
+        return f"{self.fiche} – verso {self.order}"
+
+
+class FicheVersion(models.Model):
+    """A snapshot of a fiche after a save; ``is_conflict`` marks a refused concurrent save kept for recovery."""
+
+    fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("version")
+    title = models.CharField(max_length=200)
+    recto = models.JSONField(default=dict)
+    versos = models.JSONField(default=list)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_conflict = models.BooleanField(default=False)
+    is_autosave = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "version de fiche"
+        ordering = ["fiche", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["fiche", "-created_at"], name="ficheversion_fiche_date")]
+
+    def __str__(self) -> str:
+        return f"{self.fiche} – v{self.number}{' (conflit)' if self.is_conflict else ''}"
+
+
+class FicheComment(models.Model):
+    fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="comments")
+    verso = models.ForeignKey(FicheVerso, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
+    rubric = models.CharField("rubrique", max_length=60)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("commentaire")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "commentaire de fiche"
+        ordering = ["fiche", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.fiche} – {self.rubric}"
+
+
+class FormativeAssessment(models.Model):
+    """A teacher's dated positioning of a student on critères about an activity or a fiche (training data)."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="formative_assessments")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, null=True, blank=True, related_name="formative_assessments"
+    )
+    fiche = models.ForeignKey(
+        Fiche, on_delete=models.CASCADE, null=True, blank=True, related_name="formative_assessments"
+    )
+    assessed_on = models.DateField("date")
+    comment = models.TextField("commentaire", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "évaluation formative"
+        ordering = ["-assessed_on", "-pk"]
+        indexes = [models.Index(fields=["student", "-assessed_on"], name="formative_student_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(activity__isnull=False) | models.Q(fiche__isnull=False),
+                name="formative_about_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} – {self.assessed_on:%d/%m/%Y}"
+
+
+class FormativePosition(models.Model):
+    assessment = models.ForeignKey(FormativeAssessment, on_delete=models.CASCADE, related_name="positions")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "positionnement formatif"
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="formativeposition_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion} : {self.level.code}"

@@ -1,0 +1,70 @@
+"""The rubrics of the official fiches, read from data/forms/fiches-<session>.yaml (form wording is data)."""
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+
+FORMS_DIR = Path(settings.BASE_DIR) / "data" / "forms"
+
+
+@dataclass(frozen=True)
+class Rubric:
+    code: str
+    label: str
+    section: str
+    part: str  # "recto" or "verso"
+    group: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FicheForm:
+    forms_session: int
+    exam_code: str
+    annex: str
+    title: str
+    rubrics: tuple[Rubric, ...]
+
+    def part(self, part: str) -> tuple[Rubric, ...]:
+        return tuple(r for r in self.rubrics if r.part == part)
+
+    def sections(self, part: str) -> list[tuple[str, list[Rubric]]]:
+        """``[(section title, [rubrics])]`` in the order of the official form."""
+        out: list[tuple[str, list[Rubric]]] = []
+        for rubric in self.part(part):
+            if not out or out[-1][0] != rubric.section:
+                out.append((rubric.section, []))
+            out[-1][1].append(rubric)
+        return out
+
+    def label(self, code: str) -> str:
+        return next((r.label for r in self.rubrics if r.code == code), code)
+
+    @property
+    def has_verso(self) -> bool:
+        return any(r.part == "verso" for r in self.rubrics)
+
+
+@cache
+def fiche_form(forms_session: int, exam_code: str) -> FicheForm:
+    path = FORMS_DIR / f"fiches-{forms_session}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    exam = data["exams"][exam_code]
+    rubrics = []
+    for part, sections in exam["parts"].items():
+        for section in sections:
+            for item in section["rubrics"]:
+                rubrics.append(
+                    Rubric(
+                        code=item["code"],
+                        label=item["label"],
+                        section=section["section"],
+                        part=part,
+                        group=item.get("group", ""),
+                        note=item.get("note", ""),
+                    )
+                )
+    return FicheForm(int(data["forms_session"]), exam_code, exam["annex"], exam["title"], tuple(rubrics))

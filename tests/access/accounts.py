@@ -1,0 +1,49 @@
+from tests.access import ADMIN_ONLY, STAFF_ONLY, Row, everyone, logged_in
+
+ROWS: dict[str, list[Row]] = {
+    "home": [Row(logged_in(200))],
+    "accounts:login": [Row(everyone(302, anonymous=200))],
+    "accounts:logout": [Row(everyone(302), method="post")],
+    "accounts:password_reset": [Row(everyone(200))],
+    "accounts:password_reset_done": [Row(everyone(200))],
+    "accounts:password_reset_confirm": [Row(everyone(200), args=lambda c: ["MQ", "bad-token"])],
+    "accounts:password_reset_complete": [Row(everyone(200))],
+    "accounts:password_change": [Row(logged_in(200))],
+    "accounts:cohort_list": [Row(STAFF_ONLY)],
+    "accounts:cohort_detail": [
+        Row(
+            logged_in(200, other_teacher=404, professional=404, student=404, student2=404), args=lambda c: [c.cohort.pk]
+        )
+    ],
+    "accounts:cohort_create": [Row(ADMIN_ONLY)],
+    "accounts:cohort_edit": [Row(logged_in(404, admin=200, teacher=403), args=lambda c: [c.cohort.pk])],
+    "accounts:staff": [Row(ADMIN_ONLY)],
+    "accounts:student_import": [
+        Row(
+            logged_in(200, other_teacher=404, professional=404, student=404, student2=404), args=lambda c: [c.cohort.pk]
+        ),
+        # A teacher of the establishment who does not teach that cohort sees it but may not change it.
+        Row(
+            logged_in(200, teacher=403, other_teacher=404, professional=404, student=404, student2=404),
+            args=lambda c: [c.first_year.pk],
+        ),
+    ],
+    # Confirming with no previewed file: allowed people are sent back with a message, others never learn more.
+    "accounts:student_import_confirm": [
+        Row(
+            logged_in(302, other_teacher=404, professional=404, student=404, student2=404),
+            args=lambda c: [c.cohort.pk],
+            method="post",
+            data={"token": "stale"},
+        ),
+    ],
+    "accounts:student_detail": [
+        Row(logged_in(200, other_teacher=404, student2=404), args=lambda c: [c.student.pk]),
+        Row(logged_in(404, admin=200, teacher=200, student2=200), args=lambda c: [c.student2.pk]),
+    ],
+    "accounts:invite_professional": [Row(STAFF_ONLY)],
+    "accounts:accept_invitation": [Row(everyone(404), args=lambda c: ["unknown-token"])],
+    "accounts:audit_log": [Row(ADMIN_ONLY)],
+    "accounts:outbox": [Row(ADMIN_ONLY)],
+    "referentiel:detail": [Row(logged_in(200))],
+}
