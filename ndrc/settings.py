@@ -149,6 +149,7 @@ MEDIA_URL = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STUDENT_IMPORT_MAX_BYTES = env_int("STUDENT_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- Email: every message goes through the outbox, the worker delivers it over SMTP ----------
 EMAIL_BACKEND = "notifications.backends.OutboxEmailBackend"
@@ -172,7 +173,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "NDRC CCF <ne-pas-repondre@nd
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Demo data loaders, in dependency order; each is idempotent and returns {what: how many created}.
-DEMO_LOADERS = ["accounts.demo.load_demo"]
+DEMO_LOADERS = ["accounts.demo.load_demo", "passeport.demo.load_demo"]
 
 # --- Background tasks ---------------------------------------------------------------------
 TASKS = {
@@ -202,4 +203,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports every layout step at INFO: keep only its warnings.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings, with fast hashing and tasks run inline."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "k" * 40)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
@@ -17,4 +19,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "root": {"level": "WARNING"},
+    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+}
+# Uploaded files of a test run go to a throwaway folder, never into var/media.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ndrc-test-media-"))

@@ -1,11 +1,37 @@
-"""Placeholder views: replaced by the work on this area."""
+"""Personal authorship: near-identical rubrics between fiches, for the teaching team (see passeport.authorship)."""
 
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.permissions import get_cohort_for_user
+from passeport import authorship
+from passeport.permissions import get_fiche_for_user
 
 
-def cohort_authorship(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+@login_required
+def cohort_authorship(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    cohort = get_cohort_for_user(request.user, cohort_pk)
+    pairs = authorship.cohort_flagged_pairs(cohort)
+    context = {
+        "cohort": cohort,
+        "pairs": pairs,
+        "threshold": round(authorship.SIMILARITY_THRESHOLD * 100),
+        "min_chars": authorship.MIN_CHARS,
+    }
+    return render(request, "passeport/authorship_cohort.html", context)
 
 
-def fiche_compare(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+@login_required
+def fiche_compare(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
+    left = get_fiche_for_user(request.user, pk, follow=True)
+    right = get_fiche_for_user(request.user, other_pk, follow=True)
+    context = {
+        "left": left,
+        "right": right,
+        "same_fiche": left.pk == right.pk,
+        "same_exam": left.exam_id == right.exam_id,
+        "parts": authorship.side_by_side(left, right),
+        "threshold": round(authorship.SIMILARITY_THRESHOLD * 100),
+    }
+    return render(request, "passeport/authorship_compare.html", context)

@@ -1,15 +1,80 @@
-"""Placeholder views: replaced by the work on this area."""
+"""Periods in a company (internship, apprenticeship, work experience) and their attestations."""
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import Student
+from passeport.forms_activities import InternshipForm
+from passeport.models import InternshipPeriod
+from passeport.permissions import get_internship_for_user, get_passeport_student_for_user
+from passeport.selectors_internships import internship_summary
+from passeport.services import internships as internship_services
+from passeport.services.evidence import EvidenceRefused
+from passeport.views_activities import private_file_response
 
 
-def internship_create(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+@login_required
+@require_http_methods(["GET", "POST"])
+def internship_create(request: HttpRequest, student_pk: int) -> HttpResponse:
+    student = get_passeport_student_for_user(request.user, student_pk, write=True)
+    bound = request.method == "POST"
+    form = InternshipForm(request.POST if bound else None, request.FILES if bound else None)
+    if bound and form.is_valid():
+        try:
+            internship_services.create_internship(
+                student=student,
+                actor=request.user,
+                data=form.cleaned_data,
+                attestation=form.cleaned_data["attestation"],
+            )
+        except EvidenceRefused as refusal:
+            form.add_error("attestation", refusal.message)
+        else:
+            messages.success(request, "Période en entreprise enregistrée.")
+            return redirect("passeport:internship_create", student_pk=student.pk)
+    return _render_form(request, form, student, None)
 
 
-def internship_edit(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+@login_required
+@require_http_methods(["GET", "POST"])
+def internship_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_internship_for_user(request.user, pk, write=True)
+    bound = request.method == "POST"
+    initial = {name: getattr(period, name) for name in internship_services.FIELDS}
+    form = InternshipForm(request.POST if bound else None, request.FILES if bound else None, initial=initial)
+    if bound and form.is_valid():
+        try:
+            internship_services.update_internship(
+                period=period, actor=request.user, data=form.cleaned_data, attestation=form.cleaned_data["attestation"]
+            )
+        except EvidenceRefused as refusal:
+            form.add_error("attestation", refusal.message)
+        else:
+            messages.success(request, "Période en entreprise modifiée.")
+            return redirect("passeport:internship_create", student_pk=period.student_id)
+    return _render_form(request, form, period.student, period)
 
 
-def internship_attestation(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+def _render_form(
+    request: HttpRequest, form: InternshipForm, student: Student, period: InternshipPeriod | None
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "student": student,
+        "period": period,
+        "periods": student.internships.all(),
+        "summary": internship_summary(student),
+    }
+    return render(request, "passeport/internship_form.html", context)
+
+
+@login_required
+@require_GET
+def internship_attestation(request: HttpRequest, pk: int) -> FileResponse:
+    period = get_internship_for_user(request.user, pk)
+    if not period.attestation:
+        raise Http404
+    return private_file_response(period.attestation, period.attestation_name, period.attestation_content_type)

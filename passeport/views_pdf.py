@@ -1,11 +1,55 @@
-"""Placeholder views: replaced by the work on this area."""
+"""The official PDF of a fiche and the « does it fit its two pages? » check (advice only: it never blocks)."""
 
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from passeport.models import Fiche, FicheVerso
+from passeport.pdf import analyse_fiche_layout, chosen_verso, pdf_filename, render_fiche_pdf
+from passeport.permissions import get_fiche_for_user
 
 
-def fiche_pdf(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+def _verso_from_query(request: HttpRequest, fiche: Fiche) -> FicheVerso | None:
+    """``?verso=N`` picks the verso of order N (E4); none given: the first one."""
+    order = request.GET.get("verso")
+    if order is None:
+        return chosen_verso(fiche)
+    if not order.isdigit():
+        raise Http404
+    verso = fiche.versos.filter(order=int(order)).first()
+    if verso is None:
+        raise Http404
+    return verso
 
 
-def fiche_fit(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+@login_required
+@require_GET
+def fiche_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    fiche = get_fiche_for_user(request.user, pk)
+    verso = _verso_from_query(request, fiche)
+    response = HttpResponse(render_fiche_pdf(fiche, verso), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, pdf_filename(fiche, verso))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def fiche_fit(request: HttpRequest, pk: int) -> HttpResponse:
+    fiche = get_fiche_for_user(request.user, pk)
+    verso = _verso_from_query(request, fiche)
+    in_editor = bool(request.headers.get("HX-Request"))
+    context = {
+        "fiche": fiche,
+        "verso": verso,
+        "layout": analyse_fiche_layout(fiche, verso),
+        # htmx swaps the fragment into the editor, whose fields the links then reach on the same page;
+        # without JavaScript the same words come as a page of their own, linking back to the editor.
+        "frame": "passeport/pdf/_partial.html" if in_editor else "base.html",
+        "in_editor": in_editor,
+        "editor_url": "" if in_editor else reverse("passeport:fiche_edit", args=[fiche.pk]),
+    }
+    return render(request, "passeport/fiche_fit.html", context)

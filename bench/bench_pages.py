@@ -1,0 +1,247 @@
+"""Time the passeport page and the cohort overview on a generated class.
+
+Run: ``.venv/bin/python bench/bench_pages.py [--requests 20] [--no-write]``. It builds a throwaway SQLite database in a
+temporary directory (migrations included; never touches var/db.sqlite3), generates one class of 35 students with 30
+activities each (critères, evidence rows without files, formative assessments, 4 fiches), then requests both pages
+through Django's test client as a teacher: 2 warm-ups, then timed requests. Prints median / p90 in ms and the number of
+SQL queries, and appends a « Pages passeport et classe » section to BENCHMARKS.md unless ``--no-write``.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TMP = tempfile.TemporaryDirectory(prefix="ndrc-bench-")
+os.environ["SQLITE_PATH"] = str(Path(TMP.name) / "bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ndrc.test_settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+STUDENTS, ACTIVITIES, ASSESSMENTS, WARMUPS = 35, 30, 12, 2
+TARGET_MS = 150
+WORDS = (
+    "client prospect négociation salon fichier relance devis offre besoin argumentaire objection conclusion "
+    "fidélisation réseau distributeur partenaire animation vitrine implantation reporting veille"
+).split()
+
+
+def _text(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def build_class():
+    """One cohort, one teacher, 35 students, each with 30 activities and their traces (bulk inserts)."""
+    from accounts.models import Cohort, Establishment, Membership, Role
+    from passeport.models import (
+        Activity,
+        ActivityNature,
+        ActivitySetting,
+        Evidence,
+        Fiche,
+        FicheVerso,
+        FormativeAssessment,
+        FormativePosition,
+    )
+    from passeport.rubrics import fiche_form
+    from referentiel.models import Criterion, ExamSession, FicheKind, Level
+    from tests.personas import make_student, make_user
+
+    rng = random.Random(2027)
+    session = ExamSession.objects.select_related("version").get(year=2027)
+    establishment = Establishment.objects.create(name="Lycée du banc d'essai", uai="0690099Z", city="Lyon")
+    cohort = Cohort.objects.create(establishment=establishment, name="NDRC 2 bench", year=2, exam_session=session)
+    teacher = make_user("prof.bench", "Paule", "Banc")
+    Membership.objects.create(user=teacher, establishment=establishment, role=Role.TEACHER)
+    cohort.teachers.add(teacher)
+    criteria = list(
+        Criterion.objects.filter(
+            competency__block__version=session.version, competency__block__exam__code__in=["E4", "E6"]
+        ).select_related("competency__block__exam")
+    )
+    levels = list(Level.objects.filter(version=session.version))
+    kinds = {(k.exam.code, k.code): k for k in FicheKind.objects.select_related("exam")}
+    forms = {code: fiche_form(session.forms_session, code) for code in ("E4", "E6")}
+    students = [make_student(f"etu{i:02d}", f"Prénom{i}", f"Nom{i:02d}", cohort) for i in range(STUDENTS)]
+    start = datetime.date(2025, 9, 1)
+    activities = Activity.objects.bulk_create(
+        Activity(
+            student=student,
+            title=f"Activité {n + 1} – {_text(rng, 4)}",
+            setting=rng.choice(ActivitySetting.values),
+            organisation=f"Entreprise {rng.randint(1, 40)}",
+            start_date=start + datetime.timedelta(days=7 * n + rng.randint(0, 5)),
+            nature=rng.choice(ActivityNature.values),
+            description=_text(rng, 60),
+            validated_at=timezone.now() if validated else None,
+            validated_by=teacher if validated else None,
+        )
+        for student in students
+        for n in range(ACTIVITIES)
+        for validated in [rng.random() < 0.4]
+    )
+    through = Activity.criteria.through
+    through.objects.bulk_create(
+        through(activity_id=a.pk, criterion_id=c.pk) for a in activities for c in rng.sample(criteria, 3)
+    )
+    Evidence.objects.bulk_create(
+        Evidence(
+            activity=a,
+            file=f"evidence/bench/{a.pk}-{k}.pdf",
+            original_name=f"preuve-{k}.pdf",
+            content_type="application/pdf",
+            size=120_000,
+            sha256=f"{a.pk:064d}",
+            uploaded_by=a.student.user,
+        )
+        for a in activities
+        for k in range(rng.choice((0, 1, 1, 2, 3)))
+    )
+    by_student = {s.pk: [a for a in activities if a.student_id == s.pk] for s in students}
+    assessments = FormativeAssessment.objects.bulk_create(
+        FormativeAssessment(
+            student=s,
+            assessor=teacher,
+            activity=rng.choice(by_student[s.pk]),
+            assessed_on=start + datetime.timedelta(days=rng.randint(0, 250)),
+            comment=_text(rng, 30),
+        )
+        for s in students
+        for _ in range(ASSESSMENTS)
+    )
+    FormativePosition.objects.bulk_create(
+        FormativePosition(assessment=fa, criterion=c, level=rng.choice(levels))
+        for fa in assessments
+        for c in rng.sample(criteria, 4)
+    )
+    fiche_specs = [("E4", "nego-vente"), ("E4", "evenement"), ("E6", "distributeurs"), ("E6", "partenaires")]
+    fiches = Fiche.objects.bulk_create(
+        Fiche(
+            student=s,
+            activity=by_student[s.pk][n * 7],
+            exam=kinds[spec].exam,
+            kind=kinds[spec],
+            forms_session=session.forms_session,
+            number=1 + n % 2,
+            title=_text(rng, 6),
+            real_lived=(n == 2) if spec[0] == "E6" else None,
+            recto={r.code: _text(rng, 40) for r in forms[spec[0]].part("recto")},
+        )
+        for s in students
+        for n, spec in enumerate(fiche_specs)
+    )
+    FicheVerso.objects.bulk_create(
+        FicheVerso(fiche=f, order=1, content={r.code: _text(rng, 40) for r in forms["E4"].part("verso")})
+        for f in fiches
+        if f.exam.code == "E4"
+    )
+    return cohort, teacher, students
+
+
+def measure(client: Client, url: str, requests: int) -> dict:
+    for _ in range(WARMUPS):
+        assert client.get(url).status_code == 200
+    times = []
+    for _ in range(requests):
+        begin = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - begin) * 1000)
+        assert response.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    ordered = sorted(times)
+    return {
+        "median": statistics.median(ordered),
+        "p90": ordered[max(0, round(0.9 * len(ordered)) - 1)],
+        "min": ordered[0],
+        "queries": len(queries),
+        "size": len(response.content),
+    }
+
+
+def machine() -> str:
+    cpu = "?"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        cpu = next((ln.split(":", 1)[1].strip() for ln in cpuinfo.read_text().splitlines() if "model name" in ln), "?")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{os.cpu_count()} cœurs (nproc), {cpu} ; Python {platform.python_version()}, Django {django.__version__} ; "
+        f"charge moyenne au lancement {load}"
+    )
+
+
+def section(results: dict, requests: int) -> str:
+    passeport, cohort = results["passeport"], results["cohort"]
+    verdict = "atteinte" if passeport["median"] <= TARGET_MS else "MANQUÉE"
+    lines = [
+        "",
+        "## Pages passeport et classe",
+        "",
+        f"- Date : {timezone.localtime():%Y-%m-%d %H:%M %z}",
+        f"- Machine : {machine()}",
+        f"- Commande : `.venv/bin/python bench/bench_pages.py --requests {requests}`",
+        f"- Données : une classe de {STUDENTS} étudiants, {ACTIVITIES} activités chacun (3 critères par activité, "
+        f"0 à 3 preuves sans fichier), {ASSESSMENTS} évaluations formatives de 4 critères, 4 fiches ; SQLite "
+        "(fichier temporaire), réglages `ndrc.test_settings`, client de test Django connecté comme enseignant.",
+        f"- Mesure : {WARMUPS} requêtes de chauffe puis {requests} requêtes GET par page.",
+        "",
+        "| Page | Médiane | p90 | Min | Requêtes SQL | Taille HTML |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, r in (
+        (f"Passeport d'un étudiant ({ACTIVITIES} activités)", passeport),
+        (f"Suivi de la classe ({STUDENTS} étudiants)", cohort),
+    ):
+        lines.append(
+            f"| {label} | {r['median']:.0f} ms | {r['p90']:.0f} ms | {r['min']:.0f} ms | {r['queries']} "
+            f"| {r['size'] / 1024:.0f} Kio |"
+        )
+    lines += ["", f"Objectif : médiane du passeport ≤ {TARGET_MS} ms — {verdict}.", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--no-write", action="store_true", help="print only, do not append to BENCHMARKS.md")
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    begin = time.perf_counter()
+    cohort, teacher, students = build_class()
+    print(f"Données générées en {time.perf_counter() - begin:.1f} s", file=sys.stderr)
+    client = Client()
+    client.force_login(teacher)
+    results = {
+        "passeport": measure(client, reverse("passeport:passeport", args=[students[0].pk]), args.requests),
+        "cohort": measure(client, reverse("passeport:cohort_overview", args=[cohort.pk]), args.requests),
+    }
+    text = section(results, args.requests)
+    print(text)
+    if not args.no_write:
+        path = ROOT / "BENCHMARKS.md"
+        # A true append (never read-modify-write): another bench may write its own section in the same file.
+        header = "" if path.exists() else "# Mesures de performance\n"
+        with path.open("a", encoding="utf-8") as out:
+            out.write(header + text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,315 @@
+"""Personal authorship: near-identical rubrics between fiches that should each be written in a student's own words.
+
+A fiche is personal even when the activity was collective (« avec ses propres mots »), and a second fiche or verso
+of one student must be a new conceptualisation, not a copy of the descriptive parts. Nothing here decides anything:
+it points the teacher at rubrics worth a look, side by side. Computed on demand, nothing is stored.
+
+Measure. Texts are normalised (lowercase, accents and punctuation removed, spaces collapsed) and cut into words;
+``difflib.SequenceMatcher`` gives the ratio 2·M/T of words matched *in order* between the two texts. A copy keeps
+the order of the original, so small edits cost little (a changed name: one word out of fifty, a comma: nothing),
+while two students who report the same facts in their own words share scattered words but few ordered runs and stay
+well below the threshold. The same matching blocks then mark the shared passages in the side-by-side view, so what
+is flagged and what is shown come from one computation.
+
+Which fiches are compared (simple on purpose, so a teacher can predict it):
+1. Participants. For every activity A of student X that lists student Y as participant, X's fiches on A are compared
+   with Y's fiches of the same exam whose activity overlaps A's dates or lists X. Run for every activity, this also
+   covers « Y's activity lists X ». Rectos rubric by rubric, and every verso of one with every verso of the other.
+2. Same student. Every pair of fiches of one exam: recto rubrics. Every pair of versos of one fiche: verso rubrics.
+
+The first recto section (« Cadre de l'activité », « Cadre de l'activité réseau ») describes the organisation: the
+same company description legitimately comes back in every fiche written about it, by one student or by several.
+Its rubrics are compared and shown, but a pair is flagged only when a rubric of another section is near-identical.
+"""
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from itertools import combinations
+
+from accounts.models import Cohort
+from passeport.models import Activity, Fiche, FicheVerso
+from passeport.rubrics import FicheForm, Rubric, fiche_form
+
+# Ratio of words matched in order at or above which two rubrics are « near-identical ». 0.8 tolerates about one word
+# in five changed (names, figures, a reworded phrase) and stays far above independent writing of the same facts
+# (typically 0.2–0.4 on the fiches we tried).
+SIMILARITY_THRESHOLD = 0.8
+# Normalised rubrics shorter than this mean nothing on their own (« Lyon », a date, a company name): never compared.
+MIN_CHARS = 40
+# Shorter common runs (« de la », « avec le client ») are not marked as shared passages in the side-by-side view.
+MIN_SHARED_WORDS = 4
+
+PARTICIPANTS = "participants"
+SAME_STUDENT = "meme-etudiant"
+SAME_FICHE = "meme-fiche"
+CHECK_LABELS = {
+    PARTICIPANTS: "Participants à une même activité",
+    SAME_STUDENT: "Deux fiches du même étudiant",
+    SAME_FICHE: "Deux versos de la même fiche",
+}
+
+_WORD = re.compile(r"\w+")
+
+
+def fold(word: str) -> str:
+    """Lowercase without accents: « Énergie » and « energie » are the same word."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    return [fold(m.group()) for m in _WORD.finditer(text or "")]
+
+
+def normalise(text: str) -> str:
+    """Lowercase, no accents, no punctuation, single spaces."""
+    return " ".join(words(text))
+
+
+def comparable(text: str) -> bool:
+    return len(normalise(text)) >= MIN_CHARS
+
+
+def similarity(left: str, right: str, *, exact: bool = True) -> float | None:
+    """Ratio in [0, 1] of words matched in order; ``None`` when one side is too short to mean anything.
+
+    With ``exact=False`` a ratio below the threshold may be replaced by a cheaper upper bound (still below it): enough
+    to decide « not flagged » when scanning a whole cohort.
+    """
+    if not (comparable(left) and comparable(right)):
+        return None
+    # autojunk would ignore frequent words in long texts, which are exactly what a copy keeps.
+    matcher = SequenceMatcher(None, words(left), words(right), autojunk=False)
+    if not exact:
+        for bound in (matcher.real_quick_ratio, matcher.quick_ratio):
+            upper = bound()
+            if upper < SIMILARITY_THRESHOLD:
+                return upper
+    return matcher.ratio()
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    shared: bool
+
+
+def marked_segments(text: str, other: str) -> tuple[list[Segment], list[Segment]]:
+    """Both texts cut into segments, ``shared`` for passages of at least MIN_SHARED_WORDS words found in both."""
+    left = list(_WORD.finditer(text or ""))
+    right = list(_WORD.finditer(other or ""))
+    matcher = SequenceMatcher(None, [fold(m.group()) for m in left], [fold(m.group()) for m in right], autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size >= MIN_SHARED_WORDS]
+    left_spans = [(left[b.a].start(), left[b.a + b.size - 1].end()) for b in blocks]
+    right_spans = [(right[b.b].start(), right[b.b + b.size - 1].end()) for b in blocks]
+    return _segments(text or "", left_spans), _segments(other or "", right_spans)
+
+
+def _segments(text: str, spans: list[tuple[int, int]]) -> list[Segment]:
+    out: list[Segment] = []
+    position = 0
+    for start, end in spans:
+        if start > position:
+            out.append(Segment(text[position:start], False))
+        out.append(Segment(text[start:end], True))
+        position = end
+    if position < len(text):
+        out.append(Segment(text[position:], False))
+    return out
+
+
+@dataclass(frozen=True)
+class RubricComparison:
+    rubric: Rubric
+    left: str
+    right: str
+    similarity: float | None
+
+    @property
+    def near_identical(self) -> bool:
+        return self.similarity is not None and self.similarity >= SIMILARITY_THRESHOLD
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.similarity is None else round(self.similarity * 100)
+
+
+def compare_rubrics(
+    rubrics: Iterable[Rubric], left: dict, right: dict, *, exact: bool = True
+) -> list[RubricComparison]:
+    out = []
+    for rubric in rubrics:
+        a, b = str(left.get(rubric.code) or ""), str(right.get(rubric.code) or "")
+        out.append(RubricComparison(rubric, a, b, similarity(a, b, exact=exact)))
+    return out
+
+
+def context_section(form: FicheForm) -> str:
+    """The first recto section describes the organisation (see the module docstring)."""
+    sections = form.sections("recto")
+    return sections[0][0] if sections else ""
+
+
+def flags_pair(comparisons: list[RubricComparison], form: FicheForm) -> bool:
+    context = context_section(form)
+    return any(c.near_identical and c.rubric.section != context for c in comparisons)
+
+
+@dataclass
+class FlaggedPair:
+    check: str
+    left: Fiche
+    right: Fiche
+    matches: list[RubricComparison] = field(default_factory=list)
+    left_verso: int | None = None  # verso order, for a verso-to-verso comparison
+    right_verso: int | None = None
+
+    @property
+    def check_label(self) -> str:
+        return CHECK_LABELS[self.check]
+
+
+def _form(fiche: Fiche) -> FicheForm:
+    return fiche_form(fiche.forms_session, fiche.exam.code)
+
+
+def _versos(fiche: Fiche) -> list[FicheVerso]:
+    return sorted(fiche.versos.all(), key=lambda v: v.order)  # prefetched: no query
+
+
+def compare_fiches(left: Fiche, right: Fiche, check: str) -> list[FlaggedPair]:
+    """Pairs flagged between two different fiches: the rectos, and (participants) every verso with every verso."""
+    form = _form(left)
+    found: list[FlaggedPair] = []
+    recto = compare_rubrics(form.part("recto"), left.recto or {}, right.recto or {}, exact=False)
+    if flags_pair(recto, form):
+        found.append(FlaggedPair(check, left, right, [c for c in recto if c.near_identical]))
+    if check == PARTICIPANTS:
+        for lv in _versos(left):
+            for rv in _versos(right):
+                verso = compare_rubrics(form.part("verso"), lv.content or {}, rv.content or {}, exact=False)
+                if flags_pair(verso, form):
+                    matches = [c for c in verso if c.near_identical]
+                    found.append(FlaggedPair(check, left, right, matches, lv.order, rv.order))
+    return found
+
+
+def compare_versos(fiche: Fiche) -> list[FlaggedPair]:
+    """Every pair of versos of one fiche."""
+    form = _form(fiche)
+    found = []
+    for first, second in combinations(_versos(fiche), 2):
+        verso = compare_rubrics(form.part("verso"), first.content or {}, second.content or {}, exact=False)
+        if flags_pair(verso, form):
+            matches = [c for c in verso if c.near_identical]
+            found.append(FlaggedPair(SAME_FICHE, fiche, fiche, matches, first.order, second.order))
+    return found
+
+
+def _overlap(a: Activity, b: Activity) -> bool:
+    return a.start_date <= (b.end_date or b.start_date) and b.start_date <= (a.end_date or a.start_date)
+
+
+def participant_pairs(fiches: list[Fiche]) -> list[tuple[Fiche, Fiche]]:
+    """Pairs of fiches of two students linked by participation (rule 1 of the module docstring)."""
+    by_student: dict[int, list[Fiche]] = defaultdict(list)
+    for fiche in fiches:
+        by_student[fiche.student_id].append(fiche)
+    seen: set[frozenset[int]] = set()
+    pairs = []
+    for fiche in fiches:
+        activity = fiche.activity
+        for participant in activity.participants.all():  # prefetched
+            for other in by_student.get(participant.pk, []):
+                if other.student_id == fiche.student_id or other.exam_id != fiche.exam_id:
+                    continue
+                other_activity = other.activity
+                linked = _overlap(activity, other_activity) or any(
+                    p.pk == fiche.student_id for p in other_activity.participants.all()
+                )
+                key = frozenset((fiche.pk, other.pk))
+                if linked and key not in seen:
+                    seen.add(key)
+                    pairs.append((fiche, other))
+    return pairs
+
+
+def cohort_fiches(cohort: Cohort) -> list[Fiche]:
+    """Every fiche of the cohort with what the comparison needs, in a fixed number of queries."""
+    return list(
+        Fiche.objects.filter(student__cohort=cohort)
+        .select_related("student__user", "exam", "kind", "activity")
+        .prefetch_related("versos", "activity__participants")
+        .order_by("student__user__last_name", "student__user__first_name", "student_id", "exam__code", "number")
+    )
+
+
+def cohort_flagged_pairs(cohort: Cohort) -> list[FlaggedPair]:
+    """Every flagged pair of the cohort: participants first, then one student's own fiches."""
+    fiches = cohort_fiches(cohort)
+    found: list[FlaggedPair] = []
+    for left, right in participant_pairs(fiches):
+        found += compare_fiches(left, right, PARTICIPANTS)
+    by_student_exam: dict[tuple[int, int], list[Fiche]] = defaultdict(list)
+    for fiche in fiches:
+        by_student_exam[(fiche.student_id, fiche.exam_id)].append(fiche)
+    for group in by_student_exam.values():
+        for left, right in combinations(group, 2):
+            found += compare_fiches(left, right, SAME_STUDENT)
+    for fiche in fiches:
+        found += compare_versos(fiche)
+    return found
+
+
+@dataclass(frozen=True)
+class ComparedRubric:
+    comparison: RubricComparison
+    left_segments: list[Segment]
+    right_segments: list[Segment]
+    flagging: bool  # near-identical outside the organisation's context section
+
+
+@dataclass(frozen=True)
+class ComparedPart:
+    title: str
+    sections: list[tuple[str, list[ComparedRubric]]]
+
+    @property
+    def flagged_count(self) -> int:
+        return sum(row.flagging for _, rows in self.sections for row in rows)
+
+
+def _compared_part(title: str, form: FicheForm, part: str, left: dict, right: dict) -> ComparedPart:
+    context = context_section(form)
+    sections = []
+    for section, rubrics in form.sections(part):
+        rows = []
+        for comparison in compare_rubrics(rubrics, left, right):
+            left_segments, right_segments = marked_segments(comparison.left, comparison.right)
+            flagging = comparison.near_identical and section != context
+            rows.append(ComparedRubric(comparison, left_segments, right_segments, flagging))
+        sections.append((section, rows))
+    return ComparedPart(title, sections)
+
+
+def side_by_side(left: Fiche, right: Fiche) -> list[ComparedPart]:
+    """Two fiches rubric by rubric (one fiche with itself: its versos two by two)."""
+    form = _form(left)
+    left_versos = list(left.versos.order_by("order"))
+    if left.pk == right.pk:
+        return [
+            _compared_part(f"Verso {a.order} / verso {b.order}", form, "verso", a.content or {}, b.content or {})
+            for a, b in combinations(left_versos, 2)
+        ]
+    parts = [_compared_part("Recto", form, "recto", left.recto or {}, right.recto or {})]
+    if form.has_verso:
+        right_versos = list(right.versos.order_by("order"))
+        for lv in left_versos:
+            for rv in right_versos:
+                title = f"Verso {lv.order} / verso {rv.order}"
+                parts.append(_compared_part(title, form, "verso", lv.content or {}, rv.content or {}))
+    return parts

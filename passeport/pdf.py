@@ -1,0 +1,240 @@
+"""The official PDF of a fiche (ANNEXE V–1 / VII–1) and the « does it fit its pages? » check.
+
+The check lays the fiche out with the very stylesheet of the PDF and reads, from WeasyPrint's boxes, on which page
+each rubric's text lands: what the student is told is exactly what the PDF will show.
+"""
+
+import hashlib
+import threading
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import select_template
+from django.utils.text import slugify
+from weasyprint.formatting_structure.boxes import ParentBox, TextBox
+
+from lib import pdf
+from passeport.models import Fiche, FicheVerso
+from passeport.rubrics import Rubric, fiche_form
+from referentiel.models import FicheKind
+
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+STYLESHEET = STATIC_DIR / "css" / "fiche-print.css"
+# How many printed pages each exam's fiche may take (E4: recto page + verso page, exactly).
+PAGES_ALLOWED = {"E4": 2, "E6": 2}
+# Rubrics placed by hand in the E4 templates (the others follow the form's order).
+E4_CADRE = ("organisation", "adresse", "type_structure", "offre_commerciale", "types_clients", "methodes_vente")
+E4_ANALYSE = ("historique", "acteurs", "objectifs_operationnels")
+E4_DEROULEMENT = ("resultats", "difficultes")
+E4_CIBLAGE_BEFORE = ("demarche", "objectifs_fixes")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One rubric as printed: official label and the student's text."""
+
+    code: str
+    label: str
+    part: str
+    text: str
+    note: str = ""
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class RubricRef:
+    code: str
+    label: str
+    part: str  # "recto" or "verso"
+    length: int = 0
+    verso_order: int | None = None
+
+    @property
+    def anchor(self) -> str:
+        """The id of the rubric's block in the fiche editor (a verso after the first gets its order)."""
+        if self.part == "verso" and self.verso_order and self.verso_order > 1:
+            return f"rubric-{self.code}-{self.verso_order}"
+        return f"rubric-{self.code}"
+
+
+@dataclass(frozen=True)
+class Layout:
+    exam_code: str
+    page_count: int
+    pages_allowed: int
+    fits: bool
+    empty_rubrics: tuple[RubricRef, ...]
+    # Rubrics whose text lands beyond the page it must be on.
+    overflowing: tuple[RubricRef, ...]
+    # The longest rubric(s) of the part that runs over: where cutting pays most.
+    to_shorten: tuple[RubricRef, ...]
+
+    @property
+    def also_spilling(self) -> tuple[RubricRef, ...]:
+        """Overflowing rubrics not already named among those to shorten."""
+        return tuple(ref for ref in self.overflowing if ref not in self.to_shorten)
+
+
+def _clean(text) -> str:
+    return str(text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _cells(rubrics: tuple[Rubric, ...], content: dict) -> dict[str, Cell]:
+    return {r.code: Cell(r.code, r.label, r.part, _clean(content.get(r.code)), r.note, r.group) for r in rubrics}
+
+
+def chosen_verso(fiche: Fiche, verso: FicheVerso | None = None) -> FicheVerso | None:
+    if verso is not None or fiche.exam.code != "E4":
+        return verso
+    return fiche.versos.order_by("order").first()
+
+
+def _kinds(fiche: Fiche) -> list[dict]:
+    kinds = FicheKind.objects.filter(exam_id=fiche.exam_id).order_by("order")
+    return [{"label": kind.label, "checked": kind.pk == fiche.kind_id} for kind in kinds]
+
+
+def fiche_context(fiche: Fiche, verso: FicheVerso | None = None) -> dict:
+    form = fiche_form(fiche.forms_session, fiche.exam.code)
+    r = _cells(form.part("recto"), fiche.recto or {})
+    v = _cells(form.part("verso"), (verso.content if verso else None) or {})
+    return {
+        "fiche": fiche,
+        "form": form,
+        "student": fiche.student,
+        "session_year": fiche.student.cohort.exam_session.year,
+        "kinds": _kinds(fiche),
+        "r": r,
+        "v": v,
+        "recto_sections": [title for title, _ in form.sections("recto")],
+        "verso_sections": [title for title, _ in form.sections("verso")],
+        "sections": [(title, [r[x.code] for x in rubrics]) for title, rubrics in form.sections("recto")],
+        "cadre": [r[code] for code in E4_CADRE if code in r],
+        "analyse": [r[code] for code in E4_ANALYSE if code in r],
+        "deroulement": [r[code] for code in E4_DEROULEMENT if code in r],
+        "ciblage_before": [v[code] for code in E4_CIBLAGE_BEFORE if code in v],
+    }
+
+
+def fiche_html(fiche: Fiche, verso: FicheVerso | None = None) -> str:
+    """The fiche as official-form HTML; a later circulaire may bring its own template (``fiche_e4_2027.html``)."""
+    verso = chosen_verso(fiche, verso)
+    exam = fiche.exam.code.lower()
+    template = select_template(
+        [f"passeport/pdf/fiche_{exam}_{fiche.forms_session}.html", f"passeport/pdf/fiche_{exam}.html"]
+    )
+    return template.render(fiche_context(fiche, verso))
+
+
+def _layout_document(html: str):
+    return pdf.layout(html, stylesheets=[STYLESHEET], base_url=STATIC_DIR)
+
+
+def render_fiche_pdf(fiche: Fiche, verso: FicheVerso | None = None) -> bytes:
+    """E4: the recto page and the chosen verso page (default: the first); E6: the fiche."""
+    return pdf.write_pdf(_layout_document(fiche_html(fiche, verso)))
+
+
+def _text_pages(document) -> tuple[dict[tuple[str, str], set[int]], int | None]:
+    """``{(part, rubric code): page indexes holding its text}`` and the index of the page where the verso starts."""
+    pages: dict[tuple[str, str], set[int]] = defaultdict(set)
+    verso_start = None
+    for index, page in enumerate(document.pages):
+        stack = [(page._page_box, "", "")]
+        while stack:
+            box, part, code = stack.pop()
+            element = getattr(box, "element", None)
+            if element is not None:
+                part = element.get("data-part", part)
+                code = element.get("data-rubric", code)
+            if isinstance(box, TextBox):
+                if part == "verso" and verso_start is None:
+                    verso_start = index
+                if code and box.text.strip():
+                    pages[(part, code)].add(index)
+            elif isinstance(box, ParentBox):
+                stack.extend((child, part, code) for child in box.children)
+    return pages, verso_start
+
+
+def _ref(rubric: Rubric, content: dict, verso: FicheVerso | None) -> RubricRef:
+    order = verso.order if verso is not None and rubric.part == "verso" else None
+    return RubricRef(rubric.code, rubric.label, rubric.part, len(_clean(content.get(rubric.code))), order)
+
+
+def _longest(refs: list[RubricRef]) -> tuple[RubricRef, ...]:
+    """The longest rubrics that together hold at least half the part's text (at most three)."""
+    total = sum(ref.length for ref in refs)
+    chosen: list[RubricRef] = []
+    for ref in sorted(refs, key=lambda ref: -ref.length):
+        if ref.length == 0 or len(chosen) == 3 or (chosen and sum(c.length for c in chosen) * 2 >= total):
+            break
+        chosen.append(ref)
+    return tuple(chosen)
+
+
+def _analyse(fiche: Fiche, verso: FicheVerso | None, document) -> Layout:
+    form = fiche_form(fiche.forms_session, fiche.exam.code)
+    contents = {"recto": fiche.recto or {}, "verso": (verso.content if verso else None) or {}}
+    refs = {part: [_ref(r, contents[part], verso) for r in form.part(part)] for part in ("recto", "verso")}
+    pages, verso_start = _text_pages(document)
+    allowed = PAGES_ALLOWED.get(fiche.exam.code, 2)
+    if form.has_verso:
+        # The recto must hold on the first page, the verso on the page where it starts.
+        last_page = {"recto": 0, "verso": verso_start if verso_start is not None else 1}
+        fits = len(document.pages) == allowed
+    else:
+        last_page = {"recto": allowed - 1}
+        fits = len(document.pages) <= allowed
+    overflowing = tuple(
+        ref for part, last in last_page.items() for ref in refs[part] if max(pages.get((part, ref.code), {0})) > last
+    )
+    to_shorten: tuple[RubricRef, ...] = ()
+    for part in last_page:
+        if any(ref.part == part for ref in overflowing):
+            to_shorten += _longest(refs[part])
+    return Layout(
+        exam_code=fiche.exam.code,
+        page_count=len(document.pages),
+        pages_allowed=allowed,
+        fits=fits,
+        empty_rubrics=tuple(ref for part in last_page for ref in refs[part] if ref.length == 0),
+        overflowing=overflowing,
+        to_shorten=to_shorten,
+    )
+
+
+# Layouts by hash of the fiche's HTML: the editor asks again after every save, often for unchanged text.
+_CACHE: OrderedDict[str, Layout] = OrderedDict()
+_CACHE_SIZE = 128
+_CACHE_LOCK = threading.Lock()
+
+
+def analyse_fiche_layout(fiche: Fiche, verso: FicheVerso | None = None) -> Layout:
+    """Lay the fiche out once and tell how many pages it takes, which rubrics run over and which are empty."""
+    verso = chosen_verso(fiche, verso)
+    html = fiche_html(fiche, verso)
+    order = verso.order if verso is not None else 0
+    key = hashlib.sha256(f"{STYLESHEET.stat().st_mtime_ns}:{order}:{html}".encode()).hexdigest()
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    result = _analyse(fiche, verso, _layout_document(html))
+    with _CACHE_LOCK:
+        _CACHE[key] = result
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return result
+
+
+def pdf_filename(fiche: Fiche, verso: FicheVerso | None = None) -> str:
+    """``fiche-E4-n1-nom-prenom.pdf``, ASCII only."""
+    user = fiche.student.user
+    parts = [f"fiche-{slugify(fiche.exam.code).upper()}", f"n{fiche.number}", slugify(user.last_name)]
+    parts.append(slugify(user.first_name))
+    if verso is not None and verso.order != 1:
+        parts.append(f"verso{verso.order}")
+    return "-".join(part for part in parts if part) + ".pdf"

@@ -1,0 +1,93 @@
+"""Writes on internship periods (« stages », apprenticeship, work experience) and their attestation files."""
+
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from accounts.models import Student, User
+from audit.services import changed_fields, log_action
+from passeport.models import InternshipPeriod
+from passeport.services.evidence import ATTESTATION_TYPES, ATTESTATION_TYPES_TEXT, InspectedUpload, inspect_upload
+
+FIELDS = ("kind", "organisation", "start_date", "end_date", "weeks", "tutor_name")
+
+
+def create_internship(
+    *, student: Student, actor: User, data: dict[str, Any], attestation: UploadedFile | None = None
+) -> InternshipPeriod:
+    """Record a period; the attestation, if any, is checked first (``EvidenceRefused``: nothing stored)."""
+    checked = _inspect(attestation)
+    period = InternshipPeriod(student=student, **{name: data.get(name) for name in FIELDS})
+    _attach(period, attestation, checked)
+    try:
+        with transaction.atomic():
+            period.save()
+            log_action(
+                "internship.created",
+                actor=actor,
+                obj=period,
+                establishment_id=student.cohort.establishment_id,
+                changes={
+                    "organisation": period.organisation,
+                    "weeks": str(period.weeks),
+                    "attestation": checked.sha256 if checked else "",
+                },
+            )
+    except BaseException:
+        _delete_file(period.attestation.storage, period.attestation.name)
+        raise
+    return period
+
+
+def update_internship(
+    *, period: InternshipPeriod, actor: User, data: dict[str, Any], attestation: UploadedFile | None = None
+) -> InternshipPeriod:
+    """Change a period; a new attestation replaces the old one, whose file is removed after the commit."""
+    checked = _inspect(attestation)
+    new_values = {name: data.get(name) for name in FIELDS}
+    changes: dict[str, Any] = changed_fields(period, new_values)
+    if not changes and checked is None:
+        return period
+    storage, old_name = period.attestation.storage, period.attestation.name
+    for name, value in new_values.items():
+        setattr(period, name, value)
+    _attach(period, attestation, checked)
+    if checked is not None:
+        changes["attestation"] = ["remplacée" if old_name else "", checked.sha256]
+    try:
+        with transaction.atomic():
+            period.save(update_fields=[*FIELDS, "attestation", "attestation_name", "attestation_content_type"])
+            log_action(
+                "internship.updated",
+                actor=actor,
+                obj=period,
+                establishment_id=period.student.cohort.establishment_id,
+                changes=changes,
+            )
+            if checked is not None and old_name:
+                transaction.on_commit(lambda: _delete_file(storage, old_name))
+    except BaseException:
+        if checked is not None:
+            _delete_file(period.attestation.storage, period.attestation.name)
+        raise
+    return period
+
+
+def _inspect(attestation: UploadedFile | None) -> InspectedUpload | None:
+    if attestation is None:
+        return None
+    return inspect_upload(attestation, allowed=ATTESTATION_TYPES, allowed_text=ATTESTATION_TYPES_TEXT)
+
+
+def _attach(period: InternshipPeriod, attestation: UploadedFile | None, checked: InspectedUpload | None) -> None:
+    if attestation is None or checked is None:
+        return
+    period.attestation_name = checked.original_name
+    period.attestation_content_type = checked.content_type
+    period.attestation.save(f"attestation{checked.extension}", attestation, save=False)
+
+
+def _delete_file(storage, name: str) -> None:
+    if name:
+        storage.delete(name)

@@ -1,0 +1,211 @@
+/*
+ * Fiche editor: autosave about 1.5 s after typing stops, a local copy in localStorage as a last resort, conflict
+ * reporting, and the live list of empty rubrics. Without this file the « Enregistrer » button does everything.
+ */
+(function () {
+  "use strict";
+
+  var DELAY_MS = 1500;
+  var form = document.getElementById("fiche-editor");
+  if (!form) {
+    return;
+  }
+  var status = document.getElementById("fiche-save-status");
+  var baseInput = form.elements.base_version;
+  var prefix = "fiche-" + form.dataset.ficheId + "-v";
+  var timer = null;
+  var inFlight = false;
+  var dirty = false;
+  var stopped = false;
+
+  function textFields() {
+    return Array.prototype.slice.call(form.querySelectorAll("textarea, input[type=text]"));
+  }
+
+  function fieldValues() {
+    var values = {};
+    textFields().forEach(function (el) { values[el.name] = el.value; });
+    return values;
+  }
+
+  function storage() {
+    try { return window.localStorage; } catch (e) { return null; }
+  }
+
+  function saveLocalCopy() {
+    var store = storage();
+    if (!store) { return; }
+    try {
+      store.setItem(prefix + baseInput.value, JSON.stringify({ at: Date.now(), fields: fieldValues() }));
+    } catch (e) { /* full or forbidden: the server copy is what matters */ }
+  }
+
+  function localKeys() {
+    var store = storage();
+    var keys = [];
+    if (!store) { return keys; }
+    for (var i = 0; i < store.length; i += 1) {
+      if (store.key(i).indexOf(prefix) === 0) { keys.push(store.key(i)); }
+    }
+    return keys;
+  }
+
+  function removeLocal(keys) {
+    var store = storage();
+    if (store) { keys.forEach(function (key) { store.removeItem(key); }); }
+  }
+
+  function setStatus(text, kind) {
+    status.textContent = text;
+    status.classList.toggle("is-error", kind === "error");
+    status.classList.toggle("is-ok", kind === "ok");
+  }
+
+  function appendLink(href, text) {
+    var link = document.createElement("a");
+    link.href = href;
+    link.textContent = text;
+    status.appendChild(document.createTextNode(" "));
+    status.appendChild(link);
+  }
+
+  function showConflict(data) {
+    stopped = true;
+    setStatus(data.message + " L'enregistrement automatique est arrêté.", "error");
+    appendLink(window.location.pathname, "Recharger la page");
+    if (data.conflict_url) { appendLink(data.conflict_url, "Voir ma copie de conflit"); }
+  }
+
+  function onSaved(data, sentBase) {
+    removeLocal([prefix + sentBase]);
+    baseInput.value = String(data.version);
+    setStatus("Enregistré à " + data.saved_at_display + ".", "ok");
+    document.body.dispatchEvent(new CustomEvent("fiche-saved", { bubbles: true }));
+    if (dirty) {
+      saveLocalCopy();
+      schedule();
+    }
+  }
+
+  function autosave() {
+    timer = null;
+    if (stopped) { return; }
+    if (inFlight) { schedule(); return; }
+    inFlight = true;
+    dirty = false;
+    var sentBase = baseInput.value;
+    var body = new FormData(form);
+    setStatus("Enregistrement…");
+    fetch(form.dataset.autosaveUrl, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": form.elements.csrfmiddlewaretoken.value },
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (response.ok && data.status === "saved") {
+          onSaved(data, sentBase);
+        } else if (response.status === 409) {
+          showConflict(data);
+        } else {
+          dirty = true;
+          setStatus((data.message || "Échec de l'enregistrement automatique.") +
+            " Votre texte est gardé sur cet appareil : cliquez sur « Enregistrer ».", "error");
+        }
+      });
+    }).catch(function () {
+      dirty = true;
+      setStatus("Enregistrement automatique impossible (connexion ?). Votre texte est gardé sur cet appareil : " +
+        "cliquez sur « Enregistrer » dès que possible.", "error");
+    }).then(function () {
+      inFlight = false;
+    });
+  }
+
+  function schedule() {
+    if (timer) { window.clearTimeout(timer); }
+    if (!stopped) { timer = window.setTimeout(autosave, DELAY_MS); }
+  }
+
+  function updateEmptyList(field) {
+    var item = document.querySelector('[data-empty-for="' + field.id + '"]');
+    if (!item) { return; }
+    item.hidden = field.value.trim() !== "";
+    var left = document.querySelectorAll("[data-empty-for]:not([hidden])").length;
+    var some = document.querySelector("[data-empty-some]");
+    var none = document.querySelector("[data-empty-none]");
+    if (some) {
+      some.hidden = left === 0;
+      some.textContent = left + (left > 1 ? " rubriques" : " rubrique") +
+        " à renseigner : chaque rubrique de la fiche officielle doit être remplie.";
+    }
+    if (none) { none.hidden = left !== 0; }
+  }
+
+  function onInput(event) {
+    dirty = true;
+    saveLocalCopy();
+    if (event.target.id) { updateEmptyList(event.target); }
+    if (!stopped) {
+      setStatus("Modifications non enregistrées…");
+      schedule();
+    }
+  }
+
+  function offerLocalCopy() {
+    if (form.dataset.conflictBase) {
+      // The refused text is on this page and stored on the server as a conflict copy: no second offer.
+      removeLocal([prefix + form.dataset.conflictBase]);
+    }
+    var banner = document.getElementById("fiche-local-copy");
+    var newest = null;
+    var keys = localKeys();
+    keys.forEach(function (key) {
+      var copy;
+      try { copy = JSON.parse(window.localStorage.getItem(key)); } catch (e) { copy = null; }
+      if (copy && copy.fields && (!newest || copy.at > newest.at)) { newest = copy; }
+    });
+    var differs = newest && Object.keys(newest.fields).some(function (name) {
+      return form.elements[name] && form.elements[name].value !== newest.fields[name];
+    });
+    if (!differs) { removeLocal(keys); return; }
+    banner.hidden = false;
+    banner.querySelector("[data-local-restore]").addEventListener("click", function () {
+      Object.keys(newest.fields).forEach(function (name) {
+        var el = form.elements[name];
+        if (el && el.value !== newest.fields[name]) {
+          el.value = newest.fields[name];
+          el.dispatchEvent(new Event("input", { bubbles: true }));
+        }
+      });
+      removeLocal(keys);
+      banner.hidden = true;
+    });
+    banner.querySelector("[data-local-discard]").addEventListener("click", function () {
+      removeLocal(keys);
+      banner.hidden = true;
+    });
+  }
+
+  function enableRestoreButtons() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-restore-from]"), function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var source = document.getElementById(button.dataset.restoreFrom);
+        var target = document.getElementById(button.dataset.restoreTo);
+        if (!source || !target) { return; }
+        target.value = source.textContent;
+        target.dispatchEvent(new Event("input", { bubbles: true }));
+        target.focus();
+      });
+    });
+  }
+
+  form.addEventListener("input", onInput);
+  form.addEventListener("submit", function () {
+    if (timer) { window.clearTimeout(timer); timer = null; }
+    stopped = true;  // the page is being replaced by the server's answer
+  });
+  enableRestoreButtons();
+  offerLocalCopy();
+}());

@@ -1,0 +1,44 @@
+"""Permission helpers with the checks taken out, for scripts/mutate_access_checks.py only.
+
+Each function has the name and signature of a real helper and returns the object whatever the user: the
+mutation script swaps one call in one view for its twin here, and the access matrix must then fail.
+"""
+
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Cohort, Student
+from passeport.models import Activity, Evidence, Fiche, FicheVersion, InternshipPeriod
+
+
+def get_cohort_for_user(user, pk, **flags):
+    return get_object_or_404(Cohort, pk=pk)
+
+
+get_cohort_for_admin = get_cohort_for_user
+
+
+def get_student_for_user(user, pk, **flags):
+    return get_object_or_404(Student, pk=pk)
+
+
+get_passeport_student_for_user = get_student_for_user
+
+
+def get_activity_for_user(user, pk, **flags):
+    return get_object_or_404(Activity, pk=pk)
+
+
+def get_evidence_for_user(user, pk, **flags):
+    return get_object_or_404(Evidence, pk=pk)
+
+
+def get_internship_for_user(user, pk, **flags):
+    return get_object_or_404(InternshipPeriod, pk=pk)
+
+
+def get_fiche_for_user(user, pk, **flags):
+    return get_object_or_404(Fiche, pk=pk)
+
+
+def get_fiche_version_for_user(user, fiche_pk, version_pk, **flags):
+    return get_object_or_404(FicheVersion, fiche_id=fiche_pk, pk=version_pk)
