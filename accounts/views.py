@@ -15,28 +15,6 @@ from audit.models import AuditEntry
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """One home page; each block says what that role has to do next."""
-    user = request.user
-    context: dict = {}
-    student = getattr(user, "student", None)
-    if student is not None:
-        context["student"] = student
-        context["student_session"] = student.cohort.exam_session
-    if permissions.is_staff_member(user):
-        context["cohorts"] = (
-            permissions.cohorts_for_user(user)
-            .select_related("exam_session", "establishment")
-            .annotate(student_count=Count("students"))
-        )
-    if permissions.is_establishment_admin(user):
-        context["admin_establishments"] = Establishment.objects.filter(pk__in=permissions.admin_establishment_ids(user))
-    if permissions.is_professional(user):
-        context["followed_students"] = user.followed_students.select_related("user", "cohort")
-    return render(request, "accounts/home.html", context)
-
-
-@login_required
 def cohort_list(request: HttpRequest) -> HttpResponse:
     permissions.require_staff(request.user)
     cohorts = (

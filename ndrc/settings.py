@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "referentiel",
     "accounts",
     "passeport",
+    "certification",
 ]
 
 MIDDLEWARE = [
@@ -173,7 +174,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "NDRC CCF <ne-pas-repondre@nd
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Demo data loaders, in dependency order; each is idempotent and returns {what: how many created}.
-DEMO_LOADERS = ["accounts.demo.load_demo", "passeport.demo.load_demo"]
+DEMO_LOADERS = [
+    "accounts.demo.load_demo",
+    "passeport.demo.load_demo",
+    "certification.demo.load_demo",
+    "certification.demo_commissions.load_demo",
+]
 
 # --- Background tasks ---------------------------------------------------------------------
 TASKS = {

@@ -1,10 +1,11 @@
 from django.urls import include, path
 
-from accounts import views as account_views
+from ndrc import views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", views.home, name="home"),
     path("", include("accounts.urls")),
     path("referentiel/", include("referentiel.urls")),
     path("", include("passeport.urls")),
+    path("", include("certification.urls")),
 ]

@@ -19,7 +19,12 @@ import sys
 from pathlib import Path
 
 VIEW_FILES = sorted(
-    [*Path("accounts").glob("views*.py"), *Path("passeport").glob("views*.py"), *Path("referentiel").glob("views*.py")]
+    [
+        Path("ndrc/views.py"),
+        *Path("accounts").glob("views*.py"),
+        *Path("passeport").glob("views*.py"),
+        *Path("referentiel").glob("views*.py"),
+    ]
 )
 MATRIX = [".venv/bin/python", "-m", "pytest", "-q", "-x", "tests/test_access_matrix.py", "-p", "no:randomly"]
 HELPER_CALL = re.compile(r"\b(?:permissions\.)?(get_\w+_for_(?:user|admin))\((request\.user)")

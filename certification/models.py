@@ -1,0 +1,243 @@
+"""Certifying decisions: dossiers, conformity, commissions, official information of the candidates.
+
+This app reads the passeport (fiches, internship periods) and never the other way round.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import Cohort, Student
+from passeport.models import Fiche, FicheVersion, FicheVerso, InternshipPeriod
+from referentiel.models import Exam, ExamSession
+
+
+class DossierState(models.TextChoices):
+    DRAFT = "draft", "En préparation"
+    SUBMITTED = "submitted", "Déposé"
+
+
+class Dossier(models.Model):
+    """The « dossier support d'épreuve » of one student for one exam of one session."""
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="dossiers")
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(ExamSession, on_delete=models.PROTECT, related_name="dossiers")
+    state = models.CharField("état", max_length=20, choices=DossierState.choices, default=DossierState.DRAFT)
+    submitted_at = models.DateTimeField("déposé le", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A deposit after the deadline exists only as recorded by an administrator, with its date and reason.
+    late_deposit_recorded_at = models.DateTimeField("dépôt tardif enregistré le", null=True, blank=True)
+    late_deposit_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    late_deposit_date = models.DateField("date du dépôt tardif", null=True, blank=True)
+    late_deposit_reason = models.TextField("motif du dépôt tardif", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "dossier"
+        ordering = ["session", "exam", "student"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "exam", "session"], name="dossier_unique"),
+            models.CheckConstraint(
+                condition=models.Q(state="draft") | models.Q(submitted_at__isnull=False),
+                name="dossier_submitted_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dossier {self.exam.code} de {self.student} ({self.session})"
+
+
+class DossierFiche(models.Model):
+    """A fiche chosen for the dossier; once submitted, ``version`` freezes the exact text deposited."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="items")
+    fiche = models.ForeignKey(Fiche, on_delete=models.PROTECT, related_name="+")
+    verso = models.ForeignKey(FicheVerso, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    version = models.ForeignKey(FicheVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    order = models.PositiveSmallIntegerField("ordre", default=1)
+
+    class Meta:
+        verbose_name = "fiche du dossier"
+        ordering = ["dossier", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "fiche", "verso"], name="dossierfiche_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} – {self.fiche}"
+
+
+class DossierAttestation(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attestations")
+    internship = models.ForeignKey(InternshipPeriod, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "attestation du dossier"
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "internship"], name="dossierattestation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} – {self.internship}"
+
+
+class ConformityDecision(models.TextChoices):
+    CONFORME = "conforme", "Dossier conforme"
+    NOT_VALID = "nv", "Non conforme : mention NV"
+    RESERVED = "reserve", "Doute en cours de vérification : note réservée"
+
+
+class NvReason(models.TextChoices):
+    """The five official cases (ANNEXE V–8 / VII–6); the exact wording per exam is data (data/forms)."""
+
+    NO_DEPOSIT = "no_deposit", "Absence de dépôt de dossier à la date fixée"
+    LATE_DEPOSIT = "late_deposit", "Dépôt du dossier au-delà de la date fixée"
+    SHORT_INTERNSHIP = "short_internship", "Durée de stage ou d'expérience professionnelle insuffisante"
+    NO_ATTESTATION = "no_attestation", "Absence d'attestation de stage ou de certificat de travail"
+    UNSIGNED = "unsigned", "Documents non visés ou non signés par les personnes habilitées"
+
+
+class ConformityCheck(models.Model):
+    """One recorded check of a dossier (the latest one counts; earlier ones stay as history)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="conformity_checks")
+    decision = models.CharField("décision", max_length=20, choices=ConformityDecision.choices)
+    nv_reasons = models.JSONField("motifs de non-conformité", default=list, blank=True)
+    comment = models.TextField("observations", blank=True)
+    checked_on = models.DateField("date du contrôle")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "contrôle de conformité"
+        ordering = ["dossier", "-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} – {self.get_decision_display()}"
+
+
+class MemberRole(models.TextChoices):
+    TEACHER = "teacher", "Enseignant en charge du bloc"
+    ATELIER = "atelier", "Enseignant des ateliers de professionnalisation"
+    PROFESSIONAL = "professional", "Professionnel (tuteur, maître d'apprentissage)"
+
+
+class Commission(models.Model):
+    """The commission of one exam for one cohort in one session."""
+
+    session = models.ForeignKey(ExamSession, on_delete=models.PROTECT, related_name="commissions")
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="+")
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="commissions")
+    number = models.CharField("N° de commission", max_length=30, blank=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="responsable"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "commission d'évaluation"
+        ordering = ["session", "exam", "cohort"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "exam", "cohort"], name="commission_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Commission {self.exam.code} – {self.cohort.name} – {self.session}"
+
+
+class CommissionMember(models.Model):
+    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commission_seats")
+    role = models.CharField("qualité", max_length=20, choices=MemberRole.choices, default=MemberRole.TEACHER)
+    # Professionals and atelier teachers take part but do not carry the formal responsibility of the assessment.
+    carries_responsibility = models.BooleanField("porte la responsabilité de l'évaluation", default=True)
+
+    class Meta:
+        verbose_name = "membre de commission"
+        ordering = ["commission", "-carries_responsibility", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["commission", "user"], name="commissionmember_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role="teacher") | models.Q(carries_responsibility=False),
+                name="commissionmember_only_teachers_responsible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}"
+
+
+class Situation(models.Model):
+    """Situation A or B of a commission; E4 situation A may be held in several dated steps."""
+
+    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="situations")
+    code = models.CharField("situation", max_length=2)
+    title = models.CharField("intitulé", max_length=300)
+    duration_minutes = models.PositiveSmallIntegerField("durée (minutes)", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "situation d'évaluation"
+        ordering = ["commission", "code"]
+        constraints = [models.UniqueConstraint(fields=["commission", "code"], name="situation_unique")]
+
+    def __str__(self) -> str:
+        return f"Situation {self.code} – {self.commission}"
+
+
+class SituationStep(models.Model):
+    situation = models.ForeignKey(Situation, on_delete=models.CASCADE, related_name="steps")
+    date = models.DateField("date")
+    label = models.CharField("étape", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "étape de situation"
+        ordering = ["situation", "date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.situation} – {self.date:%d/%m/%Y}"
+
+
+class InformationMethod(models.TextChoices):
+    EMAIL = "email", "Courriel"
+    LETTER = "letter", "Courrier remis ou envoyé"
+
+
+class Convocation(models.Model):
+    """The official information of one student of a situation step's date: when, how, with which proof."""
+
+    step = models.ForeignKey(SituationStep, on_delete=models.PROTECT, related_name="convocations")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="convocations")
+    method = models.CharField("moyen", max_length=10, choices=InformationMethod.choices)
+    informed_at = models.DateTimeField("informé le")
+    informed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outbox_message_id = models.BigIntegerField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField("accusé de lecture", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "information officielle"
+        ordering = ["step", "student", "-informed_at"]
+        indexes = [models.Index(fields=["student", "step"], name="convocation_student_step")]
+
+    def __str__(self) -> str:
+        return f"{self.student} informé·e de {self.step}"
+
+
+class UninformedAssessment(models.Model):
+    """The commission's recorded reason to assess a student who was not officially informed."""
+
+    step = models.ForeignKey(SituationStep, on_delete=models.PROTECT, related_name="+")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("motif")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "évaluation sans information préalable"
+        constraints = [
+            models.UniqueConstraint(fields=["step", "student"], name="uninformedassessment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} – {self.step}"

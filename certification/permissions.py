@@ -1,0 +1,99 @@
+"""Who may see or change certifying data.
+
+A student sees only their own dossiers and convocations; never a commission page (404). Staff of the student's
+establishment see dossiers; a commission is seen by its members and the establishment's administrators, and
+managed by its responsible member or an administrator. Outside scope: 404; in scope but not allowed: 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Student, User
+from accounts.permissions import admin_establishment_ids, staff_establishment_ids
+from certification.models import Commission, Convocation, Dossier, SituationStep
+
+RESPONSIBLE_ONLY = "Seul·e le ou la responsable de la commission, ou l'administration, peut faire cela."
+
+
+def commissions_for_user(user: User) -> QuerySet[Commission]:
+    if not user.is_authenticated:
+        return Commission.objects.none()
+    admin_of = admin_establishment_ids(user)
+    return (
+        Commission.objects.filter(cohort__establishment_id__in=admin_of)
+        | Commission.objects.filter(members__user=user)
+        | Commission.objects.filter(responsible=user)
+    ).distinct()
+
+
+def can_manage_commission(user: User, commission: Commission) -> bool:
+    return commission.responsible_id == user.pk or commission.cohort.establishment_id in admin_establishment_ids(user)
+
+
+def get_commission_for_user(user: User, pk: int, *, manage: bool = False) -> Commission:
+    commission = (
+        commissions_for_user(user)
+        .select_related("cohort__establishment", "exam", "session", "responsible")
+        .filter(pk=pk)
+        .first()
+    )
+    if commission is None:
+        raise Http404
+    if manage and not can_manage_commission(user, commission):
+        raise PermissionDenied(RESPONSIBLE_ONLY)
+    return commission
+
+
+def get_step_for_user(user: User, pk: int, *, manage: bool = False) -> SituationStep:
+    step = SituationStep.objects.select_related("situation__commission").filter(pk=pk).first()
+    if step is None:
+        raise Http404
+    get_commission_for_user(user, step.situation.commission_id, manage=manage)
+    return step
+
+
+def _can_see_dossier(user: User, dossier: Dossier) -> bool:
+    if dossier.student.user_id == user.pk:
+        return True
+    if dossier.student.cohort.establishment_id in staff_establishment_ids(user):
+        return True
+    return commissions_for_user(user).filter(cohort_id=dossier.student.cohort_id, exam_id=dossier.exam_id).exists()
+
+
+def get_dossier_for_user(user: User, pk: int, *, write: bool = False, check: bool = False) -> Dossier:
+    """``write``: the student prepares their own dossier; ``check``: a commission member records conformity."""
+    dossier = (
+        Dossier.objects.select_related("student__user", "student__cohort__establishment", "exam", "session")
+        .filter(pk=pk)
+        .first()
+    )
+    if dossier is None or not user.is_authenticated or not _can_see_dossier(user, dossier):
+        raise Http404
+    if write and dossier.student.user_id != user.pk:
+        raise PermissionDenied("Seul·e l'étudiant·e prépare et dépose son dossier.")
+    if (
+        check
+        and not commissions_for_user(user)
+        .filter(cohort_id=dossier.student.cohort_id, exam_id=dossier.exam_id, session_id=dossier.session_id)
+        .exists()
+    ):
+        raise PermissionDenied("Seule la commission de l'épreuve contrôle la conformité du dossier.")
+    return dossier
+
+
+def get_own_student(user: User, student_pk: int) -> Student:
+    """Dossier preparation pages: the student themself (404 for anyone else's id), staff read them."""
+    student = Student.objects.select_related("cohort__exam_session", "user").filter(pk=student_pk).first()
+    if student is None or not user.is_authenticated:
+        raise Http404
+    if student.user_id == user.pk or student.cohort.establishment_id in staff_establishment_ids(user):
+        return student
+    raise Http404
+
+
+def get_convocation_for_user(user: User, pk: int) -> Convocation:
+    convocation = Convocation.objects.select_related("student", "step").filter(pk=pk).first()
+    if convocation is None or convocation.student.user_id != user.pk:
+        raise Http404
+    return convocation

@@ -1,0 +1,42 @@
+"""The dossier demo data (certification.demo.load_demo)."""
+
+import pytest
+
+from accounts import demo as accounts_demo
+from certification import demo
+from certification.models import Dossier, DossierState
+from certification.selectors.dossiers import is_late
+from passeport import demo as passeport_demo
+
+
+@pytest.fixture
+def loaded(db, settings, tmp_path):
+    settings.DEMO_MODE = True
+    settings.MEDIA_ROOT = tmp_path
+    accounts_demo.load_demo()
+    passeport_demo.load_demo()
+    return demo.load_demo()
+
+
+def test_emma_has_a_deposited_e4_dossier_in_time(loaded):
+    dossier = Dossier.objects.get(student__user__username="etudiant", exam__code="E4")
+
+    assert dossier.state == DossierState.SUBMITTED
+    assert sorted(i.fiche.kind.code for i in dossier.items.all()) == ["evenement", "nego-vente"]
+    assert all(item.version is not None and item.version.recto == item.fiche.recto for item in dossier.items.all())
+    assert dossier.attestations.count() == 2
+    assert not is_late(dossier)
+
+
+def test_emma_has_an_e6_dossier_in_preparation(loaded):
+    dossier = Dossier.objects.get(student__user__username="etudiant", exam__code="E6")
+
+    assert dossier.state == DossierState.DRAFT
+    assert dossier.items.count() == 3
+    assert not dossier.items.filter(version__isnull=False).exists()
+
+
+def test_loading_twice_creates_nothing_the_second_time(loaded):
+    assert loaded == {"dossiers déposés": 1, "dossiers en préparation": 1}
+    assert set(demo.load_demo().values()) == {0}
+    assert Dossier.objects.count() == 2

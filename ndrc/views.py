@@ -1,0 +1,33 @@
+"""The project's home page: it gathers what each app has for the person, so no app needs to know the others."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts import permissions
+from accounts.models import Establishment
+from certification.services.convocations import student_convocations
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """One home page; each block says what that role has to do next."""
+    user = request.user
+    context: dict = {}
+    student = getattr(user, "student", None)
+    if student is not None:
+        context["student"] = student
+        context["student_session"] = student.cohort.exam_session
+        context["convocations"] = student_convocations(student)
+    if permissions.is_staff_member(user):
+        context["cohorts"] = (
+            permissions.cohorts_for_user(user)
+            .select_related("exam_session", "establishment")
+            .annotate(student_count=Count("students"))
+        )
+    if permissions.is_establishment_admin(user):
+        context["admin_establishments"] = Establishment.objects.filter(pk__in=permissions.admin_establishment_ids(user))
+    if permissions.is_professional(user):
+        context["followed_students"] = user.followed_students.select_related("user", "cohort")
+    return render(request, "home.html", context)
