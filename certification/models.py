@@ -8,7 +8,7 @@ from django.db import models
 
 from accounts.models import Cohort, Student
 from passeport.models import Fiche, FicheVersion, FicheVerso, InternshipPeriod
-from referentiel.models import Exam, ExamSession
+from referentiel.models import Competency, Criterion, Exam, ExamSession, Level
 
 
 class DossierState(models.TextChoices):
@@ -241,3 +241,203 @@ class UninformedAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} – {self.step}"
+
+
+class Grid(models.Model):
+    """The « grille d'aide à l'évaluation » (recto) of one candidate: a member's own, or the agreed one.
+
+    ``member`` is null for the commission's agreed grid. Jury only: never shown to the candidate, in any form.
+    ``version`` grows with every save; a save based on an older version is refused as a conflict.
+    """
+
+    commission = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="grids")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(CommissionMember, on_delete=models.PROTECT, null=True, blank=True, related_name="grids")
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "grille d'aide à l'évaluation"
+        constraints = [
+            models.UniqueConstraint(fields=["commission", "student", "member"], name="grid_unique_member"),
+            models.UniqueConstraint(
+                fields=["commission", "student"], condition=models.Q(member__isnull=True), name="grid_unique_agreed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.member.user if self.member_id else "commission"
+        return f"Grille {self.commission.exam.code} de {self.student} ({who})"
+
+    @property
+    def is_agreed(self) -> bool:
+        return self.member_id is None
+
+
+class GridLine(models.Model):
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="lines")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = "ligne de grille"
+        constraints = [models.UniqueConstraint(fields=["grid", "criterion"], name="gridline_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion} : {self.level.code if self.level_id else '—'}"
+
+
+class GridComment(models.Model):
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="comments")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "commentaire de grille"
+        constraints = [models.UniqueConstraint(fields=["grid", "competency"], name="gridcomment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.grid} – {self.competency}"
+
+
+class ResultStatus(models.TextChoices):
+    PENDING = "pending", "À noter"
+    MARK = "mark", "Note sur 20"
+    RESERVED = "reserved", "Réservée"
+    NOT_VALID = "nv", "NV (non valide)"
+    ABSENT = "absent", "Absent"
+
+
+class CandidateResult(models.Model):
+    """The commission's result for one candidate: global profile, then a mark (or a status).
+
+    ``profile`` maps competency ids (as strings) to a level code: proposed from the agreed grid, editable.
+    No formula decides the mark: the commission sets it, inside the range it chose for the profile.
+    """
+
+    commission = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="results")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
+    profile = models.JSONField("profil", default=dict, blank=True)
+    status = models.CharField("statut", max_length=20, choices=ResultStatus.choices, default=ResultStatus.PENDING)
+    mark = models.DecimalField("note sur 20", max_digits=3, decimal_places=1, null=True, blank=True)
+    absent_reason = models.CharField("motif d'absence", max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    locked_at = models.DateTimeField("verrouillé le", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "résultat du candidat"
+        ordering = ["commission", "student"]
+        constraints = [
+            models.UniqueConstraint(fields=["commission", "student"], name="candidateresult_unique"),
+            models.CheckConstraint(
+                condition=models.Q(mark__isnull=True) | (models.Q(mark__gte=0) & models.Q(mark__lte=20)),
+                name="candidateresult_mark_0_20",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="mark") | models.Q(mark__isnull=False),
+                name="candidateresult_mark_status_has_mark",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="absent") | ~models.Q(absent_reason=""),
+                name="candidateresult_absent_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} – {self.commission}"
+
+
+class MarkRange(models.Model):
+    """The range of marks the commission gives to one profile of its group (``profile_key`` as in the page)."""
+
+    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="mark_ranges")
+    profile_key = models.CharField("profil", max_length=200)
+    low = models.DecimalField("de", max_digits=3, decimal_places=1)
+    high = models.DecimalField("à", max_digits=3, decimal_places=1)
+
+    class Meta:
+        verbose_name = "plage de notation"
+        constraints = [
+            models.UniqueConstraint(fields=["commission", "profile_key"], name="markrange_unique"),
+            models.CheckConstraint(
+                condition=models.Q(low__gte=0) & models.Q(high__lte=20) & models.Q(low__lte=models.F("high")),
+                name="markrange_bounds",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_key} : {self.low}–{self.high}"
+
+
+class EvaluationSheet(models.Model):
+    """The « fiche d'évaluation » (verso) of one candidate: communicable after the jury's deliberation."""
+
+    commission = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="evaluation_sheets")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "fiche d'évaluation"
+        constraints = [
+            models.UniqueConstraint(fields=["commission", "student"], name="evaluationsheet_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Fiche d'évaluation de {self.student} – {self.commission}"
+
+
+class SituationAppraisal(models.Model):
+    sheet = models.ForeignKey(EvaluationSheet, on_delete=models.CASCADE, related_name="appraisals")
+    situation = models.ForeignKey(Situation, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField("date", null=True, blank=True)
+    fiche = models.ForeignKey(Fiche, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    text = models.TextField("appréciation de la commission", blank=True)
+
+    class Meta:
+        verbose_name = "appréciation d'une situation"
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "situation"], name="situationappraisal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} – {self.situation.code}"
+
+
+class Signature(models.Model):
+    """A member's electronic signature of the evaluation sheet, given after re-entering their password."""
+
+    sheet = models.ForeignKey(EvaluationSheet, on_delete=models.PROTECT, related_name="signatures")
+    member = models.ForeignKey(CommissionMember, on_delete=models.PROTECT, related_name="signatures")
+    signed_at = models.DateTimeField(auto_now_add=True)
+    sheet_version = models.PositiveIntegerField()
+    mark_repr = models.CharField("note signée", max_length=20)
+
+    class Meta:
+        verbose_name = "signature"
+        constraints = [models.UniqueConstraint(fields=["sheet", "member"], name="signature_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member.user} a signé {self.sheet}"
+
+
+class Deliberation(models.Model):
+    """The jury's deliberation recorded by an administrator: from then on the candidates see verso and mark."""
+
+    commission = models.OneToOneField(Commission, on_delete=models.PROTECT, related_name="deliberation")
+    deliberated_on = models.DateField("date de la délibération")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "délibération du jury"
+
+    def __str__(self) -> str:
+        return f"Délibération {self.commission} du {self.deliberated_on:%d/%m/%Y}"

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from accounts.models import Student, User
 from accounts.permissions import admin_establishment_ids, staff_establishment_ids
-from certification.models import Commission, Convocation, Dossier, SituationStep
+from certification.models import Commission, CommissionMember, Convocation, Dossier, SituationStep
 
 RESPONSIBLE_ONLY = "Seul·e le ou la responsable de la commission, ou l'administration, peut faire cela."
 
@@ -97,3 +97,26 @@ def get_convocation_for_user(user: User, pk: int) -> Convocation:
     if convocation is None or convocation.student.user_id != user.pk:
         raise Http404
     return convocation
+
+
+def get_commission_student(user: User, pk: int, student_pk: int, *, manage: bool = False):
+    """A commission the user sits on (or administers) and one of its candidates; 404 for anyone else."""
+    commission = get_commission_for_user(user, pk, manage=manage)
+    student = (
+        Student.objects.select_related("user", "cohort").filter(pk=student_pk, cohort_id=commission.cohort_id).first()
+    )
+    if student is None:
+        raise Http404
+    return commission, student
+
+
+def member_of(user: User, commission: Commission) -> CommissionMember | None:
+    return CommissionMember.objects.filter(commission=commission, user=user).select_related("user").first()
+
+
+def require_member(user: User, commission: Commission) -> CommissionMember:
+    """Filling a grid or signing is a member's act: an administrator who does not sit on it reads only."""
+    member = member_of(user, commission)
+    if member is None:
+        raise PermissionDenied("Seuls les membres de la commission remplissent les grilles et signent.")
+    return member

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from certification import views_commissions, views_conformity, views_dossiers
+from certification import views_commissions, views_conformity, views_dossiers, views_grids, views_marks, views_sheets
 
 app_name = "certification"
 
@@ -28,4 +28,43 @@ urlpatterns = [
         name="uninformed_reason",
     ),
     path("informations/<int:pk>/accuse/", views_commissions.convocation_ack, name="convocation_ack"),
+]
+
+urlpatterns += [
+    # Grids (jury only)
+    path("commissions/<int:pk>/candidats/<int:student_pk>/grille/", views_grids.grid_member, name="grid_member"),
+    path(
+        "commissions/<int:pk>/candidats/<int:student_pk>/grille-commune/", views_grids.grid_agreed, name="grid_agreed"
+    ),
+    path(
+        "commissions/<int:pk>/candidats/<int:student_pk>/preuves/<int:competency_pk>/",
+        views_grids.grid_evidence,
+        name="grid_evidence",
+    ),
+    path("commissions/<int:pk>/candidats/<int:student_pk>/grille/pdf/", views_grids.grid_pdf, name="grid_pdf"),
+    # Profiles and marks
+    path("commissions/<int:pk>/profils/", views_marks.profiles, name="profiles"),
+    path("commissions/<int:pk>/candidats/<int:student_pk>/resultat/", views_marks.result_edit, name="result_edit"),
+    path("commissions/<int:pk>/candidats/<int:student_pk>/rouvrir/", views_marks.result_reopen, name="result_reopen"),
+    # Evaluation sheet, signatures, deliberation, release
+    path(
+        "commissions/<int:pk>/candidats/<int:student_pk>/fiche-evaluation/",
+        views_sheets.evaluation_sheet,
+        name="evaluation_sheet",
+    ),
+    path(
+        "commissions/<int:pk>/candidats/<int:student_pk>/fiche-evaluation/pdf/",
+        views_sheets.evaluation_sheet_pdf,
+        name="evaluation_sheet_pdf",
+    ),
+    path(
+        "commissions/<int:pk>/candidats/<int:student_pk>/signer/", views_sheets.evaluation_sign, name="evaluation_sign"
+    ),
+    path("commissions/<int:pk>/deliberation/", views_sheets.deliberation, name="deliberation"),
+    path(
+        "commissions/<int:pk>/candidats/<int:student_pk>/communication-grille/",
+        views_sheets.grid_disclosure,
+        name="grid_disclosure",
+    ),
+    path("etudiants/<int:student_pk>/resultats/", views_sheets.student_results, name="student_results"),
 ]
