@@ -1,19 +1,289 @@
-"""Placeholder views: replaced by the work on this area."""
+"""The « grille d'aide à l'évaluation » (recto): each member's own grid, the agreed grid, evidence, official PDF.
 
-from django.http import HttpResponse
+Jury only. A student gets a 404 on every page here (``get_commission_student`` never lets them in); a member fills
+their own grid and the agreed one; an administrator who does not sit on the commission reads the agreed grid, the
+evidence and the PDF, and gets a 403 on a member's grid. Every write goes through certification.services.grids.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import Student, User
+from accounts.permissions import can_view_student
+from certification import grid_pdf as grid_documents
+from certification.forms_grids import GridForm, comment_field_name, grid_initial, level_field_name
+from certification.models import Commission, CommissionMember, Grid, MemberRole
+from certification.permissions import (
+    can_manage_commission,
+    get_commission_student,
+    member_of,
+    require_member,
+)
+from certification.services import grids as grid_services
+from certification.services.grids import AgreedLine, GridConflict, GridRefused
+from referentiel.models import Competency, Criterion, Level
 
 
-def grid_member(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+@dataclass
+class LineRow:
+    """One critère of the page: its radio buttons' state and what to show beside it."""
+
+    criterion: Criterion
+    field_name: str
+    chosen: str
+    indicators: str
+    saved: str | None = None  # after a conflict: the level now saved, when it differs from the submitted one
+    agreed: AgreedLine | None = None
+    prefilled: bool = False
 
 
-def grid_agreed(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+@dataclass
+class CompetencySection:
+    competency: Competency
+    comment_name: str
+    comment: str
+    lines: list[LineRow] = field(default_factory=list)
+    member_comments: list[tuple[CommissionMember, str]] = field(default_factory=list)
+    saved_comment: str | None = None
 
 
-def grid_evidence(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+@dataclass
+class GridPage:
+    """What both grid pages need, loaded once."""
+
+    commission: Commission
+    student: Student
+    competencies: list[Competency]
+    levels: list[Level]
+    grid: Grid | None
+    block_reason: str | None
+
+    @classmethod
+    def load(cls, commission: Commission, student: Student, member: CommissionMember | None) -> "GridPage":
+        return cls(
+            commission=commission,
+            student=student,
+            competencies=grid_services.grid_competencies(commission),
+            levels=grid_services.grid_levels(commission),
+            grid=grid_services.find_grid(commission, student, member),
+            block_reason=grid_services.grid_block_reason(commission, student),
+        )
+
+    def form(self, data, prefill: dict[int, Level] | None = None) -> GridForm:
+        """``prefill``: levels proposed for the lines the grid has never recorded (the saved ones win)."""
+        levels = {**(prefill or {}), **grid_services.grid_levels_by_criterion(self.grid)}
+        initial = grid_initial(
+            self.competencies,
+            levels,
+            grid_services.grid_comments_by_competency(self.grid),
+            self.grid.version if self.grid else 0,
+        )
+        return GridForm(data, competencies=self.competencies, levels=self.levels, initial=initial)
 
 
-def grid_pdf(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+def _sections(form: GridForm, page: GridPage, conflict: bool) -> list[CompetencySection]:
+    saved_levels = grid_services.grid_levels_by_criterion(page.grid) if conflict else {}
+    saved_comments = grid_services.grid_comments_by_competency(page.grid) if conflict else {}
+    sections = []
+    for competency in page.competencies:
+        section = CompetencySection(competency, comment_field_name(competency), form.comment_text(competency))
+        if conflict and saved_comments.get(competency.pk, "") != section.comment.strip():
+            section.saved_comment = saved_comments.get(competency.pk, "")
+        for criterion in competency.criteria.all():
+            row = LineRow(
+                criterion,
+                level_field_name(criterion),
+                form.chosen_code(criterion),
+                ", ".join(indicator.wording for indicator in criterion.indicators.all()),
+            )
+            if conflict:
+                saved = saved_levels.get(criterion.pk)
+                saved_code = saved.code if saved is not None else ""
+                if saved_code != row.chosen:
+                    row.saved = saved_code or "non positionné"
+            section.lines.append(row)
+        sections.append(section)
+    return sections
+
+
+def _block_context(page: GridPage, user: User) -> dict:
+    step = grid_services.first_step_a(page.commission) if page.block_reason else None
+    return {
+        "block_reason": page.block_reason,
+        "block_step": step,
+        "can_manage": can_manage_commission(user, page.commission),
+    }
+
+
+def _save(request: HttpRequest, page: GridPage, form: GridForm, member: CommissionMember | None):
+    """Run the service; returns (redirect or None, conflict)."""
+    try:
+        if member is not None:
+            grid, changed = grid_services.save_member_grid(
+                commission=page.commission,
+                student=page.student,
+                member=member,
+                levels=form.levels(),
+                comments=form.comments(),
+                base_version=form.cleaned_data["base_version"],
+                actor=request.user,
+            )
+        else:
+            grid, changed = grid_services.save_agreed_grid(
+                commission=page.commission,
+                student=page.student,
+                levels=form.levels(),
+                comments=form.comments(),
+                base_version=form.cleaned_data["base_version"],
+                actor=request.user,
+            )
+    except GridRefused as refusal:
+        messages.error(request, f"Grille non enregistrée : {refusal.message}")
+        return None, False
+    except GridConflict as conflict:
+        messages.error(request, conflict.message)
+        form.with_base_version(conflict.current_version)
+        page.grid = grid_services.find_grid(page.commission, page.student, member)
+        return None, True
+    if changed:
+        messages.success(request, f"Grille enregistrée (version {grid.version}).")
+    else:
+        messages.info(request, "Aucune modification : la grille est inchangée.")
+    name = "certification:grid_member" if member is not None else "certification:grid_agreed"
+    return redirect(name, pk=page.commission.pk, student_pk=page.student.pk), False
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grid_member(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    commission, student = get_commission_student(request.user, pk, student_pk)
+    member = require_member(request.user, commission)
+    page = GridPage.load(commission, student, member)
+    form = page.form(request.POST or None)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        response, conflict = _save(request, page, form, member)
+        if response is not None:
+            return response
+    context = {
+        "page": page,
+        "form": form,
+        "member": member,
+        "sections": _sections(form, page, conflict),
+        "conflict": conflict,
+        **_block_context(page, request.user),
+    }
+    return render(request, "certification/grid_member.html", context, status=409 if conflict else 200)
+
+
+def _agreed_sections(
+    form: GridForm, page: GridPage, lines: list[AgreedLine], grids: dict[int, Grid], prefill: dict, conflict: bool
+):
+    by_criterion = {line.criterion.pk: line for line in lines}
+    comments_by_member = {
+        member_id: {comment.competency_id: comment.text for comment in grid.comments.all() if comment.text.strip()}
+        for member_id, grid in grids.items()
+    }
+    sections = _sections(form, page, conflict)
+    for section in sections:
+        for row in section.lines:
+            row.agreed = by_criterion[row.criterion.pk]
+            row.prefilled = not form.is_bound and row.criterion.pk in prefill
+        for position in lines[0].positions if lines else []:
+            text = comments_by_member.get(position.member.pk, {}).get(section.competency.pk)
+            if text:
+                section.member_comments.append((position.member, text))
+    return sections
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grid_agreed(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    commission, student = get_commission_student(request.user, pk, student_pk)
+    member = member_of(request.user, commission)
+    if request.method == "POST" and member is None:
+        require_member(request.user, commission)
+    page = GridPage.load(commission, student, None)
+    members = list(grid_services.commission_members(commission))
+    grids = grid_services.member_grids(commission, student)
+    recorded = grid_services.grid_levels_by_criterion(page.grid)
+    lines = grid_services.agreed_lines(members, grid_services.grid_criteria(page.competencies), grids, recorded)
+    # Pre-filled where every member chose the same level and the commission has recorded nothing for the line yet.
+    prefill = {
+        line.criterion.pk: line.unanimous for line in lines if line.unanimous and line.criterion.pk not in recorded
+    }
+    form = page.form(request.POST or None, prefill=prefill)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        response, conflict = _save(request, page, form, None)
+        if response is not None:
+            return response
+    context = {
+        "page": page,
+        "form": form,
+        "member": member,
+        "can_edit": member is not None,
+        "members": members,
+        "sections": _agreed_sections(form, page, lines, grids, prefill, conflict),
+        "disagreements": grid_services.disagreements(lines),
+        "conflict": conflict,
+        **_block_context(page, request.user),
+    }
+    return render(request, "certification/grid_agreed.html", context, status=409 if conflict else 200)
+
+
+@login_required
+@require_GET
+def grid_evidence(request: HttpRequest, pk: int, student_pk: int, competency_pk: int) -> HttpResponse:
+    commission, student = get_commission_student(request.user, pk, student_pk)
+    competency = Competency.objects.filter(pk=competency_pk, block__exam=commission.exam).first()
+    if competency is None:
+        raise Http404
+    evidence = grid_services.competency_evidence(commission, student, competency)
+    member = member_of(request.user, commission)
+    context = {
+        "commission": commission,
+        "student": student,
+        "evidence": evidence,
+        "member": member,
+        # Passeport pages open for the staff of the establishment and the professionals who follow the student;
+        # a professional member who does not follow them would meet a 404 there: no dead links.
+        "can_open_passeport": can_view_student(request.user, student),
+        "is_professional_member": member is not None and member.role == MemberRole.PROFESSIONAL,
+    }
+    return render(request, "certification/grid_evidence.html", context)
+
+
+def _pdf_member(request: HttpRequest, commission: Commission) -> CommissionMember | None:
+    """``?membre=<id>``: a member's own grid, for that member or the commission's responsible only."""
+    raw = request.GET.get("membre", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    member = commission.members.select_related("user").filter(pk=int(raw)).first()
+    if member is None:
+        raise Http404
+    if request.user.pk not in (member.user_id, commission.responsible_id):
+        raise PermissionDenied("Seul·e ce membre ou le ou la responsable de la commission imprime cette grille.")
+    return member
+
+
+@login_required
+@require_GET
+def grid_pdf(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    commission, student = get_commission_student(request.user, pk, student_pk)
+    member = _pdf_member(request, commission)
+    response = HttpResponse(grid_documents.render_grid_pdf(commission, student, member), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, grid_documents.grid_filename(commission, student, member)
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

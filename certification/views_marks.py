@@ -1,15 +1,244 @@
-"""Placeholder views: replaced by the work on this area."""
+"""Profiles and marks (domain §8): the group's profiles side by side, ranges and marks set by the commission.
 
-from django.http import HttpResponse
+Jury only: a student gets a 404 on every page here. Members write; an administrator who does not sit on the
+commission reads. Once the evaluation sheet is signed a candidate's result is locked until the responsible member
+reopens it with a reason.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from certification.forms_marks import RangeForm, ResultForm, ResultRowForm, plain, profile_field_name, step_message
+from certification.locking import Locked, is_locked, reopen
+from certification.models import Commission, MarkRange, ResultStatus
+from certification.permissions import get_commission_for_user, get_commission_student, member_of, require_member
+from certification.services import marks as marks_services
+from certification.services.marks import GroupPage, MarksConflict
+
+REASON_REQUIRED = "Indiquez le motif de la réouverture."
 
 
-def profiles(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+def _row_prefix(student_pk: int) -> str:
+    return f"c{student_pk}"
 
 
-def result_edit(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+def _range_prefix(key: str) -> str:
+    return f"plage-{key}"
 
 
-def result_reopen(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+def _bind_forms(page: GroupPage, data: QueryDict | None, step, editable: bool, *, bind_locked: bool = True) -> None:
+    """Attach a form to each row and group. Only the rows and ranges present in ``data`` are bound.
+
+    A row locked since the page was shown is still bound on a save, so that the service refuses a change to it
+    out loud rather than dropping it silently.
+    """
+    for row in page.rows:
+        prefix = _row_prefix(row.student.pk)
+        bound = data is not None and f"{prefix}-version" in data and (bind_locked or not row.locked)
+        result = row.result
+        initial = {
+            "status": result.status if result else ResultStatus.PENDING,
+            "mark": plain(result.mark) if result else None,
+            "absent_reason": result.absent_reason if result else "",
+            "version": row.version,
+        }
+        row.form = ResultRowForm(data if bound else None, prefix=prefix, initial=initial, step=step)
+        if not bound and (row.locked or not editable):
+            for field in row.form.fields.values():
+                field.disabled = True
+    for group in page.groups:
+        if not group.complete:
+            continue
+        prefix = _range_prefix(group.key)
+        bound = data is not None and f"{prefix}-low" in data
+        initial = {"low": plain(group.range.low), "high": plain(group.range.high)} if group.range else {}
+        group.range_form = RangeForm(data if bound else None, prefix=prefix, initial=initial, step=step)
+        if not editable:
+            for field in group.range_form.fields.values():
+                field.disabled = True
+
+
+def _bound_forms(page: GroupPage) -> tuple[list, list]:
+    rows = [row for row in page.rows if row.form.is_bound]
+    groups = [group for group in page.groups if group.range_form is not None and group.range_form.is_bound]
+    return rows, groups
+
+
+def _inputs(rows, groups) -> tuple[list, list]:
+    results = [
+        marks_services.ResultInput(
+            student_id=row.student.pk,
+            status=row.form.cleaned_data["status"],
+            mark=row.form.cleaned_data["mark"],
+            absent_reason=row.form.cleaned_data["absent_reason"],
+            version=row.form.cleaned_data["version"],
+            profile=row.profile,
+        )
+        for row in rows
+    ]
+    ranges = [
+        marks_services.RangeInput(
+            group.key, group.range_form.cleaned_data["low"], group.range_form.cleaned_data["high"]
+        )
+        for group in groups
+    ]
+    return results, ranges
+
+
+def _render_profiles(request, commission: Commission, page: GroupPage, *, editable: bool, errors=(), status=200):
+    context = {
+        "commission": commission,
+        "page": page,
+        "warnings": page.warnings(),
+        "errors": errors,
+        "editable": editable,
+        "step_message": step_message(marks_services.mark_step(commission.session)),
+        "is_responsible": commission.responsible_id == request.user.pk,
+    }
+    return render(request, "certification/profiles.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profiles(request: HttpRequest, pk: int) -> HttpResponse:
+    commission = get_commission_for_user(request.user, pk)
+    editable = member_of(request.user, commission) is not None
+    if request.method == "POST":
+        require_member(request.user, commission)
+    step = marks_services.mark_step(commission.session)
+    page = marks_services.load_group(commission)
+    data = request.POST if request.method == "POST" else None
+    _bind_forms(page, data, step, editable)
+    if data is None:
+        return _render_profiles(request, commission, page, editable=editable)
+    rows, groups = _bound_forms(page)
+    if not all(row.form.is_valid() for row in rows) or not all(group.range_form.is_valid() for group in groups):
+        errors = ["Rien n'a été enregistré : corrigez les champs signalés ci-dessous."]
+        return _render_profiles(request, commission, page, editable=editable, errors=errors)
+    results, ranges = _inputs(rows, groups)
+    try:
+        changed = marks_services.save_group(commission, actor=request.user, results=results, ranges=ranges)
+    except MarksConflict as conflict:
+        return _rerender_conflict(request, commission, data, conflict, step)
+    if changed:
+        messages.success(request, f"Enregistré : {changed} modification(s).")
+    else:
+        messages.info(request, "Aucune modification à enregistrer.")
+    return redirect("certification:profiles", pk=commission.pk)
+
+
+def _rerender_conflict(request, commission: Commission, data: QueryDict, conflict: MarksConflict, step):
+    """Nothing was saved: show the page again with the user's input, based on the current versions."""
+    data = data.copy()
+    for student_pk, version in conflict.versions.items():
+        data[f"{_row_prefix(student_pk)}-version"] = str(version)
+    page = marks_services.load_group(commission)
+    _bind_forms(page, data, step, editable=True, bind_locked=False)
+    for row in page.rows:
+        if row.form.is_bound:
+            row.form.is_valid()
+    errors = ["Rien n'a été enregistré.", *conflict.messages]
+    return _render_profiles(request, commission, page, editable=True, errors=errors, status=409)
+
+
+def _result_initial(row) -> dict:
+    result = row.result
+    initial = {profile_field_name(key): code for key, code in row.profile.items()}
+    initial.update(
+        status=result.status if result else ResultStatus.PENDING,
+        mark=plain(result.mark) if result else None,
+        absent_reason=result.absent_reason if result else "",
+        version=row.version,
+    )
+    return initial
+
+
+def _disable(form) -> None:
+    for field in form.fields.values():
+        field.disabled = True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def result_edit(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    commission, student = get_commission_student(request.user, pk, student_pk)
+    editable = member_of(request.user, commission) is not None
+    if request.method == "POST":
+        require_member(request.user, commission)
+    row, scale = marks_services.load_candidate(commission, student)
+    step = marks_services.mark_step(commission.session)
+    form = ResultForm(
+        request.POST or None,
+        initial=_result_initial(row),
+        competencies=scale.competencies,
+        levels=scale.levels,
+        step=step,
+    )
+    if request.method == "GET" and (row.locked or not editable):
+        _disable(form)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        wanted = marks_services.ResultInput(
+            student.pk, data["status"], data["mark"], data["absent_reason"], data["version"], row.profile
+        )
+        try:
+            marks_services.save_result(commission, student, actor=request.user, wanted=wanted, profile=form.profile())
+        except Locked as refusal:
+            form.add_error(None, refusal.message)
+            _disable(form)
+            status = 409
+        except MarksConflict as conflict:
+            form.add_error(None, " ".join(conflict.messages))
+            form.data = form.data.copy()
+            form.data["version"] = str(conflict.versions.get(student.pk, data["version"]))
+            status = 409
+        else:
+            messages.success(request, f"Résultat de {student} enregistré.")
+            return redirect("certification:profiles", pk=commission.pk)
+    context = {
+        "commission": commission,
+        "student": student,
+        "row": row,
+        "form": form,
+        "editable": editable and not row.locked,
+        "step_message": step_message(step),
+        "mark_range": MarkRange.objects.filter(commission=commission, profile_key=row.key).first(),
+        "proposal_codes": row.proposal_key.split("-") if row.proposal_key else [],
+        "nv_warning": row.dossier_nv and form["status"].value() != ResultStatus.NOT_VALID,
+        "is_responsible": commission.responsible_id == request.user.pk,
+    }
+    return render(request, "certification/result_edit.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def result_reopen(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    commission, student = get_commission_student(request.user, pk, student_pk, manage=True)
+    if commission.responsible_id != request.user.pk:
+        raise PermissionDenied("Seul·e le ou la responsable de la commission peut rouvrir une grille signée.")
+    if not is_locked(commission, student):
+        messages.info(request, f"Le résultat de {student} n'est pas verrouillé : rien à rouvrir.")
+        return redirect("certification:profiles", pk=commission.pk)
+    error = ""
+    reason = request.POST.get("reason", "").strip() if request.method == "POST" else ""
+    if request.method == "POST":
+        try:
+            reopen(commission, student, actor=request.user, reason=reason)
+        except PermissionError as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        except ValueError:
+            error = REASON_REQUIRED
+        else:
+            messages.success(
+                request,
+                f"Résultat de {student} rouvert : les signatures de la fiche d'évaluation sont annulées "
+                "et devront être données à nouveau.",
+            )
+            return redirect("certification:profiles", pk=commission.pk)
+    context = {"commission": commission, "student": student, "error": error, "reason": reason}
+    return render(request, "certification/result_reopen.html", context)

@@ -1,27 +1,244 @@
-"""Placeholder views: replaced by the work on this area."""
+"""The « fiche d'évaluation » (verso), its electronic signatures, the jury's deliberation and the release.
 
-from django.http import HttpResponse
+Members write and sign the verso; the establishment's administrators read it, record the deliberation and, on a
+formal request only, disclose a candidate's grid (logged). The student sees their own verso and mark after the
+deliberation, never before and never any grid content. Outside scope: 404; in scope but not allowed: 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import Student, User
+from accounts.permissions import admin_establishment_ids
+from certification import sheet_pdf
+from certification.forms_sheets import DeliberationForm, EvaluationSheetForm, GridDisclosureForm, SignForm
+from certification.locking import Locked, is_locked
+from certification.models import Commission, Deliberation
+from certification.permissions import (
+    get_commission_for_user,
+    get_commission_student,
+    get_own_student,
+    member_of,
+    require_member,
+)
+from certification.services import sheets as sheet_services
+from certification.services.sheets import DisclosureRequest, SheetError, StaleSheet
+
+ADMIN_ONLY = "Seule l'administration de l'établissement peut faire cela."
 
 
-def evaluation_sheet(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+def _require_admin_of(user: User, commission: Commission) -> None:
+    """In scope (a member) but not an administrator of the commission's establishment: 403."""
+    if commission.cohort.establishment_id not in admin_establishment_ids(user):
+        raise PermissionDenied(ADMIN_ONLY)
 
 
-def evaluation_sheet_pdf(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+def _pdf_response(content: bytes, filename: str, *, attachment: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
-def evaluation_sign(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+def _sheet_page(request, commission, student, form, *, conflict=None) -> HttpResponse:
+    context = {
+        "commission": commission,
+        "student": student,
+        "view": sheet_services.sheet_view(commission, student),
+        "form": form,
+        "conflict": conflict,
+        "member": member_of(request.user, commission),
+        "locked": is_locked(commission, student),
+        "released": sheet_services.is_released(commission),
+        "is_admin": commission.cohort.establishment_id in admin_establishment_ids(request.user),
+    }
+    return render(request, "certification/sheet_edit.html", context)
 
 
-def deliberation(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_sheet(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    commission, student = get_commission_student(request.user, pk, student_pk)
+    editable = member_of(request.user, commission) is not None and not is_locked(commission, student)
+    view = sheet_services.sheet_view(commission, student)
+    if request.method == "GET":
+        return _sheet_page(request, commission, student, EvaluationSheetForm(view=view) if editable else None)
+    require_member(request.user, commission)
+    form = EvaluationSheetForm(request.POST, view=view)
+    if not form.is_valid():
+        return _sheet_page(request, commission, student, form)
+    try:
+        sheet_services.save_sheet(
+            commission=commission,
+            student=student,
+            version=form.cleaned_data["version"],
+            entries=form.entries(),
+            actor=request.user,
+        )
+    except Locked as refusal:
+        messages.error(request, refusal.message)
+        return redirect("certification:evaluation_sheet", pk=commission.pk, student_pk=student.pk)
+    except StaleSheet as conflict:
+        # Keep the member's texts; the form now carries the current version, shown beside each field.
+        current = sheet_services.sheet_view(commission, student)
+        data = request.POST.copy()
+        data["version"] = str(current.version)
+        form = EvaluationSheetForm(data, view=current)
+        form.is_valid()
+        form.add_error(None, conflict.message)
+        return _sheet_page(request, commission, student, form, conflict=current)
+    messages.success(
+        request, "Fiche d'évaluation enregistrée. Les signatures données avant cette version sont à renouveler."
+    )
+    return redirect("certification:evaluation_sheet", pk=commission.pk, student_pk=student.pk)
 
 
-def grid_disclosure(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_sign(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    commission, student = get_commission_student(request.user, pk, student_pk)
+    member = require_member(request.user, commission)
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = sheet_services.sign_sheet(
+                commission=commission,
+                student=student,
+                member=member,
+                password=form.cleaned_data["password"],
+                actor=request.user,
+            )
+        except SheetError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            if outcome.already:
+                messages.info(request, "Vous aviez déjà signé cette version de la fiche d'évaluation.")
+            else:
+                messages.success(request, "Fiche d'évaluation signée électroniquement.")
+            if outcome.locked:
+                messages.info(
+                    request, "Tous les membres responsables ont signé : la grille et la note sont verrouillées."
+                )
+            return redirect("certification:evaluation_sheet", pk=commission.pk, student_pk=student.pk)
+    context = {
+        "commission": commission,
+        "student": student,
+        "view": sheet_services.sheet_view(commission, student),
+        "form": form,
+        "member": member,
+    }
+    return render(request, "certification/sheet_sign.html", context)
 
 
-def student_results(request, **kwargs) -> HttpResponse:
-    return HttpResponse(status=501)
+def _sheet_for_pdf(user: User, pk: int, student_pk: int) -> tuple[Commission, Student]:
+    """The student reads their own verso once the jury has deliberated (404 before); members and admins any time."""
+    student = Student.objects.select_related("user").filter(pk=student_pk).first()
+    if student is not None and user.is_authenticated and student.user_id == user.pk:
+        commission = (
+            Commission.objects.select_related("exam", "session", "cohort")
+            .filter(pk=pk, cohort_id=student.cohort_id, deliberation__isnull=False)
+            .first()
+        )
+        if commission is None:
+            raise Http404
+        return commission, student
+    return get_commission_student(user, pk, student_pk)
+
+
+@login_required
+@require_GET
+def evaluation_sheet_pdf(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    commission, student = _sheet_for_pdf(request.user, pk, student_pk)
+    content = sheet_pdf.render_sheet_pdf(commission, student)
+    return _pdf_response(content, sheet_pdf.sheet_filename(commission, student), attachment=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deliberation(request: HttpRequest, pk: int) -> HttpResponse:
+    commission = get_commission_for_user(request.user, pk)
+    _require_admin_of(request.user, commission)
+    existing = Deliberation.objects.filter(commission=commission).select_related("recorded_by").first()
+    form = DeliberationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        recorded, created = sheet_services.record_deliberation(
+            commission=commission, deliberated_on=form.cleaned_data["deliberated_on"], actor=request.user
+        )
+        if created:
+            messages.success(
+                request,
+                f"Délibération du {recorded.deliberated_on:%d/%m/%Y} enregistrée : chaque candidat voit désormais "
+                "sa fiche d'évaluation et sa note.",
+            )
+        else:
+            messages.info(
+                request,
+                f"La délibération du {recorded.deliberated_on:%d/%m/%Y} était déjà enregistrée : rien n'a changé.",
+            )
+        return redirect("certification:deliberation", pk=commission.pk)
+    context = {
+        "commission": commission,
+        "deliberation": existing,
+        "form": form,
+        "unsigned": sheet_services.unsigned_candidates(commission),
+        "students": commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"),
+    }
+    return render(request, "certification/sheet_deliberation.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grid_disclosure(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    commission, student = get_commission_student(request.user, pk, student_pk)
+    _require_admin_of(request.user, commission)
+    released = sheet_services.is_released(commission)
+    form = GridDisclosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            content, filename = sheet_services.disclose_grid(
+                commission=commission,
+                student=student,
+                request=DisclosureRequest(
+                    requested_on=data["requested_on"],
+                    requester=data["requester"],
+                    requester_name=data["requester_name"].strip(),
+                    reference=data["reference"].strip(),
+                ),
+                actor=request.user,
+                render=sheet_pdf.grid_disclosure_pdf,
+            )
+        except SheetError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            return _pdf_response(content, filename, attachment=True)
+    context = {"commission": commission, "student": student, "form": form, "released": released}
+    return render(request, "certification/sheet_grid_disclosure.html", context)
+
+
+@login_required
+@require_GET
+def student_results(request: HttpRequest, student_pk: int) -> HttpResponse:
+    student = get_own_student(request.user, student_pk)
+    # get_own_student lets the staff read dossiers; results are the student's own page only (staff use commissions).
+    if student.user_id != request.user.pk:
+        raise Http404
+    commissions = (
+        Commission.objects.filter(cohort_id=student.cohort_id)
+        .select_related("exam", "session", "cohort", "deliberation")
+        .order_by("exam__code")
+    )
+    results = []
+    for commission in commissions:
+        try:
+            released = commission.deliberation
+        except Deliberation.DoesNotExist:
+            released = None
+        view = sheet_services.sheet_view(commission, student) if released else None
+        results.append({"commission": commission, "deliberation": released, "view": view})
+    return render(request, "certification/student_results.html", {"student": student, "results": results})

@@ -1,0 +1,141 @@
+"""The official « Grille d'aide à l'évaluation » (ANNEXE V–4 for E4, VII–2 for E6) as a PDF — jury only.
+
+The wording is data (data/forms/grid-<forms_session>.yaml); the critère lines come from the référentiel version of
+the session. The layout follows the circulaire's Word model (portrait A4): centred title lines, the candidate's
+name, the compétence tables with their TI / I / S / TS columns (E4: « Négocier… » and « Organiser… » side by side),
+the legend line, « NOTE sur 20 » and the confidentiality sentence. The crosses come from the agreed grid, or from
+one member's own grid when asked. Never served to a student (the view 404s) and the file name tells nothing.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from itertools import zip_longest
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from accounts.models import Student
+from certification.models import CandidateResult, Commission, CommissionMember, ResultStatus, SituationStep
+from certification.services import grids as grid_services
+from lib import pdf
+from referentiel.models import Competency, Criterion, Level
+
+FORMS_DIR = Path(settings.BASE_DIR) / "data" / "forms"
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+TICK = "X"
+
+
+@cache
+def grid_form(forms_session: int, exam_code: str) -> dict[str, Any]:
+    data = yaml.safe_load((FORMS_DIR / f"grid-{forms_session}.yaml").read_text(encoding="utf-8"))
+    return data["exams"][exam_code]
+
+
+@dataclass
+class PdfLine:
+    criterion: Criterion
+    text: str
+    cells: list[tuple[str, bool]]  # (level code, ticked) in the order of the columns
+
+
+@dataclass
+class PdfBlock:
+    competency: Competency
+    lines: list[PdfLine]
+
+
+def criterion_text(criterion: Criterion) -> str:
+    """« 1 – Analyser un portefeuille client (Pertinence …, qualification …) », as printed on the form."""
+    indicators = ", ".join(indicator.wording for indicator in criterion.indicators.all())
+    return f"{criterion.number} – {criterion.title}" + (f" ({indicators})" if indicators else "")
+
+
+def _blocks(
+    competencies: list[Competency], levels: list[Level], chosen: dict[int, Level | None]
+) -> dict[int, PdfBlock]:
+    blocks = {}
+    for competency in competencies:
+        lines = []
+        for criterion in competency.criteria.all():
+            level = chosen.get(criterion.pk)
+            cells = [(lv.code, level is not None and level.pk == lv.pk) for lv in levels]
+            lines.append(PdfLine(criterion, criterion_text(criterion), cells))
+        blocks[competency.order] = PdfBlock(competency, lines)
+    return blocks
+
+
+def _tables(form: dict[str, Any], blocks: dict[int, PdfBlock]) -> list[dict[str, Any]]:
+    tables = []
+    for spec in form["tables"]:
+        if "columns" in spec:
+            columns = [blocks[order] for order in spec["columns"] if order in blocks]
+            rows = list(zip_longest(*[column.lines for column in columns]))
+            tables.append({"kind": "columns", "label": spec["criteria_label"], "columns": columns, "rows": rows})
+        else:
+            stacked = [blocks[order] for order in spec["stacked"] if order in blocks]
+            tables.append({"kind": "stacked", "label": spec["criteria_label"], "blocks": stacked})
+    return tables
+
+
+def format_mark(mark: Decimal) -> str:
+    """14 → « 14 », 14.5 → « 14,5 » (French decimal comma)."""
+    return f"{mark.normalize():f}".replace(".", ",") if mark != mark.to_integral() else str(int(mark))
+
+
+def mark_text(commission: Commission, student: Student) -> str:
+    """The commission's mark, or the status (« Réservée », « NV », « Absent »); blank while not decided."""
+    result = CandidateResult.objects.filter(commission=commission, student=student).first()
+    if result is None or result.status == ResultStatus.PENDING:
+        return ""
+    if result.status == ResultStatus.MARK and result.mark is not None:
+        return format_mark(result.mark)
+    return result.get_status_display()
+
+
+def _situation_dates(commission: Commission) -> dict[str, str]:
+    dates: dict[str, list[str]] = {"A": [], "B": []}
+    steps = SituationStep.objects.filter(situation__commission=commission).select_related("situation")
+    for step in steps.order_by("date", "pk"):
+        dates.setdefault(step.situation.code, []).append(f"{step.date:%d/%m/%Y}")
+    return {code: ", ".join(values) for code, values in dates.items()}
+
+
+def grid_context(commission: Commission, student: Student, member: CommissionMember | None) -> dict[str, Any]:
+    form = grid_form(commission.session.forms_session, commission.exam.code)
+    year = str(commission.session.year)
+    competencies = grid_services.grid_competencies(commission)
+    levels = grid_services.grid_levels(commission)
+    grid = grid_services.find_grid(commission, student, member)
+    chosen = grid_services.grid_levels_by_criterion(grid)
+    return {
+        "form": form,
+        "title": form["title"].replace("{year}", year),
+        "commission": commission,
+        "candidate": student.user,
+        "member": member,
+        "levels": levels,
+        "tables": _tables(form, _blocks(competencies, levels, chosen)),
+        "dates": _situation_dates(commission) if form.get("dates") else None,
+        # A member's own grid is a working paper: the mark is the commission's, printed on the agreed grid only.
+        "mark": mark_text(commission, student) if member is None else "",
+        "tick": TICK,
+    }
+
+
+def render_grid_pdf(commission: Commission, student: Student, member: CommissionMember | None = None) -> bytes:
+    html = render_to_string("certification/pdf/grid.html", grid_context(commission, student, member))
+    return pdf.render_pdf(html, base_url=STATIC_DIR)
+
+
+def grid_filename(commission: Commission, student: Student, member: CommissionMember | None = None) -> str:
+    """``grille-E4-nom-prenom.pdf`` (``-membre-nom`` for a member's own), ASCII; never a level nor a mark."""
+    user = student.user
+    parts = ["grille", slugify(commission.exam.code).upper(), slugify(user.last_name), slugify(user.first_name)]
+    if member is not None:
+        parts += ["membre", slugify(member.user.last_name) or str(member.pk)]
+    return "-".join(part for part in parts if part) + ".pdf"

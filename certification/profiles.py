@@ -1,0 +1,191 @@
+"""Marking by profile, not by sum (domain §8): pure logic, no database.
+
+The commission positions each candidate's **global profile** (one level per compétence) and matches a mark to it,
+inside ranges it sets itself in the light of every profile of its group. This module only *proposes* and *checks*:
+
+- ``propose_profile`` suggests a global position per compétence from the agreed grid lines. It is a proposal, shown
+  as such and editable: every compétence counts the same whatever its number of lines.
+- ``profile_key``, ``dominates`` and ``order_profiles`` put the group's profiles side by side, dominant first.
+  The sum of ranks only breaks ties *for display*; it is never a mark.
+- ``warnings`` lists contradictions (never blocking): a dominant profile with a lower mark, a mark outside its
+  profile's range, a dominant profile whose range sits below the range of a profile it dominates, an NV dossier
+  marked.
+
+No function here computes a mark: no formula decides it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# Ranks of the four-level scale (referentiel.Level.rank); callers may pass the ranks read from the database.
+DEFAULT_RANKS: Mapping[str, int] = {"TI": 1, "I": 2, "S": 3, "TS": 4}
+UNKNOWN = "?"
+
+Profile = Mapping[str, str]  # {str(competency id): level code}
+
+
+def _get(profile: Mapping, competency_id: int | str) -> str | None:
+    """Profiles are stored as JSON (string keys); accept int keys too."""
+    value = profile.get(str(competency_id))
+    if value is None:
+        value = profile.get(competency_id) if isinstance(competency_id, int) else None
+    return value or None
+
+
+def propose_profile(
+    agreed_lines_by_competency: Mapping[int | str, Sequence[str | None]], ranks: Mapping[str, int] = DEFAULT_RANKS
+) -> dict[str, str]:
+    """A proposal of the global position per compétence: the median level of its positioned lines.
+
+    With an even number of lines the lower of the two middle levels is proposed (rounding toward the lower level),
+    so the proposal never flatters the candidate: the commission raises it if it judges so. A compétence without
+    any positioned line gets no proposal. Keys are ``str(competency id)``, as stored in CandidateResult.profile.
+    """
+    proposal: dict[str, str] = {}
+    for competency_id, codes in agreed_lines_by_competency.items():
+        positioned = sorted((code for code in codes if code in ranks), key=lambda code: ranks[code])
+        if positioned:
+            proposal[str(competency_id)] = positioned[(len(positioned) - 1) // 2]
+    return proposal
+
+
+def profile_key(profile: Profile, competencies: Sequence[int | str]) -> str:
+    """``"S-TS-I-S"``: the levels in the compétences' order, ``?`` where the commission has not positioned one."""
+    return "-".join(_get(profile, competency_id) or UNKNOWN for competency_id in competencies)
+
+
+def key_is_complete(key: str) -> bool:
+    return bool(key) and UNKNOWN not in key.split("-")
+
+
+def is_complete(profile: Profile, competencies: Sequence[int | str], ranks: Mapping[str, int] = DEFAULT_RANKS) -> bool:
+    return all(_get(profile, competency_id) in ranks for competency_id in competencies)
+
+
+def _ranks_of(key: str, ranks: Mapping[str, int]) -> list[int] | None:
+    codes = key.split("-") if key else []
+    if not codes or any(code not in ranks for code in codes):
+        return None
+    return [ranks[code] for code in codes]
+
+
+def key_dominates(a: str, b: str, ranks: Mapping[str, int] = DEFAULT_RANKS) -> bool:
+    """Profile keys of the same compétences: ``a`` ≥ ``b`` everywhere and > somewhere. Incomplete: never."""
+    ranks_a, ranks_b = _ranks_of(a, ranks), _ranks_of(b, ranks)
+    if ranks_a is None or ranks_b is None or len(ranks_a) != len(ranks_b):
+        return False
+    return all(x >= y for x, y in zip(ranks_a, ranks_b, strict=True)) and ranks_a != ranks_b
+
+
+def dominates(
+    a: Profile, b: Profile, competencies: Sequence[int | str] | None = None, ranks: Mapping[str, int] = DEFAULT_RANKS
+) -> bool:
+    """``a`` is at least as high as ``b`` on every compétence and higher on at least one (by Level.rank).
+
+    Profiles with a compétence not positioned are not comparable: neither dominates.
+    """
+    if competencies is None:
+        competencies = sorted({str(key) for key in a} | {str(key) for key in b})
+    return key_dominates(profile_key(a, competencies), profile_key(b, competencies), ranks)
+
+
+def _rank_sum(key: str, ranks: Mapping[str, int]) -> int:
+    return sum(_ranks_of(key, ranks) or [0])
+
+
+def order_keys(keys: Iterable[str], ranks: Mapping[str, int] = DEFAULT_RANKS) -> list[str]:
+    """Dominance layers: the profiles no other one dominates first, then the next layer, and so on.
+
+    Inside a layer, profiles are not comparable; they are shown by decreasing sum of ranks then by key, only to
+    give a stable display order. Incomplete profiles come last.
+    """
+    pending = list(dict.fromkeys(keys))
+    incomplete = sorted(key for key in pending if _ranks_of(key, ranks) is None)
+    pending = [key for key in pending if _ranks_of(key, ranks) is not None]
+    ordered: list[str] = []
+    while pending:
+        layer = [key for key in pending if not any(key_dominates(other, key, ranks) for other in pending)]
+        layer.sort(key=lambda key: (-_rank_sum(key, ranks), key))
+        ordered.extend(layer)
+        pending = [key for key in pending if key not in layer]
+    return ordered + incomplete
+
+
+def order_profiles(
+    profiles: Iterable[Profile], competencies: Sequence[int | str], ranks: Mapping[str, int] = DEFAULT_RANKS
+) -> list[Profile]:
+    """The distinct profiles in dominance order (see ``order_keys``)."""
+    by_key: dict[str, Profile] = {}
+    for profile in profiles:
+        by_key.setdefault(profile_key(profile, competencies), profile)
+    return [by_key[key] for key in order_keys(by_key, ranks)]
+
+
+@dataclass(frozen=True)
+class Marked:
+    """One candidate as the warnings see them: a name, a profile key, a status and a mark (or none)."""
+
+    name: str
+    key: str
+    mark: Decimal | None = None
+    status: str = "pending"
+    dossier_nv: bool = False
+
+
+@dataclass(frozen=True)
+class Range:
+    low: Decimal
+    high: Decimal
+
+
+@dataclass
+class _Collector:
+    messages: list[str] = field(default_factory=list)
+
+    def add(self, message: str) -> None:
+        if message not in self.messages:
+            self.messages.append(message)
+
+
+def fmt(mark: Decimal | None) -> str:
+    """« 12 », « 12,5 »: the French way, without a trailing zero."""
+    if mark is None:
+        return "—"
+    text = f"{Decimal(mark).normalize():f}"
+    return text.replace(".", ",")
+
+
+def warnings(
+    results: Sequence[Marked], ranges: Mapping[str, Range], ranks: Mapping[str, int] = DEFAULT_RANKS
+) -> list[str]:
+    """French messages for the contradictions of the group. They inform the commission and never block a save."""
+    found = _Collector()
+    marked = [result for result in results if result.mark is not None and result.status == "mark"]
+    for a in marked:
+        for b in marked:
+            if key_dominates(a.key, b.key, ranks) and a.mark < b.mark:
+                found.add(
+                    f"{a.name} a un profil qui domine celui de {b.name} mais une note inférieure "
+                    f"({a.key} : {fmt(a.mark)} ; {b.key} : {fmt(b.mark)})."
+                )
+    for result in marked:
+        bounds = ranges.get(result.key)
+        if bounds is not None and not bounds.low <= result.mark <= bounds.high:
+            found.add(
+                f"{result.name} : la note {fmt(result.mark)} est hors de la plage {fmt(bounds.low)}–{fmt(bounds.high)} "
+                f"fixée pour le profil {result.key}."
+            )
+    for key_a, range_a in ranges.items():
+        for key_b, range_b in ranges.items():
+            if key_dominates(key_a, key_b, ranks) and range_a.high < range_b.low:
+                found.add(
+                    f"La plage du profil {key_a} ({fmt(range_a.low)}–{fmt(range_a.high)}) est en dessous de celle du "
+                    f"profil {key_b} ({fmt(range_b.low)}–{fmt(range_b.high)}), qu'il domine."
+                )
+    for result in results:
+        if result.dossier_nv and result.status != "nv":
+            found.add(f"{result.name} : le dossier a été déclaré non valide (NV), mais le statut n'est pas « NV ».")
+    return found.messages

@@ -1,0 +1,406 @@
+"""Profiles and marks of a commission's group (domain §8): reads for the profiles page, and the writes.
+
+The software shows the group's profiles side by side and records what the commission decides: the global profile
+of each candidate (proposed from the agreed grid, editable), the mark range of each profile and each mark or status.
+It suggests, never imposes: no mark is ever filled in by a formula.
+
+Optimistic locking: each CandidateResult carries a ``version``; a save based on an older version, whose values
+differ from the current ones, is refused as a whole with a French message naming the candidates concerned.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from accounts.models import Student, User
+from audit.services import log_action
+from certification import profiles as profile_logic
+from certification.locking import Locked, ensure_unlocked
+from certification.models import CandidateResult, Commission, Dossier, GridLine, MarkRange, ResultStatus
+from certification.services.conformity import conformity_statuses
+from referentiel.models import Competency, ExamSession, Level
+
+
+class MarksConflict(Exception):
+    """A refused save: ``messages`` in French, ``versions`` the current version of each candidate concerned."""
+
+    def __init__(self, messages: list[str], versions: dict[int, int] | None = None):
+        super().__init__(" ".join(messages))
+        self.messages = messages
+        self.versions = versions or {}
+
+
+def mark_step(session: ExamSession) -> Decimal:
+    return Decimal("0.5") if session.mark_step_halves else Decimal("1")
+
+
+# --- Reads ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Scale:
+    """The compétences of the exam (in order) and the levels of the session's référentiel."""
+
+    competencies: list[Competency]
+    levels: list[Level]
+
+    @property
+    def ids(self) -> list[int]:
+        return [competency.pk for competency in self.competencies]
+
+    @property
+    def ranks(self) -> dict[str, int]:
+        return {level.code: level.rank for level in self.levels}
+
+    def key(self, profile: dict[str, str]) -> str:
+        return profile_logic.profile_key(profile, self.ids)
+
+
+def scale_for(commission: Commission) -> Scale:
+    competencies = list(Competency.objects.filter(block_id=commission.exam.block_id).order_by("order"))
+    levels = list(Level.objects.filter(version_id=commission.session.version_id).order_by("rank"))
+    return Scale(competencies, levels)
+
+
+@dataclass
+class CandidateRow:
+    student: Student
+    result: CandidateResult | None
+    proposal: dict[str, str]
+    profile: dict[str, str]
+    key: str
+    conformity: str | None
+    proposal_key: str = ""
+    form: Any = None
+
+    @property
+    def edited(self) -> bool:
+        """The commission has set (or kept) a profile: it is no longer only the grid's proposal."""
+        return bool(self.result and self.result.profile)
+
+    @property
+    def proposal_differs(self) -> bool:
+        return self.edited and bool(self.proposal) and self.proposal != self.profile
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.result and self.result.locked_at)
+
+    @property
+    def version(self) -> int:
+        return self.result.version if self.result else 0
+
+    @property
+    def dossier_nv(self) -> bool:
+        return self.conformity == "nv"
+
+
+@dataclass
+class ProfileGroup:
+    key: str
+    levels: list[tuple[Competency, str]]
+    complete: bool
+    range: MarkRange | None
+    rows: list[CandidateRow] = field(default_factory=list)
+    dominated: list[str] = field(default_factory=list)
+    range_form: Any = None
+
+    @property
+    def suggestion(self) -> str:
+        if self.range is None:
+            return ""
+        return f"plage {profile_logic.fmt(self.range.low)}–{profile_logic.fmt(self.range.high)}"
+
+
+@dataclass
+class GroupPage:
+    scale: Scale
+    rows: list[CandidateRow]
+    groups: list[ProfileGroup]
+    ranges: dict[str, MarkRange]
+
+    def warnings(self) -> list[str]:
+        return profile_logic.warnings(
+            [_marked(row) for row in self.rows],
+            {key: profile_logic.Range(r.low, r.high) for key, r in self.ranges.items()},
+            self.scale.ranks,
+        )
+
+
+def _marked(row: CandidateRow) -> profile_logic.Marked:
+    result = row.result
+    return profile_logic.Marked(
+        name=str(row.student),
+        key=row.key,
+        mark=result.mark if result else None,
+        status=result.status if result else ResultStatus.PENDING,
+        dossier_nv=row.dossier_nv,
+    )
+
+
+def agreed_lines(commission: Commission, student_ids: Sequence[int] | None = None) -> dict[int, dict[int, list[str]]]:
+    """``{student id: {competency id: [level codes of the agreed grid's lines]}}`` in one query."""
+    lines = GridLine.objects.filter(grid__commission=commission, grid__member__isnull=True, level__isnull=False)
+    if student_ids is not None:
+        lines = lines.filter(grid__student_id__in=student_ids)
+    found: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for student_id, competency_id, code in lines.values_list(
+        "grid__student_id", "criterion__competency_id", "level__code"
+    ):
+        found[student_id][competency_id].append(code)
+    return found
+
+
+def _dossier_conformity(commission: Commission, student_ids: Sequence[int] | None = None) -> dict[int, str]:
+    dossiers = Dossier.objects.filter(exam_id=commission.exam_id, session_id=commission.session_id)
+    dossiers = dossiers.filter(student_id__in=student_ids) if student_ids is not None else dossiers
+    by_dossier = dict(dossiers.filter(student__cohort_id=commission.cohort_id).values_list("pk", "student_id"))
+    statuses = conformity_statuses(by_dossier)
+    return {by_dossier[pk]: status for pk, status in statuses.items()}
+
+
+def candidate_row(
+    student: Student,
+    result: CandidateResult | None,
+    lines: dict[int, list[str]],
+    conformity: str | None,
+    scale: Scale,
+) -> CandidateRow:
+    proposal = profile_logic.propose_profile(lines, scale.ranks)
+    profile = dict(result.profile) if result and result.profile else proposal
+    proposal_key = scale.key(proposal) if proposal else ""
+    return CandidateRow(student, result, proposal, profile, scale.key(profile), conformity, proposal_key)
+
+
+def load_group(commission: Commission) -> GroupPage:
+    """Every candidate of the cohort with their profile, grouped by identical profile, dominant groups first.
+
+    A fixed number of queries, whatever the size of the group.
+    """
+    scale = scale_for(commission)
+    students = list(commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"))
+    lines = agreed_lines(commission)
+    results = {result.student_id: result for result in CandidateResult.objects.filter(commission=commission)}
+    ranges = {mark_range.profile_key: mark_range for mark_range in MarkRange.objects.filter(commission=commission)}
+    conformity = _dossier_conformity(commission)
+    rows = [
+        candidate_row(student, results.get(student.pk), lines.get(student.pk, {}), conformity.get(student.pk), scale)
+        for student in students
+    ]
+    by_key: dict[str, list[CandidateRow]] = defaultdict(list)
+    for row in rows:
+        by_key[row.key].append(row)
+    ordered = profile_logic.order_keys(by_key, scale.ranks)
+    groups = []
+    for key in ordered:
+        codes = key.split("-")
+        groups.append(
+            ProfileGroup(
+                key=key,
+                levels=list(zip(scale.competencies, codes, strict=False)),
+                complete=profile_logic.key_is_complete(key),
+                range=ranges.get(key),
+                rows=by_key[key],
+                dominated=[other for other in ordered if profile_logic.key_dominates(key, other, scale.ranks)],
+            )
+        )
+    return GroupPage(scale, rows, groups, ranges)
+
+
+def load_candidate(commission: Commission, student: Student) -> tuple[CandidateRow, Scale]:
+    scale = scale_for(commission)
+    result = CandidateResult.objects.filter(commission=commission, student=student).first()
+    lines = agreed_lines(commission, [student.pk]).get(student.pk, {})
+    conformity = _dossier_conformity(commission, [student.pk]).get(student.pk)
+    return candidate_row(student, result, lines, conformity, scale), scale
+
+
+# --- Writes -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultInput:
+    """What the commission submitted for one candidate, with the version it was based on."""
+
+    student_id: int
+    status: str
+    mark: Decimal | None
+    absent_reason: str
+    version: int
+    profile: dict[str, str]  # the profile shown: kept on the result when the commission first marks
+
+
+@dataclass(frozen=True)
+class RangeInput:
+    key: str
+    low: Decimal | None
+    high: Decimal | None
+
+
+def _values(result: CandidateResult | None) -> tuple[str, Decimal | None, str]:
+    if result is None:
+        return (ResultStatus.PENDING, None, "")
+    return (result.status, result.mark, result.absent_reason)
+
+
+def _describe(values: tuple[str, Decimal | None, str]) -> str:
+    status, mark, reason = values
+    if status == ResultStatus.MARK:
+        return f"note {profile_logic.fmt(mark)}"
+    label = ResultStatus(status).label.lower() if status in ResultStatus.values else status
+    return f"{label} ({reason})" if reason else label
+
+
+def _conflict_message(student: Student, current: CandidateResult) -> str:
+    who = current.updated_by.display_name if current.updated_by_id else "un autre membre"
+    return (
+        f"{student} : le résultat a été modifié par {who} pendant votre saisie (valeur actuelle : "
+        f"{_describe(_values(current))}). Votre saisie est conservée ci-dessous : vérifiez-la puis enregistrez à "
+        "nouveau."
+    )
+
+
+def _locked_message(student: Student) -> str:
+    return f"{student} : fiche d'évaluation signée, résultat verrouillé ; votre modification n'a pas été enregistrée."
+
+
+def _apply(
+    commission: Commission,
+    student: Student,
+    current: CandidateResult | None,
+    wanted: ResultInput,
+    *,
+    actor: User,
+    profile: dict[str, str] | None = None,
+) -> CandidateResult:
+    result = current or CandidateResult(commission=commission, student=student, version=0)
+    status, mark, reason = _values(current)
+    before = {"profile": dict(result.profile), "status": status, "mark": mark, "absent_reason": reason}
+    if profile is not None:
+        result.profile = profile
+    elif not result.profile:
+        result.profile = dict(wanted.profile)
+    result.status, result.mark, result.absent_reason = wanted.status, wanted.mark, wanted.absent_reason
+    result.version += 1
+    result.updated_by = actor
+    result.save()
+    after = {
+        "profile": result.profile,
+        "status": result.status,
+        "mark": result.mark,
+        "absent_reason": wanted.absent_reason,
+    }
+    changes = {name: [str(before[name]), str(after[name])] for name in after if before[name] != after[name]}
+    log_action(
+        "result.updated",
+        actor=actor,
+        obj=result,
+        establishment_id=commission.cohort.establishment_id,
+        changes=changes,
+    )
+    return result
+
+
+def _wanted_values(wanted: ResultInput) -> tuple[str, Decimal | None, str]:
+    return (wanted.status, wanted.mark, wanted.absent_reason)
+
+
+def save_group(
+    commission: Commission, *, actor: User, results: Sequence[ResultInput], ranges: Sequence[RangeInput]
+) -> int:
+    """Record the ranges and the marks typed on the profiles page; returns the number of changes.
+
+    Only what differs from the database is written. A locked candidate (signed sheet) or a result changed by
+    someone else since the page was shown refuses the whole save (nothing written) with ``MarksConflict``.
+    """
+    with transaction.atomic():
+        ids = [wanted.student_id for wanted in results]
+        students = {
+            s.pk: s for s in Student.objects.select_related("user").filter(pk__in=ids, cohort=commission.cohort)
+        }
+        current = {
+            result.student_id: result
+            for result in CandidateResult.objects.select_for_update()
+            .select_related("updated_by")
+            .filter(commission=commission, student_id__in=ids)
+        }
+        to_write, refused, versions = [], [], {}
+        for wanted in results:
+            if wanted.student_id not in students:
+                continue
+            result = current.get(wanted.student_id)
+            if _values(result) == _wanted_values(wanted):
+                continue
+            if result is not None and result.locked_at is not None:
+                refused.append(_locked_message(students[wanted.student_id]))
+            elif result is not None and result.version != wanted.version:
+                refused.append(_conflict_message(students[wanted.student_id], result))
+                versions[wanted.student_id] = result.version
+            else:
+                to_write.append(wanted)
+        if refused:
+            raise MarksConflict(refused, versions)
+        for wanted in to_write:
+            _apply(commission, students[wanted.student_id], current.get(wanted.student_id), wanted, actor=actor)
+        return len(to_write) + _save_ranges(commission, ranges, actor=actor)
+
+
+def _save_ranges(commission: Commission, ranges: Sequence[RangeInput], *, actor: User) -> int:
+    existing = {r.profile_key: r for r in MarkRange.objects.select_for_update().filter(commission=commission)}
+    changed = 0
+    for wanted in ranges:
+        mark_range = existing.get(wanted.key)
+        if wanted.low is None or wanted.high is None:
+            if mark_range is not None:
+                mark_range.delete()
+                _log_range("markrange.deleted", commission, actor, wanted.key, mark_range, None)
+                changed += 1
+            continue
+        if mark_range is not None and (mark_range.low, mark_range.high) == (wanted.low, wanted.high):
+            continue
+        before = (mark_range.low, mark_range.high) if mark_range else None
+        mark_range = mark_range or MarkRange(commission=commission, profile_key=wanted.key)
+        mark_range.low, mark_range.high = wanted.low, wanted.high
+        mark_range.save()
+        _log_range("markrange.updated", commission, actor, wanted.key, mark_range, before)
+        changed += 1
+    return changed
+
+
+def _log_range(action: str, commission, actor, key: str, mark_range: MarkRange, before) -> None:
+    after = None if action.endswith("deleted") else f"{mark_range.low}–{mark_range.high}"
+    log_action(
+        action,
+        actor=actor,
+        obj=commission,
+        establishment_id=commission.cohort.establishment_id,
+        changes={"profil": key, "plage": [f"{before[0]}–{before[1]}" if before else None, after]},
+    )
+
+
+def save_result(
+    commission: Commission, student: Student, *, actor: User, wanted: ResultInput, profile: dict[str, str]
+) -> CandidateResult:
+    """One candidate's profile, status and mark (result page). Raises ``Locked`` or ``MarksConflict``."""
+    with transaction.atomic():
+        ensure_unlocked(commission, student)
+        current = (
+            CandidateResult.objects.select_for_update()
+            .select_related("updated_by")
+            .filter(commission=commission, student=student)
+            .first()
+        )
+        if current is not None and current.locked_at is not None:
+            raise Locked()
+        if current is not None and current.version != wanted.version:
+            raise MarksConflict([_conflict_message(student, current)], {student.pk: current.version})
+        unchanged = _values(current) == _wanted_values(wanted) and current is not None and current.profile == profile
+        if unchanged:
+            return current
+        return _apply(commission, student, current, wanted, actor=actor, profile=profile)
