@@ -1,6 +1,14 @@
 from django.urls import path
 
-from certification import views_commissions, views_conformity, views_dossiers, views_grids, views_marks, views_sheets
+from certification import (
+    views_commissions,
+    views_conformity,
+    views_dossiers,
+    views_exports,
+    views_grids,
+    views_marks,
+    views_sheets,
+)
 
 app_name = "certification"
 
@@ -67,4 +75,15 @@ urlpatterns += [
         name="grid_disclosure",
     ),
     path("etudiants/<int:student_pk>/resultats/", views_sheets.student_results, name="student_results"),
+]
+
+urlpatterns += [
+    # Exports
+    path("commissions/<int:pk>/export/<str:fmt>/", views_exports.commission_export, name="commission_export"),
+    path("commissions/<int:pk>/dossiers-evaluation/", views_exports.evaluation_packs, name="evaluation_packs"),
+    path(
+        "commissions/<int:pk>/dossiers-evaluation/<int:student_pk>/",
+        views_exports.evaluation_pack_download,
+        name="evaluation_pack_download",
+    ),
 ]

@@ -1,0 +1,187 @@
+"""From the deposit to the results: the whole E4 commission journey, and the candidate never sees a grid.
+
+A student deposits an E4 dossier; the responsible teacher informs the students of the situation A date; two
+members fill grids that disagree on two lines; the commission agrees them; the profile page groups the cohort;
+the mark is set; both members sign; the administrator records the deliberation; the student then sees the verso
+and the mark, and never the grid (404 on the grid URL).
+"""
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from certification.models import CandidateResult, Deliberation, DossierState, Grid, Signature
+from tests.browser.conftest import ACTION_TIMEOUT_MS
+from tests.browser.helpers import assert_accessible, log_in
+from tests.confidentiality import assert_no_certifying_content
+from tests.factories_certification_commissions import add_member, make_commission, step_of
+from tests.factories_certification_dossiers import e4_fiches, make_internship
+from tests.factories_certification_grids import criteria_of
+from tests.personas import PASSWORD, build_cast
+
+pytestmark = pytest.mark.browser
+
+APPRAISAL_A = "Prospection bien ciblée, information commerciale partagée avec l'équipe."
+APPRAISAL_B = "Négociation structurée, reformulation efficace des besoins du client."
+DISAGREEING = (0, 5)  # indexes, in grid order, of the two lines the members position differently
+
+
+@contextmanager
+def persona_page(browser, base_url: str, username: str) -> Iterator[Page]:
+    """A fresh browser context (own cookies) logged in as ``username``."""
+    context = browser.new_context(bypass_csp=True, locale="fr-FR", timezone_id="Europe/Paris")
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        log_in(page, base_url, username)
+        yield page
+    finally:
+        context.close()
+
+
+def fill_member_grid(page: Page, criteria, odd_code: str) -> None:
+    """S on every line, ``odd_code`` on the disagreeing lines, then save."""
+    for index, criterion in enumerate(criteria):
+        code = odd_code if index in DISAGREEING else "S"
+        page.locator(f'input[name="critere_{criterion.pk}"][value="{code}"]').check()
+    page.get_by_role("button", name="Enregistrer ma grille").click()
+    expect(page.get_by_text("Grille enregistrée (version 1).")).to_be_visible()
+
+
+def student_row(page: Page, name: str):
+    return page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=re.compile(re.escape(name))))
+
+
+def test_a_deposited_dossier_goes_through_the_commission_to_a_released_mark_without_the_grid(
+    live_server, page, browser
+):
+    cast = build_cast()
+    fiches = e4_fiches(cast.student)
+    make_internship(cast.student)
+    commission = make_commission(cast, "E4")
+    add_member(commission, cast.teacher2)
+    criteria = criteria_of(commission)
+    emma = cast.student.user.display_name
+    base = live_server.url
+
+    # The student selects her two fiches and the attestation, saves, then deposits.
+    log_in(page, base, cast.student.user.username)
+    page.get_by_role("link", name="Mes dossiers", exact=True).click()
+    page.get_by_role("link", name="Préparer le dossier E4").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dossier E4")
+    assert_accessible(page)
+    for fiche in fiches:
+        page.get_by_label(re.compile(rf"^Fiche E4 n° {fiche.number} – ")).check()
+    page.get_by_label(re.compile(r"^Nettoyage Pro Rhône, du 04/05/2026")).check()
+    page.get_by_role("button", name="Enregistrer le dossier").click()
+    expect(page.get_by_text("Dossier E4 enregistré (en préparation).")).to_be_visible()
+    page.get_by_role("button", name="Déposer le dossier E4").click()
+    expect(page.get_by_text(re.compile(r"^Dossier E4 déposé\."))).to_be_visible()
+    dossier = cast.student.dossiers.get()
+    assert dossier.state == DossierState.SUBMITTED
+    assert dossier.items.count() == 2 and dossier.attestations.count() == 1
+
+    # The responsible teacher informs the students of the situation A date, then fills their grid.
+    with persona_page(browser, base, cast.teacher.username) as teacher:
+        teacher.get_by_role("link", name="Commissions", exact=True).click()
+        teacher.get_by_role("link", name=re.compile(r"^E4 – ")).click()
+        expect(teacher.get_by_role("heading", level=1)).to_contain_text("Commission E4")
+        assert_accessible(teacher)
+        step_a = step_of(commission, "A")
+        teacher.locator(f"#etape-{step_a.pk}").get_by_role(
+            "button", name=re.compile(r"^Informer officiellement")
+        ).click()
+        expect(teacher.locator(f"#etape-{step_a.pk}")).to_contain_text("tous informés")
+        student_row(teacher, emma).get_by_role("link", name="Ma grille").click()
+        expect(teacher.get_by_role("heading", level=1)).to_contain_text("Ma grille d’aide à l’évaluation")
+        assert_accessible(teacher)
+        fill_member_grid(teacher, criteria, "TS")
+
+        # The second member positions the same candidate, and disagrees on two lines.
+        with persona_page(browser, base, cast.teacher2.username) as teacher2:
+            teacher2.goto(base + reverse("certification:grid_member", args=[commission.pk, cast.student.pk]))
+            fill_member_grid(teacher2, criteria, "I")
+
+        # The commission agrees the two lines on the common grid.
+        teacher.get_by_role("link", name="Grille commune", exact=True).click()
+        expect(teacher.get_by_text("2 lignes en désaccord")).to_be_visible()
+        expect(teacher.get_by_text("Désaccord : I / TS").or_(teacher.get_by_text("Désaccord : TS / I"))).to_have_count(
+            2
+        )
+        assert_accessible(teacher)
+        for index in DISAGREEING:
+            teacher.locator(f'input[name="critere_{criteria[index].pk}"][value="S"]').check()
+        teacher.get_by_role("button", name="Enregistrer la grille commune").click()
+        expect(teacher.get_by_text("Grille enregistrée (version 1).")).to_be_visible()
+        agreed = Grid.objects.get(commission=commission, student=cast.student, member=None)
+        assert {line.level.code for line in agreed.lines.select_related("level")} == {"S"}
+
+        # The profile page groups the cohort; the commission sets a range and the mark.
+        teacher.goto(base + reverse("certification:commission_detail", args=[commission.pk]))
+        teacher.get_by_role("link", name="Profils et notes du groupe").click()
+        expect(teacher.get_by_role("heading", level=1)).to_contain_text("Profils et notes")
+        group = teacher.locator("section.profile-group").filter(has=teacher.locator(f"#candidat-{cast.student.pk}"))
+        expect(group.get_by_role("heading", level=2)).to_contain_text(re.compile(r"Profil S(-S)+\s+\(1 candidat\)"))
+        expect(teacher.locator("section.profile-group")).to_have_count(2)  # Lucas, without a grid, apart
+        assert_accessible(teacher)
+        group.get_by_label("de", exact=True).fill("13")
+        group.get_by_label("à", exact=True).fill("15")
+        teacher.get_by_label(f"Note sur 20 de {emma}").fill("14")
+        teacher.get_by_role("button", name="Enregistrer les plages et les notes").click()
+        expect(teacher.get_by_text(re.compile(r"^Enregistré : \d+ modification"))).to_be_visible()
+        result = CandidateResult.objects.get(commission=commission, student=cast.student)
+        assert result.mark == 14
+
+        # The evaluation sheet (verso): appraisals of A and B, the fiche of B, then the signature.
+        teacher.goto(base + reverse("certification:commission_detail", args=[commission.pk]))
+        student_row(teacher, emma).get_by_role("link", name="Fiche d'évaluation").click()
+        expect(teacher.get_by_role("heading", level=1)).to_contain_text("Fiche d'évaluation (verso)")
+        teacher.locator('textarea[name="text_A"]').fill(APPRAISAL_A)
+        teacher.locator('select[name="fiche_B"]').select_option(str(fiches[0].pk))
+        teacher.locator('input[name="date_B"]').fill("2027-06-03")
+        teacher.locator('textarea[name="text_B"]').fill(APPRAISAL_B)
+        assert_accessible(teacher)
+        teacher.get_by_role("button", name="Enregistrer la fiche d'évaluation").click()
+        expect(teacher.get_by_text(re.compile(r"^Fiche d'évaluation enregistrée\."))).to_be_visible()
+        teacher.get_by_role("link", name="Signer la fiche").click()
+        assert_accessible(teacher)
+        teacher.get_by_label("Votre mot de passe").fill(PASSWORD)
+        teacher.get_by_role("button", name="Je confirme et je signe").click()
+        expect(teacher.get_by_text("Fiche d'évaluation signée électroniquement.")).to_be_visible()
+
+    with persona_page(browser, base, cast.teacher2.username) as teacher2:
+        teacher2.goto(base + reverse("certification:evaluation_sign", args=[commission.pk, cast.student.pk]))
+        teacher2.get_by_label("Votre mot de passe").fill(PASSWORD)
+        teacher2.get_by_role("button", name="Je confirme et je signe").click()
+        expect(teacher2.get_by_text("Fiche d'évaluation signée électroniquement.")).to_be_visible()
+        expect(teacher2.get_by_text(re.compile(r"^Tous les membres responsables ont signé"))).to_be_visible()
+    assert Signature.objects.filter(sheet__commission=commission, sheet__student=cast.student).count() == 2
+
+    # The administrator records the jury's deliberation.
+    with persona_page(browser, base, cast.admin.username) as admin:
+        admin.goto(base + reverse("certification:commission_detail", args=[commission.pk]))
+        admin.get_by_role("link", name="Délibération du jury").click()
+        expect(admin.get_by_role("heading", level=1)).to_have_text("Délibération du jury")
+        assert_accessible(admin)
+        admin.get_by_label("Date de la délibération du jury").fill(timezone.localdate().isoformat())
+        admin.get_by_role("button", name="Enregistrer la délibération et publier les résultats").click()
+        expect(admin.get_by_text(re.compile(r"^Délibération du .* enregistrée :"))).to_be_visible()
+    assert Deliberation.objects.filter(commission=commission).exists()
+
+    # The student sees the verso and the mark, never the grid.
+    page.get_by_role("link", name="Mes résultats", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes résultats des épreuves en CCF")
+    expect(page.get_by_text(APPRAISAL_A)).to_be_visible()
+    expect(page.get_by_text(APPRAISAL_B)).to_be_visible()
+    expect(page.locator(".sheet-mark")).to_contain_text(re.compile(r"\b14\b"))
+    assert_no_certifying_content(page.content())
+    assert_accessible(page)
+    for name in ("grid_member", "grid_agreed", "grid_pdf"):
+        response = page.goto(base + reverse(f"certification:{name}", args=[commission.pk, cast.student.pk]))
+        assert response.status == 404, name
+        assert_no_certifying_content(page.content())
