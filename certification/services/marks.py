@@ -326,7 +326,7 @@ def save_group(
         }
         current = {
             result.student_id: result
-            for result in CandidateResult.objects.select_for_update()
+            for result in CandidateResult.objects.select_for_update(of=("self",))
             .select_related("updated_by")
             .filter(commission=commission, student_id__in=ids)
         }
@@ -391,7 +391,7 @@ def save_result(
     with transaction.atomic():
         ensure_unlocked(commission, student)
         current = (
-            CandidateResult.objects.select_for_update()
+            CandidateResult.objects.select_for_update(of=("self",))
             .select_related("updated_by")
             .filter(commission=commission, student=student)
             .first()
