@@ -23,11 +23,15 @@ VIEW_FILES = sorted(
         Path("ndrc/views.py"),
         *Path("accounts").glob("views*.py"),
         *Path("passeport").glob("views*.py"),
+        *Path("certification").glob("views*.py"),
         *Path("referentiel").glob("views*.py"),
     ]
 )
 MATRIX = [".venv/bin/python", "-m", "pytest", "-q", "-x", "tests/test_access_matrix.py", "-p", "no:randomly"]
-HELPER_CALL = re.compile(r"\b(?:permissions\.)?(get_\w+_for_(?:user|admin))\((request\.user)")
+HELPER_CALL = re.compile(
+    r"\b(?:permissions\.)?(get_\w+_for_(?:user|admin)|get_commission_student|get_own_student|require_member)"
+    r"\((request\.user)"
+)
 FLAG = re.compile(r",\s*(?:write|follow)=True")
 REQUIRE = re.compile(r"^\s*permissions\.require_\w+\(request\.user\)\s*$")
 

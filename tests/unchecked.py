@@ -42,3 +42,42 @@ def get_fiche_for_user(user, pk, **flags):
 
 def get_fiche_version_for_user(user, fiche_pk, version_pk, **flags):
     return get_object_or_404(FicheVersion, fiche_id=fiche_pk, pk=version_pk)
+
+
+def get_commission_for_user(user, pk, **flags):
+    from certification.models import Commission
+
+    return get_object_or_404(Commission, pk=pk)
+
+
+def get_commission_student(user, pk, student_pk, **flags):
+    commission = get_commission_for_user(user, pk)
+    return commission, get_object_or_404(Student, pk=student_pk)
+
+
+def get_own_student(user, student_pk, **flags):
+    return get_object_or_404(Student, pk=student_pk)
+
+
+def get_dossier_for_user(user, pk, **flags):
+    from certification.models import Dossier
+
+    return get_object_or_404(Dossier, pk=pk)
+
+
+def get_step_for_user(user, pk, **flags):
+    from certification.models import SituationStep
+
+    return get_object_or_404(SituationStep, pk=pk)
+
+
+def get_convocation_for_user(user, pk, **flags):
+    from certification.models import Convocation
+
+    return get_object_or_404(Convocation, pk=pk)
+
+
+def require_member(user, commission):
+    from certification.models import CommissionMember
+
+    return CommissionMember.objects.filter(commission=commission).first()
