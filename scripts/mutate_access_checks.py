@@ -52,6 +52,9 @@ def mutations(path: Path):
 
 def main() -> int:
     only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
+    if only:
+        # Only the matrix rows of that area: much faster, and the other rows cannot catch these views anyway.
+        MATRIX.extend(["-k", only.split("/")[0]])
     if subprocess.run(MATRIX, capture_output=True).returncode != 0:
         sys.exit("The access matrix fails before any mutation: fix it first, or every mutation would look caught.")
     misses = total = 0
