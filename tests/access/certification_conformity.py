@@ -3,8 +3,18 @@ from tests.factories_certification_conformity import (
     CHECKED_ON,
     checked_dossier,
     good_dossier,
+    make_check,
     make_conformity_commission,
 )
+
+
+def _check_by_another_commission(cast):
+    """An NV decided by a commission where cast.teacher does not sit (cast.teacher2 is responsible)."""
+    commission = make_conformity_commission(cast)
+    commission.responsible = cast.teacher2
+    commission.save(update_fields=["responsible"])
+    commission.members.update(user=cast.teacher2)
+    return make_check(good_dossier(cast.student), cast.teacher2, "nv")
 
 
 def _commission_dossier(cast):
@@ -33,6 +43,11 @@ ROWS: dict[str, list[Row]] = {
     ],
     "certification:nv_notification": [
         Row(NOTIFICATION, args=lambda c: [checked_dossier(c, "nv").pk]),
+        # A teacher of the establishment who does not sit on the commission reads the dossier, not its decision.
+        Row(
+            logged_in(200, teacher=403, other_teacher=404, professional=404, student2=404),
+            args=lambda c: [_check_by_another_commission(c).pk],
+        ),
         # Only an NV decision has a notification.
         Row(logged_in(404), args=lambda c: [checked_dossier(c, "conforme").pk]),
     ],
