@@ -8,7 +8,6 @@ one member's own grid when asked. Never served to a student (the view 404s) and 
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from itertools import zip_longest
 from pathlib import Path
@@ -20,8 +19,9 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from accounts.models import Student
-from certification.models import CandidateResult, Commission, CommissionMember, ResultStatus, SituationStep
+from certification.models import CandidateResult, Commission, CommissionMember, SituationStep
 from certification.services import grids as grid_services
+from certification.services.sheets import format_mark
 from lib import pdf
 from referentiel.models import Competency, Criterion, Level
 
@@ -82,19 +82,9 @@ def _tables(form: dict[str, Any], blocks: dict[int, PdfBlock]) -> list[dict[str,
     return tables
 
 
-def format_mark(mark: Decimal) -> str:
-    """14 → « 14 », 14.5 → « 14,5 » (French decimal comma)."""
-    return f"{mark.normalize():f}".replace(".", ",") if mark != mark.to_integral() else str(int(mark))
-
-
 def mark_text(commission: Commission, student: Student) -> str:
     """The commission's mark, or the status (« Réservée », « NV », « Absent »); blank while not decided."""
-    result = CandidateResult.objects.filter(commission=commission, student=student).first()
-    if result is None or result.status == ResultStatus.PENDING:
-        return ""
-    if result.status == ResultStatus.MARK and result.mark is not None:
-        return format_mark(result.mark)
-    return result.get_status_display()
+    return format_mark(CandidateResult.objects.filter(commission=commission, student=student).first())
 
 
 def _situation_dates(commission: Commission) -> dict[str, str]:
