@@ -12,6 +12,11 @@ from accounts.models import LoginFailure
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -9,9 +9,18 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import Student, User
+from accounts.models import Establishment, Student, User
 from accounts.permissions import admin_establishment_ids, staff_establishment_ids
-from certification.models import Commission, CommissionMember, Convocation, Dossier, SituationStep
+from certification.models import (
+    Commission,
+    CommissionMember,
+    Convocation,
+    Dossier,
+    Passage,
+    Question,
+    SituationStep,
+    SubjectSheet,
+)
 
 RESPONSIBLE_ONLY = "Seul·e le ou la responsable de la commission, ou l'administration, peut faire cela."
 
@@ -120,3 +129,62 @@ def require_member(user: User, commission: Commission) -> CommissionMember:
     if member is None:
         raise PermissionDenied("Seuls les membres de la commission remplissent les grilles et signent.")
     return member
+
+
+# --- E4 situation B and the exam days ---------------------------------------------------------------------------
+# The fiche sujet, the question bank, the planning, the jury notes: jury and teaching team only. A student reaches
+# only their own passage's candidate part (from its release time) and their own convocations; never the jury part,
+# never the bank (404).
+
+
+def get_subject_sheet_for_user(user: User, pk: int, *, write: bool = False) -> SubjectSheet:
+    """A fiche sujet of a commission the user sits on or administers; ``write``: members only (403 otherwise)."""
+    sheet = SubjectSheet.objects.select_related("commission", "student__user").filter(pk=pk).first()
+    if sheet is None:
+        raise Http404
+    commission = get_commission_for_user(user, sheet.commission_id)
+    if write:
+        require_member(user, commission)
+    sheet.commission = commission
+    return sheet
+
+
+def get_passage_for_user(user: User, pk: int, *, manage: bool = False, jury: bool = False) -> Passage:
+    """A passage of a commission the user sits on or administers (404 otherwise, and always for students).
+
+    ``manage``: moving or cancelling it is the responsible member's or an administrator's act (403).
+    ``jury``: the day view and its notes are for members of the commission (403 for an administrator who does not
+    sit on it).
+    """
+    passage = Passage.objects.select_related("situation__commission", "student__user", "room").filter(pk=pk).first()
+    if passage is None:
+        raise Http404
+    commission = get_commission_for_user(user, passage.situation.commission_id, manage=manage)
+    if jury:
+        require_member(user, commission)
+    passage.situation.commission = commission
+    return passage
+
+
+def get_own_passage(user: User, pk: int) -> Passage:
+    """The student's own passage (the candidate part of its fiche sujet); 404 for anyone else, staff included."""
+    passage = (
+        Passage.objects.select_related("situation__commission__exam", "student__user", "room").filter(pk=pk).first()
+    )
+    if passage is None or not user.is_authenticated or passage.student.user_id != user.pk:
+        raise Http404
+    return passage
+
+
+def get_staff_establishment(user: User, pk: int) -> Establishment:
+    """The question bank and the rooms of an establishment: its teachers and administrators (404 for others)."""
+    if pk not in staff_establishment_ids(user):
+        raise Http404
+    return Establishment.objects.get(pk=pk)
+
+
+def get_question_for_user(user: User, pk: int) -> Question:
+    question = Question.objects.filter(pk=pk, establishment_id__in=staff_establishment_ids(user)).first()
+    if question is None:
+        raise Http404
+    return question

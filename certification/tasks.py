@@ -1,12 +1,16 @@
-"""Background building of the evaluation packs. Tasks take ids and may run any number of times."""
+"""Background work: evaluation packs, official information of a class.
+
+Tasks take ids and may run any number of times.
+"""
 
 import logging
 
 from django_tasks import task
 
-from accounts.models import Student
+from accounts.models import Student, User
 from certification import packs
-from certification.models import Commission
+from certification.models import Commission, SituationStep
+from certification.services.convocations import inform_students
 
 logger = logging.getLogger(__name__)
 
@@ -26,3 +30,24 @@ def build_evaluation_pack(commission_id: int, student_id: int, redo: bool = Fals
         return "exists"
     packs.store_pack(commission, student)
     return "built"
+
+
+@task()
+def inform_step_students(step_id: int, actor_id: int, student_ids: list[int] | None = None) -> dict[str, int]:
+    """Inform the students of a situation step (all not yet informed, or those of ``student_ids``).
+
+    Safe to run again: students already informed are skipped, so a retried or duplicated task informs nobody twice.
+    """
+    step = SituationStep.objects.filter(pk=step_id).first()
+    actor = User.objects.filter(pk=actor_id).first()
+    if step is None or actor is None:
+        return {"skipped": 1}
+    result = inform_students(step=step, actor=actor, student_ids=student_ids)
+    counts = {
+        "emailed": len(result.emailed),
+        "letters": len(result.letters),
+        "already": len(result.already),
+        "failed": len(result.failed),
+    }
+    logger.info("Information de l'étape %s : %s", step_id, counts)
+    return counts

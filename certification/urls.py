@@ -6,8 +6,12 @@ from certification import (
     views_dossiers,
     views_exports,
     views_grids,
+    views_jury,
     views_marks,
+    views_planning,
+    views_questions,
     views_sheets,
+    views_subjects,
 )
 
 app_name = "certification"
@@ -86,4 +90,35 @@ urlpatterns += [
         views_exports.evaluation_pack_download,
         name="evaluation_pack_download",
     ),
+]
+
+urlpatterns += [
+    # E4 situation B: fiche sujet (jury), prepared questions and the establishment's question bank
+    path("commissions/<int:pk>/sujets/", views_subjects.subject_list, name="subject_list"),
+    path("commissions/<int:pk>/candidats/<int:student_pk>/sujet/", views_subjects.subject_edit, name="subject_edit"),
+    path("sujets/<int:pk>/pdf/<str:part>/", views_subjects.subject_pdf, name="subject_pdf"),
+    path("sujets/<int:pk>/questions/", views_questions.subject_questions, name="subject_questions"),
+    path("etablissements/<int:pk>/questions/", views_questions.question_bank, name="question_bank"),
+    path("questions/<int:pk>/retirer/", views_questions.question_archive, name="question_archive"),
+    # The candidate's side: their passage's candidate part, from its release time only
+    path("mes-passages/<int:pk>/sujet/", views_subjects.candidate_subject, name="candidate_subject"),
+    path("mes-passages/<int:pk>/sujet/pdf/", views_subjects.candidate_subject_pdf, name="candidate_subject_pdf"),
+]
+
+urlpatterns += [
+    # Planning of the passages, rooms, convocations and their proofs
+    path("etablissements/<int:pk>/salles/", views_planning.rooms, name="rooms"),
+    path("commissions/<int:pk>/planning/", views_planning.planning, name="planning"),
+    path("commissions/<int:pk>/planning/<str:day>/", views_planning.day_schedule, name="day_schedule"),
+    path("passages/<int:pk>/modifier/", views_planning.passage_edit, name="passage_edit"),
+    path("passages/<int:pk>/convocation/", views_planning.passage_letter, name="passage_letter"),
+    path("commissions/<int:pk>/convocations/", views_planning.convocation_proofs, name="convocation_proofs"),
+    path("etudiants/<int:student_pk>/convocations/", views_planning.student_convocations, name="student_convocations"),
+]
+
+urlpatterns += [
+    # The jury on the day, and the teachers' to-do list
+    path("passages/<int:pk>/jury/", views_jury.jury_view, name="jury_view"),
+    path("passages/<int:pk>/notes/", views_jury.jury_notes, name="jury_notes"),
+    path("a-faire/", views_jury.todo, name="todo"),
 ]

@@ -5,19 +5,22 @@ information. Every write goes through certification.services.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Cohort, Role, Student, User
 from accounts.permissions import admin_establishment_ids, establishment_ids, is_staff_member
-from certification import convocation_pdf
+from certification import convocation_pdf, tasks
 from certification.forms_commissions import (
     AddMemberForm,
     CommissionForm,
@@ -165,6 +168,8 @@ def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for index, step in enumerate(steps):
         # Who is still to be informed of this step: the checkboxes of its « inform » form.
         step.to_inform = [row.student for row in rows if row.cells[index].convocation is None]
+        # The progress of a background information: informed so far, out of the class.
+        step.informed_count = len(rows) - len(step.to_inform)
     if can_manage:
         context["member_form"] = AddMemberForm(candidates=_member_candidates(commission))
         context["step_form"] = StepForm()
@@ -245,30 +250,40 @@ def _names(students: list[Student]) -> str:
 @login_required
 @require_POST
 def inform_students(request: HttpRequest, pk: int) -> HttpResponse:
+    """Informing a class renders one PDF per student: it runs as a background task, the page shows the progress."""
     step = get_step_for_user(request.user, pk, manage=True)
     commission = step.situation.commission
-    student_ids = list(Student.objects.filter(cohort_id=commission.cohort_id).values_list("pk", flat=True))
-    form = InformForm(request.POST, student_ids=student_ids)
+    back = reverse("certification:commission_detail", args=[commission.pk]) + f"#etape-{step.pk}"
+    cohort = Student.objects.filter(cohort_id=commission.cohort_id).select_related("user")
+    form = InformForm(request.POST, student_ids=[student.pk for student in cohort])
     if not form.is_valid():
         messages.error(request, _first_error(form))
-        return redirect(reverse("certification:commission_detail", args=[commission.pk]) + f"#etape-{step.pk}")
-    result = convocation_services.inform_students(step=step, actor=request.user, student_ids=form.selected_ids())
-    if result.emailed:
+        return redirect(back)
+    selected = form.selected_ids()
+    targets = [student for student in cohort if selected is None or student.pk in selected]
+    informed = set(Convocation.objects.filter(step=step).values_list("student_id", flat=True))
+    pending = [student for student in targets if student.pk not in informed]
+    if pending:
+        ids = [student.pk for student in pending]
+        transaction.on_commit(
+            partial(tasks.inform_step_students.enqueue, step.pk, request.user.pk, ids if selected else None)
+        )
         messages.success(
             request,
-            f"{len(result.emailed)} étudiant·e(s) informé·e(s) par courriel, avec la lettre officielle en PDF.",
+            f"Information en cours : {len(pending)} étudiant·e(s) à informer de la date du {step.date:%d/%m/%Y}, "
+            "par courriel avec la lettre officielle en PDF. L'avancement s'affiche sur cette page.",
         )
-    if result.letters:
-        messages.warning(
-            request,
-            f"Sans adresse électronique, {len(result.letters)} étudiant·e(s) à qui remettre la lettre imprimée "
-            f"(téléchargeable dans le tableau) : {_names(result.letters)}.",
-        )
-    if result.already:
-        messages.info(request, f"{len(result.already)} étudiant·e(s) déjà informé·e(s) de cette date : inchangé.")
-    if result.failed:
-        messages.error(request, f"Information impossible, réessayez : {_names(result.failed)}.")
-    return redirect(reverse("certification:commission_detail", args=[commission.pk]) + f"#etape-{step.pk}")
+        letters = [student for student in pending if not student.user.email.strip()]
+        if letters:
+            messages.warning(
+                request,
+                f"Sans adresse électronique, {len(letters)} étudiant·e(s) à qui remettre la lettre imprimée "
+                f"(téléchargeable dans le tableau) : {_names(letters)}.",
+            )
+    already = len(targets) - len(pending)
+    if already:
+        messages.info(request, f"{already} étudiant·e(s) déjà informé·e(s) de cette date : inchangé.")
+    return redirect(back)
 
 
 def _letter_step_and_student(user: User, pk: int, student_pk: int) -> tuple[SituationStep, Student]:
@@ -328,12 +343,18 @@ def uninformed_reason(request: HttpRequest, pk: int, student_pk: int) -> HttpRes
     return render(request, "certification/step_uninformed_reason.html", context)
 
 
+def _convocation_what(convocation: Convocation) -> str:
+    if convocation.step_id:
+        return f"la date du {convocation.step.date:%d/%m/%Y}"
+    return f"la convocation du {timezone.localtime(convocation.scheduled_for):%d/%m/%Y à %H:%M}"
+
+
 @login_required
 @require_POST
 def convocation_ack(request: HttpRequest, pk: int) -> HttpResponse:
     convocation = get_convocation_for_user(request.user, pk)
     if convocation_services.acknowledge_convocation(convocation=convocation, actor=request.user):
-        messages.success(request, f"Merci : réception de la date du {convocation.step.date:%d/%m/%Y} confirmée.")
+        messages.success(request, f"Merci : réception de {_convocation_what(convocation)} confirmée.")
     else:
         messages.info(request, "Vous aviez déjà accusé réception de cette information.")
     return redirect("home")

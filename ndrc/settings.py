@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "passeport",
     "certification",
+    "dataset",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "certification.context_processors.todo",
             ],
         },
     },
@@ -123,6 +125,11 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 # Throttling: per account, few failures; per IP, many more, because a whole school sits behind one NAT address.
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 50)
+# Behind N reverse proxies that each append to X-Forwarded-For, the client is the N-th address from the right
+# (0: no proxy, REMOTE_ADDR is the client). Counting from the right ignores what a client forges on the left.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Public address of the site (« https://ccf.lycee.fr ») for links in emails sent by background jobs.
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
 LOGIN_THROTTLE_MINUTES = env_int("LOGIN_THROTTLE_MINUTES", 15)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
@@ -179,6 +186,7 @@ DEMO_LOADERS = [
     "passeport.demo.load_demo",
     "certification.demo.load_demo",
     "certification.demo_commissions.load_demo",
+    "certification.demo_exam_days.load_demo",
 ]
 
 # --- Background tasks ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ from ndrc import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("moi/", views.whoami, name="whoami"),
     path("", include("accounts.urls")),
     path("referentiel/", include("referentiel.urls")),
     path("", include("passeport.urls")),

@@ -7,7 +7,10 @@ from django.shortcuts import render
 
 from accounts import permissions
 from accounts.models import Establishment
+from certification.context_processors import todo_items
 from certification.services.convocations import student_convocations
+
+HOME_TODO_ITEMS = 5
 
 
 @login_required
@@ -26,8 +29,20 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("exam_session", "establishment")
             .annotate(student_count=Count("students"))
         )
+    if permissions.is_staff_member(user) or permissions.is_professional(user):
+        # Staff always see the block; a professional only when a commission where they sit has something for them.
+        todo = todo_items(request)
+        if todo or permissions.is_staff_member(user):
+            context["todo"] = todo[:HOME_TODO_ITEMS]
+            context["todo_count"] = len(todo)
     if permissions.is_establishment_admin(user):
         context["admin_establishments"] = Establishment.objects.filter(pk__in=permissions.admin_establishment_ids(user))
     if permissions.is_professional(user):
         context["followed_students"] = user.followed_students.select_related("user", "cohort")
     return render(request, "home.html", context)
+
+
+@login_required
+def whoami(request: HttpRequest) -> HttpResponse:
+    """« Mon compte » in one line: who is logged in. Also the load benchmark's baseline (one authenticated row)."""
+    return render(request, "whoami.html", {"person": request.user})

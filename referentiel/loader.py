@@ -46,6 +46,15 @@ MODEL_NAMES = (
 )
 
 
+# Optional per-session settings: key -> expected type.
+SESSION_SETTINGS: dict[str, type] = {
+    "subject_min_changed": int,
+    "subject_max_changed_percent": int,
+    "subject_release_minutes": int,
+    "dossier_reminder_days": list,
+}
+
+
 class ReferentielFileError(ValueError):
     """A data file is malformed or refers to something that does not exist."""
 
@@ -284,11 +293,14 @@ class _Loader:
             "internship_weeks_minimum",
             "continuing_education_weeks",
         ]
-        _check_keys(data, self.where, ["year", "referentiel", "rules", *scalar_keys], ["mark_step_halves"])
+        _check_keys(
+            data, self.where, ["year", "referentiel", "rules", *scalar_keys], ["mark_step_halves", *SESSION_SETTINGS]
+        )
         year = _typed(data, "year", int, self.where)
         version = self._version(_typed(data, "referentiel", str, self.where))
         values = {key: _typed(data, key, int, self.where) for key in scalar_keys}
         values["mark_step_halves"] = _flag(data, "mark_step_halves", True, self.where)
+        values.update(self._session_settings(data))
         existing = self.get_model("ExamSession")._default_manager.filter(year=year).first()
         # Moving a session to another version would leave its rules pointing at the old version's exams.
         if existing is not None and existing.version_id != version.pk:
@@ -296,6 +308,21 @@ class _Loader:
         session = self.sync("ExamSession", {"year": year}, {"version": version, **values})
         for rule in _list(data, "rules", self.where):
             self.rule(session, version, rule)
+
+    def _session_settings(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Optional settings (fiche sujet thresholds, reminders); absent keys keep the model's defaults."""
+        values: dict[str, Any] = {}
+        for key, kind in SESSION_SETTINGS.items():
+            if key not in data:
+                continue
+            if kind is list:
+                days = data[key]
+                if not isinstance(days, list) or not all(isinstance(d, int) and d > 0 for d in days):
+                    raise ReferentielFileError(f"{self.where} : {key} doit être une liste de nombres de jours.")
+                values[key] = sorted(set(days), reverse=True)
+            else:
+                values[key] = _typed(data, key, int, self.where)
+        return values
 
     def _version(self, code: str) -> models.Model:
         version = self.get_model("ReferentielVersion")._default_manager.filter(code=code).first()

@@ -136,6 +136,10 @@ class FicheKind(models.Model):
         return self.label
 
 
+def default_reminder_days() -> list[int]:
+    return [14, 3]
+
+
 class ExamSession(models.Model):
     """A session of the diploma (e.g. 2027) with the référentiel version and the rules that apply to it."""
 
@@ -148,6 +152,28 @@ class ExamSession(models.Model):
     internship_weeks_minimum = models.PositiveSmallIntegerField("semaines de stage minimum", default=8)
     continuing_education_weeks = models.PositiveSmallIntegerField("semaines (formation continue)", default=8)
     mark_step_halves = models.BooleanField("notes au demi-point", default=True)
+    # E4 situation B: the fiche sujet must change something significant without making a new situation.
+    subject_min_changed = models.PositiveSmallIntegerField(
+        "fiche sujet : rubriques modifiées au minimum",
+        default=2,
+        help_text="En dessous, l'éditeur avertit que rien de significatif n'a changé.",
+    )
+    subject_max_changed_percent = models.PositiveSmallIntegerField(
+        "fiche sujet : part maximale de rubriques remplacées (%)",
+        default=70,
+        help_text="Au-delà, l'éditeur avertit d'une « situation radicalement nouvelle ».",
+    )
+    subject_release_minutes = models.PositiveIntegerField(
+        "remise de la partie candidat (minutes avant le passage)",
+        default=30,
+        help_text="Le candidat ouvre la partie candidat de la fiche sujet à partir de ce délai, et pas avant.",
+    )
+    dossier_reminder_days = models.JSONField(
+        "relances avant la date de dépôt (jours)",
+        default=default_reminder_days,
+        blank=True,
+        help_text="Ex. [14, 3] : relance 14 jours puis 3 jours avant la date limite des dossiers non déposés.",
+    )
 
     class Meta:
         verbose_name = "session d'examen"

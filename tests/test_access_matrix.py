@@ -51,6 +51,7 @@ def test_every_row_refuses_someone_or_is_public():
     """A row where every logged-in persona gets in must be a page meant for everyone logged in."""
     meant_for_all = {
         "home",
+        "whoami",
         "accounts:password_change",
         "referentiel:detail",
         "accounts:logout",

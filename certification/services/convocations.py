@@ -6,16 +6,21 @@
 Informing a class runs one transaction per student: each information is an independent official fact, the PDF
 letter (the slow part) is rendered before the transaction opens, and a class of 35 never holds the database's write
 lock for the whole batch. Since already informed students are skipped, sending again after an interruption is safe.
+
+A scheduled passage (the student comes: E4 situation B, E6) is convoked by ``convoke_passage``, called by the
+planning service inside the transaction that saves the passage; a moved passage supersedes the current convocation
+and convokes again. For a passage, the convocation sent before its start is what allows the assessment.
 """
 
+import datetime
 import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Student, User
@@ -27,7 +32,7 @@ from certification.convocation_pdf import (
     render_letter_pdf,
     step_letter_context,
 )
-from certification.models import Convocation, InformationMethod, SituationStep, UninformedAssessment
+from certification.models import Convocation, InformationMethod, Passage, SituationStep, UninformedAssessment
 from certification.services.commissions import CommissionError
 from notifications.models import OutboxMessage
 
@@ -113,26 +118,104 @@ def _inform_one(
 
 def _send_email(step: SituationStep, student: Student, email: str, context: dict, letter: bytes) -> int | None:
     """File the email in the outbox (same transaction) and return the id of its row."""
-    establishment_id = step.situation.commission.cohort.establishment_id
+    return file_email(
+        establishment_id=step.situation.commission.cohort.establishment_id,
+        to=email,
+        kind=EMAIL_KIND,
+        template="certification/email/convocation",
+        context=context,
+        attachment=(letter_filename(step, student), letter),
+    )
+
+
+def file_email(
+    *,
+    establishment_id: int | None,
+    to: str,
+    kind: str,
+    template: str,
+    context: dict,
+    attachment: tuple[str, bytes] | None = None,
+) -> int | None:
+    """Send ``template``-subject.txt / -body.txt / -body.html to ``to`` through the outbox, in the caller's
+    transaction, and return the id of the outbox row (None if it cannot be found)."""
     watermark = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     message = EmailMultiAlternatives(
-        subject=render_to_string("certification/email/convocation-subject.txt", context).strip(),
-        body=render_to_string("certification/email/convocation-body.txt", context),
+        subject=" ".join(render_to_string(f"{template}-subject.txt", context).split()),
+        body=render_to_string(f"{template}-body.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email],
-        headers={"X-NDRC-Establishment": str(establishment_id), "X-NDRC-Kind": EMAIL_KIND},
+        to=[to],
+        headers={"X-NDRC-Establishment": str(establishment_id or ""), "X-NDRC-Kind": kind},
     )
-    message.attach_alternative(render_to_string("certification/email/convocation-body.html", context), "text/html")
-    message.attach(letter_filename(step, student), letter, "application/pdf")
+    message.attach_alternative(render_to_string(f"{template}-body.html", context), "text/html")
+    if attachment is not None:
+        message.attach(attachment[0], attachment[1], "application/pdf")
     message.send()
-    # The backend does not hand the row back: it is the newest "convocation" row to this address since the
+    # The backend does not hand the row back: it is the newest row of this kind to this address since the
     # watermark, written by this very transaction.
     for pk, recipients in (
-        OutboxMessage.objects.filter(pk__gt=watermark, kind=EMAIL_KIND).order_by("-pk").values_list("pk", "recipients")
+        OutboxMessage.objects.filter(pk__gt=watermark, kind=kind).order_by("-pk").values_list("pk", "recipients")
     ):
-        if [address.lower() for address in recipients] == [email.lower()]:
+        if [address.lower() for address in recipients] == [to.lower()]:
             return pk
     return None
+
+
+PASSAGE_TEMPLATE = "certification/email/passage-convocation"
+
+
+def convoke_passage(
+    *, passage: Passage, actor: User, context: dict, letter: bytes, filename: str, base_url: str = ""
+) -> Convocation:
+    """Convoke the student to ``passage`` (inside the caller's transaction): the current convocation, and the email
+    with the PDF letter filed in the outbox. A previous current convocation must have been superseded first."""
+    student = passage.student
+    email = student.user.email.strip()
+    convocation = Convocation.objects.create(
+        passage=passage,
+        student=student,
+        method=InformationMethod.EMAIL if email else InformationMethod.LETTER,
+        informed_at=timezone.now(),
+        informed_by=actor,
+        scheduled_for=passage.starts_at,
+        room_name=passage.room.name,
+    )
+    if email:
+        context = {
+            **context,
+            "subject_url": base_url + reverse("certification:candidate_subject", args=[passage.pk]),
+            "convocations_url": base_url + reverse("certification:student_convocations", args=[student.pk]),
+        }
+        convocation.outbox_message_id = file_email(
+            establishment_id=passage.situation.commission.cohort.establishment_id,
+            to=email,
+            kind=EMAIL_KIND,
+            template=PASSAGE_TEMPLATE,
+            context=context,
+            attachment=(filename, letter),
+        )
+        convocation.save(update_fields=["outbox_message_id"])
+    log_action(
+        "convocation.passage_convoked",
+        actor=actor,
+        obj=convocation,
+        establishment_id=passage.situation.commission.cohort.establishment_id,
+        changes={
+            "student": str(student),
+            "passage": passage.pk,
+            "scheduled_for": passage.starts_at.isoformat(),
+            "room": passage.room.name,
+            "method": convocation.method,
+            "change": bool(context.get("change")),
+            "outbox_message_id": convocation.outbox_message_id,
+        },
+    )
+    return convocation
+
+
+def supersede_current_convocation(passage: Passage) -> int:
+    """Mark the passage's current convocation as replaced (it stays as history); returns how many were."""
+    return Convocation.objects.filter(passage=passage, superseded_at__isnull=True).update(superseded_at=timezone.now())
 
 
 def acknowledge_convocation(*, convocation: Convocation, actor: User) -> bool:
@@ -187,8 +270,38 @@ def _informed_in_time(student: Student, step: SituationStep) -> bool:
     return Convocation.objects.filter(step=step, student=student, informed_at__date__lte=step.date).exists()
 
 
-def assessment_block_reason(student: Student, step: SituationStep) -> str | None:
-    """Why the commission may not assess ``student`` at ``step`` yet, or None when it may."""
+def passage_informed_in_time(passage: Passage) -> bool:
+    """The current convocation of the passage (what the student was last told) was sent before it starts."""
+    return Convocation.objects.filter(
+        passage=passage, superseded_at__isnull=True, informed_at__lt=passage.starts_at
+    ).exists()
+
+
+def _passage_block_reason(passage: Passage) -> str | None:
+    if passage_informed_in_time(passage):
+        return None
+    start = timezone.localtime(passage.starts_at)
+    return (
+        f"{passage.student} n'a pas été convoqué·e officiellement à son passage du {start:%d/%m/%Y à %H:%M} : "
+        "envoyez la convocation avant le passage."
+    )
+
+
+def assessment_block_reason(student: Student, target: SituationStep | Passage) -> str | None:
+    """Why the commission may not assess ``student`` at ``target`` yet, or None when it may.
+
+    ``target`` is a dated step (situation A: the student is absent and is informed of the date) or a passage (the
+    student comes: the convocation of the passage counts). A step of a situation where the student has a passage
+    is judged by that passage's convocation.
+    """
+    if isinstance(target, Passage):
+        return _passage_block_reason(target)
+    step = target
+    passage = (
+        Passage.objects.select_related("student__user").filter(situation_id=step.situation_id, student=student).first()
+    )
+    if passage is not None:
+        return _passage_block_reason(passage)
     if _informed_in_time(student, step):
         return None
     if UninformedAssessment.objects.filter(step=step, student=student).exists():
@@ -199,8 +312,8 @@ def assessment_block_reason(student: Student, step: SituationStep) -> str | None
     )
 
 
-def can_assess(student: Student, step: SituationStep) -> bool:
-    return assessment_block_reason(student, step) is None
+def can_assess(student: Student, target: SituationStep | Passage) -> bool:
+    return assessment_block_reason(student, target) is None
 
 
 def information_by_student_step(steps: list[SituationStep]) -> dict[tuple[int, int], Convocation]:
@@ -215,10 +328,23 @@ def uninformed_reasons(steps: list[SituationStep]) -> dict[tuple[int, int], Unin
     return {(r.student_id, r.step_id): r for r in UninformedAssessment.objects.filter(step__in=steps)}
 
 
-def student_convocations(student: Student) -> QuerySet[Convocation]:
-    """A student's informations, with what their home page shows, newest date first."""
-    return (
-        Convocation.objects.filter(student=student)
-        .select_related("step__situation__commission__exam")
-        .order_by("-step__date", "pk")
+def student_convocations(student: Student) -> list[Convocation]:
+    """A student's informations and convocations, with what their pages show: the current ones first (newest date
+    first), then the superseded convocations of moved passages (their history)."""
+    convocations = list(
+        Convocation.objects.filter(student=student).select_related(
+            "step__situation__commission__exam",
+            "passage__situation__commission__exam",
+            "passage__situation__commission__session",
+            "passage__room",
+        )
     )
+    return sorted(convocations, key=_student_order)
+
+
+def _student_order(convocation: Convocation) -> tuple:
+    if convocation.step_id:
+        when = datetime.datetime.combine(convocation.step.date, datetime.time(), tzinfo=datetime.UTC)
+    else:
+        when = convocation.scheduled_for or convocation.informed_at
+    return (convocation.superseded_at is not None, -when.timestamp(), -convocation.informed_at.timestamp())

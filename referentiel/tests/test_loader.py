@@ -177,3 +177,17 @@ def test_a_session_cannot_move_to_another_version(tmp_path):
     with pytest.raises(ReferentielFileError, match="2027"):
         load_all(data_dir=tmp_path / "data")
     assert models.ExamSession.objects.get(year=2027).version.code == "ndrc-2018-maj-2025"
+
+
+@pytest.mark.django_db
+def test_session_settings_are_read_from_the_file_and_checked(tmp_path):
+    source = (VERSION_FILE.parent.parent / "sessions" / "session-2027.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "session-2027.yaml"
+    path.write_text(source.replace("subject_release_minutes: 30", "subject_release_minutes: 45"))
+    load_sessions_file(path)
+    assert models.ExamSession.objects.get(year=2027).subject_release_minutes == 45
+
+    path.write_text(source.replace("dossier_reminder_days: [14, 3]", "dossier_reminder_days: [14, -1]"))
+    with pytest.raises(ReferentielFileError, match="dossier_reminder_days"):
+        load_sessions_file(path)
+    assert models.ExamSession.objects.get(year=2027).dossier_reminder_days == [14, 3]

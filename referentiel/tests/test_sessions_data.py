@@ -54,3 +54,11 @@ def test_e6_rule_asks_three_fiches_one_of_them_real_lived():
 @pytest.mark.django_db
 def test_no_session_has_rules_for_an_exam_outside_ccf():
     assert not ExamRule.objects.filter(exam__ccf=False).exists()
+
+
+@pytest.mark.django_db
+def test_sessions_carry_the_fiche_sujet_and_reminder_settings():
+    session = ExamSession.objects.get(year=2027)
+    assert (session.subject_min_changed, session.subject_max_changed_percent) == (2, 70)
+    assert session.subject_release_minutes == 30
+    assert session.dossier_reminder_days == [14, 3]

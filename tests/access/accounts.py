@@ -2,6 +2,7 @@ from tests.access import ADMIN_ONLY, STAFF_ONLY, Row, everyone, logged_in
 
 ROWS: dict[str, list[Row]] = {
     "home": [Row(logged_in(200))],
+    "whoami": [Row(logged_in(200))],
     "accounts:login": [Row(everyone(302, anonymous=200))],
     "accounts:logout": [Row(everyone(302), method="post")],
     "accounts:password_reset": [Row(everyone(200))],

@@ -1,0 +1,249 @@
+"""What a jury member still has to do: grids to fill, evaluation sheets to sign, fiches sujet to write.
+
+``todo_for(user)`` reads the member's seats in one query, then one query per kind, whatever the number of
+candidates: each kind is a single query over « candidate × commission where the user sits », the conditions written as
+``EXISTS`` subqueries. Jury only: nothing here is ever shown to a student.
+
+- « Grille à remplir »: the candidate's date has come (a dated step of one of the commission's situations, or the
+  candidate's own passage, has started) and the member's own grid does not position every line of the exam's grid
+  (a missing grid counts as empty). A candidate whose result is locked (sheet signed), NV or absent is left out: no
+  grid is to be filled for them any more.
+- « Signature demandée »: the evaluation sheet exists and the commission set a mark or a status (note, réservée, NV,
+  absent): that is what ``sheets.sign_sheet`` needs to sign. It stays listed while the member has no *valid*
+  signature (a signature given on an older version of the sheet or another mark has to be renewed).
+- « Fiche sujet à rédiger » (E4 only; teachers of the commission, not the professionals): a candidate with a
+  passage of situation B, or a submitted E4 dossier, and no fiche sujet yet; scheduled passages first, soonest first.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Student, User
+from certification.models import (
+    CandidateResult,
+    Commission,
+    CommissionMember,
+    Dossier,
+    DossierState,
+    EvaluationSheet,
+    GridLine,
+    MemberRole,
+    Passage,
+    ResultStatus,
+    Signature,
+    SituationStep,
+    SubjectSheet,
+)
+from certification.services.sheets import format_mark
+from referentiel.models import Criterion
+
+GRID = "grid"
+SIGNATURE = "signature"
+SUBJECT = "subject"
+KIND_LABELS = {
+    GRID: "Grille à remplir",
+    SIGNATURE: "Signature demandée",
+    SUBJECT: "Fiche sujet à rédiger",
+}
+SIGNABLE = [ResultStatus.MARK, ResultStatus.RESERVED, ResultStatus.NOT_VALID, ResultStatus.ABSENT]
+SUBJECT_WRITERS = [MemberRole.TEACHER, MemberRole.ATELIER]
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    kind: str
+    label: str
+    url: str
+    commission: Commission
+    student: Student | None = None
+    detail: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+def todo_for(user: User) -> list[TodoItem]:
+    """Every item of the user's to-do list, by kind (grids, signatures, fiches sujet)."""
+    if not user.is_authenticated:
+        return []
+    seats = CommissionMember.objects.filter(user=user).select_related(
+        "commission__exam", "commission__cohort", "commission__session"
+    )
+    commissions = {seat.commission_id: seat.commission for seat in seats}
+    if not commissions:
+        return []
+    return [
+        *_grids_to_fill(user, commissions),
+        *_sheets_to_sign(user, commissions),
+        *_subjects_to_write(user, commissions),
+    ]
+
+
+def _candidates_of_seats(user: User, *, seat: dict | None = None, commission: dict | None = None) -> QuerySet[Student]:
+    """One row per (candidate, commission where ``user`` sits), annotated with the commission and the seat."""
+    filters = {"cohort__commissions__members__user": user}
+    filters.update({f"cohort__commissions__members__{name}": value for name, value in (seat or {}).items()})
+    filters.update({f"cohort__commissions__{name}": value for name, value in (commission or {}).items()})
+    # One filter() call, then F() annotations: Django reuses the same joins, so each row pairs a candidate with
+    # one commission of their cohort and the user's seat on it.
+    return (
+        Student.objects.filter(**filters)
+        .annotate(
+            commission_pk=F("cohort__commissions__pk"),
+            seat_pk=F("cohort__commissions__members__pk"),
+        )
+        .select_related("user")
+    )
+
+
+def _closed_result() -> Exists:
+    """The candidate's result is locked (sheet signed), NV or absent: nothing left to assess."""
+    results = CandidateResult.objects.filter(commission_id=OuterRef("commission_pk"), student_id=OuterRef("pk"))
+    return Exists(
+        results.filter(Q(locked_at__isnull=False) | Q(status__in=[ResultStatus.NOT_VALID, ResultStatus.ABSENT]))
+    )
+
+
+def _grids_to_fill(user: User, commissions: dict[int, Commission]) -> list[TodoItem]:
+    now = timezone.now()
+    criteria = (
+        Criterion.objects.filter(competency__block_id=OuterRef("block_pk"))
+        .order_by()
+        .values("competency__block_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    positioned = (
+        GridLine.objects.filter(grid__member_id=OuterRef("seat_pk"), grid__student_id=OuterRef("pk"))
+        .filter(level__isnull=False)
+        .order_by()
+        .values("grid_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    step_passed = SituationStep.objects.filter(
+        situation__commission_id=OuterRef("commission_pk"), date__lte=timezone.localdate(now)
+    )
+    passage_started = Passage.objects.filter(
+        situation__commission_id=OuterRef("commission_pk"), student_id=OuterRef("pk"), starts_at__lte=now
+    )
+    rows = (
+        _candidates_of_seats(user)
+        .annotate(
+            block_pk=F("cohort__commissions__exam__block_id"),
+            criteria_n=Subquery(criteria),
+            positioned_n=Coalesce(Subquery(positioned), 0),
+        )
+        .filter(Q(Exists(step_passed)) | Q(Exists(passage_started)))
+        .exclude(_closed_result())
+        .filter(positioned_n__lt=F("criteria_n"))
+        .order_by("commission_pk", "user__last_name", "user__first_name", "pk")
+    )
+    items = []
+    for student in rows:
+        commission = commissions[student.commission_pk]
+        items.append(
+            TodoItem(
+                kind=GRID,
+                label=f"{KIND_LABELS[GRID]} : {student.user.display_name}",
+                url=reverse("certification:grid_member", args=[commission.pk, student.pk]),
+                commission=commission,
+                student=student,
+                detail=f"{student.positioned_n} critère{'s' if student.positioned_n > 1 else ''} positionné"
+                f"{'s' if student.positioned_n > 1 else ''} sur {student.criteria_n}",
+            )
+        )
+    return items
+
+
+def _sheets_to_sign(user: User, commissions: dict[int, Commission]) -> list[TodoItem]:
+    result = CandidateResult.objects.filter(commission_id=OuterRef("commission_id"), student_id=OuterRef("student_id"))
+    own = Signature.objects.filter(sheet_id=OuterRef("pk"), member_id=OuterRef("seat_pk"))
+    signed = (
+        Signature.objects.filter(sheet_id=OuterRef("pk")).order_by().values("sheet_id").annotate(n=Count("pk"))
+    ).values("n")
+    sheets = (
+        EvaluationSheet.objects.filter(commission__members__user=user)
+        .annotate(
+            seat_pk=F("commission__members__pk"),
+            result_status=Subquery(result.values("status")[:1]),
+            result_mark=Subquery(result.values("mark")[:1]),
+            own_version=Subquery(own.values("sheet_version")[:1]),
+            own_mark=Subquery(own.values("mark_repr")[:1]),
+            signed_n=Coalesce(Subquery(signed), 0),
+        )
+        .filter(result_status__in=SIGNABLE)
+        .select_related("student__user")
+        .order_by("commission_id", "student__user__last_name", "student__user__first_name", "pk")
+    )
+    items = []
+    for sheet in sheets:
+        mark = format_mark(CandidateResult(status=sheet.result_status, mark=sheet.result_mark))
+        if sheet.own_version == sheet.version and sheet.own_mark == mark:
+            continue
+        commission = commissions[sheet.commission_id]
+        others = sheet.signed_n - (1 if sheet.own_version is not None else 0)
+        detail = f"Note : {mark}"
+        if others:
+            detail += f" — déjà signée par {others} autre{'s' if others > 1 else ''} membre{'s' if others > 1 else ''}"
+        if sheet.own_version is not None:
+            detail += " — votre signature est à renouveler"
+        items.append(
+            TodoItem(
+                kind=SIGNATURE,
+                label=f"{KIND_LABELS[SIGNATURE]} : {sheet.student.user.display_name}",
+                url=reverse("certification:evaluation_sign", args=[commission.pk, sheet.student_id]),
+                commission=commission,
+                student=sheet.student,
+                detail=detail,
+            )
+        )
+    return items
+
+
+def _subjects_to_write(user: User, commissions: dict[int, Commission]) -> list[TodoItem]:
+    passage_b = Passage.objects.filter(
+        situation__commission_id=OuterRef("commission_pk"), situation__code="B", student_id=OuterRef("pk")
+    )
+    sheet = SubjectSheet.objects.filter(commission_id=OuterRef("commission_pk"), student_id=OuterRef("pk"))
+    submitted = Dossier.objects.filter(
+        student_id=OuterRef("pk"),
+        exam_id=OuterRef("exam_pk"),
+        session_id=OuterRef("session_pk"),
+        state=DossierState.SUBMITTED,
+    )
+    rows = (
+        _candidates_of_seats(user, seat={"role__in": SUBJECT_WRITERS}, commission={"exam__code": "E4"})
+        .annotate(
+            exam_pk=F("cohort__commissions__exam_id"),
+            session_pk=F("cohort__commissions__session_id"),
+            passage_at=Subquery(passage_b.values("starts_at")[:1]),
+        )
+        .exclude(Exists(sheet))
+        .filter(Q(passage_at__isnull=False) | Q(Exists(submitted)))
+        .exclude(_closed_result())
+        .order_by(F("passage_at").asc(nulls_last=True), "user__last_name", "user__first_name", "pk")
+    )
+    items = []
+    for student in rows:
+        commission = commissions[student.commission_pk]
+        if student.passage_at is not None:
+            detail = f"Passage (situation B) le {timezone.localtime(student.passage_at):%d/%m/%Y à %H:%M}"
+        else:
+            detail = "Dossier déposé, passage pas encore planifié"
+        items.append(
+            TodoItem(
+                kind=SUBJECT,
+                label=f"{KIND_LABELS[SUBJECT]} : {student.user.display_name}",
+                url=reverse("certification:subject_edit", args=[commission.pk, student.pk]),
+                commission=commission,
+                student=student,
+                detail=detail,
+            )
+        )
+    return items

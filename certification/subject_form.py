@@ -1,0 +1,110 @@
+"""The rubrics of the official « fiche sujet » (ANNEXE V–2 candidate, V–3 jury), read from
+data/forms/subject-sheet-<forms_session>.yaml: the form's wording is data, like passeport/rubrics.py.
+"""
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+
+FORMS_DIR = Path(settings.BASE_DIR) / "data" / "forms"
+
+# URL spelling of the parts (« /pdf/candidat/ ») → the SubjectPart value used in the data.
+PART_SLUGS = {"candidat": "candidate", "jury": "jury"}
+
+
+@dataclass(frozen=True)
+class SubjectRubric:
+    code: str
+    label: str
+    part: str  # "candidate" or "jury"
+    help: str = ""
+    sublabel: str = ""  # « VOUS : » / « JURY : » of the actors row
+    group: str = ""
+    prefill_from: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def full_label(self) -> str:
+        """The label as one line, e.g. « Acteur(s) concernés (statut/rôle) – VOUS »."""
+        return f"{self.label} – {self.sublabel.rstrip(' :')}" if self.sublabel else self.label
+
+
+@dataclass(frozen=True)
+class SubjectPartForm:
+    part: str
+    annex: str
+    title: str
+    parameters: str
+    rubrics: tuple[SubjectRubric, ...]
+
+    def rubric(self, code: str) -> SubjectRubric | None:
+        return next((r for r in self.rubrics if r.code == code), None)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(r.code for r in self.rubrics)
+
+
+@dataclass(frozen=True)
+class SubjectForm:
+    forms_session: int
+    header: dict[str, str]
+    kinds: tuple[dict[str, Any], ...]
+    candidate: SubjectPartForm
+    jury: SubjectPartForm
+
+    def part(self, part: str) -> SubjectPartForm:
+        return self.candidate if part == "candidate" else self.jury
+
+    def kind_of_fiche(self, fiche_kind_code: str) -> str:
+        """« nego » or « event » for a FicheKind code (« nego-vente », « evenement »); "" when unknown."""
+        return next((k["code"] for k in self.kinds if fiche_kind_code in k["fiche_kinds"]), "")
+
+    def rubric_choices(self) -> list[tuple[str, str]]:
+        """Every rubric code of both parts once, in the candidate part's order then the jury's own ones."""
+        seen: dict[str, str] = {}
+        for rubric in self.candidate.rubrics + self.jury.rubrics:
+            seen.setdefault(rubric.code, rubric.full_label)
+        return list(seen.items())
+
+    def rubric_label(self, code: str) -> str:
+        return dict(self.rubric_choices()).get(code, code)
+
+
+def _part(name: str, data: dict[str, Any]) -> SubjectPartForm:
+    rubrics = tuple(
+        SubjectRubric(
+            code=item["code"],
+            label=item["label"],
+            part=name,
+            help=item.get("help", ""),
+            sublabel=item.get("sublabel", ""),
+            group=item.get("group", ""),
+            prefill_from=tuple(item.get("prefill_from") or ()),
+            suggestions=tuple(item.get("suggestions") or ()),
+        )
+        for item in data["rubrics"]
+    )
+    return SubjectPartForm(name, data["annex"], data["title"], data["parameters"], rubrics)
+
+
+@cache
+def subject_form(forms_session: int) -> SubjectForm:
+    data = yaml.safe_load((FORMS_DIR / f"subject-sheet-{forms_session}.yaml").read_text(encoding="utf-8"))
+    return SubjectForm(
+        forms_session=int(data["forms_session"]),
+        header=dict(data["header"]),
+        kinds=tuple(data["kinds"]),
+        candidate=_part("candidate", data["parts"]["candidate"]),
+        jury=_part("jury", data["parts"]["jury"]),
+    )
+
+
+def latest_forms_session() -> int:
+    """The most recent official model shipped (the question bank's rubric list outlives one session)."""
+    years = [int(path.stem.rsplit("-", 1)[1]) for path in FORMS_DIR.glob("subject-sheet-*.yaml")]
+    return max(years)
