@@ -11,6 +11,16 @@ def _emails_go_through_the_outbox(settings):
     settings.EMAIL_BACKEND = "notifications.backends.OutboxEmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Kept counters (the navigation's « À faire (N) ») must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     return build_cast()

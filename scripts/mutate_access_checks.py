@@ -6,7 +6,7 @@ Mutations are found in the view modules, not listed by hand, so a new view is co
 usual helpers:
 - a call `get_<thing>_for_user(request.user, …)` or `get_cohort_for_admin(…)` swapped for its unchecked twin
   in tests/unchecked.py;
-- a `write=True` or `follow=True` flag dropped;
+- a `write=True`, `follow=True`, `jury=True` or `manage=True` flag dropped;
 - a `permissions.require_<role>(request.user)` call dropped;
 - a `@login_required` decorator dropped.
 Each line says CAUGHT (the matrix failed, as it must) or MISSED; the exit code counts the misses.
@@ -29,10 +29,11 @@ VIEW_FILES = sorted(
 )
 MATRIX = [".venv/bin/python", "-m", "pytest", "-q", "-x", "tests/test_access_matrix.py", "-p", "no:randomly"]
 HELPER_CALL = re.compile(
-    r"\b(?:permissions\.)?(get_\w+_for_(?:user|admin)|get_commission_student|get_own_student|require_member)"
+    r"\b(?:permissions\.)?(get_\w+_for_(?:user|admin)|get_commission_student|get_own_student|get_own_passage"
+    r"|get_staff_establishment|require_member)"
     r"\((request\.user)"
 )
-FLAG = re.compile(r",\s*(?:write|follow)=True")
+FLAG = re.compile(r",\s*(?:write|follow|jury|manage)=True")
 REQUIRE = re.compile(r"^\s*permissions\.require_\w+\(request\.user\)\s*$")
 
 

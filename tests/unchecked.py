@@ -81,3 +81,30 @@ def require_member(user, commission):
     from certification.models import CommissionMember
 
     return CommissionMember.objects.filter(commission=commission).first()
+
+
+def get_subject_sheet_for_user(user, pk, **flags):
+    from certification.models import SubjectSheet
+
+    return get_object_or_404(SubjectSheet.objects.select_related("commission", "student__user"), pk=pk)
+
+
+def get_passage_for_user(user, pk, **flags):
+    from certification.models import Passage
+
+    return get_object_or_404(Passage.objects.select_related("situation__commission", "student__user", "room"), pk=pk)
+
+
+get_own_passage = get_passage_for_user
+
+
+def get_staff_establishment(user, pk, **flags):
+    from accounts.models import Establishment
+
+    return get_object_or_404(Establishment, pk=pk)
+
+
+def get_question_for_user(user, pk, **flags):
+    from certification.models import Question
+
+    return get_object_or_404(Question, pk=pk)

@@ -1,0 +1,51 @@
+"""What the benchmarks rely on: every dossier deposited with frozen fiches, every grid complete, every candidate
+marked inside the range of their profile."""
+
+import pytest
+
+from certification.models import CandidateResult, Dossier, Grid, MarkRange, ResultStatus
+from certification.services.marks import load_group
+from dataset.tests.helpers import generate
+from referentiel.models import Criterion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dataset():
+    generate("--preset", "tiny", "--establishments", "2", "--cohorts-per-establishment", "2")
+
+
+def test_every_dossier_is_submitted_with_its_two_e4_fiches_frozen(dataset):
+    dossiers = Dossier.objects.prefetch_related("items__fiche__kind", "attestations")
+    assert dossiers.count() == 2 * 2 * 3
+    for dossier in dossiers:
+        assert dossier.state == "submitted"
+        assert dossier.submitted_at is not None
+        items = list(dossier.items.all())
+        assert sorted(item.fiche.kind.code for item in items) == ["evenement", "nego-vente"]
+        assert all(item.version_id is not None and item.verso_id is not None for item in items)
+        assert dossier.attestations.count() == 2
+
+
+def test_every_grid_has_every_line_positioned(dataset):
+    e4_lines = Criterion.objects.filter(competency__block__exam__code="E4", competency__block__exam__ccf=True).count()
+    grids = Grid.objects.prefetch_related("lines")
+    assert grids.count() == 12 * 4
+    for grid in grids:
+        lines = list(grid.lines.all())
+        assert len(lines) == e4_lines
+        assert all(line.level_id is not None for line in lines)
+    assert grids.filter(member__isnull=True).count() == 12
+
+
+def test_every_candidate_is_marked_inside_the_range_of_their_profile(dataset):
+    results = CandidateResult.objects.select_related("commission")
+    assert results.count() == 12
+    for result in results:
+        assert result.status == ResultStatus.MARK
+        page = load_group(result.commission)
+        row = next(r for r in page.rows if r.student.pk == result.student_id)
+        mark_range = MarkRange.objects.get(commission=result.commission, profile_key=row.key)
+        assert mark_range.low <= result.mark <= mark_range.high
+        assert row.key.count("?") == 0
