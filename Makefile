@@ -40,3 +40,11 @@ check-deploy: $(VENV)/.installed
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  ALLOWED_HOSTS=ndrc.example.fr DEBUG=false DEMO_MODE=false \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Load benchmark (bench/load/run.py; BENCHMARKS.md « Charge »): gunicorn + task worker + locust on a generated dataset.
+# Examples: make bench-load LOAD_ARGS="--backend postgresql --reuse"; make bench-load LOAD_ARGS="--backend sqlite --writers 20"
+LOAD_ARGS ?= --backend sqlite --preset small --users 20 --run-time 60s
+.PHONY: bench-load
+bench-load: $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	$(BIN)/python bench/load/run.py $(LOAD_ARGS)

@@ -5,13 +5,12 @@ the counter, so between two computations the count is kept for a minute in the c
 page always compute the list afresh, and refresh the kept count.
 """
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from certification.selectors.todo import TodoItem, todo_for
-
-COUNT_SECONDS = 60
 
 
 def _count_key(user_pk: int) -> str:
@@ -24,7 +23,8 @@ def todo_items(request: HttpRequest) -> list[TodoItem]:
     if items is None:
         items = todo_for(request.user)
         request._todo_items = items
-        cache.set(_count_key(request.user.pk), len(items), COUNT_SECONDS)
+        if settings.TODO_COUNT_SECONDS:
+            cache.set(_count_key(request.user.pk), len(items), settings.TODO_COUNT_SECONDS)
     return items
 
 
@@ -32,7 +32,7 @@ def _count(request: HttpRequest) -> int:
     items = getattr(request, "_todo_items", None)
     if items is not None:
         return len(items)
-    kept = cache.get(_count_key(request.user.pk))
+    kept = cache.get(_count_key(request.user.pk)) if settings.TODO_COUNT_SECONDS else None
     return kept if kept is not None else len(todo_items(request))
 
 

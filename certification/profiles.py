@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 # Ranks of the four-level scale (referentiel.Level.rank); callers may pass the ranks read from the database.
 DEFAULT_RANKS: Mapping[str, int] = {"TI": 1, "I": 2, "S": 3, "TS": 4}
@@ -74,6 +75,13 @@ def _ranks_of(key: str, ranks: Mapping[str, int]) -> list[int] | None:
 
 def key_dominates(a: str, b: str, ranks: Mapping[str, int] = DEFAULT_RANKS) -> bool:
     """Profile keys of the same compétences: ``a`` ≥ ``b`` everywhere and > somewhere. Incomplete: never."""
+    # The profiles page compares every pair of the group's profiles, several times: remember the answers.
+    return _key_dominates(a, b, tuple(ranks.items()))
+
+
+@lru_cache(maxsize=8192)
+def _key_dominates(a: str, b: str, rank_items: tuple[tuple[str, int], ...]) -> bool:
+    ranks = dict(rank_items)
     ranks_a, ranks_b = _ranks_of(a, ranks), _ranks_of(b, ranks)
     if ranks_a is None or ranks_b is None or len(ranks_a) != len(ranks_b):
         return False

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "lib.sessions.IdleSessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,11 +131,16 @@ LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 50)
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Public address of the site (« https://ccf.lycee.fr ») for links in emails sent by background jobs.
 SITE_URL = env_str("SITE_URL", "").rstrip("/")
+# How long the navigation's « À faire (N) » count is kept before the list is computed again (0: every page).
+TODO_COUNT_SECONDS = env_int("TODO_COUNT_SECONDS", 60)
 LOGIN_THROTTLE_MINUTES = env_int("LOGIN_THROTTLE_MINUTES", 15)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: the 8 hours count from the last request
+# Idle expiry: the 8 hours count from the last request. Not SESSION_SAVE_EVERY_REQUEST (a write per page, which on
+# SQLite makes every request queue for the write lock): lib.sessions refreshes the expiry at most once a minute.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "fr-fr"

@@ -116,7 +116,10 @@ def test_a_seated_professional_gets_the_navigation_link_only_with_something_to_d
     assert f'<a href="{URL}">À faire (2)</a>' in client.get(reverse("referentiel:detail")).content.decode()
 
 
-def test_the_navigation_keeps_its_count_a_minute_then_counts_again(cast, login, with_todo_counter, time_machine):
+def test_the_navigation_keeps_its_count_a_minute_then_counts_again(
+    cast, login, with_todo_counter, time_machine, settings
+):
+    settings.TODO_COUNT_SECONDS = 60
     time_machine.move_to(AFTER_A, tick=False)
     commission = make_commission(cast)
     client = login(cast.professional)
