@@ -1,35 +1,46 @@
 """The grid form: one TI / I / S / TS choice (or « non positionné ») per critère, one comment per compétence.
 
 The form only validates and converts (``levels()`` → {criterion id: Level | None}, ``comments()`` → {competency id:
-text}); the rules (locking, information of the candidate, conflicts) live in certification.services.grids.
+text}); the rules (locking, information of the candidate, conflicts) live in certification.services.grids. The
+radio buttons and comments are written by certification.render_grid (the form gives the checked code and the text);
+``competencies`` is the commission's ``grid_layout`` (compétences with their ``criteria`` as lists).
 """
 
 from django import forms
 
-from referentiel.models import Competency, Criterion, Level
+from certification.services.grids import LayoutCompetency, LayoutCriterion
+from lib.widgets import HiddenInput
+from referentiel.models import Level
 
 NOT_POSITIONED = ""
 NOT_POSITIONED_LABEL = "non positionné"
 
 
-def level_field_name(criterion: Criterion) -> str:
+def level_field_name(criterion: LayoutCriterion) -> str:
     return f"critere_{criterion.pk}"
 
 
-def comment_field_name(competency: Competency) -> str:
+def comment_field_name(competency: LayoutCompetency) -> str:
     return f"commentaire_{competency.pk}"
 
 
 class GridForm(forms.Form):
-    base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    base_version = forms.IntegerField(min_value=0, widget=HiddenInput)
 
-    def __init__(self, *args, competencies: list[Competency], levels: list[Level], **kwargs):
+    def __init__(self, *args, competencies: list[LayoutCompetency], levels: list[Level], **kwargs):
         super().__init__(*args, **kwargs)
         self.competencies = competencies
         self.level_by_code = {level.code: level for level in levels}
+        if self.is_bound:
+            self._add_grid_fields(levels)
+
+    def _add_grid_fields(self, levels: list[Level]) -> None:
+        """A field per critère and per compétence, to validate a submission. An unbound form (the page opened) has
+        only ``base_version``: the page's radio buttons and comments come from render_grid with ``chosen_code`` and
+        ``comment_text``, so building these fields would be wasted work on every reading of the grid."""
         choices = [(NOT_POSITIONED, NOT_POSITIONED_LABEL)] + [(level.code, level.label) for level in levels]
-        for competency in competencies:
-            for criterion in competency.criteria.all():
+        for competency in self.competencies:
+            for criterion in competency.criteria:
                 self.fields[level_field_name(criterion)] = forms.ChoiceField(
                     label=f"{criterion.number} – {criterion.title}",
                     choices=choices,
@@ -47,7 +58,7 @@ class GridForm(forms.Form):
         return {
             criterion.pk: self.level_by_code.get(self.cleaned_data.get(level_field_name(criterion)) or "")
             for competency in self.competencies
-            for criterion in competency.criteria.all()
+            for criterion in competency.criteria
         }
 
     def comments(self) -> dict[int, str]:
@@ -56,14 +67,14 @@ class GridForm(forms.Form):
             for competency in self.competencies
         }
 
-    def chosen_code(self, criterion: Criterion) -> str:
+    def chosen_code(self, criterion: LayoutCriterion) -> str:
         """The code shown as checked: the submitted one on a bound form, else the initial one."""
         name = level_field_name(criterion)
         if self.is_bound:
             return self.data.get(name, "")
         return self.initial.get(name, "")
 
-    def comment_text(self, competency: Competency) -> str:
+    def comment_text(self, competency: LayoutCompetency) -> str:
         name = comment_field_name(competency)
         return self.data.get(name, "") if self.is_bound else self.initial.get(name, "")
 
@@ -75,12 +86,12 @@ class GridForm(forms.Form):
 
 
 def grid_initial(
-    competencies: list[Competency], levels: dict[int, Level | None], comments: dict[int, str], version: int
+    competencies: list[LayoutCompetency], codes: dict[int, str], comments: dict[int, str], version: int
 ) -> dict:
+    """``codes``: {criterion id: level code} (missing or "": not positioned)."""
     initial: dict = {"base_version": version}
     for competency in competencies:
         initial[comment_field_name(competency)] = comments.get(competency.pk, "")
-        for criterion in competency.criteria.all():
-            level = levels.get(criterion.pk)
-            initial[level_field_name(criterion)] = level.code if level is not None else NOT_POSITIONED
+        for criterion in competency.criteria:
+            initial[level_field_name(criterion)] = codes.get(criterion.pk) or NOT_POSITIONED
     return initial

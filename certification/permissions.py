@@ -41,13 +41,21 @@ def can_manage_commission(user: User, commission: Commission) -> bool:
 
 
 def get_commission_for_user(user: User, pk: int, *, manage: bool = False) -> Commission:
+    """The same scope as ``commissions_for_user``, checked on the one row (every commission page calls this: the
+    three-way OR with DISTINCT cost a millisecond more per request than one row plus a membership probe)."""
+    if not user.is_authenticated:
+        raise Http404
     commission = (
-        commissions_for_user(user)
-        .select_related("cohort__establishment", "exam", "session", "responsible")
+        Commission.objects.select_related("cohort__establishment", "exam", "session", "responsible")
         .filter(pk=pk)
+        .order_by("pk")  # one row: not the model's default ordering and its joins
         .first()
     )
-    if commission is None:
+    if commission is None or not (
+        commission.responsible_id == user.pk
+        or commission.cohort.establishment_id in admin_establishment_ids(user)
+        or CommissionMember.objects.filter(commission_id=commission.pk, user_id=user.pk).exists()
+    ):
         raise Http404
     if manage and not can_manage_commission(user, commission):
         raise PermissionDenied(RESPONSIBLE_ONLY)
@@ -120,7 +128,12 @@ def get_commission_student(user: User, pk: int, student_pk: int, *, manage: bool
 
 
 def member_of(user: User, commission: Commission) -> CommissionMember | None:
-    return CommissionMember.objects.filter(commission=commission, user=user).select_related("user").first()
+    return (
+        CommissionMember.objects.filter(commission=commission, user=user)
+        .select_related("user")
+        .order_by("pk")  # at most one row: not the default ordering's joins
+        .first()
+    )
 
 
 def require_member(user: User, commission: Commission) -> CommissionMember:

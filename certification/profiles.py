@@ -16,7 +16,7 @@ No function here computes a mark: no formula decides it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -88,6 +88,61 @@ def _key_dominates(a: str, b: str, rank_items: tuple[tuple[str, int], ...]) -> b
     return all(x >= y for x, y in zip(ranks_a, ranks_b, strict=True)) and ranks_a != ranks_b
 
 
+def _key_coder(ranks: Mapping[str, int]) -> Callable[[str], tuple[int, int] | None]:
+    """Each profile key read once into ``(number of compétences, number)``, ``None`` when incomplete.
+
+    Each level is written in unary (rank ``r`` → ``r`` one-bits) in a fixed-width slot per compétence: ``a`` is at
+    least ``b`` on every compétence exactly when ``b``'s bits are all among ``a``'s, so that comparing two profiles
+    takes a few integer operations (the profiles page compares every pair of its group's profiles).
+    """
+    lowest = min(ranks.values(), default=0)
+    width = max(ranks.values(), default=0) - lowest + 1
+    unary = {code: (1 << (rank - lowest)) - 1 for code, rank in ranks.items()}
+    codes: dict[str, tuple[int, int] | None] = {}
+
+    def code_of(key: str) -> tuple[int, int] | None:
+        try:
+            return codes[key]
+        except KeyError:
+            levels = key.split("-") if key else []
+            found = None
+            if levels and all(level in unary for level in levels):
+                number = 0
+                for level in levels:
+                    number = (number << width) | unary[level]
+                found = (len(levels), number)
+            codes[key] = found
+            return found
+
+    return code_of
+
+
+def dominance(ranks: Mapping[str, int] = DEFAULT_RANKS) -> Callable[[str, str], bool]:
+    """``key_dominates`` with these ranks, for comparing many pairs of keys: each key is read once."""
+    code_of = _key_coder(ranks)
+
+    def key_dominates_fast(a: str, b: str) -> bool:
+        code_a, code_b = code_of(a), code_of(b)
+        if code_a is None or code_b is None or code_a[0] != code_b[0] or code_a[1] == code_b[1]:
+            return False
+        return code_b[1] & ~code_a[1] == 0
+
+    return key_dominates_fast
+
+
+def dominated_keys(keys: Sequence[str], ranks: Mapping[str, int] = DEFAULT_RANKS) -> dict[str, list[str]]:
+    """``{key: the keys of ``keys`` it dominates, in their order}`` (``key_dominates`` for every pair)."""
+    code_of = _key_coder(ranks)
+    coded = [(key, *code) for key in keys if (code := code_of(key)) is not None]
+    found: dict[str, list[str]] = {key: [] for key in keys}
+    for key_a, size_a, number_a in coded:
+        below = found[key_a]
+        for key_b, size_b, number_b in coded:
+            if size_a == size_b and number_a != number_b and number_b & ~number_a == 0:
+                below.append(key_b)
+    return found
+
+
 def dominates(
     a: Profile, b: Profile, competencies: Sequence[int | str] | None = None, ranks: Mapping[str, int] = DEFAULT_RANKS
 ) -> bool:
@@ -113,9 +168,14 @@ def order_keys(keys: Iterable[str], ranks: Mapping[str, int] = DEFAULT_RANKS) ->
     pending = list(dict.fromkeys(keys))
     incomplete = sorted(key for key in pending if _ranks_of(key, ranks) is None)
     pending = [key for key in pending if _ranks_of(key, ranks) is not None]
+    dominators: dict[str, set[str]] = {key: set() for key in pending}
+    for key, below in dominated_keys(pending, ranks).items():
+        for other in below:
+            dominators[other].add(key)
     ordered: list[str] = []
     while pending:
-        layer = [key for key in pending if not any(key_dominates(other, key, ranks) for other in pending)]
+        left = set(pending)
+        layer = [key for key in pending if not dominators[key] & left]
         layer.sort(key=lambda key: (-_rank_sum(key, ranks), key))
         ordered.extend(layer)
         pending = [key for key in pending if key not in layer]
@@ -171,10 +231,11 @@ def warnings(
 ) -> list[str]:
     """French messages for the contradictions of the group. They inform the commission and never block a save."""
     found = _Collector()
+    key_dominates_fast = dominance(ranks)
     marked = [result for result in results if result.mark is not None and result.status == "mark"]
     for a in marked:
         for b in marked:
-            if key_dominates(a.key, b.key, ranks) and a.mark < b.mark:
+            if a.mark < b.mark and key_dominates_fast(a.key, b.key):
                 found.add(
                     f"{a.name} a un profil qui domine celui de {b.name} mais une note inférieure "
                     f"({a.key} : {fmt(a.mark)} ; {b.key} : {fmt(b.mark)})."
@@ -188,7 +249,7 @@ def warnings(
             )
     for key_a, range_a in ranges.items():
         for key_b, range_b in ranges.items():
-            if key_dominates(key_a, key_b, ranks) and range_a.high < range_b.low:
+            if range_a.high < range_b.low and key_dominates_fast(key_a, key_b):
                 found.add(
                     f"La plage du profil {key_a} ({fmt(range_a.low)}–{fmt(range_a.high)}) est en dessous de celle du "
                     f"profil {key_b} ({fmt(range_b.low)}–{fmt(range_b.high)}), qu'il domine."

@@ -6,6 +6,7 @@ evidence and the PDF, and gets a 403 on a member's grid. Every write goes throug
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,16 +27,23 @@ from certification.permissions import (
     member_of,
     require_member,
 )
+from certification.render_grid import render_sections
 from certification.services import grids as grid_services
-from certification.services.grids import AgreedLine, GridConflict, GridRefused
-from referentiel.models import Competency, Criterion, Level
+from certification.services.grids import (
+    AgreedLine,
+    GridConflict,
+    GridRefused,
+    LayoutCompetency,
+    LayoutCriterion,
+)
+from referentiel.models import Competency
 
 
 @dataclass
 class LineRow:
     """One critère of the page: its radio buttons' state and what to show beside it."""
 
-    criterion: Criterion
+    criterion: LayoutCriterion
     field_name: str
     chosen: str
     indicators: str
@@ -46,7 +54,7 @@ class LineRow:
 
 @dataclass
 class CompetencySection:
-    competency: Competency
+    competency: LayoutCompetency
     comment_name: str
     comment: str
     lines: list[LineRow] = field(default_factory=list)
@@ -54,63 +62,81 @@ class CompetencySection:
     saved_comment: str | None = None
 
 
-@dataclass
 class GridPage:
-    """What both grid pages need, loaded once."""
+    """What both grid pages need; the grid and the reason why it may not be saved are read when first used (a
+    successful save redirects without them: the service checks the reason again inside its transaction)."""
 
-    commission: Commission
-    student: Student
-    competencies: list[Competency]
-    levels: list[Level]
-    grid: Grid | None
-    block_reason: str | None
+    def __init__(self, commission: Commission, student: Student, member: CommissionMember | None):
+        self.commission = commission
+        self.student = student
+        self.member = member  # whose grid: None for the agreed one
+        self.competencies = grid_services.grid_layout(commission)
+        self.levels = grid_services.grid_levels(commission)
 
-    @classmethod
-    def load(cls, commission: Commission, student: Student, member: CommissionMember | None) -> "GridPage":
-        return cls(
-            commission=commission,
-            student=student,
-            competencies=grid_services.grid_competencies(commission),
-            levels=grid_services.grid_levels(commission),
-            grid=grid_services.find_grid(commission, student, member),
-            block_reason=grid_services.grid_block_reason(commission, student),
-        )
+    @cached_property
+    def _saved(self) -> tuple[Grid | None, dict[int, str]]:
+        return grid_services.grid_with_codes(self.commission, self.student, self.member)
 
-    def form(self, data, prefill: dict[int, Level] | None = None) -> GridForm:
-        """``prefill``: levels proposed for the lines the grid has never recorded (the saved ones win)."""
-        levels = {**(prefill or {}), **grid_services.grid_levels_by_criterion(self.grid)}
-        initial = grid_initial(
-            self.competencies,
-            levels,
-            grid_services.grid_comments_by_competency(self.grid),
-            self.grid.version if self.grid else 0,
-        )
+    @property
+    def grid(self) -> Grid | None:
+        return self._saved[0]
+
+    @property
+    def saved_codes(self) -> dict[int, str]:
+        """{criterion id: level code, "" when not positioned} of the lines the grid has recorded."""
+        return self._saved[1]
+
+    def reload(self) -> None:
+        """After a conflict: show what is saved now."""
+        self.__dict__.pop("_saved", None)
+
+    @cached_property
+    def block_reason(self) -> str | None:
+        return grid_services.grid_block_reason(self.commission, self.student)
+
+    def form(self, data, prefill: dict[int, str] | None = None) -> GridForm:
+        """``prefill``: level codes proposed for the lines the grid has never recorded (the saved ones win).
+
+        A bound form shows what was submitted: the saved values are not read for it.
+        """
+        if data is None:
+            codes = {**(prefill or {}), **self.saved_codes}
+            comments = grid_services.grid_comments_by_competency(self.grid)
+            initial = grid_initial(self.competencies, codes, comments, self.grid.version if self.grid else 0)
+        else:
+            initial = {}
         return GridForm(data, competencies=self.competencies, levels=self.levels, initial=initial)
 
 
 def _sections(form: GridForm, page: GridPage, conflict: bool) -> list[CompetencySection]:
-    saved_levels = grid_services.grid_levels_by_criterion(page.grid) if conflict else {}
+    saved_codes = page.saved_codes if conflict else {}
     saved_comments = grid_services.grid_comments_by_competency(page.grid) if conflict else {}
     sections = []
     for competency in page.competencies:
         section = CompetencySection(competency, comment_field_name(competency), form.comment_text(competency))
         if conflict and saved_comments.get(competency.pk, "") != section.comment.strip():
             section.saved_comment = saved_comments.get(competency.pk, "")
-        for criterion in competency.criteria.all():
+        for criterion in competency.criteria:
             row = LineRow(
-                criterion,
-                level_field_name(criterion),
-                form.chosen_code(criterion),
-                ", ".join(indicator.wording for indicator in criterion.indicators.all()),
+                criterion, level_field_name(criterion), form.chosen_code(criterion), ", ".join(criterion.indicators)
             )
             if conflict:
-                saved = saved_levels.get(criterion.pk)
-                saved_code = saved.code if saved is not None else ""
+                saved_code = saved_codes.get(criterion.pk, "")
                 if saved_code != row.chosen:
                     row.saved = saved_code or "non positionné"
             section.lines.append(row)
         sections.append(section)
     return sections
+
+
+def _sections_html(sections: list[CompetencySection], page: GridPage, *, agreed_mode: bool):
+    return render_sections(
+        sections,
+        levels=page.levels,
+        commission_pk=page.commission.pk,
+        student_pk=page.student.pk,
+        agreed_mode=agreed_mode,
+    )
 
 
 def _block_context(page: GridPage, user: User) -> dict:
@@ -134,6 +160,7 @@ def _save(request: HttpRequest, page: GridPage, form: GridForm, member: Commissi
                 comments=form.comments(),
                 base_version=form.cleaned_data["base_version"],
                 actor=request.user,
+                layout=page.competencies,
             )
         else:
             grid, changed = grid_services.save_agreed_grid(
@@ -143,6 +170,7 @@ def _save(request: HttpRequest, page: GridPage, form: GridForm, member: Commissi
                 comments=form.comments(),
                 base_version=form.cleaned_data["base_version"],
                 actor=request.user,
+                layout=page.competencies,
             )
     except GridRefused as refusal:
         messages.error(request, f"Grille non enregistrée : {refusal.message}")
@@ -150,7 +178,7 @@ def _save(request: HttpRequest, page: GridPage, form: GridForm, member: Commissi
     except GridConflict as conflict:
         messages.error(request, conflict.message)
         form.with_base_version(conflict.current_version)
-        page.grid = grid_services.find_grid(page.commission, page.student, member)
+        page.reload()
         return None, True
     if changed:
         messages.success(request, f"Grille enregistrée (version {grid.version}).")
@@ -165,7 +193,7 @@ def _save(request: HttpRequest, page: GridPage, form: GridForm, member: Commissi
 def grid_member(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     commission, student = get_commission_student(request.user, pk, student_pk)
     member = require_member(request.user, commission)
-    page = GridPage.load(commission, student, member)
+    page = GridPage(commission, student, member)
     form = page.form(request.POST or None)
     conflict = False
     if request.method == "POST" and form.is_valid():
@@ -176,7 +204,7 @@ def grid_member(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         "page": page,
         "form": form,
         "member": member,
-        "sections": _sections(form, page, conflict),
+        "sections_html": _sections_html(_sections(form, page, conflict), page, agreed_mode=False),
         "conflict": conflict,
         **_block_context(page, request.user),
     }
@@ -210,14 +238,15 @@ def grid_agreed(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     member = member_of(request.user, commission)
     if request.method == "POST" and member is None:
         require_member(request.user, commission)
-    page = GridPage.load(commission, student, None)
+    page = GridPage(commission, student, None)
     members = list(grid_services.commission_members(commission))
     grids = grid_services.member_grids(commission, student)
-    recorded = grid_services.grid_levels_by_criterion(page.grid)
-    lines = grid_services.agreed_lines(members, grid_services.grid_criteria(page.competencies), grids, recorded)
+    level_by_code = {level.code: level for level in page.levels}
+    recorded = {pk: level_by_code.get(code) for pk, code in page.saved_codes.items()}
+    lines = grid_services.agreed_lines(members, grid_services.layout_criteria(page.competencies), grids, recorded)
     # Pre-filled where every member chose the same level and the commission has recorded nothing for the line yet.
     prefill = {
-        line.criterion.pk: line.unanimous for line in lines if line.unanimous and line.criterion.pk not in recorded
+        line.criterion.pk: line.unanimous.code for line in lines if line.unanimous and line.criterion.pk not in recorded
     }
     form = page.form(request.POST or None, prefill=prefill)
     conflict = False
@@ -225,13 +254,14 @@ def grid_agreed(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         response, conflict = _save(request, page, form, None)
         if response is not None:
             return response
+    sections = _agreed_sections(form, page, lines, grids, prefill, conflict)
     context = {
         "page": page,
         "form": form,
         "member": member,
         "can_edit": member is not None,
         "members": members,
-        "sections": _agreed_sections(form, page, lines, grids, prefill, conflict),
+        "sections_html": _sections_html(sections, page, agreed_mode=True),
         "disagreements": grid_services.disagreements(lines),
         "conflict": conflict,
         **_block_context(page, request.user),

@@ -5,13 +5,17 @@ commission reads. Once the evaluation sheet is signed a candidate's result is lo
 reopens it with a reason.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods
 
+from certification import render_profiles
 from certification.forms_marks import RangeForm, ResultForm, ResultRowForm, plain, profile_field_name, step_message
 from certification.locking import Locked, is_locked, reopen
 from certification.models import Commission, MarkRange, ResultStatus
@@ -30,6 +34,40 @@ def _range_prefix(key: str) -> str:
     return f"plage-{key}"
 
 
+def _row_initial(row) -> dict:
+    result = row.result
+    return {
+        "status": result.status if result else ResultStatus.PENDING,
+        "mark": plain(result.mark) if result else None,
+        "absent_reason": result.absent_reason if result else "",
+        "version": row.version,
+    }
+
+
+def _range_initial(group) -> dict:
+    return {"low": plain(group.range.low), "high": plain(group.range.high)} if group.range else {}
+
+
+def _row_form(row, data: QueryDict | None, step, editable: bool, bind_locked: bool = True) -> ResultRowForm:
+    prefix = _row_prefix(row.student.pk)
+    bound = data is not None and f"{prefix}-version" in data and (bind_locked or not row.locked)
+    form = ResultRowForm(data if bound else None, prefix=prefix, initial=_row_initial(row), step=step)
+    if not bound and (row.locked or not editable):
+        for field in form.fields.values():
+            field.disabled = True
+    return form
+
+
+def _range_form(group, data: QueryDict | None, step, editable: bool) -> RangeForm:
+    prefix = _range_prefix(group.key)
+    bound = data is not None and f"{prefix}-low" in data
+    form = RangeForm(data if bound else None, prefix=prefix, initial=_range_initial(group), step=step)
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
+    return form
+
+
 def _bind_forms(page: GroupPage, data: QueryDict | None, step, editable: bool, *, bind_locked: bool = True) -> None:
     """Attach a form to each row and group. Only the rows and ranges present in ``data`` are bound.
 
@@ -37,29 +75,22 @@ def _bind_forms(page: GroupPage, data: QueryDict | None, step, editable: bool, *
     out loud rather than dropping it silently.
     """
     for row in page.rows:
-        prefix = _row_prefix(row.student.pk)
-        bound = data is not None and f"{prefix}-version" in data and (bind_locked or not row.locked)
-        result = row.result
-        initial = {
-            "status": result.status if result else ResultStatus.PENDING,
-            "mark": plain(result.mark) if result else None,
-            "absent_reason": result.absent_reason if result else "",
-            "version": row.version,
-        }
-        row.form = ResultRowForm(data if bound else None, prefix=prefix, initial=initial, step=step)
-        if not bound and (row.locked or not editable):
-            for field in row.form.fields.values():
-                field.disabled = True
+        row.form = _row_form(row, data, step, editable, bind_locked)
     for group in page.groups:
-        if not group.complete:
-            continue
-        prefix = _range_prefix(group.key)
-        bound = data is not None and f"{prefix}-low" in data
-        initial = {"low": plain(group.range.low), "high": plain(group.range.high)} if group.range else {}
-        group.range_form = RangeForm(data if bound else None, prefix=prefix, initial=initial, step=step)
-        if not editable:
-            for field in group.range_form.fields.values():
-                field.disabled = True
+        if group.complete:
+            group.range_form = _range_form(group, data, step, editable)
+
+
+def _lazy_forms(page: GroupPage, step, editable: bool) -> None:
+    """A plain GET: the page is written from the initial values (render_profiles.row_states), no form is needed.
+
+    The same unbound forms as ``_bind_forms`` are still attached, built only if something reads them.
+    """
+    for row in page.rows:
+        row.form = SimpleLazyObject(partial(_row_form, row, None, step, editable))
+    for group in page.groups:
+        if group.complete:
+            group.range_form = SimpleLazyObject(partial(_range_form, group, None, step, editable))
 
 
 def _bound_forms(page: GroupPage) -> tuple[list, list]:
@@ -89,15 +120,55 @@ def _inputs(rows, groups) -> tuple[list, list]:
     return results, ranges
 
 
-def _render_profiles(request, commission: Commission, page: GroupPage, *, editable: bool, errors=(), status=200):
+def _groups_html(page: GroupPage, commission: Commission, *, editable: bool, is_responsible: bool, from_forms: bool):
+    """``from_forms``: write the fields from the attached forms (a submitted page shown again, with its errors);
+    otherwise from the initial values, exactly as the unbound forms would (a plain GET builds no form)."""
+    if from_forms:
+
+        def row_states_of(row):
+            return render_profiles.field_states(row.form)
+
+        def range_of(group):
+            form = group.range_form
+            return None if form is None else (render_profiles.field_states(form), list(form.non_field_errors()))
+
+    else:
+
+        def row_states_of(row):
+            prefix = _row_prefix(row.student.pk)
+            return render_profiles.row_states(prefix, _row_initial(row), row.locked or not editable)
+
+        def range_of(group):
+            if not group.complete:
+                return None
+            return render_profiles.range_states(_range_prefix(group.key), _range_initial(group), not editable), ()
+
+    return render_profiles.render_groups(
+        page,
+        commission_pk=commission.pk,
+        editable=editable,
+        is_responsible=is_responsible,
+        row_states_of=row_states_of,
+        range_of=range_of,
+    )
+
+
+def _render_profiles(
+    request, commission: Commission, page: GroupPage, *, editable: bool, errors=(), status=200, from_forms=True
+):
+    is_responsible = commission.responsible_id == request.user.pk
+    groups_html = _groups_html(
+        page, commission, editable=editable, is_responsible=is_responsible, from_forms=from_forms
+    )
     context = {
         "commission": commission,
         "page": page,
+        "groups_html": groups_html,
         "warnings": page.warnings(),
         "errors": errors,
         "editable": editable,
         "step_message": step_message(marks_services.mark_step(commission.session)),
-        "is_responsible": commission.responsible_id == request.user.pk,
+        "is_responsible": is_responsible,
     }
     return render(request, "certification/profiles.html", context, status=status)
 
@@ -111,10 +182,11 @@ def profiles(request: HttpRequest, pk: int) -> HttpResponse:
         require_member(request.user, commission)
     step = marks_services.mark_step(commission.session)
     page = marks_services.load_group(commission)
-    data = request.POST if request.method == "POST" else None
+    if request.method != "POST":
+        _lazy_forms(page, step, editable)
+        return _render_profiles(request, commission, page, editable=editable, from_forms=False)
+    data = request.POST
     _bind_forms(page, data, step, editable)
-    if data is None:
-        return _render_profiles(request, commission, page, editable=editable)
     rows, groups = _bound_forms(page)
     if not all(row.form.is_valid() for row in rows) or not all(group.range_form.is_valid() for group in groups):
         errors = ["Rien n'a été enregistré : corrigez les champs signalés ci-dessous."]

@@ -1,8 +1,10 @@
 """Forms of the fiche editor: they validate and convert, the services write."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 from accounts.models import Student
+from lib import widgets
 from passeport.models import Fiche, FicheVerso
 from passeport.rubrics import fiche_form
 from referentiel.models import FicheKind
@@ -68,16 +70,53 @@ class FicheCreateForm(forms.Form):
         return data
 
 
+class _ChoicesReadOnce(ModelChoiceIterator):
+    """Django's iterator runs the query at each pass, and a ``<select>`` makes two (``use_required_attribute`` looks
+    at the first choice, then the options are written): this one reads the form's queryset once (its result cache)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class KindChoiceField(forms.ModelChoiceField):
+    """The kind ``<select>``: its choices read once per form, and the fiche's current kind recognised without a query.
+
+    Every save and autosave sends the kind back, nearly always unchanged: ``current`` (the fiche's kind, already
+    loaded with the fiche) is returned for it instead of querying the queryset; any other value is looked up as usual.
+    """
+
+    iterator = _ChoicesReadOnce
+    current = None
+
+    def to_python(self, value):
+        current = self.current
+        if current is not None and value not in self.empty_values and str(value) == str(current.pk):
+            return current
+        return super().to_python(value)
+
+
 class FicheEditForm(forms.Form):
-    """Header fields and one textarea per rubric (recto, then each verso). Nothing here limits the length."""
+    """Header fields and one textarea per rubric (recto, then each verso). Nothing here limits the length.
+
+    The widgets are lib.widgets' (Django's HTML without the widget templates): the editor renders about thirty.
+    """
 
     base_version = forms.IntegerField(
-        widget=forms.HiddenInput,
+        widget=widgets.HiddenInput,
         min_value=1,
         error_messages={"required": "Version de départ manquante : rechargez la page."},
     )
-    title = forms.CharField(label="TITRE", max_length=200, required=False, strip=True)
-    kind = forms.ModelChoiceField(label="Nature", queryset=FicheKind.objects.none(), required=False, empty_label=None)
+    title = forms.CharField(label="TITRE", max_length=200, required=False, strip=True, widget=widgets.TextInput)
+    kind = KindChoiceField(
+        label="Nature",
+        queryset=FicheKind.objects.none(),
+        required=False,
+        empty_label=None,
+        widget=widgets.Select,
+    )
 
     def __init__(self, *args, fiche: Fiche, versos: list[FicheVerso], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -85,6 +124,8 @@ class FicheEditForm(forms.Form):
         self.versos = versos
         self.definition = fiche_form(fiche.forms_session, fiche.exam.code)
         self.fields["kind"].queryset = FicheKind.objects.filter(exam=fiche.exam).order_by("order")
+        if Fiche.kind.is_cached(fiche) and fiche.kind is not None and fiche.kind.exam_id == fiche.exam_id:
+            self.fields["kind"].current = fiche.kind  # in the queryset above: no need to read it again
         self.fields["kind"].label = "Réseau" if fiche.exam.code == "E6" else "Nature de l'activité"
         if fiche.exam.code == "E6":
             self.fields["real_lived"] = forms.TypedChoiceField(
@@ -93,7 +134,7 @@ class FicheEditForm(forms.Form):
                 coerce=_yes_no,
                 empty_value=None,
                 required=False,
-                widget=forms.RadioSelect,
+                widget=widgets.RadioSelect,
             )
         for rubric in self.definition.part("recto"):
             name = rubric_field_name("recto", rubric.code)
@@ -108,7 +149,7 @@ class FicheEditForm(forms.Form):
         attrs = {"rows": 4, "class": "fiche-input", "data-rubric": rubric.code}
         if rubric.note:
             attrs["aria-describedby"] = f"id_{name}_note"
-        return forms.CharField(label=rubric.label, required=False, strip=False, widget=forms.Textarea(attrs=attrs))
+        return forms.CharField(label=rubric.label, required=False, strip=False, widget=widgets.Textarea(attrs=attrs))
 
     @classmethod
     def initial_for(cls, fiche: Fiche, versos: list[FicheVerso]) -> dict:

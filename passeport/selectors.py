@@ -5,16 +5,25 @@ queries and assembled in Python, never loaded one object at a time.
 """
 
 import datetime
+import functools
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
-from accounts.models import Cohort, Student
+from accounts.models import Cohort, Student, User
 from passeport.models import Activity, Fiche, FormativeAssessment, FormativePosition
 from passeport.selectors_internships import SHORT, internship_summary
-from referentiel.models import Competency, Criterion, Exam, ExamRule, ExamSession, Level, ReferentielVersion
+from referentiel.models import (
+    Competency,
+    Criterion,
+    Exam,
+    ExamRule,
+    ExamSession,
+    Level,
+    ReferentielVersion,
+)
 
 CCF_EXAMS = ("E4", "E6")
 
@@ -109,9 +118,75 @@ class Latest:
     key: tuple = field(default=(), repr=False, compare=False)  # what "most recent" compares
 
 
+@dataclass(slots=True)
+class PasseportExam:
+    pk: int
+    code: str
+    title: str
+
+
+@dataclass(slots=True)
+class PasseportCompetency:
+    pk: int
+    title: str
+
+
+@dataclass(slots=True)
+class PasseportCriterion:
+    pk: int
+    number: int
+    title: str
+    competency: PasseportCompetency
+
+
+@dataclass(slots=True)
+class PasseportActivity:
+    """What the passeport shows of an activity: flat rows rather than model instances (a page holds dozens)."""
+
+    pk: int
+    title: str
+    setting_label: str
+    nature_label: str
+    organisation: str
+    start_date: datetime.date
+    end_date: datetime.date | None
+    validated: bool
+    evidence_count: int
+
+
+@dataclass(slots=True)
+class PasseportFiche:
+    pk: int
+    activity_id: int
+    activity_title: str
+    activity_start_date: datetime.date
+    exam_id: int
+    exam_code: str
+    kind_id: int
+    kind_label: str
+    number: int
+    title: str
+    real_lived: bool | None
+
+
+@dataclass(slots=True)
+class PasseportAssessment:
+    pk: int
+    assessed_on: datetime.date
+    assessor_name: str
+    comment: str
+    activity_id: int | None
+    activity_title: str | None
+    fiche_id: int | None  # about a fiche when set, else about the activity
+    fiche_exam_code: str | None
+    fiche_number: int | None
+    fiche_title: str | None
+    position_list: list[tuple[str, str, Level]] = field(default_factory=list)  # (exam code, critère title, level)
+
+
 @dataclass
 class CriterionRow:
-    criterion: Criterion
+    criterion: PasseportCriterion
     cells: list[bool]
     activity_count: int
     evidence_count: int
@@ -120,35 +195,35 @@ class CriterionRow:
 
 @dataclass
 class ExamMatrix:
-    exam: Exam
-    competencies: list[tuple[Competency, list[CriterionRow]]]
+    exam: PasseportExam
+    competencies: list[tuple[PasseportCompetency, list[CriterionRow]]]
 
     @property
     def rows(self) -> list[CriterionRow]:
         return [row for _, rows in self.competencies for row in rows]
 
     @property
-    def never_mobilised(self) -> list[Criterion]:
+    def never_mobilised(self) -> list[PasseportCriterion]:
         return [row.criterion for row in self.rows if not row.activity_count]
 
 
 @dataclass
 class TimelineEntry:
     date: datetime.date
-    activity: Activity | None  # None for a fiche written about someone else's (collective) activity
-    fiches: list[Fiche]
+    activity: PasseportActivity | None  # None for a fiche written about someone else's (collective) activity
+    fiches: list[PasseportFiche]
     number: int | None = None
 
 
 @dataclass
 class Passeport:
     student: Student
-    activities: list[Activity]
+    activities: list[PasseportActivity]
     timeline: list[TimelineEntry]
     matrices: list[ExamMatrix]
     fiche_gaps: list[str]
     internship: dict
-    assessments: list[FormativeAssessment]
+    assessments: list[PasseportAssessment]
     levels: list[Level]
 
     @property
@@ -158,88 +233,217 @@ class Passeport:
 
 
 def passeport_for(student: Student) -> Passeport:
-    # One query for the session and its référentiel version, kept on the cohort for internship_summary().
-    session = ExamSession.objects.select_related("version").get(pk=student.cohort.exam_session_id)
-    student.cohort.exam_session = session
-    version = session.version
-    activities = list(
-        Activity.objects.filter(student=student).annotate(evidence_count=Count("evidence")).order_by("start_date", "pk")
+    """Everything the passeport page shows, as flat rows: no model instance per activity, fiche, assessment or
+    critère, no large column (descriptions, fiche texts) read for nothing, and querysets built once (see
+    ``_passeport_querysets``)."""
+    if Student.cohort.is_cached(student):
+        session = ExamSession.objects.get(pk=student.cohort.exam_session_id)
+        student.cohort.exam_session = session  # kept for internship_summary() and the page's heading
+    else:  # the student viewing their own passeport: the cohort comes with the session in one query
+        student.cohort = Cohort.objects.select_related("exam_session").get(pk=student.cohort_id)
+        session = student.cohort.exam_session
+    qs = _passeport_querysets()
+    activities = _passeport_activities(qs["activities"].filter(student=student))
+    fiches = sorted(
+        (PasseportFiche(*row) for row in qs["fiches"].filter(student=student)), key=lambda f: (f.exam_code, f.number)
     )
-    fiches = list(
-        Fiche.objects.filter(student=student)
-        .select_related("exam", "kind", "activity")
-        .order_by("exam__code", "number")
-    )
-    links = set(
-        Activity.criteria.through.objects.filter(activity__student=student).values_list("activity_id", "criterion_id")
-    )
-    levels = levels_of(version)
-    assessments, latest = _formative(student, {lv.pk: lv for lv in levels})
-    criteria = ccf_criteria(version)
+    levels = sorted(qs["levels"].filter(version_id=session.version_id), key=lambda lv: lv.rank)
+    assessments, latest = _formative(qs["formative"].filter(student=student), {lv.pk: lv for lv in levels})
     return Passeport(
         student=student,
         activities=activities,
         timeline=_timeline(activities, fiches),
-        matrices=_matrices(criteria, activities, links, latest),
-        fiche_gaps=fiche_gaps(session, fiches),
+        matrices=_matrices(
+            _passeport_criteria(qs["criteria"].filter(competency__block__version_id=session.version_id)),
+            activities,
+            qs["links"].filter(activity__student=student),
+            latest,
+        ),
+        fiche_gaps=_passeport_fiche_gaps(qs["rules"].filter(session=session), fiches),
         internship=internship_summary(student),
         assessments=assessments,
         levels=levels,
     )
 
 
-def _timeline(activities: list[Activity], fiches: list[Fiche]) -> list[TimelineEntry]:
-    by_activity: dict[int, list[Fiche]] = defaultdict(list)
+@functools.cache
+def _passeport_querysets() -> dict[str, QuerySet]:
+    """The passeport's querysets without their student (or version, or session) filter, built once per process.
+
+    Setting up a ``values_list`` with a dozen joined lookups costs about as much as running the query: each request
+    clones these (``.filter()`` never changes them, and they are never evaluated themselves) and adds one filter.
+    None is ordered (``order_by()`` also drops the models' default ordering): resolving an ORDER BY on joined fields
+    costs more than sorting a few dozen rows in Python, which the callers do.
+    """
+    return {
+        "activities": Activity.objects.order_by()
+        .values_list("pk", "title", "setting", "nature", "organisation", "start_date", "end_date", "validated_at")
+        .annotate(evidence_count=Count("evidence")),
+        "fiches": Fiche.objects.order_by().values_list(
+            "pk",
+            "activity_id",
+            "activity__title",
+            "activity__start_date",
+            "exam_id",
+            "exam__code",
+            "kind_id",
+            "kind__label",
+            "number",
+            "title",
+            "real_lived",
+        ),
+        "links": Activity.criteria.through.objects.order_by().values_list("activity_id", "criterion_id"),
+        "levels": Level.objects.order_by(),
+        # One row per position (or one for an assessment without any).
+        "formative": FormativeAssessment.objects.order_by().values_list(
+            "pk",
+            "assessed_on",
+            "comment",
+            "assessor_id",
+            "assessor__first_name",
+            "assessor__last_name",
+            "assessor__username",
+            "activity_id",
+            "activity__title",
+            "fiche_id",
+            "fiche__exam__code",
+            "fiche__number",
+            "fiche__title",
+            "positions__criterion_id",
+            "positions__criterion__competency__block__exam__code",
+            "positions__criterion__title",
+            "positions__level_id",
+            "positions__criterion__competency__order",
+            "positions__criterion__number",
+        ),
+        "criteria": Criterion.objects.filter(competency__block__exam__code__in=CCF_EXAMS)
+        .order_by()
+        .values_list(
+            "pk",
+            "number",
+            "title",
+            "competency_id",
+            "competency__title",
+            "competency__block__exam__id",
+            "competency__block__exam__code",
+            "competency__block__exam__title",
+            "competency__order",
+        ),
+        # One row per fiche kind of the exam (or one for an exam without any).
+        "rules": ExamRule.objects.filter(exam__code__in=CCF_EXAMS)
+        .order_by()
+        .values_list(
+            "exam_id",
+            "exam__code",
+            "fiches_required",
+            "one_fiche_per_kind",
+            "real_lived_minimum",
+            "exam__fiche_kinds__id",
+            "exam__fiche_kinds__label",
+            "exam__fiche_kinds__order",
+        ),
+    }
+
+
+def _passeport_activities(rows) -> list[PasseportActivity]:
+    settings = dict(Activity._meta.get_field("setting").flatchoices)
+    natures = dict(Activity._meta.get_field("nature").flatchoices)
+    activities = [
+        PasseportActivity(
+            pk,
+            title,
+            str(settings.get(setting, setting)),
+            str(natures.get(nature, nature)),
+            organisation,
+            start,
+            end,
+            validated_at is not None,
+            evidence_count,
+        )
+        for pk, title, setting, nature, organisation, start, end, validated_at, evidence_count in rows
+    ]
+    activities.sort(key=lambda a: (a.start_date, a.pk))
+    return activities
+
+
+def _passeport_criteria(rows) -> list[tuple[PasseportExam, list[tuple[PasseportCompetency, list]]]]:
+    """The critères of E4 and E6 grouped like ``_group(ccf_criteria(version))``, from flat rows."""
+    out: list[tuple[PasseportExam, list[tuple[PasseportCompetency, list[PasseportCriterion]]]]] = []
+    ordered = sorted(  # by exam code, compétence order, critère number: unique within a version
+        (exam_code, competency_order, number, pk, title, competency_id, competency_title, exam_id, exam_title)
+        for pk, number, title, competency_id, competency_title, exam_id, exam_code, exam_title, competency_order in rows
+    )
+    for exam_code, _, number, pk, title, competency_id, competency_title, exam_id, exam_title in ordered:
+        if not out or out[-1][0].pk != exam_id:
+            out.append((PasseportExam(exam_id, exam_code, exam_title), []))
+        competencies = out[-1][1]
+        if not competencies or competencies[-1][0].pk != competency_id:
+            competencies.append((PasseportCompetency(competency_id, competency_title), []))
+        competency, criteria = competencies[-1]
+        criteria.append(PasseportCriterion(pk, number, title, competency))
+    return out
+
+
+def _timeline(activities: list[PasseportActivity], fiches: list[PasseportFiche]) -> list[TimelineEntry]:
+    by_activity: dict[int, list[PasseportFiche]] = defaultdict(list)
     for fiche in fiches:
         by_activity[fiche.activity_id].append(fiche)
     entries = [TimelineEntry(a.start_date, a, by_activity.pop(a.pk, []), number=n) for n, a in enumerate(activities, 1)]
     # A fiche may describe a collective activity recorded by another student: it still belongs on this timeline.
-    entries += [TimelineEntry(fs[0].activity.start_date, None, fs) for fs in by_activity.values()]
+    entries += [TimelineEntry(fs[0].activity_start_date, None, fs) for fs in by_activity.values()]
     entries.sort(key=lambda e: (e.date, e.activity is None, e.number or 0))
     return entries
 
 
-def _formative(student: Student, levels: dict[int, Level]) -> tuple[list[FormativeAssessment], dict[int, Latest]]:
-    assessments = list(
-        FormativeAssessment.objects.filter(student=student)
-        .select_related("assessor", "activity", "fiche__exam")
-        .order_by("-assessed_on", "-pk")
-    )
-    by_pk = {a.pk: a for a in assessments}
-    for a in assessments:
-        a.position_list = []
+def _formative(rows, levels: dict[int, Level]) -> tuple[list[PasseportAssessment], dict[int, Latest]]:
+    """The assessments (latest first) with their positions in the order of the grids, and per critère the latest
+    level (by date, then by entry)."""
+    names: dict[int, str] = {}  # User.display_name, computed once per assessor
+    by_pk: dict[int, PasseportAssessment] = {}
+    positions: list[tuple[tuple, PasseportAssessment, tuple[str, str, Level]]] = []  # (grid order, of, position)
     latest: dict[int, Latest] = {}
-    rows = (
-        FormativePosition.objects.filter(assessment__student=student)
-        .order_by("criterion__competency__block__exam__code", "criterion__competency__order", "criterion__number")
-        .values_list(
-            "assessment_id", "criterion_id", "criterion__competency__block__exam__code", "criterion__title", "level_id"
-        )
-    )
-    for assessment_id, criterion_id, exam_code, title, level_id in rows:
-        assessment = by_pk[assessment_id]
+    for row in rows:
+        pk, on, comment, assessor_id, first, last, username, *about = row[:13]
+        criterion_id, exam_code, title, level_id, competency_order, number = row[13:]
+        assessment = by_pk.get(pk)
+        if assessment is None:
+            if assessor_id not in names:
+                names[assessor_id] = User(first_name=first, last_name=last, username=username).display_name
+            assessment = by_pk[pk] = PasseportAssessment(pk, on, names[assessor_id], comment, *about)
+        if criterion_id is None:  # an assessment without any position
+            continue
         level = levels[level_id]
-        assessment.position_list.append((exam_code, title, level))
+        positions.append(((exam_code, competency_order, number), assessment, (exam_code, title, level)))
         current = latest.get(criterion_id)
         count = (current.count if current else 0) + 1
-        key = (assessment.assessed_on, assessment_id)
+        key = (on, pk)
         if current is None or key > current.key:
-            latest[criterion_id] = Latest(level, assessment.assessed_on, count, key)
+            latest[criterion_id] = Latest(level, on, count, key)
         else:
             current.count = count
-    return assessments, latest
+    positions.sort(key=lambda p: p[0])
+    for _, assessment, position in positions:
+        assessment.position_list.append(position)
+    return sorted(by_pk.values(), key=lambda a: (a.assessed_on, a.pk), reverse=True), latest
 
 
 def _matrices(
-    criteria: list[Criterion], activities: list[Activity], links: set[tuple[int, int]], latest: dict[int, Latest]
+    exams: list[tuple[PasseportExam, list[tuple[PasseportCompetency, list[PasseportCriterion]]]]],
+    activities: list[PasseportActivity],
+    links,
+    latest: dict[int, Latest],
 ) -> list[ExamMatrix]:
+    mobilising: dict[int, set[int]] = defaultdict(set)  # critère → the activities that mobilise it
+    for activity_id, criterion_id in links:
+        mobilising[criterion_id].add(activity_id)
     matrices = []
-    for exam, competencies in _group(criteria):
+    for exam, competencies in exams:
         groups = []
         for competency, crits in competencies:
             rows = []
             for c in crits:
-                cells = [(a.pk, c.pk) in links for a in activities]
+                mine = mobilising.get(c.pk, ())
+                cells = [a.pk in mine for a in activities]
                 evidence = sum(a.evidence_count for a, hit in zip(activities, cells, strict=True) if hit)
                 rows.append(CriterionRow(c, cells, sum(cells), evidence, latest.get(c.pk)))
             groups.append((competency, rows))
@@ -247,24 +451,38 @@ def _matrices(
     return matrices
 
 
-def fiche_gaps(session, fiches: list[Fiche]) -> list[str]:
-    """What the dossier still lacks according to the session's rules (composition defects: flagged, never blocking)."""
+def _passeport_fiche_gaps(rules, fiches: list[PasseportFiche]) -> list[str]:
+    """What the dossier still lacks according to the session's rules (composition defects: flagged, never blocking).
+
+    ``rules``: the rows of ``_passeport_querysets()["rules"]``, one per fiche kind of each exam.
+    """
+    kinds: dict[int, list[tuple[int, str]]] = {}
+    by_exam: dict[int, tuple] = {}
+    ordered = sorted(  # by exam code, then fiche kind order
+        (code, kind_order or 0, exam_id, fiches_required, one_fiche_per_kind, real_lived_minimum, kind_id, kind_label)
+        for exam_id, code, fiches_required, one_fiche_per_kind, real_lived_minimum, kind_id, kind_label, kind_order in (
+            rules
+        )
+    )
+    for code, _, exam_id, fiches_required, one_fiche_per_kind, real_lived_minimum, kind_id, kind_label in ordered:
+        by_exam.setdefault(exam_id, (code, fiches_required, one_fiche_per_kind, real_lived_minimum))
+        kinds.setdefault(exam_id, [])
+        if kind_id is not None:
+            kinds[exam_id].append((kind_id, kind_label))
     gaps = []
-    rules = ExamRule.objects.filter(session=session, exam__code__in=CCF_EXAMS).select_related("exam")
-    for rule in rules.prefetch_related("exam__fiche_kinds").order_by("exam__code"):
-        mine = [f for f in fiches if f.exam_id == rule.exam_id]
-        code = rule.exam.code
-        if len(mine) < rule.fiches_required:
-            gaps.append(f"{code} : {len(mine)} fiche(s) sur les {rule.fiches_required} attendues dans le dossier.")
-        if rule.one_fiche_per_kind:
+    for exam_id, (code, fiches_required, one_fiche_per_kind, real_lived_minimum) in by_exam.items():
+        mine = [f for f in fiches if f.exam_id == exam_id]
+        if len(mine) < fiches_required:
+            gaps.append(f"{code} : {len(mine)} fiche(s) sur les {fiches_required} attendues dans le dossier.")
+        if one_fiche_per_kind:
             present = {f.kind_id for f in mine}
-            for kind in rule.exam.fiche_kinds.all():
-                if kind.pk not in present:
-                    gaps.append(f"{code} : aucune fiche « {kind.label} ».")
+            for kind_id, label in kinds[exam_id]:
+                if kind_id not in present:
+                    gaps.append(f"{code} : aucune fiche « {label} ».")
         real_lived = sum(1 for f in mine if f.real_lived)
-        if real_lived < rule.real_lived_minimum:
+        if real_lived < real_lived_minimum:
             gaps.append(
-                f"{code} : {real_lived} fiche(s) « activité réelle vécue » sur les {rule.real_lived_minimum} "
+                f"{code} : {real_lived} fiche(s) « activité réelle vécue » sur les {real_lived_minimum} "
                 "exigée(s) au minimum."
             )
     return gaps
@@ -285,8 +503,17 @@ class CompetencyCell:
 
 
 @dataclass
+class CohortStudent:
+    """What the overview shows of a student: loading a Student and its User per row cost more than the rest."""
+
+    pk: int
+    last_name: str
+    first_name: str
+
+
+@dataclass
 class StudentRow:
-    student: Student
+    student: CohortStudent
     cells: list[CompetencyCell]
 
 
@@ -300,36 +527,46 @@ class CohortOverview:
     order: str
 
 
-def _name_key(student: Student) -> tuple[str, str]:
+def _name_key(student: CohortStudent) -> tuple[str, str]:
     def fold(text: str) -> str:
         return "".join(ch for ch in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(ch))
 
-    return (fold(student.user.last_name), fold(student.user.first_name))
+    return (fold(student.last_name), fold(student.first_name))
 
 
 def cohort_overview(cohort: Cohort, *, sort: str = "nom", order: str = "asc") -> CohortOverview:
-    version = cohort.exam_session.version
-    students = list(Student.objects.filter(cohort=cohort).select_related("user"))
-    criteria = ccf_criteria(version)
-    levels = levels_of(version)
-    by_level = {lv.pk: lv for lv in levels}
-    competency_of = {c.pk: c.competency_id for c in criteria}
-    mobilised: dict[int, set[int]] = defaultdict(set)
-    for student_id, criterion_id in Activity.criteria.through.objects.filter(
-        activity__student__cohort=cohort
-    ).values_list("activity__student_id", "criterion_id"):
-        mobilised[student_id].add(criterion_id)
-    latest = _latest_by_competency(cohort, competency_of, by_level)
-    columns = [(exam, comp, len(crits)) for exam, comps in _group(criteria) for comp, crits in comps]
+    """Flat tuples rather than model instances: a class is ~30 students, ~2,000 (activity, critère) links and ~700
+    formative positions, and the compétence of each critère comes with them from the database."""
+    version_id = cohort.exam_session.version_id
+    students = [
+        CohortStudent(pk, last_name, first_name)
+        for pk, last_name, first_name in Student.objects.filter(cohort=cohort).values_list(
+            "pk", "user__last_name", "user__first_name"
+        )
+    ]
+    competencies = (
+        Competency.objects.filter(block__version_id=version_id, block__exam__code__in=CCF_EXAMS)
+        .select_related("block__exam")
+        .annotate(total=Count("criteria"))
+        .filter(total__gt=0)
+        .order_by("block__exam__code", "order")
+    )
+    columns = [(comp.block.exam, comp, comp.total) for comp in competencies]
+    levels = list(Level.objects.filter(version_id=version_id).order_by("rank"))
+    # Critères mobilised by the student's activities, each counted once per compétence.
+    covered: dict[tuple[int, int], int] = defaultdict(int)
+    for student_id, competency_id, _ in (
+        Activity.criteria.through.objects.filter(activity__student__cohort=cohort)
+        .values_list("activity__student_id", "criterion__competency_id", "criterion_id")
+        .distinct()
+    ):
+        covered[student_id, competency_id] += 1
+    latest = _latest_by_competency(cohort, {comp.pk for _, comp, _ in columns}, levels)
     rows = []
     for student in students:
-        mine = mobilised.get(student.pk, set())
+        pk = student.pk
         cells = [
-            CompetencyCell(
-                covered=sum(1 for c in mine if competency_of.get(c) == comp.pk),
-                total=total,
-                latest=latest.get((student.pk, comp.pk)),
-            )
+            CompetencyCell(covered=covered.get((pk, comp.pk), 0), total=total, latest=latest.get((pk, comp.pk)))
             for _, comp, total in columns
         ]
         rows.append(StudentRow(student, cells))
@@ -338,21 +575,21 @@ def cohort_overview(cohort: Cohort, *, sort: str = "nom", order: str = "asc") ->
 
 
 def _latest_by_competency(
-    cohort: Cohort, competency_of: dict[int, int], levels: dict[int, Level]
+    cohort: Cohort, competency_ids: set[int], levels: list[Level]
 ) -> dict[tuple[int, int], Latest]:
     """Per (student, compétence): the most recent level positioned on any of its critères, and how many positions.
 
     Two critères of one compétence positioned in the same assessment: the lower level is shown (the cautious one).
     """
+    by_level = {level.pk: level for level in levels}
     latest: dict[tuple[int, int], Latest] = {}
     rows = FormativePosition.objects.filter(assessment__student__cohort=cohort).values_list(
-        "assessment__student_id", "criterion_id", "level_id", "assessment__assessed_on", "assessment_id"
+        "assessment__student_id", "criterion__competency_id", "level_id", "assessment__assessed_on", "assessment_id"
     )
-    for student_id, criterion_id, level_id, assessed_on, assessment_id in rows:
-        competency_id = competency_of.get(criterion_id)
-        if competency_id is None:
+    for student_id, competency_id, level_id, assessed_on, assessment_id in rows:
+        if competency_id not in competency_ids:
             continue
-        level = levels[level_id]
+        level = by_level[level_id]
         key = (student_id, competency_id)
         current = latest.get(key)
         count = (current.count if current else 0) + 1

@@ -19,6 +19,7 @@ from accounts.permissions import can_follow_student
 from passeport.forms_fiches import FicheCreateForm, FicheEditForm, rubric_field_name, submitted_versos
 from passeport.models import Fiche, FicheComment, FicheVersion, FicheVerso
 from passeport.permissions import get_activity_for_user, get_fiche_for_user, get_fiche_version_for_user
+from passeport.render_fiche import render_editor_parts
 from passeport.rubrics import FicheForm, Rubric, fiche_form
 from passeport.services import fiches as services
 
@@ -62,11 +63,12 @@ def fiche_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return _render_read_only(request, fiche)
         versos = _versos(fiche)
         form = FicheEditForm(initial=FicheEditForm.initial_for(fiche, versos), fiche=fiche, versos=versos)
-        return _render_editor(request, fiche, form)
+        return _render_editor(request, fiche, form, versos=versos)
     fiche = get_fiche_for_user(request.user, pk, write=True)
-    form = _bound_editor_form(request, fiche)
+    versos = _versos(fiche)
+    form = _bound_editor_form(request, fiche, versos)
     if not form.is_valid():
-        return _render_editor(request, fiche, form)
+        return _render_editor(request, fiche, form, versos=versos)
     result = services.save_fiche(fiche=fiche, author=request.user, **form.save_kwargs())
     if result.is_conflict:
         return _render_conflict(request, result)
@@ -74,19 +76,32 @@ def fiche_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("passeport:fiche_edit", fiche.pk)
 
 
-def _bound_editor_form(request: HttpRequest, fiche: Fiche) -> FicheEditForm:
-    return FicheEditForm(request.POST, fiche=fiche, versos=submitted_versos(request.POST, _versos(fiche)))
+def _bound_editor_form(request: HttpRequest, fiche: Fiche, versos: list[FicheVerso] | None = None) -> FicheEditForm:
+    """``versos``: all the fiche's versos, when the caller already has them."""
+    if versos is None:
+        versos = _versos(fiche)
+    return FicheEditForm(request.POST, fiche=fiche, versos=submitted_versos(request.POST, versos))
 
 
 def _render_editor(
-    request: HttpRequest, fiche: Fiche, form: FicheEditForm, *, conflict: FicheVersion | None = None, status: int = 200
+    request: HttpRequest,
+    fiche: Fiche,
+    form: FicheEditForm,
+    *,
+    versos: list[FicheVerso] | None = None,
+    conflict: FicheVersion | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    versos = _versos(fiche)
+    """``versos``: all the fiche's versos as they are now (read again when not given)."""
+    if versos is None:
+        versos = _versos(fiche)
+    parts = _editor_parts(fiche, versos, form=form, rejected=conflict)
     context = {
         "fiche": fiche,
         "form": form,
         "versos": versos,
-        "parts": _editor_parts(fiche, versos, form=form, rejected=conflict),
+        "parts": parts,
+        "parts_html": render_editor_parts(parts),
         "empty": _empty_rubrics(fiche, versos),
         "is_writer": True,
         "conflict": conflict,
@@ -100,7 +115,7 @@ def _render_conflict(request: HttpRequest, result: services.SaveResult) -> HttpR
     fiche = result.fiche
     versos = _versos(fiche)
     form = FicheEditForm(initial=FicheEditForm.initial_for(fiche, versos), fiche=fiche, versos=versos)
-    return _render_editor(request, fiche, form, conflict=result.snapshot, status=409)
+    return _render_editor(request, fiche, form, versos=versos, conflict=result.snapshot, status=409)
 
 
 def _render_read_only(request: HttpRequest, fiche: Fiche) -> HttpResponse:
@@ -148,9 +163,10 @@ def fiche_add_verso(request: HttpRequest, pk: int) -> HttpResponse:
     if not fiche_form(fiche.forms_session, fiche.exam.code).has_verso:
         return HttpResponseBadRequest(NO_VERSO_MESSAGE, content_type="text/plain; charset=utf-8")
     if "base_version" in request.POST:
-        form = _bound_editor_form(request, fiche)
+        versos = _versos(fiche)
+        form = _bound_editor_form(request, fiche, versos)
         if not form.is_valid():
-            return _render_editor(request, fiche, form)
+            return _render_editor(request, fiche, form, versos=versos)
         result = services.save_fiche(fiche=fiche, author=request.user, **form.save_kwargs())
         if result.is_conflict:
             return _render_conflict(request, result)

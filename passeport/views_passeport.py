@@ -5,8 +5,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.permissions import can_follow_student, get_cohort_for_user
-from passeport import charts, selectors
+from passeport import charts, render_passeport, selectors
 from passeport.permissions import get_passeport_student_for_user
+from passeport.render_cohort import student_name, table_rows
 
 
 @login_required
@@ -21,12 +22,13 @@ def my_passeport(request: HttpRequest) -> HttpResponse:
 def passeport(request: HttpRequest, student_pk: int) -> HttpResponse:
     student = get_passeport_student_for_user(request.user, student_pk)
     data = selectors.passeport_for(student)
+    profile_charts = [(matrix, _profile_chart(matrix, data.levels)) for matrix in data.matrices]
     context = {
         "student": student,
         "p": data,
         "is_owner": student.user_id == request.user.pk,
         "can_follow": can_follow_student(request.user, student),
-        "profile_charts": [(matrix, _profile_chart(matrix, data.levels)) for matrix in data.matrices],
+        **render_passeport.sections(data, profile_charts),
     }
     return render(request, "passeport/passeport.html", context)
 
@@ -63,6 +65,7 @@ def cohort_overview(request: HttpRequest, cohort_pk: int) -> HttpResponse:
         "cohort": cohort,
         "o": data,
         "headers": _headers(data),
+        "rows_html": table_rows(data.rows),
         "heatmap": _heatmap(data),
     }
     return render(request, "passeport/cohort_overview.html", context)
@@ -94,19 +97,24 @@ def _headers(data: selectors.CohortOverview) -> list[dict]:
 
 def _heatmap(data: selectors.CohortOverview) -> str:
     columns = [(_short(exam, comp), f"{exam.code} – {comp.title}") for exam, comp, _ in data.columns]
+    titles = [comp.title for _, comp, _ in data.columns]
     rows = []
     for row in data.rows:
-        name = f"{row.student.user.last_name.upper()} {row.student.user.first_name}"
+        name = student_name(row)
         cells = []
-        for (_, comp, _), cell in zip(data.columns, row.cells, strict=True):
-            code = cell.latest.level.code if cell.latest else "—"
-            level_text = f"dernier niveau {cell.latest.level.code}" if cell.latest else "aucun positionnement formatif"
+        for title, cell in zip(titles, row.cells, strict=True):
+            fraction = f"{cell.covered}/{cell.total}"
+            if cell.latest:
+                level = cell.latest.level
+                text, level_text = f"{level.code} · {fraction}", f"dernier niveau {level.code}"
+            else:
+                level, text, level_text = None, f"— · {fraction}", "aucun positionnement formatif"
             cells.append(
                 charts.HeatCell(
-                    level=cell.latest.level if cell.latest else None,
-                    text=f"{code} · {cell.covered}/{cell.total}",
+                    level=level,
+                    text=text,
                     description=(
-                        f"{name}, {comp.title} : {level_text}, {cell.covered} critère(s) mobilisé(s) sur {cell.total}"
+                        f"{name}, {title} : {level_text}, {cell.covered} critère(s) mobilisé(s) sur {cell.total}"
                     ),
                 )
             )

@@ -72,6 +72,67 @@ def grid_criteria(competencies: list[Competency]) -> list[Criterion]:
     return [criterion for competency in competencies for criterion in competency.criteria.all()]
 
 
+@dataclass(eq=False)
+class LayoutCompetency:
+    """A compétence of the grid as plain data (the grid pages and the saves need no model instance)."""
+
+    pk: int
+    order: int
+    title: str
+    criteria: list["LayoutCriterion"] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class LayoutCriterion:
+    """A critère of the grid: same attribute names as the model (``pk``, ``number``, ``title``, ``competency``)."""
+
+    pk: int
+    number: int
+    title: str
+    competency: LayoutCompetency
+    indicators: list[str] = field(default_factory=list)
+
+
+def grid_layout(commission: Commission) -> list[LayoutCompetency]:
+    """The exam's compétences in order, their critères and each critère's indicateurs: one query.
+
+    What ``grid_competencies`` gives in three queries and a few dozen model instances, for the pages and the saves
+    that only read pks, numbers and wordings (the grid pages run on every click of a jury member).
+    """
+    rows = (
+        Competency.objects.filter(block__exam=commission.exam_id)
+        .order_by("order", "pk", "criteria__number", "criteria__pk", "criteria__indicators__order")
+        .values_list(
+            "pk",
+            "order",
+            "title",
+            "criteria__pk",
+            "criteria__number",
+            "criteria__title",
+            "criteria__indicators__wording",
+        )
+    )
+    competencies: dict[int, LayoutCompetency] = {}
+    criteria: dict[int, LayoutCriterion] = {}
+    for pk, order, title, criterion_pk, number, criterion_title, wording in rows:
+        competency = competencies.get(pk)
+        if competency is None:
+            competency = competencies[pk] = LayoutCompetency(pk, order, title)
+        if criterion_pk is None:
+            continue
+        criterion = criteria.get(criterion_pk)
+        if criterion is None:
+            criterion = criteria[criterion_pk] = LayoutCriterion(criterion_pk, number, criterion_title, competency)
+            competency.criteria.append(criterion)
+        if wording is not None:
+            criterion.indicators.append(wording)
+    return list(competencies.values())
+
+
+def layout_criteria(layout: list[LayoutCompetency]) -> list[LayoutCriterion]:
+    return [criterion for competency in layout for criterion in competency.criteria]
+
+
 def grid_levels(commission: Commission) -> list[Level]:
     """TI, I, S, TS of the session's référentiel version, lowest first."""
     return list(Level.objects.filter(version_id=commission.session.version_id).order_by("rank"))
@@ -89,10 +150,28 @@ def grid_levels_by_criterion(grid: Grid | None) -> dict[int, Level | None]:
     return {line.criterion_id: line.level for line in grid.lines.select_related("level")}
 
 
+def grid_with_codes(
+    commission: Commission, student: Student, member: CommissionMember | None
+) -> tuple[Grid | None, dict[int, str]]:
+    """``find_grid`` (its relations not loaded) with {criterion id: level code, "" when not positioned} of its
+    recorded lines, in one query (a grid page reads both on every opening)."""
+    grids = Grid.objects.filter(commission=commission, student=student)
+    grids = grids.filter(member=member) if member is not None else grids.filter(member__isnull=True)
+    names = [field.attname for field in Grid._meta.concrete_fields]
+    grid, codes = None, {}
+    for row in grids.values_list(*names, "lines__criterion_id", "lines__level__code"):
+        if grid is None:
+            grid = Grid.from_db(grids.db, names, row[: len(names)])
+        criterion_id, code = row[len(names) :]
+        if criterion_id is not None:
+            codes[criterion_id] = code or ""
+    return grid, codes
+
+
 def grid_comments_by_competency(grid: Grid | None) -> dict[int, str]:
     if grid is None:
         return {}
-    return dict(grid.comments.values_list("competency_id", "text"))
+    return dict(GridComment.objects.filter(grid_id=grid.pk).values_list("competency_id", "text"))
 
 
 def first_step_a(commission: Commission) -> SituationStep | None:
@@ -194,8 +273,12 @@ def save_member_grid(
     comments: dict[int, str],
     base_version: int,
     actor: User,
+    layout: list[LayoutCompetency] | None = None,
 ) -> tuple[Grid | None, bool]:
-    """Save a member's own grid; returns (grid, changed). Raises GridRefused or GridConflict."""
+    """Save a member's own grid; returns (grid, changed). Raises GridRefused or GridConflict.
+
+    ``layout``: the commission's ``grid_layout`` when the caller has it already (loaded here otherwise).
+    """
     if member.commission_id != commission.pk:
         raise GridRefused("Seuls les membres de la commission remplissent leur grille.")
     return _save_grid(
@@ -206,6 +289,7 @@ def save_member_grid(
         comments=comments,
         base_version=base_version,
         actor=actor,
+        layout=layout,
     )
 
 
@@ -217,6 +301,7 @@ def save_agreed_grid(
     comments: dict[int, str],
     base_version: int,
     actor: User,
+    layout: list[LayoutCompetency] | None = None,
 ) -> tuple[Grid | None, bool]:
     """Save the commission's agreed grid; returns (grid, changed). Raises GridRefused or GridConflict."""
     return _save_grid(
@@ -227,6 +312,7 @@ def save_agreed_grid(
         comments=comments,
         base_version=base_version,
         actor=actor,
+        layout=layout,
     )
 
 
@@ -239,8 +325,10 @@ def _save_grid(
     comments: dict[int, str],
     base_version: int,
     actor: User,
+    layout: list[LayoutCompetency] | None,
 ) -> tuple[Grid | None, bool]:
-    competencies = grid_competencies(commission)
+    if layout is None:
+        layout = grid_layout(commission)
     return _retry_when_sqlite_is_locked(
         lambda: _save_grid_once(
             commission=commission,
@@ -250,7 +338,7 @@ def _save_grid(
             comments=comments,
             base_version=base_version,
             actor=actor,
-            competencies=competencies,
+            layout=layout,
         )
     )
 
@@ -267,6 +355,33 @@ def _retry_when_sqlite_is_locked(save):
             time.sleep(0.05)
 
 
+@dataclass
+class _Saved:
+    """What a grid holds before the save: {criterion id: (line id, level code)} and {competency id: (id, text)}."""
+
+    lines: dict[int, tuple[int, str | None]]
+    comments: dict[int, tuple[int, str]]
+
+    @classmethod
+    def read(cls, grid: Grid | None) -> "_Saved":
+        if grid is None:
+            return cls({}, {})
+        lines = GridLine.objects.filter(grid=grid).values_list("criterion_id", "pk", "level__code")
+        comments = GridComment.objects.filter(grid=grid).values_list("competency_id", "pk", "text")
+        return cls(
+            {criterion_id: (pk, code) for criterion_id, pk, code in lines},
+            {competency_id: (pk, text) for competency_id, pk, text in comments},
+        )
+
+    def code(self, criterion_id: int) -> str | None:
+        line = self.lines.get(criterion_id)
+        return line[1] if line is not None else None
+
+    def text(self, competency_id: int) -> str:
+        comment = self.comments.get(competency_id)
+        return comment[1] if comment is not None else ""
+
+
 def _save_grid_once(
     *,
     commission: Commission,
@@ -276,10 +391,10 @@ def _save_grid_once(
     comments: dict[int, str],
     base_version: int,
     actor: User,
-    competencies: list[Competency],
+    layout: list[LayoutCompetency],
 ) -> tuple[Grid | None, bool]:
-    criteria = {criterion.pk: criterion for criterion in grid_criteria(competencies)}
-    competency_by_pk = {competency.pk: competency for competency in competencies}
+    criteria = {criterion.pk: criterion for criterion in layout_criteria(layout)}
+    competency_by_pk = {competency.pk: competency for competency in layout}
     with transaction.atomic():
         reason = grid_block_reason(commission, student)
         if reason:
@@ -288,15 +403,14 @@ def _save_grid_once(
         current = grid.version if grid is not None else 0
         if current != base_version:
             raise GridConflict(_conflict_message(grid), current_version=current)
-        old_levels = grid_levels_by_criterion(grid)
-        old_comments = grid_comments_by_competency(grid)
-        line_changes = _line_changes(criteria, old_levels, levels)
-        comment_changes = _comment_changes(competency_by_pk, old_comments, comments)
+        old = _Saved.read(grid)
+        line_changes = _line_changes(criteria, old, levels)
+        comment_changes = _comment_changes(competency_by_pk, old, comments)
         if not line_changes and not comment_changes:
             return grid, False
         grid = _bump_version(commission, student, member, grid, base_version, actor)
-        _write_lines(grid, criteria, old_levels, levels)
-        _write_comments(grid, competency_by_pk, old_comments, comments)
+        _write_lines(grid, criteria, old, levels)
+        _write_comments(grid, competency_by_pk, old, comments)
         log_action(
             "grid.agreed_saved" if member is None else "grid.member_saved",
             actor=actor,
@@ -347,69 +461,77 @@ def _bump_version(
         except IntegrityError:
             # Created by someone else between our read and our insert (PostgreSQL without a row to lock).
             raise GridConflict(_conflict_message(find_grid(commission, student, member)), current_version=1) from None
+    now = timezone.now()
     updated = Grid.objects.filter(pk=grid.pk, version=base_version).update(
-        version=F("version") + 1, updated_by=actor, updated_at=timezone.now()
+        version=F("version") + 1, updated_by=actor, updated_at=now
     )
-    grid.refresh_from_db()
     if not updated:
+        grid.refresh_from_db()
         raise GridConflict(_conflict_message(grid), current_version=grid.version)
+    # The row now holds exactly this (the update matched ``base_version``): no need to read it back. The relations
+    # are the caller's objects, already loaded, so the audit entry's description (``str(grid)``) costs no query.
+    grid.version, grid.updated_by, grid.updated_at = base_version + 1, actor, now
+    grid.commission, grid.student = commission, student
+    if member is not None:
+        grid.member = member
     return grid
+
+
+def _line_changes(criteria: dict[int, LayoutCriterion], old: _Saved, new: dict[int, Level | None]) -> dict[str, list]:
+    changes = {}
+    for pk, criterion in criteria.items():
+        if pk not in new:
+            continue
+        before, after = old.code(pk), _code(new[pk])
+        if before != after:
+            label = f"C{criterion.competency.order}.{criterion.number} {criterion.title}"
+            changes[label] = [before, after]
+    return changes
 
 
 def _code(level: Level | None) -> str | None:
     return level.code if level is not None else None
 
 
-def _line_changes(
-    criteria: dict[int, Criterion], old: dict[int, Level | None], new: dict[int, Level | None]
-) -> dict[str, list]:
-    changes = {}
-    for pk, criterion in criteria.items():
-        if pk not in new:
-            continue
-        if _code(old.get(pk)) != _code(new[pk]):
-            label = f"C{criterion.competency.order}.{criterion.number} {criterion.title}"
-            changes[label] = [_code(old.get(pk)), _code(new[pk])]
-    return changes
-
-
-def _comment_changes(competencies: dict[int, Competency], old: dict[int, str], new: dict[int, str]) -> dict[str, list]:
+def _comment_changes(competencies: dict[int, LayoutCompetency], old: _Saved, new: dict[int, str]) -> dict[str, list]:
     return {
-        competencies[pk].title: [old.get(pk, ""), text]
+        competencies[pk].title: [old.text(pk), text]
         for pk, text in new.items()
-        if pk in competencies and old.get(pk, "") != text
+        if pk in competencies and old.text(pk) != text
     }
 
 
-def _write_lines(
-    grid: Grid, criteria: dict[int, Criterion], old: dict[int, Level | None], new: dict[int, Level | None]
-) -> None:
-    existing = {line.criterion_id: line for line in GridLine.objects.filter(grid=grid)}
-    to_create, to_update = [], []
+def _write_lines(grid: Grid, criteria: dict[int, LayoutCriterion], old: _Saved, new: dict[int, Level | None]) -> None:
+    """Create the lines never recorded; move the others to their new level (one UPDATE per level reached)."""
+    to_create: list[GridLine] = []
+    to_move: dict[int | None, list[int]] = {}
     for pk in criteria:
-        if pk not in new or _code(old.get(pk)) == _code(new[pk]):
+        if pk not in new or old.code(pk) == _code(new[pk]):
             continue
-        line = existing.get(pk)
+        level = new[pk]
+        line = old.lines.get(pk)
         if line is None:
-            to_create.append(GridLine(grid=grid, criterion_id=pk, level=new[pk]))
+            to_create.append(GridLine(grid=grid, criterion_id=pk, level=level))
         else:
-            line.level = new[pk]
-            to_update.append(line)
-    GridLine.objects.bulk_create(to_create)
-    GridLine.objects.bulk_update(to_update, ["level"])
+            to_move.setdefault(level.pk if level is not None else None, []).append(line[0])
+    if to_create:
+        GridLine.objects.bulk_create(to_create)
+    for level_id, line_ids in to_move.items():
+        GridLine.objects.filter(pk__in=line_ids).update(level_id=level_id)
 
 
-def _write_comments(grid: Grid, competencies: dict[int, Competency], old: dict[int, str], new: dict[int, str]) -> None:
-    existing = {comment.competency_id: comment for comment in GridComment.objects.filter(grid=grid)}
+def _write_comments(grid: Grid, competencies: dict[int, LayoutCompetency], old: _Saved, new: dict[int, str]) -> None:
+    to_create = []
     for pk, text in new.items():
-        if pk not in competencies or old.get(pk, "") == text:
+        if pk not in competencies or old.text(pk) == text:
             continue
-        comment = existing.get(pk)
+        comment = old.comments.get(pk)
         if comment is None:
-            GridComment.objects.create(grid=grid, competency_id=pk, text=text)
+            to_create.append(GridComment(grid=grid, competency_id=pk, text=text))
         else:
-            comment.text = text
-            comment.save(update_fields=["text"])
+            GridComment.objects.filter(pk=comment[0]).update(text=text)
+    if to_create:
+        GridComment.objects.bulk_create(to_create)
 
 
 def commission_members(commission: Commission) -> QuerySet[CommissionMember]:

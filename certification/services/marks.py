@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db import transaction
@@ -22,8 +23,7 @@ from accounts.models import Student, User
 from audit.services import log_action
 from certification import profiles as profile_logic
 from certification.locking import Locked, ensure_unlocked
-from certification.models import CandidateResult, Commission, Dossier, GridLine, MarkRange, ResultStatus
-from certification.services.conformity import conformity_statuses
+from certification.models import CandidateResult, Commission, ConformityCheck, GridLine, MarkRange, ResultStatus
 from referentiel.models import Competency, ExamSession, Level
 
 
@@ -50,11 +50,12 @@ class Scale:
     competencies: list[Competency]
     levels: list[Level]
 
-    @property
+    # Read once per scale: the profiles page asks for them for every candidate and every pair of profiles.
+    @cached_property
     def ids(self) -> list[int]:
         return [competency.pk for competency in self.competencies]
 
-    @property
+    @cached_property
     def ranks(self) -> dict[str, int]:
         return {level.code: level.rank for level in self.levels}
 
@@ -157,12 +158,29 @@ def agreed_lines(commission: Commission, student_ids: Sequence[int] | None = Non
     return found
 
 
-def _dossier_conformity(commission: Commission, student_ids: Sequence[int] | None = None) -> dict[int, str]:
-    dossiers = Dossier.objects.filter(exam_id=commission.exam_id, session_id=commission.session_id)
-    dossiers = dossiers.filter(student_id__in=student_ids) if student_ids is not None else dossiers
-    by_dossier = dict(dossiers.filter(student__cohort_id=commission.cohort_id).values_list("pk", "student_id"))
-    statuses = conformity_statuses(by_dossier)
-    return {by_dossier[pk]: status for pk, status in statuses.items()}
+def _dossier_conformity(
+    commission: Commission, student_ids: Sequence[int] | None = None, *, of_cohort: bool = False
+) -> dict[int, str]:
+    """``{student id: status of the check in force}`` of the commission's dossiers (never checked: left out).
+
+    One query: the same reading as ``conformity.conformity_statuses`` (the last check recorded for each dossier),
+    joined to the dossiers of the commission's exam, session and cohort. ``of_cohort``: ``student_ids`` were read
+    from the cohort, so the students' table needs no join.
+    """
+    checks = ConformityCheck.objects.filter(
+        dossier__exam_id=commission.exam_id, dossier__session_id=commission.session_id
+    )
+    if not (of_cohort and student_ids is not None):
+        checks = checks.filter(dossier__student__cohort_id=commission.cohort_id)
+    if student_ids is not None:
+        checks = checks.filter(dossier__student_id__in=student_ids)
+    rows = checks.order_by("dossier_id", "-decided_at", "-pk").values_list(
+        "dossier_id", "dossier__student_id", "decision"
+    )
+    by_dossier: dict[int, tuple[int, str]] = {}
+    for dossier_id, student_id, decision in rows:
+        by_dossier.setdefault(dossier_id, (student_id, decision))
+    return dict(by_dossier.values())
 
 
 def candidate_row(
@@ -186,9 +204,10 @@ def load_group(commission: Commission) -> GroupPage:
     scale = scale_for(commission)
     students = list(commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"))
     lines = agreed_lines(commission)
-    results = {result.student_id: result for result in CandidateResult.objects.filter(commission=commission)}
+    # No ordering: the model's default one joins six tables for nothing here.
+    results = {result.student_id: result for result in CandidateResult.objects.filter(commission=commission).order_by()}
     ranges = {mark_range.profile_key: mark_range for mark_range in MarkRange.objects.filter(commission=commission)}
-    conformity = _dossier_conformity(commission)
+    conformity = _dossier_conformity(commission, [student.pk for student in students], of_cohort=True)
     rows = [
         candidate_row(student, results.get(student.pk), lines.get(student.pk, {}), conformity.get(student.pk), scale)
         for student in students
@@ -197,6 +216,7 @@ def load_group(commission: Commission) -> GroupPage:
     for row in rows:
         by_key[row.key].append(row)
     ordered = profile_logic.order_keys(by_key, scale.ranks)
+    dominated = profile_logic.dominated_keys(ordered, scale.ranks)
     groups = []
     for key in ordered:
         codes = key.split("-")
@@ -207,7 +227,7 @@ def load_group(commission: Commission) -> GroupPage:
                 complete=profile_logic.key_is_complete(key),
                 range=ranges.get(key),
                 rows=by_key[key],
-                dominated=[other for other in ordered if profile_logic.key_dominates(key, other, scale.ranks)],
+                dominated=dominated[key],
             )
         )
     return GroupPage(scale, rows, groups, ranges)

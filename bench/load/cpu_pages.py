@@ -1,0 +1,188 @@
+"""CPU time per request of the load benchmark's endpoints, in one process, on a copy of a prepared dataset.
+
+On a machine with few cores the load benchmark's p95 ratios follow each page's CPU cost; this script gives that cost
+directly, without the noise of a concurrent run, and can profile one endpoint:
+
+    .venv/bin/python bench/load/cpu_pages.py [--db var/bench-load/cache/academie-….sqlite3] [--requests 30]
+                                             [--profile passeport] [--top 30]
+
+It copies the SQLite file to a temporary folder (the cache is never written), uses the production settings (DEBUG
+off, cached templates) and Django's test client with ``force_login`` as the first student and teacher of the load
+plan. Reads only, except ``autosave`` and ``grid_save`` which write to the copy. Prints median / p90 CPU ms
+(``time.process_time``) and the number of SQL queries per endpoint.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / "var" / "bench-load" / "cache"
+
+
+def setup(db: Path) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="ndrc-cpu-"))
+    copy = tmp / "db.sqlite3"
+    shutil.copyfile(db, copy)
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "ndrc.settings",
+            "SQLITE_PATH": str(copy),
+            "DEBUG": "false",
+            "DEMO_MODE": "false",
+            "SECRET_KEY": "cpu-pages-" + "x" * 50,
+            "ALLOWED_HOSTS": "testserver,127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "SESSION_COOKIE_SECURE": "false",
+            "CSRF_COOKIE_SECURE": "false",
+            "SECURE_HSTS_SECONDS": "0",
+            "MEDIA_ROOT": str(tmp / "media"),
+            "LOG_LEVEL": "ERROR",
+        }
+    )
+    os.environ.pop("DATABASE_URL", None)
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "bench" / "load"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def endpoints():
+    """(name, callable doing one request with the right client) for every endpoint of the load mix."""
+    import json
+    import re
+
+    import plan as load_plan
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    built = load_plan.build_plan("unused", 6)
+    student, teacher = built["students"][0], built["teachers"][0]
+    users = get_user_model().objects
+    s_client, t_client = Client(), Client()
+    s_client.force_login(users.get(username=student["username"]))
+    t_client.force_login(users.get(username=teacher["username"]))
+    fiche_url = f"/fiches/{student['fiche_id']}/"
+    commission = teacher["commission_id"]
+    grid_student = (teacher["grid_students"] or [teacher["first_student"]])[0]
+    grid_url = f"/commissions/{commission}/candidats/{grid_student}/grille/"
+
+    from htmlforms import encode, field, parse_form
+
+    state = {}
+
+    def editor_form():
+        html = s_client.get(fiche_url).content.decode()
+        state["form"] = parse_form(html, lambda attrs: attrs.get("id") == "fiche-editor")
+
+    def autosave():
+        form = state["form"]
+        rubric = next(f for f in form.fields if f[0].startswith("recto__"))
+        rubric[1] = (rubric[1].rstrip() + " mot")[-800:]
+        response = s_client.post(
+            fiche_url + "enregistrement-auto/",
+            data=encode(form),
+            content_type="application/x-www-form-urlencoded",
+            headers={"Accept": "application/json"},
+        )
+        data = json.loads(response.content)
+        assert data.get("status") == "saved", data
+        field(form, "base_version")[1] = str(data["version"])
+        return response
+
+    def grid_save():
+        html = t_client.get(grid_url).content.decode()
+        form = parse_form(html, lambda attrs: "grid-form" in (attrs.get("class") or ""))
+        criterion = sorted(form.radios)[0]
+        choices = [v for v in form.radios[criterion] if v]
+        current = field(form, criterion)
+        level = choices[0] if current is None or current[1] != choices[0] else choices[1]
+        if current is None:
+            form.fields.append([criterion, level])
+        else:
+            current[1] = level
+        return t_client.post(grid_url, data=encode(form), content_type="application/x-www-form-urlencoded")
+
+    editor_form()
+    assert re.search(r"\d", str(field(state["form"], "base_version"))), "formulaire de fiche introuvable"
+    return [
+        ("baseline", lambda: s_client.get("/moi/")),
+        ("baseline_teacher", lambda: t_client.get("/moi/")),
+        ("fiche_editor", lambda: s_client.get(fiche_url)),
+        ("autosave", autosave),
+        ("passeport", lambda: s_client.get(f"/etudiants/{student['student_id']}/passeport/")),
+        ("cohort", lambda: t_client.get(f"/classes/{teacher['cohort_id']}/suivi/")),
+        ("profiles", lambda: t_client.get(f"/commissions/{commission}/profils/")),
+        ("grid", lambda: t_client.get(grid_url)),
+        ("grid_save (GET+POST)", grid_save),
+        ("packs", lambda: t_client.get(f"/commissions/{commission}/dossiers-evaluation/")),
+        ("todo (page)", lambda: t_client.get("/a-faire/")),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path, default=None)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--profile", default="")
+    parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--only", default="")
+    parser.add_argument("--sql", action="store_true", help="print the SQL of one request per endpoint")
+    args = parser.parse_args()
+    db = args.db or max(CACHE.glob("academie-s42-*.sqlite3"), key=lambda p: p.stat().st_mtime)
+    setup(db)
+    from django.db import connection
+
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    print(f"base : {db.name}")
+    for name, call in endpoints():
+        if args.only and name not in args.only.split(","):
+            continue
+        for _ in range(3):
+            response = call()
+            assert response.status_code in (200, 302), (name, response.status_code)
+        samples = []
+        executed.clear()
+        with connection.execute_wrapper(count):
+            call()
+        queries = list(executed)
+        if args.sql:
+            print(f"--- {name}", *(f"  {sql[:200]}" for sql in queries), sep="\n")
+        for _ in range(args.requests):
+            start = time.process_time()
+            call()
+            samples.append((time.process_time() - start) * 1000)
+        samples.sort()
+        p90 = samples[int(0.9 * (len(samples) - 1))]
+        print(f"{name:22} médiane {statistics.median(samples):6.1f} ms  p90 {p90:6.1f} ms  {len(queries):3} requêtes")
+        if args.profile and name == args.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.requests):
+                call()
+            profiler.disable()
+            stats = pstats.Stats(profiler).sort_stats("cumulative")
+            project = r"main/(?!\.venv)|template/(loader_tags|defaulttags)|forms/(boundfield|widgets|renderers)"
+            stats.print_stats(project, args.top)
+            stats.sort_stats("tottime").print_stats(args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
