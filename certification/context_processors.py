@@ -1,20 +1,14 @@
 """The « À faire (N) » counter of the navigation, computed only when a page shows it.
 
-The full list costs a few tens of milliseconds (four queries over the user's commissions); every staff page shows
-the counter, so between two computations the count is kept for a minute in the cache. The home page and the to-do
-page always compute the list afresh, and refresh the kept count.
+The full list costs a few tens of milliseconds (names, links, details); the navigation needs only its length, which
+``todo_count`` asks the database for with precompiled queries (about a millisecond), so the counter is exact on every
+page. The home page and the to-do page compute the list anyway and count it.
 """
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from certification.selectors.todo import TodoItem, todo_for
-
-
-def _count_key(user_pk: int) -> str:
-    return f"todo-count:{user_pk}"
+from certification.selectors.todo import TodoItem, todo_count, todo_for
 
 
 def todo_items(request: HttpRequest) -> list[TodoItem]:
@@ -23,8 +17,6 @@ def todo_items(request: HttpRequest) -> list[TodoItem]:
     if items is None:
         items = todo_for(request.user)
         request._todo_items = items
-        if settings.TODO_COUNT_SECONDS:
-            cache.set(_count_key(request.user.pk), len(items), settings.TODO_COUNT_SECONDS)
     return items
 
 
@@ -32,8 +24,7 @@ def _count(request: HttpRequest) -> int:
     items = getattr(request, "_todo_items", None)
     if items is not None:
         return len(items)
-    kept = cache.get(_count_key(request.user.pk)) if settings.TODO_COUNT_SECONDS else None
-    return kept if kept is not None else len(todo_items(request))
+    return todo_count(request.user)
 
 
 def todo(request: HttpRequest) -> dict:

@@ -131,8 +131,6 @@ LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 50)
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Public address of the site (« https://ccf.lycee.fr ») for links in emails sent by background jobs.
 SITE_URL = env_str("SITE_URL", "").rstrip("/")
-# How long the navigation's « À faire (N) » count is kept before the list is computed again (0: every page).
-TODO_COUNT_SECONDS = env_int("TODO_COUNT_SECONDS", 60)
 LOGIN_THROTTLE_MINUTES = env_int("LOGIN_THROTTLE_MINUTES", 15)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)

@@ -27,7 +27,3 @@ LOGGING = {
 }
 # Uploaded files of a test run go to a throwaway folder, never into var/media.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ndrc-test-media-"))
-
-# Every page computes the to-do counter afresh, so query counts do not depend on the order of requests (the
-# counter's own test turns the minute back on).
-TODO_COUNT_SECONDS = 0

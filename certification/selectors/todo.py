@@ -16,6 +16,7 @@ candidates: each kind is a single query over « candidate × commission where th
 """
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -39,6 +40,7 @@ from certification.models import (
     SubjectSheet,
 )
 from certification.services.sheets import format_mark
+from lib.prepared import PreparedQuery
 from referentiel.models import Criterion
 
 GRID = "grid"
@@ -51,6 +53,7 @@ KIND_LABELS = {
 }
 SIGNABLE = [ResultStatus.MARK, ResultStatus.RESERVED, ResultStatus.NOT_VALID, ResultStatus.ABSENT]
 SUBJECT_WRITERS = [MemberRole.TEACHER, MemberRole.ATELIER]
+OWN_SIGNATURE = ("own_version", "own_mark")
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,31 @@ def todo_for(user: User) -> list[TodoItem]:
     ]
 
 
-def _candidates_of_seats(user: User, *, seat: dict | None = None, commission: dict | None = None) -> QuerySet[Student]:
+def todo_count(user: User) -> int:
+    """``len(todo_for(user))`` without building the items: the same row queries, counted by the database (grids,
+    fiches sujet) or read as a few values (signatures, whose condition compares the formatted mark in Python).
+
+    The navigation shows this number on every staff page. The three querysets are compiled once per process
+    (``lib.prepared``): a count then costs the database's time only, about a millisecond.
+    """
+    if not user.is_authenticated:
+        return 0
+    now = timezone.now()
+    grids = _PREPARED_GRIDS.count(user=user.pk, now=now, today=timezone.localdate(now))
+    subjects = _PREPARED_SUBJECTS.count(user=user.pk)
+    to_sign = sum(1 for row in _PREPARED_SHEETS.rows(user=user.pk) if _signature_due(*row)[0])
+    return grids + to_sign + subjects
+
+
+def _signature_due(version: int, status: str, mark, own_version: int | None, own_mark: str | None) -> tuple[bool, str]:
+    """(the member's signature is missing or stale, the mark as the sheet shows it)."""
+    shown = format_mark(CandidateResult(status=status, mark=mark))
+    return not (own_version == version and own_mark == shown), shown
+
+
+def _candidates_of_seats(
+    user: User | int, *, seat: dict | None = None, commission: dict | None = None
+) -> QuerySet[Student]:
     """One row per (candidate, commission where ``user`` sits), annotated with the commission and the seat."""
     filters = {"cohort__commissions__members__user": user}
     filters.update({f"cohort__commissions__members__{name}": value for name, value in (seat or {}).items()})
@@ -109,8 +136,9 @@ def _closed_result() -> Exists:
     )
 
 
-def _grids_to_fill(user: User, commissions: dict[int, Commission]) -> list[TodoItem]:
-    now = timezone.now()
+def _grid_rows(user: User | int, now: datetime | None = None, today: date | None = None) -> QuerySet[Student]:
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     criteria = (
         Criterion.objects.filter(competency__block_id=OuterRef("block_pk"))
         .order_by()
@@ -126,9 +154,7 @@ def _grids_to_fill(user: User, commissions: dict[int, Commission]) -> list[TodoI
         .annotate(n=Count("pk"))
         .values("n")
     )
-    step_passed = SituationStep.objects.filter(
-        situation__commission_id=OuterRef("commission_pk"), date__lte=timezone.localdate(now)
-    )
+    step_passed = SituationStep.objects.filter(situation__commission_id=OuterRef("commission_pk"), date__lte=today)
     passage_started = Passage.objects.filter(
         situation__commission_id=OuterRef("commission_pk"), student_id=OuterRef("pk"), starts_at__lte=now
     )
@@ -144,8 +170,12 @@ def _grids_to_fill(user: User, commissions: dict[int, Commission]) -> list[TodoI
         .filter(positioned_n__lt=F("criteria_n"))
         .order_by("commission_pk", "user__last_name", "user__first_name", "pk")
     )
+    return rows
+
+
+def _grids_to_fill(user: User, commissions: dict[int, Commission]) -> list[TodoItem]:
     items = []
-    for student in rows:
+    for student in _grid_rows(user):
         commission = commissions[student.commission_pk]
         items.append(
             TodoItem(
@@ -161,13 +191,13 @@ def _grids_to_fill(user: User, commissions: dict[int, Commission]) -> list[TodoI
     return items
 
 
-def _sheets_to_sign(user: User, commissions: dict[int, Commission]) -> list[TodoItem]:
+def _sheet_rows(user: User | int) -> QuerySet[EvaluationSheet]:
     result = CandidateResult.objects.filter(commission_id=OuterRef("commission_id"), student_id=OuterRef("student_id"))
     own = Signature.objects.filter(sheet_id=OuterRef("pk"), member_id=OuterRef("seat_pk"))
     signed = (
         Signature.objects.filter(sheet_id=OuterRef("pk")).order_by().values("sheet_id").annotate(n=Count("pk"))
     ).values("n")
-    sheets = (
+    return (
         EvaluationSheet.objects.filter(commission__members__user=user)
         .annotate(
             seat_pk=F("commission__members__pk"),
@@ -178,13 +208,17 @@ def _sheets_to_sign(user: User, commissions: dict[int, Commission]) -> list[Todo
             signed_n=Coalesce(Subquery(signed), 0),
         )
         .filter(result_status__in=SIGNABLE)
-        .select_related("student__user")
         .order_by("commission_id", "student__user__last_name", "student__user__first_name", "pk")
     )
+
+
+def _sheets_to_sign(user: User, commissions: dict[int, Commission]) -> list[TodoItem]:
     items = []
-    for sheet in sheets:
-        mark = format_mark(CandidateResult(status=sheet.result_status, mark=sheet.result_mark))
-        if sheet.own_version == sheet.version and sheet.own_mark == mark:
+    for sheet in _sheet_rows(user).select_related("student__user"):
+        due, mark = _signature_due(
+            sheet.version, sheet.result_status, sheet.result_mark, sheet.own_version, sheet.own_mark
+        )
+        if not due:
             continue
         commission = commissions[sheet.commission_id]
         others = sheet.signed_n - (1 if sheet.own_version is not None else 0)
@@ -206,7 +240,7 @@ def _sheets_to_sign(user: User, commissions: dict[int, Commission]) -> list[Todo
     return items
 
 
-def _subjects_to_write(user: User, commissions: dict[int, Commission]) -> list[TodoItem]:
+def _subject_rows(user: User | int) -> QuerySet[Student]:
     passage_b = Passage.objects.filter(
         situation__commission_id=OuterRef("commission_pk"), situation__code="B", student_id=OuterRef("pk")
     )
@@ -229,8 +263,12 @@ def _subjects_to_write(user: User, commissions: dict[int, Commission]) -> list[T
         .exclude(_closed_result())
         .order_by(F("passage_at").asc(nulls_last=True), "user__last_name", "user__first_name", "pk")
     )
+    return rows
+
+
+def _subjects_to_write(user: User, commissions: dict[int, Commission]) -> list[TodoItem]:
     items = []
-    for student in rows:
+    for student in _subject_rows(user):
         commission = commissions[student.commission_pk]
         if student.passage_at is not None:
             detail = f"Passage (situation B) le {timezone.localtime(student.passage_at):%d/%m/%Y à %H:%M}"
@@ -247,3 +285,20 @@ def _subjects_to_write(user: User, commissions: dict[int, Commission]) -> list[T
             )
         )
     return items
+
+
+def _sheet_values(user: int) -> QuerySet[EvaluationSheet]:
+    return _sheet_rows(user).order_by().values_list("version", "result_status", "result_mark", *OWN_SIGNATURE)
+
+
+# The counter's queries, compiled once per process with improbable values in place of the user and the dates.
+_SENTINEL_USER = 2_000_000_011
+_PREPARED_GRIDS = PreparedQuery(
+    Student,
+    lambda user, now, today: _grid_rows(user, now, today).order_by(),
+    user=_SENTINEL_USER,
+    now=datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC),
+    today=date(1901, 2, 4),
+)
+_PREPARED_SUBJECTS = PreparedQuery(Student, lambda user: _subject_rows(user).order_by(), user=_SENTINEL_USER)
+_PREPARED_SHEETS = PreparedQuery(EvaluationSheet, _sheet_values, user=_SENTINEL_USER)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from certification.models import EvaluationSheet, MemberRole, ResultStatus
-from certification.selectors.todo import GRID, SIGNATURE, SUBJECT, todo_for
+from certification.selectors.todo import GRID, SIGNATURE, SUBJECT, todo_count, todo_for
 from tests.factories_certification_commissions import add_member, make_commission
 from tests.factories_certification_grids import fill_grid, seat
 from tests.factories_certification_jury import make_passage, make_subject_sheet, submitted_dossier
@@ -25,7 +25,10 @@ ELEVEN = ["S"] * 11
 
 
 def _of(user, kind):
-    return [(item.student.user.username, item.commission.exam.code) for item in todo_for(user) if item.kind == kind]
+    items = todo_for(user)
+    # The navigation's counter (todo_count) counts without building the items: it must say the same, every time.
+    assert todo_count(user) == len(items)
+    return [(item.student.user.username, item.commission.exam.code) for item in items if item.kind == kind]
 
 
 # --- « Grille à remplir » -------------------------------------------------------------------------------------------
@@ -131,6 +134,9 @@ def test_a_signature_on_an_older_version_is_to_renew(cast):
     EvaluationSheet.objects.filter(pk=sheet.pk).update(version=2)
     item = next(item for item in todo_for(cast.teacher) if item.kind == SIGNATURE)
     assert item.detail.endswith("votre signature est à renouveler")
+    assert todo_count(cast.teacher) == 1
+    EvaluationSheet.objects.filter(pk=sheet.pk).update(version=1)
+    assert todo_count(cast.teacher) == 0 == len(todo_for(cast.teacher))
 
 
 def test_no_signature_is_asked_while_the_mark_is_pending_or_without_a_sheet(cast):
@@ -221,3 +227,5 @@ def test_the_queries_do_not_grow_with_the_candidates(cast, django_assert_max_num
             todo_for(cast.teacher)
     assert items_two < items_ten
     assert two == ten
+    with time_machine.travel(AFTER_A, tick=False), django_assert_max_num_queries(4):
+        assert todo_count(cast.teacher) == items_ten
