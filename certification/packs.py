@@ -12,6 +12,7 @@ import copy
 import io
 import json
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -227,6 +228,13 @@ def request_packs(commission: Commission, *, actor, redo: bool = False) -> int:
             establishment_id=commission.cohort.establishment_id,
             changes={"candidates": len(ids), "redo": redo},
         )
-        for student_id in ids:
-            transaction.on_commit(lambda sid=student_id: build_evaluation_pack.enqueue(commission.pk, sid, redo))
+        if ids:
+            transaction.on_commit(partial(_enqueue_builds, build_evaluation_pack, commission.pk, ids, redo))
     return len(ids)
+
+
+def _enqueue_builds(task, commission_pk: int, student_ids: list[int], redo: bool) -> None:
+    # One write transaction for the whole queue rather than one per candidate (30 on SQLite's single write lock).
+    with transaction.atomic():
+        for student_id in student_ids:
+            task.enqueue(commission_pk, student_id, redo)

@@ -51,12 +51,14 @@ def get_commission_for_user(user: User, pk: int, *, manage: bool = False) -> Com
         .order_by("pk")  # one row: not the model's default ordering and its joins
         .first()
     )
-    if commission is None or not (
-        commission.responsible_id == user.pk
-        or commission.cohort.establishment_id in admin_establishment_ids(user)
-        or CommissionMember.objects.filter(commission_id=commission.pk, user_id=user.pk).exists()
-    ):
+    if commission is None:
         raise Http404
+    if not can_manage_commission(user, commission):  # neither its responsible nor an administrator
+        # A member's seat grants access; member_of() then returns it without reading it again.
+        seat = _seat(user, commission.pk)
+        commission._seat_of = (user.pk, seat)
+        if seat is None:
+            raise Http404
     if manage and not can_manage_commission(user, commission):
         raise PermissionDenied(RESPONSIBLE_ONLY)
     return commission
@@ -127,13 +129,20 @@ def get_commission_student(user: User, pk: int, student_pk: int, *, manage: bool
     return commission, student
 
 
-def member_of(user: User, commission: Commission) -> CommissionMember | None:
+def _seat(user: User, commission_pk: int) -> CommissionMember | None:
     return (
-        CommissionMember.objects.filter(commission=commission, user=user)
+        CommissionMember.objects.filter(commission_id=commission_pk, user_id=user.pk)
         .select_related("user")
         .order_by("pk")  # at most one row: not the default ordering's joins
         .first()
     )
+
+
+def member_of(user: User, commission: Commission) -> CommissionMember | None:
+    known = getattr(commission, "_seat_of", None)  # read by get_commission_for_user for this user
+    if known is not None and known[0] == user.pk:
+        return known[1]
+    return _seat(user, commission.pk)
 
 
 def require_member(user: User, commission: Commission) -> CommissionMember:

@@ -89,6 +89,15 @@ if DATABASE_URL:
     import dj_database_url
 
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # PostgreSQL plans each query again at every execution: for the ORM's many-join queries planning costs more than
+    # running them (a few ms per page, BENCHMARKS.md). With server-side binding, psycopg prepares a query on a
+    # connection once it has run PG_PREPARE_THRESHOLD times there, and the server keeps its plan. 0 turns it off
+    # (needed behind a pooler in transaction mode, such as PgBouncer without max_prepared_statements).
+    PG_PREPARE_THRESHOLD = env_int("PG_PREPARE_THRESHOLD", 5)
+    if PG_PREPARE_THRESHOLD and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": PG_PREPARE_THRESHOLD}
+        )
 else:
     DATABASES = {
         "default": {

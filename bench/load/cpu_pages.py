@@ -6,10 +6,13 @@ directly, without the noise of a concurrent run, and can profile one endpoint:
     .venv/bin/python bench/load/cpu_pages.py [--db var/bench-load/cache/academie-….sqlite3] [--requests 30]
                                              [--profile passeport] [--top 30]
 
-It copies the SQLite file to a temporary folder (the cache is never written), uses the production settings (DEBUG
-off, cached templates) and Django's test client with ``force_login`` as the first student and teacher of the load
-plan. Reads only, except ``autosave`` and ``grid_save`` which write to the copy. Prints median / p90 CPU ms
-(``time.process_time``) and the number of SQL queries per endpoint.
+It copies the SQLite file to a temporary folder (the cache is never written) or, with ``--pg-url``, works on that
+PostgreSQL database (the load benchmark's ``ndrc_load``, rebuilt by each run: autosave and grid_save write to it),
+where ``--explain`` adds, per endpoint, the server's planning and execution time of its queries (EXPLAIN ANALYZE of
+each SELECT, the slowest to plan listed). Production settings (DEBUG off, cached templates), Django's test client
+with ``force_login`` as the first student and teacher of the load plan. Reads only, except ``autosave`` and
+``grid_save``. Prints median / p90 CPU ms (``time.process_time``), the number of SQL queries and the median wall time
+(the database's work included: on PostgreSQL, a server process of its own) per endpoint.
 """
 
 import argparse
@@ -27,10 +30,11 @@ ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "var" / "bench-load" / "cache"
 
 
-def setup(db: Path) -> None:
+def setup(db: Path | None, pg_url: str = "") -> None:
     tmp = Path(tempfile.mkdtemp(prefix="ndrc-cpu-"))
     copy = tmp / "db.sqlite3"
-    shutil.copyfile(db, copy)
+    if not pg_url:
+        shutil.copyfile(db, copy)
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "ndrc.settings",
@@ -48,6 +52,8 @@ def setup(db: Path) -> None:
         }
     )
     os.environ.pop("DATABASE_URL", None)
+    if pg_url:
+        os.environ["DATABASE_URL"] = pg_url
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench" / "load"))
     import django
@@ -56,6 +62,7 @@ def setup(db: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # the manifest the production settings read
 
 
 def endpoints():
@@ -131,6 +138,29 @@ def endpoints():
     ]
 
 
+def print_explain(name: str, queries: list) -> None:
+    """The server's planning and execution time of each SELECT of one request (EXPLAIN ANALYZE, run twice)."""
+    import re
+
+    from django.db import connection
+
+    timed = []
+    with connection.cursor() as cursor:
+        for sql, params in queries:
+            for _ in range(2):  # the second run, with warm caches
+                cursor.execute("EXPLAIN (ANALYZE, SUMMARY) " + sql, params)
+                text = "\n".join(row[0] for row in cursor.fetchall())
+            planning = float(re.search(r"Planning Time: ([\d.]+)", text).group(1))
+            execution = float(re.search(r"Execution Time: ([\d.]+)", text).group(1))
+            timed.append((planning, execution, sql))
+    print(
+        f"{name:22} PostgreSQL : planification {sum(t[0] for t in timed):5.1f} ms, "
+        f"exécution {sum(t[1] for t in timed):5.1f} ms ({len(timed)} SELECT)"
+    )
+    for planning, execution, sql in sorted(timed, reverse=True)[:3]:
+        print(f"    {planning:5.2f} + {execution:5.2f} ms  {sql[:150]}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, default=None)
@@ -139,9 +169,11 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--only", default="")
     parser.add_argument("--sql", action="store_true", help="print the SQL of one request per endpoint")
+    parser.add_argument("--pg-url", default="", help="a PostgreSQL database with the dataset (written to)")
+    parser.add_argument("--explain", action="store_true", help="PostgreSQL: planning and execution time per endpoint")
     args = parser.parse_args()
-    db = args.db or max(CACHE.glob("academie-s42-*.sqlite3"), key=lambda p: p.stat().st_mtime)
-    setup(db)
+    db = None if args.pg_url else args.db or max(CACHE.glob("academie-s42-*.sqlite3"), key=lambda p: p.stat().st_mtime)
+    setup(db, args.pg_url)
     from django.db import connection
 
     executed = []
@@ -150,7 +182,7 @@ def main() -> int:
         executed.append(sql)
         return execute(sql, params, many, context)
 
-    print(f"base : {db.name}")
+    print(f"base : {db.name if db else args.pg_url.rsplit('/', 1)[-1]}")
     for name, call in endpoints():
         if args.only and name not in args.only.split(","):
             continue
@@ -162,15 +194,31 @@ def main() -> int:
         with connection.execute_wrapper(count):
             call()
         queries = list(executed)
+        if args.explain and connection.vendor == "postgresql":
+            explained = []
+
+            def explain(execute, sql, params, many, context, explained=explained):
+                if sql.lstrip().upper().startswith("SELECT"):
+                    explained.append((sql, params))
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(explain):
+                call()
+            print_explain(name, explained)
         if args.sql:
             print(f"--- {name}", *(f"  {sql[:200]}" for sql in queries), sep="\n")
+        walls = []
         for _ in range(args.requests):
-            start = time.process_time()
+            start, wall = time.process_time(), time.perf_counter()
             call()
             samples.append((time.process_time() - start) * 1000)
+            walls.append((time.perf_counter() - wall) * 1000)
         samples.sort()
         p90 = samples[int(0.9 * (len(samples) - 1))]
-        print(f"{name:22} médiane {statistics.median(samples):6.1f} ms  p90 {p90:6.1f} ms  {len(queries):3} requêtes")
+        print(
+            f"{name:22} médiane {statistics.median(samples):6.1f} ms  p90 {p90:6.1f} ms  {len(queries):3} requêtes"
+            f"  (durée réelle, base comprise : médiane {statistics.median(walls):6.1f} ms)"
+        )
         if args.profile and name == args.profile:
             profiler = cProfile.Profile()
             profiler.enable()

@@ -661,7 +661,7 @@ def parse_args(argv=None):
     parser.add_argument("--instances", type=int, default=1, help="gunicorn instances on consecutive ports")
     parser.add_argument("--port", type=int, default=8731, help="first port (one per instance)")
     parser.add_argument("--writers", type=int, default=0, help="only writers (autosave + grid saves), this many")
-    parser.add_argument("--worker-nice", type=int, default=10, help="niceness of the task worker")
+    parser.add_argument("--worker-nice", type=int, default=19, help="niceness of the task worker (and its autogroup)")
     parser.add_argument("--pack-probability", type=float, default=0.05)
     parser.add_argument("--reuse", action="store_true", help="restore the cached dataset when there is one")
     parser.add_argument("--pg-url", default=os.environ.get("LOAD_PG_URL", DEFAULT_PG_URL))

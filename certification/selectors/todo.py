@@ -192,8 +192,12 @@ def _grids_to_fill(user: User, commissions: dict[int, Commission]) -> list[TodoI
 
 
 def _sheet_rows(user: User | int) -> QuerySet[EvaluationSheet]:
-    result = CandidateResult.objects.filter(commission_id=OuterRef("commission_id"), student_id=OuterRef("student_id"))
-    own = Signature.objects.filter(sheet_id=OuterRef("pk"), member_id=OuterRef("seat_pk"))
+    # order_by(): a candidate has one result and a member one signature per sheet; the models' default orderings
+    # would add joins (eight for CandidateResult) that PostgreSQL plans again at every page.
+    result = CandidateResult.objects.filter(
+        commission_id=OuterRef("commission_id"), student_id=OuterRef("student_id")
+    ).order_by()
+    own = Signature.objects.filter(sheet_id=OuterRef("pk"), member_id=OuterRef("seat_pk")).order_by()
     signed = (
         Signature.objects.filter(sheet_id=OuterRef("pk")).order_by().values("sheet_id").annotate(n=Count("pk"))
     ).values("n")
@@ -243,7 +247,7 @@ def _sheets_to_sign(user: User, commissions: dict[int, Commission]) -> list[Todo
 def _subject_rows(user: User | int) -> QuerySet[Student]:
     passage_b = Passage.objects.filter(
         situation__commission_id=OuterRef("commission_pk"), situation__code="B", student_id=OuterRef("pk")
-    )
+    ).order_by("starts_at")
     sheet = SubjectSheet.objects.filter(commission_id=OuterRef("commission_pk"), student_id=OuterRef("pk"))
     submitted = Dossier.objects.filter(
         student_id=OuterRef("pk"),
@@ -295,10 +299,12 @@ def _sheet_values(user: int) -> QuerySet[EvaluationSheet]:
 _SENTINEL_USER = 2_000_000_011
 _PREPARED_GRIDS = PreparedQuery(
     Student,
-    lambda user, now, today: _grid_rows(user, now, today).order_by(),
+    lambda user, now, today: _grid_rows(user, now, today).select_related(None).order_by().values_list("pk"),
     user=_SENTINEL_USER,
     now=datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC),
     today=date(1901, 2, 4),
 )
-_PREPARED_SUBJECTS = PreparedQuery(Student, lambda user: _subject_rows(user).order_by(), user=_SENTINEL_USER)
+_PREPARED_SUBJECTS = PreparedQuery(
+    Student, lambda user: _subject_rows(user).select_related(None).order_by().values_list("pk"), user=_SENTINEL_USER
+)
 _PREPARED_SHEETS = PreparedQuery(EvaluationSheet, _sheet_values, user=_SENTINEL_USER)

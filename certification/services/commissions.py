@@ -138,6 +138,7 @@ def add_member(*, commission: Commission, user: User, role: str, actor: User) ->
             )
     except IntegrityError:
         raise CommissionError(f"{user.display_name} est déjà membre de cette commission.") from None
+    commission.__dict__.pop("_seat_of", None)  # the seat permissions.member_of() remembered is no longer true
     return member
 
 
@@ -157,6 +158,7 @@ def remove_member(*, commission: Commission, member: CommissionMember, actor: Us
             establishment_id=commission.cohort.establishment_id,
             changes={"member": member.user.display_name, "role": member.role},
         )
+    commission.__dict__.pop("_seat_of", None)
 
 
 def create_step(

@@ -1,9 +1,12 @@
 """commission_members: the responsible or an administrator adds and removes members."""
 
+import pytest
 from django.contrib.messages import get_messages
+from django.http import Http404
 from django.urls import reverse
 
 from certification.models import MemberRole
+from certification.permissions import get_commission_for_user, member_of
 from tests.factories_certification_commissions import add_member, make_commission
 
 
@@ -98,3 +101,22 @@ def test_a_member_who_is_not_responsible_gets_a_403(cast, login):
 
     assert response.status_code == 403
     assert not commission.members.filter(user=cast.professional).exists()
+
+
+def test_a_members_seat_is_read_once_for_the_access_check_and_the_member_pages(cast, django_assert_num_queries):
+    commission = make_commission(cast)
+    seat = add_member(commission, cast.teacher2)
+    found = get_commission_for_user(cast.teacher2, commission.pk)
+    with django_assert_num_queries(0):
+        assert member_of(cast.teacher2, found) == seat
+    # Someone else's seat on the same object is still read, and right.
+    with django_assert_num_queries(1):
+        assert member_of(cast.teacher, found).user == cast.teacher
+
+
+def test_a_person_without_a_seat_is_still_refused(cast):
+    commission = make_commission(cast)
+    with pytest.raises(Http404):
+        get_commission_for_user(cast.other_teacher, commission.pk)
+    with pytest.raises(Http404):
+        get_commission_for_user(cast.teacher2, commission.pk)  # same establishment, no seat, not administrator
