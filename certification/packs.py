@@ -214,7 +214,7 @@ def pack_filename(commission: Commission, student: Student) -> str:
 
 def request_packs(commission: Commission, *, actor, redo: bool = False) -> int:
     """Queue one build task per candidate still to build (all with ``redo``), on commit; returns how many."""
-    from certification.tasks import build_evaluation_pack
+    from certification.tasks import queue_evaluation_packs
 
     with transaction.atomic():
         ids = to_build(commission, redo=redo)
@@ -229,12 +229,13 @@ def request_packs(commission: Commission, *, actor, redo: bool = False) -> int:
             changes={"candidates": len(ids), "redo": redo},
         )
         if ids:
-            transaction.on_commit(partial(_enqueue_builds, build_evaluation_pack, commission.pk, ids, redo))
+            # One task that queues the builds: the request inserts one row, not one per candidate.
+            transaction.on_commit(partial(queue_evaluation_packs.enqueue, commission.pk, ids, redo))
     return len(ids)
 
 
-def _enqueue_builds(task, commission_pk: int, student_ids: list[int], redo: bool) -> None:
-    # One write transaction for the whole queue rather than one per candidate (30 on SQLite's single write lock).
+def enqueue_builds(task, commission_pk: int, student_ids: list[int], redo: bool) -> None:
+    """Queue ``task`` for each candidate, in one write transaction (not one per candidate)."""
     with transaction.atomic():
         for student_id in student_ids:
             task.enqueue(commission_pk, student_id, redo)

@@ -33,6 +33,13 @@ def build_evaluation_pack(commission_id: int, student_id: int, redo: bool = Fals
 
 
 @task()
+def queue_evaluation_packs(commission_id: int, student_ids: list[int], redo: bool = False) -> int:
+    """One build task per candidate, queued here rather than in the teacher's request (one insert there, not 30)."""
+    packs.enqueue_builds(build_evaluation_pack, commission_id, student_ids, redo)
+    return len(student_ids)
+
+
+@task()
 def inform_step_students(step_id: int, actor_id: int, student_ids: list[int] | None = None) -> dict[str, int]:
     """Inform the students of a situation step (all not yet informed, or those of ``student_ids``).
 

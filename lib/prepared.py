@@ -81,13 +81,7 @@ class PreparedQuery:
 
     def count(self, **arguments) -> int:
         """The number of rows the queryset would return."""
-        compiled, connection = self._compile()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT COUNT(*) FROM ({compiled.sql}) prepared_rows",  # noqa: S608 - the ORM's own SQL
-                self._params(compiled, connection, arguments),
-            )
-            return cursor.fetchone()[0]
+        return count_each((self, arguments))[0]
 
     def rows(self, **arguments) -> list[list]:
         """The rows (the queryset's selected columns, converted as the ORM converts them)."""
@@ -105,3 +99,15 @@ class PreparedQuery:
                 row[position] = value
             result.append(row)
         return result
+
+
+def count_each(*queries: tuple[PreparedQuery, dict]) -> list[int]:
+    """The row count of each (prepared query, arguments), in one round trip to the database."""
+    parts, params, connection = [], [], None
+    for index, (query, arguments) in enumerate(queries):
+        compiled, connection = query._compile()
+        parts.append(f"(SELECT COUNT(*) FROM ({compiled.sql}) prepared_rows_{index})")  # noqa: S608 - the ORM's SQL
+        params.extend(query._params(compiled, connection, arguments))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return list(cursor.fetchone())

@@ -88,12 +88,19 @@ DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     import dj_database_url
 
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # Persistent connections, checked before each request (a connection cut by a database restart is replaced).
+    # Kept ten minutes: the queries prepared on a connection (below) are lost with it.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600), conn_health_checks=True
+        )
+    }
     # PostgreSQL plans each query again at every execution: for the ORM's many-join queries planning costs more than
     # running them (a few ms per page, BENCHMARKS.md). With server-side binding, psycopg prepares a query on a
-    # connection once it has run PG_PREPARE_THRESHOLD times there, and the server keeps its plan. 0 turns it off
+    # connection once it has run PG_PREPARE_THRESHOLD times there (2: a query run twice is run again, a one-off is
+    # not worth a plan kept on the server), and the server keeps its plan. 0 turns it off
     # (needed behind a pooler in transaction mode, such as PgBouncer without max_prepared_statements).
-    PG_PREPARE_THRESHOLD = env_int("PG_PREPARE_THRESHOLD", 5)
+    PG_PREPARE_THRESHOLD = env_int("PG_PREPARE_THRESHOLD", 2)
     if PG_PREPARE_THRESHOLD and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {"server_side_binding": True, "prepare_threshold": PG_PREPARE_THRESHOLD}

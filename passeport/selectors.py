@@ -553,14 +553,18 @@ def cohort_overview(cohort: Cohort, *, sort: str = "nom", order: str = "asc") ->
     )
     columns = [(comp.block.exam, comp, comp.total) for comp in competencies]
     levels = list(Level.objects.filter(version_id=version_id).order_by("rank"))
-    # Critères mobilised by the student's activities, each counted once per compétence.
-    covered: dict[tuple[int, int], int] = defaultdict(int)
-    for student_id, competency_id, _ in (
-        Activity.criteria.through.objects.filter(activity__student__cohort=cohort)
-        .values_list("activity__student_id", "criterion__competency_id", "criterion_id")
-        .distinct()
-    ):
-        covered[student_id, competency_id] += 1
+    # Critères mobilised by the student's activities, each counted once per compétence (counted by the database:
+    # a row per student and compétence rather than one per activity and critère).
+    covered: dict[tuple[int, int], int] = {
+        (student_id, competency_id): n
+        for student_id, competency_id, n in (
+            Activity.criteria.through.objects.filter(activity__student__cohort=cohort)
+            .values("activity__student_id", "criterion__competency_id")
+            .annotate(n=Count("criterion_id", distinct=True))
+            .order_by()
+            .values_list("activity__student_id", "criterion__competency_id", "n")
+        )
+    }
     latest = _latest_by_competency(cohort, {comp.pk for _, comp, _ in columns}, levels)
     rows = []
     for student in students:

@@ -40,7 +40,7 @@ from certification.models import (
     SubjectSheet,
 )
 from certification.services.sheets import format_mark
-from lib.prepared import PreparedQuery
+from lib.prepared import PreparedQuery, count_each
 from referentiel.models import Criterion
 
 GRID = "grid"
@@ -97,8 +97,10 @@ def todo_count(user: User) -> int:
     if not user.is_authenticated:
         return 0
     now = timezone.now()
-    grids = _PREPARED_GRIDS.count(user=user.pk, now=now, today=timezone.localdate(now))
-    subjects = _PREPARED_SUBJECTS.count(user=user.pk)
+    grids, subjects = count_each(
+        (_PREPARED_GRIDS, {"user": user.pk, "now": now, "today": timezone.localdate(now)}),
+        (_PREPARED_SUBJECTS, {"user": user.pk}),
+    )
     to_sign = sum(1 for row in _PREPARED_SHEETS.rows(user=user.pk) if _signature_due(*row)[0])
     return grids + to_sign + subjects
 

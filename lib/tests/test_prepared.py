@@ -77,3 +77,17 @@ def test_arguments_must_be_the_sentinels_names():
     prepared = PreparedQuery(User, _users, **SENTINELS)
     with pytest.raises(TypeError):
         prepared.count(floor=1)
+
+
+def test_several_counts_in_one_query(users):
+    from lib.prepared import count_each
+
+    first = PreparedQuery(User, _users, **SENTINELS)
+    second = PreparedQuery(User, lambda floor: User.objects.filter(pk__lt=floor), floor=SENTINELS["floor"])
+    joined = datetime.datetime(2026, 9, 3, 9, tzinfo=UTC)
+    first.count(floor=0, joined=joined)  # compiled beforehand: the next call is only the counting query
+    second.count(floor=users[3].pk)
+    with CaptureQueriesContext(connection) as queries:
+        counts = count_each((first, {"floor": 0, "joined": joined}), (second, {"floor": users[3].pk}))
+    assert counts == [_users(0, joined).count(), User.objects.filter(pk__lt=users[3].pk).count()] == [2, 3]
+    assert len(queries) == 1
