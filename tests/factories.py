@@ -3,9 +3,9 @@
 import datetime
 
 from accounts.models import Student
-from passeport.models import Activity, ActivityNature, ActivitySetting, Fiche, FicheVerso
+from passeport.models import Activity, ActivityNature, ActivitySetting, Evidence, Fiche, FicheVerso
 from passeport.rubrics import fiche_form
-from referentiel.models import Criterion, Exam, FicheKind
+from referentiel.models import Criterion, Exam, FicheKind, Level
 
 
 def make_activity(student: Student, title: str = "Négociation d'un contrat d'entretien", **fields) -> Activity:
@@ -62,3 +62,22 @@ def make_fiche(
             fiche=fiche, order=1, content={r.code: text.format(code=r.code) for r in form.part("verso")}
         )
     return fiche
+
+
+def level(student: Student, code: str) -> Level:
+    """The level « TI », « I », « S » or « TS » of the student's référentiel version."""
+    return Level.objects.get(version=student.cohort.exam_session.version, code=code)
+
+
+def add_evidence(activity: Activity, n: int = 1) -> None:
+    """``n`` evidence rows on the activity (no file on disk: the pages only list them)."""
+    for i in range(n):
+        Evidence.objects.create(
+            activity=activity,
+            file=f"evidence/x{i}.pdf",
+            original_name=f"preuve-{i}.pdf",
+            content_type="application/pdf",
+            size=10,
+            sha256="0" * 64,
+            uploaded_by=activity.student.user,
+        )

@@ -9,31 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from passeport.models import Evidence, InternshipPeriod
+from passeport.models import InternshipPeriod
 from passeport.services.followup import create_formative_assessment
-from referentiel.models import Level
-from tests.factories import criteria, make_activity, make_fiche
+from tests.factories import add_evidence, criteria, level, make_activity, make_fiche
 
 
 def _url(student):
     return reverse("passeport:passeport", args=[student.pk])
-
-
-def _level(student, code):
-    return Level.objects.get(version=student.cohort.exam_session.version, code=code)
-
-
-def _evidence(activity, n=1):
-    for i in range(n):
-        Evidence.objects.create(
-            activity=activity,
-            file=f"evidence/x{i}.pdf",
-            original_name=f"preuve-{i}.pdf",
-            content_type="application/pdf",
-            size=10,
-            sha256="0" * 64,
-            uploaded_by=activity.student.user,
-        )
 
 
 def _assess(student, teacher, on, activity, **by_criterion):
@@ -42,7 +24,7 @@ def _assess(student, teacher, on, activity, **by_criterion):
         assessor=teacher,
         assessed_on=on,
         activity=activity,
-        positions={c: _level(student, code) for c, code in by_criterion.values()},
+        positions={c: level(student, code) for c, code in by_criterion.values()},
     )
 
 
@@ -62,7 +44,7 @@ def test_the_timeline_lists_activities_in_date_order_with_their_fiches(cast, log
         validated_at=timezone.now(),
         validated_by=cast.teacher,
     )
-    _evidence(earlier, 2)
+    add_evidence(earlier, 2)
     fiche = make_fiche(cast.student, activity=later, kind_code="evenement", title="Salon")
     page = _page(login(cast.teacher), cast.student)
     assert page.index("Prospection téléphonique") < page.index("Salon de l&#x27;habitat")
@@ -87,14 +69,14 @@ def test_a_fiche_about_a_collective_activity_recorded_by_someone_else_is_on_the_
     assert reverse("passeport:fiche_edit", args=[fiche.pk]) in page
 
 
-def test_the_matrix_marks_the_criteres_each_activity_mobilises_and_counts_evidence(cast, login):
+def test_the_matrix_marks_the_criteres_each_activity_mobilises_and_countsadd_evidence(cast, login):
     first, second, third = criteria(cast.student, "E4")[:3]
     a1 = make_activity(cast.student, start_date=datetime.date(2026, 1, 1))
     a2 = make_activity(cast.student, start_date=datetime.date(2026, 2, 1))
     a1.criteria.set([first, second])
     a2.criteria.set([first])
-    _evidence(a1, 1)
-    _evidence(a2, 3)
+    add_evidence(a1, 1)
+    add_evidence(a2, 3)
     page = _page(login(cast.teacher), cast.student)
     table = page[page.index('id="criteres-e4"') : page.index('id="criteres-e6"')]
     rows = {
@@ -243,7 +225,7 @@ def _populate(student, teacher, n):
             validated_by=teacher if i % 2 else None,
         )
         activity.criteria.set([e4[i % len(e4)], e4[(i + 3) % len(e4)], e6[i % len(e6)]])
-        _evidence(activity, 1 + i % 2)
+        add_evidence(activity, 1 + i % 2)
         _assess(student, teacher, activity.start_date, activity, a=(e4[i % len(e4)], "S"), b=(e6[i % len(e6)], "I"))
         activities.append(activity)
     make_fiche(student, activity=activities[0], kind_code="nego-vente")

@@ -14,11 +14,10 @@ from django.utils import timezone
 
 from accounts.models import Student
 from passeport import render_passeport, selectors
-from passeport.models import Evidence, FormativeAssessment
+from passeport.models import FormativeAssessment
 from passeport.services.followup import create_formative_assessment
 from passeport.views_passeport import _profile_chart
-from referentiel.models import Level
-from tests.factories import criteria, make_activity, make_fiche
+from tests.factories import add_evidence, criteria, level, make_activity, make_fiche
 
 REFERENCE = {
     "timeline_html": """
@@ -123,23 +122,6 @@ def _squash(html: str) -> str:
     return re.sub(r"\s+", " ", str(html)).strip()
 
 
-def _level(student, code):
-    return Level.objects.get(version=student.cohort.exam_session.version, code=code)
-
-
-def _evidence(activity, n):
-    for i in range(n):
-        Evidence.objects.create(
-            activity=activity,
-            file=f"evidence/x{i}.pdf",
-            original_name=f"preuve-{i}.pdf",
-            content_type="application/pdf",
-            size=10,
-            sha256="0" * 64,
-            uploaded_by=activity.student.user,
-        )
-
-
 @pytest.fixture
 def rich(cast):
     """A passeport with every case of the loops: escaping, collective activity, fiches, assessments of all kinds."""
@@ -160,8 +142,8 @@ def rich(cast):
     make_activity(student, title="Même jour", start_date=datetime.date(2026, 3, 1), end_date=datetime.date(2026, 3, 1))
     a1.criteria.set([e4[0], e4[3], e6[0]])
     a2.criteria.set([e4[0], e6[2]])
-    _evidence(a1, 1)
-    _evidence(a2, 2)
+    add_evidence(a1, 1)
+    add_evidence(a2, 2)
     theirs = make_activity(cast.student2, title="Journée <portes> ouvertes", start_date=datetime.date(2026, 2, 1))
     theirs.participants.add(student)
     make_fiche(student, activity=theirs, kind_code="evenement", title="Fiche d'une <journée>")
@@ -172,7 +154,7 @@ def rich(cast):
         assessor=teacher,
         assessed_on=datetime.date(2026, 1, 9),
         activity=a1,
-        positions={e6[0]: _level(student, "I"), e4[3]: _level(student, "TS"), e4[0]: _level(student, "S")},
+        positions={e6[0]: level(student, "I"), e4[3]: level(student, "TS"), e4[0]: level(student, "S")},
         comment="Ligne <b>1</b>\n\nLigne 2 & fin",
     )
     create_formative_assessment(
@@ -180,7 +162,7 @@ def rich(cast):
         assessor=cast.teacher,
         assessed_on=datetime.date(2026, 1, 9),
         fiche=fiche,
-        positions={e4[0]: _level(student, "TI")},
+        positions={e4[0]: level(student, "TI")},
     )
     FormativeAssessment.objects.create(  # no position at all: not possible from the form, still shown
         student=student, assessor=teacher, activity=a2, assessed_on=datetime.date(2026, 3, 2)
