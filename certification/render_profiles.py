@@ -172,7 +172,7 @@ def _row(row, states, suggestion: str, is_responsible: bool, edit_url, reopen_ur
         )
     locked_class = ' class="locked"' if locked else ""
     suggestion_html = f'<small class="suggestion">{suggestion}</small>' if suggestion else ""
-    mark_errors = _errors(mark.errors, f' id="{mark_id}_erreur"')
+    mark_errors = _errors(mark.errors, f' id="{mark_id}_error"')  # the id the field's aria-describedby names
     return (
         f'<tr id="candidat-{pk}"{locked_class}>\n'
         f'<th scope="row">{"".join(head)}\n</th>\n'

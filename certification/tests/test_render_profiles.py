@@ -71,7 +71,7 @@ OLD_GROUPS = """
         <td>
           <label for="{{ form.mark.id_for_label }}" class="visually-hidden">Note sur 20 de {{ row.student }}</label>{{ form.mark }}
           {% if group.suggestion %}<small class="suggestion">{{ group.suggestion }}</small>{% endif %}
-          {% for error in form.mark.errors %}<p class="error" id="{{ form.mark.auto_id }}_erreur">{{ error }}</p>{% endfor %}
+          {% for error in form.mark.errors %}<p class="error" id="{{ form.mark.auto_id }}_error">{{ error }}</p>{% endfor %}
         </td>
         <td>
           <label for="{{ form.absent_reason.id_for_label }}" class="visually-hidden">Motif d'absence de {{ row.student }}</label>{{ form.absent_reason }}
@@ -227,7 +227,9 @@ def test_a_submitted_page_with_errors_writes_what_the_template_wrote(cast, group
         row.form.is_bound and row.form.is_valid()
     new = views_marks._groups_html(page, group, editable=True, is_responsible=True, from_forms=True)
     assert _normalize(new) == _normalize(_old(page, group, editable=True, is_responsible=True))
-    assert f'id="id_c{cast.student2.pk}-mark_erreur"' in new
+    # The invalid mark names its message, and the message carries that id (screen readers read it with the field).
+    assert f'aria-describedby="id_c{cast.student2.pk}-mark_error"' in new
+    assert f'<p class="error" id="id_c{cast.student2.pk}-mark_error">' in new
     assert "La borne basse doit être inférieure ou égale à la borne haute." in new
 
 
