@@ -4,6 +4,7 @@ Everything that differs between a laptop and a deployment is read from the envir
 the strict helpers of ``lib.env``; the README lists every variable.
 """
 
+import sys
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -18,9 +19,12 @@ DEMO_MODE = env_bool("DEMO_MODE", False)
 
 _PLACEHOLDER_KEYS = {"", "change-me", "changeme", "replace-me", "secret"}
 _DEV_SECRET_KEY = "dev-only-insecure-key-for-demo-and-debug-never-in-production"  # noqa: S105
+# Commands that only read the code (they serve no request and sign nothing) run without a key, so that
+# `manage.py makemigrations --check` works on a bare checkout.
+_KEYLESS_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] in (["makemigrations"], ["showmigrations"])
 SECRET_KEY = env_str("SECRET_KEY", "")
 if SECRET_KEY.strip().lower() in _PLACEHOLDER_KEYS or SECRET_KEY == _DEV_SECRET_KEY:
-    if not (DEBUG or DEMO_MODE):
+    if not (DEBUG or DEMO_MODE or _KEYLESS_COMMAND):
         raise ImproperlyConfigured(
             "SECRET_KEY manquante ou factice : définissez une clé secrète réelle "
             "(par exemple : python -c 'import secrets; print(secrets.token_urlsafe(50))')."
