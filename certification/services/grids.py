@@ -68,10 +68,6 @@ def grid_competencies(commission: Commission) -> list[Competency]:
     )
 
 
-def grid_criteria(competencies: list[Competency]) -> list[Criterion]:
-    return [criterion for competency in competencies for criterion in competency.criteria.all()]
-
-
 @dataclass(eq=False)
 class LayoutCompetency:
     """A compétence of the grid as plain data (the grid pages and the saves need no model instance)."""

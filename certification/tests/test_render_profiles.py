@@ -132,13 +132,19 @@ def _assert_fields_like_django(form):
         assert kinds[name].render(state) == str(form[name]), name
 
 
-@pytest.mark.parametrize("initial", ROW_INITIALS)
-@pytest.mark.parametrize("disabled", [False, True])
-def test_row_fields_from_the_initial_values_are_djangos(initial, disabled):
-    form = ResultRowForm(prefix="c7", initial=initial, step=Decimal("0.5"))
+def _unbound_like_django(form_class, prefix: str, initial: dict, disabled: bool):
+    """The unbound form as the page builds it (fields disabled or not), its fields checked against Django's."""
+    form = form_class(prefix=prefix, initial=initial, step=Decimal("0.5"))
     for field in form.fields.values():
         field.disabled = disabled
     _assert_fields_like_django(form)
+    return form
+
+
+@pytest.mark.parametrize("initial", ROW_INITIALS)
+@pytest.mark.parametrize("disabled", [False, True])
+def test_row_fields_from_the_initial_values_are_djangos(initial, disabled):
+    form = _unbound_like_django(ResultRowForm, "c7", initial, disabled)
     states = render_profiles.row_states("c7", initial, disabled)
     for name, kind in _kinds(ResultRowForm).items():
         assert kind.render(states[name]) == str(form[name])
@@ -159,10 +165,7 @@ def test_submitted_row_fields_with_errors_are_djangos(data):
 @pytest.mark.parametrize("initial", [{}, {"low": Decimal("10"), "high": Decimal("12.5")}])
 @pytest.mark.parametrize("disabled", [False, True])
 def test_range_fields_are_djangos(initial, disabled):
-    form = RangeForm(prefix="plage-S-TS", initial=initial, step=Decimal("0.5"))
-    for field in form.fields.values():
-        field.disabled = disabled
-    _assert_fields_like_django(form)
+    form = _unbound_like_django(RangeForm, "plage-S-TS", initial, disabled)
     states = render_profiles.range_states("plage-S-TS", initial, disabled)
     assert render_profiles.LOW.render(states["low"]) == str(form["low"])
     assert render_profiles.HIGH.render(states["high"]) == str(form["high"])
