@@ -185,6 +185,13 @@ class Situation(models.Model):
     def __str__(self) -> str:
         return f"Situation {self.code} – {self.commission}"
 
+    @property
+    def definition(self):
+        """What the exam's data says of this situation (``referentiel.exams.SituationDefinition``)."""
+        from referentiel.exams import situation_definition
+
+        return situation_definition(self.commission.exam, self.code)
+
 
 class SituationStep(models.Model):
     situation = models.ForeignKey(Situation, on_delete=models.CASCADE, related_name="steps")

@@ -245,7 +245,7 @@ class _Loader:
 
     def exam(self, version: models.Model, block: models.Model, data: dict[str, Any], where: str) -> None:
         where = f"{where} épreuve"
-        _check_keys(data, where, ["code", "title", "coefficient", "ccf"], ["fiche_kinds"])
+        _check_keys(data, where, ["code", "title", "coefficient", "ccf"], ["fiche_kinds", "certification"])
         exam = self.sync(
             "Exam",
             {"version": version, "code": _typed(data, "code", str, where)},

@@ -118,6 +118,13 @@ class Exam(models.Model):
     def __str__(self) -> str:
         return f"{self.code} – {self.title}"
 
+    @property
+    def definition(self):
+        """How this exam is assessed in CCF (``referentiel.exams.ExamDefinition``; ``None`` outside CCF)."""
+        from referentiel.exams import definition_of
+
+        return definition_of(self)
+
 
 class FicheKind(models.Model):
     """E4: the two kinds of activity fiche; E6: the three kinds of network."""
