@@ -223,7 +223,8 @@ def definitions(version_code: str) -> dict[str, ExamDefinition]:
         for block in data.get("blocks") or []:
             exam = block.get("exam") or {}
             if exam.get("certification") is not None:
-                found[exam["code"]] = parse_definition(exam["code"], exam["certification"], f"{path.name} {exam['code']}")
+                where = f"{path.name} {exam['code']}"
+                found[exam["code"]] = parse_definition(exam["code"], exam["certification"], where)
         return found
     return {}
 
