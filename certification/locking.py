@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Student, User
 from audit.services import log_action
 from certification.models import CandidateResult, Commission
+from lib.refusals import Refused
 
 LOCKED_MESSAGE = (
     "La fiche d'évaluation de ce candidat est signée : grille et note sont verrouillées. "
@@ -17,10 +18,9 @@ LOCKED_MESSAGE = (
 )
 
 
-class Locked(Exception):
+class Locked(Refused):
     def __init__(self, message: str = LOCKED_MESSAGE) -> None:
         super().__init__(message)
-        self.message = message
 
 
 def is_locked(commission: Commission, student: Student) -> bool:
@@ -28,8 +28,12 @@ def is_locked(commission: Commission, student: Student) -> bool:
 
 
 def ensure_unlocked(commission: Commission, student: Student) -> None:
+    """Signed (locked) or deliberated (frozen, not reopened): every write on the candidate is refused."""
+    from certification.services.lifecycle import ensure_writable
+
     if is_locked(commission, student):
         raise Locked()
+    ensure_writable(commission, student)
 
 
 def lock(commission: Commission, student: Student, *, actor: User) -> CandidateResult:

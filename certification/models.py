@@ -3,6 +3,9 @@
 This app reads the passeport (fiches, internship periods) and never the other way round.
 """
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 
@@ -483,6 +486,103 @@ class Deliberation(models.Model):
 
 
 # --- E4 situation B and the exam days ------------------------------------------------------------------------------
+
+
+def absence_document_path(instance, filename: str) -> str:
+    # Private like evidence: a random name on disk, the original one kept in a field.
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"absences/{instance.student_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Readiness(models.Model):
+    """The commission's judgement that a candidate is ready to be assessed in one situation (domain §6).
+
+    « Seule la commission juge qu'un candidat est prêt à être évalué », given their training, experience and dossier.
+    Recorded once per candidate and situation; withdrawing it is a new decision (the row is deleted, audited).
+    """
+
+    situation = models.ForeignKey(Situation, on_delete=models.CASCADE, related_name="readiness")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField("date de la décision")
+    grounds = models.TextField("motifs")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "aptitude à être évalué·e"
+        constraints = [models.UniqueConstraint(fields=["situation", "student"], name="readiness_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.student} prêt·e pour la {self.situation}"
+
+
+class AbsenceKind(models.TextChoices):
+    JUSTIFIED = "justified", "Justifiée"
+    UNJUSTIFIED = "unjustified", "Non justifiée"
+
+
+class Absence(models.Model):
+    """A candidate absent on the day of a situation: justified (a document, then a new date) or not.
+
+    The consequence of an unjustified absence is read from the session's rules (``data/sessions``), never decided
+    here. The document is private like evidence: served only by a view that checks access.
+    """
+
+    situation = models.ForeignKey(Situation, on_delete=models.PROTECT, related_name="absences")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
+    absent_on = models.DateField("date de l'absence")
+    kind = models.CharField("absence", max_length=20, choices=AbsenceKind.choices)
+    reason = models.TextField("motif", blank=True)
+    document = models.FileField("justificatif", upload_to=absence_document_path, max_length=300, blank=True)
+    document_name = models.CharField("nom du justificatif", max_length=255, blank=True)
+    document_type = models.CharField("type du justificatif", max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "absence"
+        ordering = ["situation", "absent_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["situation", "student", "absent_on"], name="absence_unique_day"),
+            # A justified absence carries its document.
+            models.CheckConstraint(
+                condition=~models.Q(kind="justified") | ~models.Q(document=""), name="absence_justified_has_document"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} absent·e le {self.absent_on:%d/%m/%Y} ({self.get_kind_display()})"
+
+
+class Reopening(models.Model):
+    """A formal reopening of one candidate's result after the deliberation, by the responsible teacher.
+
+    While it is open the candidate's marks, sheet and grids may change again and the candidate no longer sees a
+    result; a new deliberation closes it (``closed_on``) and releases the result again.
+    """
+
+    commission = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="reopenings")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("motif")
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reopened_at = models.DateTimeField(auto_now_add=True)
+    closed_on = models.DateField("nouvelle délibération du", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "réouverture après délibération"
+        ordering = ["commission", "reopened_at", "pk"]
+        constraints = [
+            # At most one open reopening per candidate.
+            models.UniqueConstraint(
+                fields=["commission", "student"], condition=models.Q(closed_on__isnull=True), name="reopening_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Réouverture – {self.student}"
 
 
 class SimulationKind(models.TextChoices):

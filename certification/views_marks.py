@@ -10,6 +10,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
@@ -20,8 +21,10 @@ from certification.forms_marks import RangeForm, ResultForm, ResultRowForm, plai
 from certification.locking import Locked, is_locked, reopen
 from certification.models import Commission, MarkRange, ResultStatus
 from certification.permissions import get_commission_for_user, get_commission_student, member_of, require_member
+from certification.services import lifecycle
 from certification.services import marks as marks_services
 from certification.services.marks import GroupPage, MarksConflict
+from lib.refusals import Refused
 
 REASON_REQUIRED = "Indiquez le motif de la réouverture."
 
@@ -290,27 +293,46 @@ def result_edit(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def result_reopen(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    """Reopen a signed result; after the deliberation, the formal reopening (the candidate is told)."""
     commission, student = get_commission_student(request.user, pk, student_pk, manage=True)
     if commission.responsible_id != request.user.pk:
-        raise PermissionDenied("Seul·e le ou la responsable de la commission peut rouvrir une grille signée.")
-    if not is_locked(commission, student):
-        messages.info(request, f"Le résultat de {student} n'est pas verrouillé : rien à rouvrir.")
+        raise PermissionDenied("Seul·e le ou la responsable de la commission peut rouvrir un résultat.")
+    deliberated = lifecycle.deliberation_of(commission) is not None
+    after_deliberation = deliberated and lifecycle.open_reopening(commission, student) is None
+    if not is_locked(commission, student) and not after_deliberation:
+        messages.info(request, f"Le résultat de {student} n'est ni signé ni délibéré : rien à rouvrir.")
         return redirect("certification:profiles", pk=commission.pk)
     error = ""
     reason = request.POST.get("reason", "").strip() if request.method == "POST" else ""
     if request.method == "POST":
         try:
-            reopen(commission, student, actor=request.user, reason=reason)
+            with transaction.atomic():
+                if after_deliberation:
+                    lifecycle.reopen_after_deliberation(
+                        commission=commission, student=student, actor=request.user, reason=reason
+                    )
+                reopen(commission, student, actor=request.user, reason=reason)
         except PermissionError as refusal:
             raise PermissionDenied(str(refusal)) from refusal
-        except ValueError:
-            error = REASON_REQUIRED
+        except (ValueError, Refused) as refusal:
+            error = getattr(refusal, "message", "") or REASON_REQUIRED
         else:
             messages.success(
                 request,
                 f"Résultat de {student} rouvert : les signatures de la fiche d'évaluation sont annulées "
-                "et devront être données à nouveau.",
+                "et devront être données à nouveau."
+                + (
+                    " Une nouvelle délibération du jury sera nécessaire ; le candidat en est informé."
+                    if deliberated
+                    else ""
+                ),
             )
             return redirect("certification:profiles", pk=commission.pk)
-    context = {"commission": commission, "student": student, "error": error, "reason": reason}
+    context = {
+        "commission": commission,
+        "student": student,
+        "error": error,
+        "reason": reason,
+        "after_deliberation": after_deliberation,
+    }
     return render(request, "certification/result_reopen.html", context)

@@ -18,7 +18,7 @@ from accounts.permissions import admin_establishment_ids
 from certification import sheet_pdf
 from certification.forms_sheets import DeliberationForm, EvaluationSheetForm, GridDisclosureForm, SignForm
 from certification.locking import Locked, is_locked
-from certification.models import Commission, Deliberation
+from certification.models import Commission, Deliberation, Reopening
 from certification.permissions import (
     get_commission_for_user,
     get_commission_student,
@@ -26,8 +26,11 @@ from certification.permissions import (
     member_of,
     require_member,
 )
+from certification.services import lifecycle
 from certification.services import sheets as sheet_services
+from certification.services.lifecycle import LifecycleRefused
 from certification.services.sheets import DisclosureRequest, SheetError, StaleSheet
+from lib.refusals import Refused
 
 ADMIN_ONLY = "Seule l'administration de l'établissement peut faire cela."
 
@@ -113,7 +116,7 @@ def evaluation_sign(request: HttpRequest, pk: int, student_pk: int) -> HttpRespo
                 password=form.cleaned_data["password"],
                 actor=request.user,
             )
-        except SheetError as refusal:
+        except Refused as refusal:
             form.add_error(None, refusal.message)
         else:
             if outcome.already:
@@ -144,7 +147,7 @@ def _sheet_for_pdf(user: User, pk: int, student_pk: int) -> tuple[Commission, St
             .filter(pk=pk, cohort_id=student.cohort_id, deliberation__isnull=False)
             .first()
         )
-        if commission is None:
+        if commission is None or not lifecycle.is_released_to(commission, student):
             raise Http404
         return commission, student
     return get_commission_student(user, pk, student_pk)
@@ -165,27 +168,50 @@ def deliberation(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin_of(request.user, commission)
     existing = Deliberation.objects.filter(commission=commission).select_related("recorded_by").first()
     form = DeliberationForm(request.POST or None)
+    blockers: list[str] = []
     if request.method == "POST" and form.is_valid():
-        recorded, created = sheet_services.record_deliberation(
-            commission=commission, deliberated_on=form.cleaned_data["deliberated_on"], actor=request.user
-        )
-        if created:
-            messages.success(
-                request,
-                f"Délibération du {recorded.deliberated_on:%d/%m/%Y} enregistrée : chaque candidat voit désormais "
-                "sa fiche d'évaluation et sa note.",
+        try:
+            recorded, created = sheet_services.record_deliberation(
+                commission=commission, deliberated_on=form.cleaned_data["deliberated_on"], actor=request.user
             )
+        except LifecycleRefused as refusal:
+            form.add_error(None, refusal.message)
+            blockers = refusal.messages
         else:
-            messages.info(
-                request,
-                f"La délibération du {recorded.deliberated_on:%d/%m/%Y} était déjà enregistrée : rien n'a changé.",
-            )
-        return redirect("certification:deliberation", pk=commission.pk)
+            if created and existing is None:
+                messages.success(
+                    request,
+                    f"Délibération du {recorded.deliberated_on:%d/%m/%Y} enregistrée : chaque candidat voit désormais "
+                    "sa fiche d'évaluation et sa note.",
+                )
+            elif created:
+                messages.success(
+                    request,
+                    f"Nouvelle délibération du {form.cleaned_data['deliberated_on']:%d/%m/%Y} enregistrée : les "
+                    "résultats rouverts sont de nouveau communiqués aux candidats concernés.",
+                )
+            else:
+                messages.info(
+                    request,
+                    f"La délibération du {recorded.deliberated_on:%d/%m/%Y} était déjà enregistrée : rien n'a changé.",
+                )
+            return redirect("certification:deliberation", pk=commission.pk)
+    reopened = list(
+        Reopening.objects.filter(commission=commission, closed_on__isnull=True).select_related("student__user")
+    )
+    if not blockers and (existing is None or reopened):
+        students = [r.student for r in reopened] if existing is not None else None
+        blockers = lifecycle.deliberation_blockers(commission, None, students=students)
     context = {
         "commission": commission,
         "deliberation": existing,
         "form": form,
-        "unsigned": sheet_services.unsigned_candidates(commission),
+        "blockers": blockers,
+        "reopened": reopened,
+        "history": Reopening.objects.filter(commission=commission, closed_on__isnull=False).select_related(
+            "student__user", "reopened_by"
+        ),
+        "last_date": lifecycle.last_situation_date(commission),
         "students": commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"),
     }
     return render(request, "certification/sheet_deliberation.html", context)
@@ -239,6 +265,7 @@ def student_results(request: HttpRequest, student_pk: int) -> HttpResponse:
             released = commission.deliberation
         except Deliberation.DoesNotExist:
             released = None
-        view = sheet_services.sheet_view(commission, student) if released else None
-        results.append({"commission": commission, "deliberation": released, "view": view})
+        reopening = lifecycle.open_reopening(commission, student) if released else None
+        view = sheet_services.sheet_view(commission, student) if released and reopening is None else None
+        results.append({"commission": commission, "deliberation": released, "view": view, "reopening": reopening})
     return render(request, "certification/student_results.html", {"student": student, "results": results})

@@ -52,7 +52,12 @@ SESSION_SETTINGS: dict[str, type] = {
     "subject_max_changed_percent": int,
     "subject_release_minutes": int,
     "dossier_reminder_days": list,
+    "unjustified_absence": str,
 }
+
+
+# What an unjustified absence on the day of a situation gives (ExamSession.unjustified_absence).
+UNJUSTIFIED_ABSENCE_VALUES = ("absent", "zero")
 
 
 class ReferentielFileError(ValueError):
@@ -320,6 +325,12 @@ class _Loader:
                 if not isinstance(days, list) or not all(isinstance(d, int) and d > 0 for d in days):
                     raise ReferentielFileError(f"{self.where} : {key} doit être une liste de nombres de jours.")
                 values[key] = sorted(set(days), reverse=True)
+            elif kind is str:
+                value = _typed(data, key, str, self.where)
+                allowed = UNJUSTIFIED_ABSENCE_VALUES
+                if value not in allowed:
+                    raise ReferentielFileError(f"{self.where} : {key} vaut l'un de {', '.join(allowed)}.")
+                values[key] = value
             else:
                 values[key] = _typed(data, key, int, self.where)
         return values

@@ -182,6 +182,15 @@ class ExamSession(models.Model):
         help_text="Ex. [14, 3] : relance 14 jours puis 3 jours avant la date limite des dossiers non déposés.",
     )
 
+    # The consequence of an unjustified absence on the day of a situation, as the académie's rules say: « absent »
+    # (the result is « Absent » for the exam) or « zero » (the situation is marked 0). Data, not code.
+    unjustified_absence = models.CharField(
+        "conséquence d'une absence non justifiée",
+        max_length=20,
+        choices=[("absent", "Absent à l'épreuve"), ("zero", "Note zéro")],
+        default="absent",
+    )
+
     class Meta:
         verbose_name = "session d'examen"
         ordering = ["-year"]

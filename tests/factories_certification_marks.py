@@ -5,17 +5,51 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Student
-from certification.models import CandidateResult, Commission, Grid, GridLine, MarkRange, ResultStatus
+from certification.models import (
+    CandidateResult,
+    Commission,
+    Convocation,
+    Dossier,
+    DossierState,
+    Grid,
+    GridLine,
+    MarkRange,
+    ResultStatus,
+    SituationStep,
+)
 from referentiel.models import Competency, Criterion, Level
-from tests.factories_certification_commissions import add_member, make_commission
+from tests.factories_certification_commissions import STEP_DATES, add_member, make_commission, make_convocation
 from tests.personas import Cast, make_student
 
+LAST_DATE = max(STEP_DATES.values())
 
-def make_marks_commission(cast: Cast, exam_code: str = "E4") -> Commission:
-    """cast.teacher responsible and seated, cast.teacher2 seated."""
+
+def make_marks_commission(cast: Cast, exam_code: str = "E4", *, markable: bool = True) -> Commission:
+    """cast.teacher responsible and seated, cast.teacher2 seated; with ``markable`` every student of the cohort
+    has what a mark needs first (see ``make_markable``)."""
     commission = make_commission(cast, exam_code, with_steps=False)
     add_member(commission, cast.teacher2)
+    if markable:
+        for student in commission.cohort.students.all():
+            make_markable(commission, student)
     return commission
+
+
+def make_markable(commission: Commission, student: Student) -> None:
+    """What the lifecycle asks before a mark: a deposited dossier, and the candidate informed of each situation's
+    date (a dated step per situation, created when missing, and an information on record)."""
+    Dossier.objects.update_or_create(
+        student=student,
+        exam=commission.exam,
+        session=commission.session,
+        defaults={"state": DossierState.SUBMITTED, "submitted_at": timezone.now(), "submitted_by": student.user},
+    )
+    for situation in commission.situations.all():
+        step = situation.steps.order_by("date").first()
+        if step is None:
+            step = SituationStep.objects.create(situation=situation, date=STEP_DATES.get(situation.code, LAST_DATE))
+        if not Convocation.objects.filter(step=step, student=student).exists():
+            make_convocation(step, student)
 
 
 def competencies_of(commission: Commission) -> list[Competency]:
@@ -70,5 +104,11 @@ def make_range(commission: Commission, key: str, low: str, high: str) -> MarkRan
     return MarkRange.objects.create(commission=commission, profile_key=key, low=Decimal(low), high=Decimal(high))
 
 
-def add_students(cast: Cast, count: int, *, prefix: str = "cand") -> list[Student]:
-    return [make_student(f"{prefix}{i}", f"Prénom{i}", f"Nom{i:03d}", cast.cohort) for i in range(count)]
+def add_students(
+    cast: Cast, count: int, *, prefix: str = "cand", commission: Commission | None = None
+) -> list[Student]:
+    """``count`` students of the cohort; markable for ``commission`` when one is given."""
+    students = [make_student(f"{prefix}{i}", f"Prénom{i}", f"Nom{i:03d}", cast.cohort) for i in range(count)]
+    for student in students if commission is not None else []:
+        make_markable(commission, student)
+    return students

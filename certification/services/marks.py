@@ -24,15 +24,16 @@ from audit.services import log_action
 from certification import profiles as profile_logic
 from certification.locking import Locked, ensure_unlocked
 from certification.models import CandidateResult, Commission, ConformityCheck, GridLine, MarkRange, ResultStatus
+from certification.services.lifecycle import Frozen, ensure_ranges_writable, frozen_reason, mark_block_reason
+from lib.refusals import Conflict
 from referentiel.models import Competency, ExamSession, Level
 
 
-class MarksConflict(Exception):
+class MarksConflict(Conflict):
     """A refused save: ``messages`` in French, ``versions`` the current version of each candidate concerned."""
 
     def __init__(self, messages: list[str], versions: dict[int, int] | None = None):
-        super().__init__(" ".join(messages))
-        self.messages = messages
+        super().__init__(messages=messages)
         self.versions = versions or {}
 
 
@@ -357,8 +358,12 @@ def save_group(
             result = current.get(wanted.student_id)
             if _values(result) == _wanted_values(wanted):
                 continue
+            student = students[wanted.student_id]
+            blocked = frozen_reason(commission, student) or mark_block_reason(commission, student, wanted.status)
             if result is not None and result.locked_at is not None:
-                refused.append(_locked_message(students[wanted.student_id]))
+                refused.append(_locked_message(student))
+            elif blocked:
+                refused.append(blocked if blocked.startswith(str(student)) else f"{student} : {blocked}")
             elif result is not None and result.version != wanted.version:
                 refused.append(_conflict_message(students[wanted.student_id], result))
                 versions[wanted.student_id] = result.version
@@ -371,8 +376,24 @@ def save_group(
         return len(to_write) + _save_ranges(commission, ranges, actor=actor)
 
 
+def _range_changes(existing: dict[str, MarkRange], ranges: Sequence[RangeInput]) -> bool:
+    for wanted in ranges:
+        mark_range = existing.get(wanted.key)
+        if wanted.low is None or wanted.high is None:
+            if mark_range is not None:
+                return True
+        elif mark_range is None or (mark_range.low, mark_range.high) != (wanted.low, wanted.high):
+            return True
+    return False
+
+
 def _save_ranges(commission: Commission, ranges: Sequence[RangeInput], *, actor: User) -> int:
     existing = {r.profile_key: r for r in MarkRange.objects.select_for_update().filter(commission=commission)}
+    if _range_changes(existing, ranges):
+        try:
+            ensure_ranges_writable(commission)
+        except Frozen as frozen:
+            raise MarksConflict([frozen.message]) from None
     changed = 0
     for wanted in ranges:
         mark_range = existing.get(wanted.key)
@@ -420,6 +441,10 @@ def save_result(
             raise Locked()
         if current is not None and current.version != wanted.version:
             raise MarksConflict([_conflict_message(student, current)], {student.pk: current.version})
+        if _values(current) != _wanted_values(wanted):
+            blocked = mark_block_reason(commission, student, wanted.status)
+            if blocked:
+                raise MarksConflict([blocked])
         unchanged = _values(current) == _wanted_values(wanted) and current is not None and current.profile == profile
         if unchanged:
             return current

@@ -40,6 +40,7 @@ from certification.models import (
     Situation,
     SituationAppraisal,
 )
+from lib.refusals import Refused
 from passeport.models import Fiche
 
 FORMS_DIR = Path(settings.BASE_DIR) / "data" / "forms"
@@ -62,12 +63,8 @@ NO_MARK = (
 NOT_RELEASED = "La grille ne peut être communiquée qu'après la délibération du jury."
 
 
-class SheetError(Exception):
+class SheetError(Refused):
     """A refused action, with the French message shown to the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class StaleSheet(SheetError):
@@ -264,6 +261,7 @@ def sheet_view(commission: Commission, student: Student) -> SheetView:
 
 
 def is_released(commission: Commission) -> bool:
+    """The jury has deliberated (a candidate whose result was reopened since sees it again after the new one)."""
     return Deliberation.objects.filter(commission=commission).exists()
 
 
@@ -386,6 +384,9 @@ def sign_sheet(
     *, commission: Commission, student: Student, member: CommissionMember, password: str, actor: User
 ) -> SignOutcome:
     """The member's electronic signature, after re-entering their password; locks once all required signed."""
+    from certification.services.lifecycle import ensure_writable
+
+    ensure_writable(commission, student)
     _check_password(commission, student, actor, password)
     with transaction.atomic():
         sheet = EvaluationSheet.objects.select_for_update().filter(commission=commission, student=student).first()
@@ -417,28 +418,10 @@ def sign_sheet(
 def record_deliberation(
     *, commission: Commission, deliberated_on: datetime.date, actor: User
 ) -> tuple[Deliberation, bool]:
-    """Record the jury's deliberation once: from then on each candidate sees their verso and mark."""
-    existing = Deliberation.objects.filter(commission=commission).first()
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            deliberation = Deliberation.objects.create(
-                commission=commission, deliberated_on=deliberated_on, recorded_by=actor
-            )
-            log_action(
-                "commission.released",
-                actor=actor,
-                obj=commission,
-                establishment_id=commission.cohort.establishment_id,
-                changes={
-                    "deliberated_on": deliberated_on.isoformat(),
-                    "unsigned_candidates": [str(student) for student in unsigned_candidates(commission)],
-                },
-            )
-    except IntegrityError:
-        return Deliberation.objects.get(commission=commission), False
-    return deliberation, True
+    """The jury's deliberation (``certification.services.lifecycle`` checks every candidate has a final status)."""
+    from certification.services.lifecycle import record_deliberation as record
+
+    return record(commission=commission, deliberated_on=deliberated_on, actor=actor)
 
 
 @dataclass(frozen=True)

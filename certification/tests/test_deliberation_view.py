@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from certification.models import Deliberation
+from certification.models import CandidateResult, Deliberation
 from tests.factories_certification_commissions import make_commission
 from tests.factories_certification_sheets import make_result, make_sheet, sign
 
@@ -23,8 +23,19 @@ def _url(commission):
     return reverse("certification:deliberation", args=[commission.pk])
 
 
+def _final(commission, cast) -> None:
+    """Every candidate of the cohort with a final status: cast.student a signed (locked) mark, cast.student2 NV."""
+    from certification.locking import lock
+
+    make_result(commission, cast.student)
+    sign(make_sheet(commission, cast.student), commission.members.get())
+    lock(commission, cast.student, actor=cast.teacher)
+    make_result(commission, cast.student2, mark=None, status="nv")
+
+
 def test_an_administrator_records_the_deliberation_and_it_is_audited(cast, login):
     commission = make_commission(cast)
+    _final(commission, cast)
     response = login(cast.admin).post(_url(commission), {"deliberated_on": "2027-06-20"})
     assert response.status_code == 302
     deliberation = Deliberation.objects.get(commission=commission)
@@ -37,6 +48,7 @@ def test_an_administrator_records_the_deliberation_and_it_is_audited(cast, login
 
 def test_a_second_recording_changes_nothing(cast, login):
     commission = make_commission(cast)
+    _final(commission, cast)
     client = login(cast.admin)
     client.post(_url(commission), {"deliberated_on": "2027-06-20"})
     response = client.post(_url(commission), {"deliberated_on": "2027-06-25"}, follow=True)
@@ -45,19 +57,43 @@ def test_a_second_recording_changes_nothing(cast, login):
     assert AuditEntry.objects.filter(action="commission.released").count() == 1
 
 
-def test_it_warns_about_candidates_without_a_signed_sheet_without_blocking(cast, login):
+def test_it_refuses_while_a_sheet_is_unsigned_and_names_the_candidate(cast, login):
     commission = make_commission(cast)
-    make_result(commission, cast.student)
-    sign(make_sheet(commission, cast.student), commission.members.get())
-    from certification.locking import lock
-
-    lock(commission, cast.student, actor=cast.teacher)
+    _final(commission, cast)
+    CandidateResult.objects.filter(student=cast.student2).update(status="mark", mark=12)
     html = login(cast.admin).get(_url(commission)).content.decode()
-    assert "1 candidat(s) sans fiche d'évaluation signée" in html
-    assert "Lucas ÉTUDIANT" in html
+    assert "Lucas ÉTUDIANT : la fiche d&#x27;évaluation n&#x27;est pas signée par le jury." in html
     response = login(cast.admin).post(_url(commission), {"deliberated_on": "2027-06-20"})
-    assert response.status_code == 302
-    assert AuditEntry.objects.get(action="commission.released").changes["unsigned_candidates"] == ["Lucas ÉTUDIANT"]
+    assert response.status_code == 200
+    assert "La délibération ne peut pas encore être enregistrée." in response.content.decode()
+    assert not Deliberation.objects.exists()
+    assert not AuditEntry.objects.filter(action="commission.released").exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "mark", "expected"),
+    [
+        ("pending", None, "pas encore de note ni de statut"),
+        ("reserved", None, "note réservée"),
+    ],
+)
+def test_a_candidate_without_a_final_status_blocks_it(cast, login, status, mark, expected):
+    commission = make_commission(cast)
+    _final(commission, cast)
+    CandidateResult.objects.filter(student=cast.student2).update(status=status, mark=mark)
+    response = login(cast.admin).post(_url(commission), {"deliberated_on": "2027-06-20"})
+    assert expected in response.content.decode()
+    assert not Deliberation.objects.exists()
+
+
+def test_it_cannot_be_dated_before_the_last_situation(cast, login):
+    commission = make_commission(cast)
+    _final(commission, cast)
+    # Situation B is dated 3 June 2027 (make_commission).
+    response = login(cast.admin).post(_url(commission), {"deliberated_on": "2027-06-02"})
+    assert response.status_code == 200
+    assert "la dernière situation a lieu le 03/06/2027" in response.content.decode()
+    assert not Deliberation.objects.exists()
 
 
 def test_a_date_in_the_future_is_refused(cast, login):

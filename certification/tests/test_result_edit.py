@@ -6,9 +6,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from certification.models import CandidateResult, ConformityCheck
+from certification.models import CandidateResult, ConformityCheck, Dossier
 from tests.factories_certification_conformity import CHECKED_ON
-from tests.factories_certification_dossiers import make_dossier
 from tests.factories_certification_marks import (
     agree_grid,
     competencies_of,
@@ -64,16 +63,18 @@ def test_the_mark_is_checked_against_the_session_step(cast, login, commission):
     assert not CandidateResult.objects.exists()
 
 
-def test_absent_requires_a_reason(cast, login, commission):
+def test_absent_requires_a_reason_and_comes_only_from_a_recorded_absence(cast, login, commission):
     client = login(cast.teacher)
     response = client.post(url(commission, cast.student), data(commission, status="absent", mark=""))
     assert "Indiquez le motif de l&#x27;absence." in response.content.decode()
-    client.post(url(commission, cast.student), data(commission, status="absent", mark="", reason="Malade"))
-    assert CandidateResult.objects.get().absent_reason == "Malade"
+    response = client.post(url(commission, cast.student), data(commission, status="absent", mark="", reason="Malade"))
+    assert response.status_code == 409
+    assert "se déduit d&#x27;une absence non justifiée enregistrée" in response.content.decode()
+    assert not CandidateResult.objects.exists()
 
 
 def test_an_nv_dossier_is_shown_with_a_warning_when_the_status_is_not_nv(cast, login, commission):
-    dossier = make_dossier(cast.student)
+    dossier = Dossier.objects.get(student=cast.student, exam=commission.exam)
     ConformityCheck.objects.create(
         dossier=dossier, decision="nv", nv_reasons=["no_deposit"], checked_on=CHECKED_ON, decided_by=cast.teacher
     )

@@ -1,0 +1,626 @@
+"""The certification lifecycle of a candidate, as explicit states with their invariants, in one place.
+
+For each candidate of a commission, in order:
+
+1. **ready** — the commission judged the candidate ready to be assessed in a situation (``Readiness``; domain §6).
+   Missing readiness is *warned* on the B planning and the A grid, never blocking: the judgement is the
+   commission's, the software only reminds it.
+2. **informed and dossier** — informed officially of the date of each situation (or a reason recorded) and a
+   dossier deposited — or an NV recorded (« absence de dépôt » included, even for a student who never opened a
+   dossier). Before that, no mark (nor « réservée ») can be entered.
+3. **absent** — justified (with its private document): a new date must be planned and convoked (the passage is
+   moved); unjustified: the consequence the session's rules give (``ExamSession.unjustified_absence``).
+4. **final status** — a mark on a sheet carrying every required signature (locked), NV, or absent.
+5. **deliberated** — only when every candidate has a final status, and not dated before the last situation nor in
+   the future. From then on marks, sheets, grids and ranges are frozen; a change needs a formal reopening by the
+   responsible teacher with a reason (audited, the candidate told), then a new deliberation.
+
+Every write on grids, results, ranges and sheets asks ``ensure_writable``; the result writes ask
+``mark_block_reason``; ``record_deliberation`` asks ``deliberation_blockers``. Views only show the reasons.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import Student, User
+from audit.services import log_action
+from certification.locking import Locked
+from certification.models import (
+    Absence,
+    AbsenceKind,
+    CandidateResult,
+    Commission,
+    ConformityCheck,
+    ConformityDecision,
+    Convocation,
+    Deliberation,
+    Dossier,
+    DossierState,
+    Passage,
+    Readiness,
+    Reopening,
+    ResultStatus,
+    Situation,
+    SituationStep,
+    UninformedAssessment,
+)
+from lib.refusals import Refused
+
+FROZEN_MESSAGE = (
+    "Le jury a délibéré : notes, fiches d'évaluation et grilles sont figées. Le ou la responsable de la commission "
+    "peut rouvrir le résultat d'un candidat en indiquant un motif ; une nouvelle délibération sera alors nécessaire."
+)
+FROZEN_GROUP_MESSAGE = "Le jury a délibéré : les plages de notation sont figées tant qu'aucun résultat n'a été rouvert."
+
+
+class LifecycleRefused(Refused):
+    """A step taken out of order: the French message says what must come first; nothing was changed."""
+
+
+class Frozen(Locked):
+    """Deliberated and not reopened: a kind of lock, so every view that shows a lock shows this one too."""
+
+    def __init__(self, message: str = FROZEN_MESSAGE) -> None:
+        super().__init__(message)
+
+
+# --- Deliberation and freezing ------------------------------------------------------------------------------------
+
+
+def deliberation_of(commission: Commission) -> Deliberation | None:
+    return Deliberation.objects.filter(commission=commission).first()
+
+
+def open_reopening(commission: Commission, student: Student | int) -> Reopening | None:
+    student_id = student if isinstance(student, int) else student.pk
+    return Reopening.objects.filter(commission=commission, student_id=student_id, closed_on__isnull=True).first()
+
+
+def reopened_student_ids(commission: Commission) -> set[int]:
+    return set(
+        Reopening.objects.filter(commission=commission, closed_on__isnull=True).values_list("student_id", flat=True)
+    )
+
+
+def frozen_reason(commission: Commission, student: Student | int) -> str | None:
+    """Why nothing of this candidate may change now (deliberated, not reopened), or None."""
+    if not Deliberation.objects.filter(commission=commission).exists():
+        return None
+    if open_reopening(commission, student) is not None:
+        return None
+    return FROZEN_MESSAGE
+
+
+def ensure_writable(commission: Commission, student: Student | int) -> None:
+    reason = frozen_reason(commission, student)
+    if reason:
+        raise Frozen(reason)
+
+
+def ensure_ranges_writable(commission: Commission) -> None:
+    """Ranges belong to the whole group: frozen after deliberation unless some result has been reopened."""
+    if Deliberation.objects.filter(commission=commission).exists() and not reopened_student_ids(commission):
+        raise Frozen(FROZEN_GROUP_MESSAGE)
+
+
+def is_released_to(commission: Commission, student: Student) -> bool:
+    """The candidate sees their verso and mark: deliberated, and their result not reopened since."""
+    return Deliberation.objects.filter(commission=commission).exists() and open_reopening(commission, student) is None
+
+
+# --- Before a mark: informed, dossier -----------------------------------------------------------------------------
+
+
+def _dossier(commission: Commission, student: Student) -> Dossier | None:
+    return Dossier.objects.filter(student=student, exam_id=commission.exam_id, session_id=commission.session_id).first()
+
+
+def _conformity(dossier: Dossier | None) -> str | None:
+    if dossier is None:
+        return None
+    return (
+        ConformityCheck.objects.filter(dossier=dossier)
+        .order_by("-decided_at", "-pk")
+        .values_list("decision", flat=True)
+        .first()
+    )
+
+
+def _situation_uninformed_reason(situation: Situation, student: Student) -> str | None:
+    """Why the candidate is not (yet) informed of the date of ``situation``, or None."""
+    from certification.services.convocations import assessment_block_reason
+
+    passage = Passage.objects.filter(situation=situation, student=student).first()
+    if passage is not None:
+        return assessment_block_reason(student, passage)
+    steps = list(SituationStep.objects.filter(situation=situation).order_by("date", "pk"))
+    if not steps:
+        return (
+            f"Situation {situation.code} : aucune date n'est fixée pour {student} ; planifiez-la et informez-le ou la."
+        )
+    informed = Convocation.objects.filter(step__in=steps, student=student).exists()
+    explained = UninformedAssessment.objects.filter(step__in=steps, student=student).exists()
+    if informed or explained:
+        return None
+    return assessment_block_reason(student, steps[0])
+
+
+def mark_block_reason(commission: Commission, student: Student, status: str) -> str | None:
+    """Why ``status`` cannot be given to the candidate now (French), or None.
+
+    A mark (or « réservée ») needs the candidate informed of every situation's date and a deposited dossier that is
+    not NV. « Absent » comes only from an unjustified absence recorded; NV and « à noter » need nothing.
+    """
+    if status == ResultStatus.ABSENT:
+        if not Absence.objects.filter(
+            situation__commission=commission, student=student, kind=AbsenceKind.UNJUSTIFIED
+        ).exists():
+            return (
+                f"{student} : « Absent » se déduit d'une absence non justifiée enregistrée (page « Absence » du "
+                "candidat), pas d'un motif saisi ici."
+            )
+        return None
+    if status not in (ResultStatus.MARK, ResultStatus.RESERVED):
+        return None
+    dossier = _dossier(commission, student)
+    conformity = _conformity(dossier)
+    if conformity == ConformityDecision.NOT_VALID:
+        return f"{student} : le dossier a été déclaré non valide (NV) ; seul le statut « NV » peut être donné."
+    if dossier is None or dossier.state != DossierState.SUBMITTED:
+        return (
+            f"{student} : aucun dossier déposé. Une note ne peut être saisie qu'après le dépôt du dossier, ou "
+            "l'enregistrement d'un NV (« absence de dépôt »)."
+        )
+    for situation in commission.situations.order_by("code"):
+        reason = _situation_uninformed_reason(situation, student)
+        if reason:
+            return f"Avant toute note : {reason}"
+    return None
+
+
+# --- Readiness ----------------------------------------------------------------------------------------------------
+
+
+def record_readiness(
+    *, situation: Situation, student: Student, decided_on: datetime.date, grounds: str, actor: User
+) -> Readiness:
+    commission = situation.commission
+    ensure_writable(commission, student)
+    grounds = grounds.strip()
+    if not grounds:
+        raise LifecycleRefused("Indiquez sur quoi la commission fonde son jugement (formation, expérience, dossier).")
+    if decided_on > timezone.localdate():
+        raise LifecycleRefused("La date de la décision ne peut pas être dans le futur.")
+    with transaction.atomic():
+        readiness, created = Readiness.objects.select_for_update().get_or_create(
+            situation=situation,
+            student=student,
+            defaults={"decided_on": decided_on, "grounds": grounds, "recorded_by": actor},
+        )
+        before = None if created else [readiness.decided_on.isoformat(), readiness.grounds]
+        if not created:
+            readiness.decided_on, readiness.grounds, readiness.recorded_by = decided_on, grounds, actor
+            readiness.save(update_fields=["decided_on", "grounds", "recorded_by"])
+        log_action(
+            "readiness.recorded",
+            actor=actor,
+            obj=readiness,
+            establishment_id=commission.cohort.establishment_id,
+            changes={
+                "student": str(student),
+                "situation": situation.code,
+                "before": before,
+                "after": [decided_on.isoformat(), grounds],
+            },
+        )
+    return readiness
+
+
+def withdraw_readiness(*, situation: Situation, student: Student, actor: User) -> bool:
+    commission = situation.commission
+    ensure_writable(commission, student)
+    with transaction.atomic():
+        readiness = Readiness.objects.select_for_update().filter(situation=situation, student=student).first()
+        if readiness is None:
+            return False
+        log_action(
+            "readiness.withdrawn",
+            actor=actor,
+            obj=commission,
+            establishment_id=commission.cohort.establishment_id,
+            changes={"student": str(student), "situation": situation.code, "grounds": readiness.grounds},
+        )
+        readiness.delete()
+    return True
+
+
+def readiness_warning(situation: Situation, student: Student) -> str | None:
+    """The reminder shown on the B planning and the A grid when the commission has not judged readiness."""
+    if Readiness.objects.filter(situation=situation, student=student).exists():
+        return None
+    return (
+        f"La commission n'a pas encore enregistré que {student} est prêt·e à être évalué·e en situation "
+        f"{situation.code} (formation, expérience et dossier)."
+    )
+
+
+# --- Absences -----------------------------------------------------------------------------------------------------
+
+
+def _presence_situation(situation: Situation) -> bool:
+    from certification.services.planning import presence_situations
+
+    return presence_situations(situation.commission).filter(pk=situation.pk).exists()
+
+
+def _absence_consequence(commission: Commission, student: Student, absence: Absence, actor: User) -> None:
+    """Apply what the session's rules say of an unjustified absence to the candidate's result."""
+    rule = commission.session.unjustified_absence
+    result, _ = CandidateResult.objects.select_for_update().get_or_create(commission=commission, student=student)
+    before = {"status": result.status, "mark": str(result.mark) if result.mark is not None else None}
+    if rule == "zero":
+        result.status, result.mark, result.absent_reason = ResultStatus.MARK, 0, ""
+    else:
+        result.status, result.mark = ResultStatus.ABSENT, None
+        result.absent_reason = (
+            f"Absence non justifiée le {absence.absent_on:%d/%m/%Y} (situation {absence.situation.code})"
+        )
+    result.version += 1
+    result.updated_by = actor
+    result.save()
+    log_action(
+        "result.updated",
+        actor=actor,
+        obj=result,
+        establishment_id=commission.cohort.establishment_id,
+        changes={
+            "cause": "absence non justifiée",
+            "rule": rule,
+            "before": before,
+            "after": {"status": result.status, "mark": str(result.mark) if result.mark is not None else None},
+        },
+    )
+
+
+def record_absence(
+    *,
+    situation: Situation,
+    student: Student,
+    absent_on: datetime.date,
+    kind: str,
+    reason: str,
+    document=None,
+    actor: User,
+) -> Absence:
+    """Record an absence on the day of a situation where the candidate comes. Nothing is stored when refused."""
+    from passeport.services.evidence import ATTESTATION_TYPES, ATTESTATION_TYPES_TEXT, EvidenceRefused, inspect_upload
+
+    commission = situation.commission
+    ensure_writable(commission, student)
+    if not _presence_situation(situation):
+        raise LifecycleRefused(
+            f"Le candidat n'est pas présent en situation {situation.code} : une absence ne s'y enregistre pas."
+        )
+    if absent_on > timezone.localdate():
+        raise LifecycleRefused("Une absence s'enregistre le jour même ou après, pas à l'avance.")
+    if kind not in AbsenceKind.values:
+        raise LifecycleRefused("Indiquez si l'absence est justifiée ou non.")
+    checked = None
+    if kind == AbsenceKind.JUSTIFIED:
+        if document is None:
+            raise LifecycleRefused("Une absence justifiée s'enregistre avec son justificatif (PDF ou image).")
+        try:
+            checked = inspect_upload(document, allowed=ATTESTATION_TYPES, allowed_text=ATTESTATION_TYPES_TEXT)
+        except EvidenceRefused as refusal:
+            raise LifecycleRefused(str(refusal)) from refusal
+    absence = Absence(
+        situation=situation,
+        student=student,
+        absent_on=absent_on,
+        kind=kind,
+        reason=reason.strip()[:2000],
+        recorded_by=actor,
+    )
+    if checked is not None:
+        absence.document_name, absence.document_type = checked.original_name, checked.content_type
+        absence.document.save(f"justificatif{checked.extension}", document, save=False)
+    try:
+        with transaction.atomic():
+            absence.save()
+            if kind == AbsenceKind.UNJUSTIFIED:
+                _absence_consequence(commission, student, absence, actor)
+            log_action(
+                "absence.recorded",
+                actor=actor,
+                obj=absence,
+                establishment_id=commission.cohort.establishment_id,
+                changes={
+                    "student": str(student),
+                    "situation": situation.code,
+                    "absent_on": absent_on.isoformat(),
+                    "kind": kind,
+                    "document": absence.document_name,
+                },
+            )
+    except IntegrityError:
+        if absence.document:
+            absence.document.storage.delete(absence.document.name)
+        raise LifecycleRefused(
+            f"Une absence de {student} le {absent_on:%d/%m/%Y} en situation {situation.code} est déjà enregistrée."
+        ) from None
+    except BaseException:
+        if absence.document:
+            absence.document.storage.delete(absence.document.name)
+        raise
+    return absence
+
+
+def pending_new_date(absence: Absence) -> bool:
+    """A justified absence waits for a new date until the passage is moved after it and convoked again."""
+    if absence.kind != AbsenceKind.JUSTIFIED:
+        return False
+    passage = Passage.objects.filter(situation_id=absence.situation_id, student_id=absence.student_id).first()
+    if passage is None or timezone.localtime(passage.starts_at).date() <= absence.absent_on:
+        return True
+    return not Convocation.objects.filter(passage=passage, superseded_at__isnull=True).exists()
+
+
+# --- Final statuses and the deliberation --------------------------------------------------------------------------
+
+
+def final_status_reason(result: CandidateResult | None, student: Student, pending_absence: bool) -> str | None:
+    """Why the candidate has no final status yet (French), or None."""
+    if pending_absence:
+        return f"{student} : absence justifiée, la nouvelle date n'est pas encore fixée et convoquée."
+    if result is None or result.status == ResultStatus.PENDING:
+        return f"{student} : pas encore de note ni de statut."
+    if result.status == ResultStatus.RESERVED:
+        return f"{student} : note réservée (conformité ou authenticité en cours de vérification)."
+    if result.status == ResultStatus.MARK and result.locked_at is None:
+        return f"{student} : la fiche d'évaluation n'est pas signée par le jury."
+    return None
+
+
+def last_situation_date(commission: Commission) -> datetime.date | None:
+    step = SituationStep.objects.filter(situation__commission=commission).aggregate(last=Max("date"))["last"]
+    passage = Passage.objects.filter(situation__commission=commission).aggregate(last=Max("starts_at"))["last"]
+    dates = [d for d in (step, timezone.localtime(passage).date() if passage else None) if d is not None]
+    return max(dates) if dates else None
+
+
+def _pending_absences(commission: Commission, student_ids: Iterable[int]) -> set[int]:
+    absences = Absence.objects.filter(
+        situation__commission=commission, student_id__in=list(student_ids), kind=AbsenceKind.JUSTIFIED
+    )
+    return {absence.student_id for absence in absences if pending_new_date(absence)}
+
+
+def deliberation_blockers(
+    commission: Commission, deliberated_on: datetime.date | None, *, students: list[Student] | None = None
+) -> list[str]:
+    """Everything that prevents the deliberation (French), empty when it may be recorded."""
+    found: list[str] = []
+    if students is None:
+        students = list(
+            commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name")
+        )
+    results = {r.student_id: r for r in CandidateResult.objects.filter(commission=commission)}
+    pending = _pending_absences(commission, [s.pk for s in students])
+    for student in students:
+        reason = final_status_reason(results.get(student.pk), student, student.pk in pending)
+        if reason:
+            found.append(reason)
+    if deliberated_on is not None:
+        last = last_situation_date(commission)
+        if last is not None and deliberated_on < last:
+            found.append(
+                f"La délibération ne peut pas être datée du {deliberated_on:%d/%m/%Y} : la dernière situation a lieu "
+                f"le {last:%d/%m/%Y}."
+            )
+        if deliberated_on > timezone.localdate():
+            found.append("La date de la délibération ne peut pas être dans le futur.")
+    return found
+
+
+def record_deliberation(
+    *, commission: Commission, deliberated_on: datetime.date, actor: User
+) -> tuple[Deliberation, bool]:
+    """The first deliberation, or the new deliberation that closes the open reopenings. Refused with every reason
+    when a candidate has no final status. Returns (deliberation, something recorded)."""
+    from certification.services.sheets import unsigned_candidates
+
+    with transaction.atomic():
+        Commission.objects.select_for_update().filter(pk=commission.pk).first()
+        existing = Deliberation.objects.filter(commission=commission).first()
+        reopened = list(
+            Reopening.objects.select_for_update()
+            .filter(commission=commission, closed_on__isnull=True)
+            .select_related("student__user")
+        )
+        if existing is not None and not reopened:
+            return existing, False
+        students = [reopening.student for reopening in reopened] if existing is not None else None
+        blockers = deliberation_blockers(commission, deliberated_on, students=students)
+        if existing is not None:
+            earliest = min(timezone.localtime(r.reopened_at).date() for r in reopened)
+            if deliberated_on < earliest:
+                blockers.append(
+                    f"La nouvelle délibération ne peut pas être datée avant la réouverture du {earliest:%d/%m/%Y}."
+                )
+        if blockers:
+            raise LifecycleRefused("La délibération ne peut pas encore être enregistrée.", messages=blockers)
+        if existing is None:
+            deliberation = Deliberation.objects.create(
+                commission=commission, deliberated_on=deliberated_on, recorded_by=actor
+            )
+            log_action(
+                "commission.released",
+                actor=actor,
+                obj=commission,
+                establishment_id=commission.cohort.establishment_id,
+                changes={
+                    "deliberated_on": deliberated_on.isoformat(),
+                    "unsigned_candidates": [str(student) for student in unsigned_candidates(commission)],
+                },
+            )
+            return deliberation, True
+        for reopening in reopened:
+            reopening.closed_on, reopening.closed_by = deliberated_on, actor
+            reopening.save(update_fields=["closed_on", "closed_by"])
+        log_action(
+            "commission.redeliberated",
+            actor=actor,
+            obj=commission,
+            establishment_id=commission.cohort.establishment_id,
+            changes={
+                "deliberated_on": deliberated_on.isoformat(),
+                "students": [str(reopening.student) for reopening in reopened],
+            },
+        )
+        for reopening in reopened:
+            _tell_student(commission, reopening.student, released=True)
+        return existing, True
+
+
+# --- Reopening after the deliberation -----------------------------------------------------------------------------
+
+
+RESULT_EMAIL_KIND = "result_state"
+
+
+def _tell_student(commission: Commission, student: Student, *, released: bool) -> None:
+    """The candidate is told by email (when they have an address) and sees the state on their results page."""
+    from certification.services.convocations import file_email
+
+    email = student.user.email
+    if not email:
+        return
+    file_email(
+        establishment_id=commission.cohort.establishment_id,
+        to=email,
+        kind=RESULT_EMAIL_KIND,
+        template=f"certification/email/result-{'released' if released else 'reopened'}",
+        context={"student": student, "exam": commission.exam, "session": commission.session},
+    )
+
+
+def reopen_after_deliberation(*, commission: Commission, student: Student, actor: User, reason: str) -> Reopening:
+    """The responsible teacher's formal reopening of one candidate's result after the deliberation."""
+    if commission.responsible_id != actor.pk:
+        raise PermissionError("Seul·e le ou la responsable de la commission peut rouvrir un résultat délibéré.")
+    reason = reason.strip()
+    if not reason:
+        raise LifecycleRefused("Indiquez le motif de la réouverture.")
+    with transaction.atomic():
+        if not Deliberation.objects.filter(commission=commission).exists():
+            raise LifecycleRefused("Le jury n'a pas encore délibéré : rien à rouvrir après délibération.")
+        if open_reopening(commission, student) is not None:
+            raise LifecycleRefused(f"Le résultat de {student} est déjà rouvert : une nouvelle délibération l'attend.")
+        try:
+            with transaction.atomic():
+                reopening = Reopening.objects.create(
+                    commission=commission, student=student, reason=reason, reopened_by=actor
+                )
+        except IntegrityError:
+            raise LifecycleRefused(f"Le résultat de {student} est déjà rouvert.") from None
+        log_action(
+            "result.reopened_after_deliberation",
+            actor=actor,
+            obj=commission,
+            establishment_id=commission.cohort.establishment_id,
+            changes={"student": str(student), "student_id": student.pk, "reason": reason},
+        )
+        _tell_student(commission, student, released=False)
+    return reopening
+
+
+# --- What remains before the next step (commission page) ----------------------------------------------------------
+
+
+@dataclass
+class Remaining:
+    """One line of « what remains »: a count, a French sentence and the names concerned."""
+
+    label: str
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.names)
+
+
+@dataclass
+class Progress:
+    deliberated: Deliberation | None
+    reopened: list[str]
+    remaining: list[Remaining]
+
+    @property
+    def next_step(self) -> str:
+        if self.deliberated is not None and not self.reopened:
+            return "Délibération enregistrée : résultats communiqués, tout est figé."
+        if self.deliberated is not None:
+            return "Nouvelle délibération à enregistrer pour les résultats rouverts."
+        if any(item.count for item in self.remaining):
+            return "Avant la délibération"
+        return "Tout est prêt pour la délibération."
+
+
+def commission_progress(commission: Commission) -> Progress:
+    """Per step, the candidates that still hold the lifecycle back, in a fixed number of queries."""
+    students = list(commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"))
+    ids = [student.pk for student in students]
+    names = {student.pk: str(student) for student in students}
+    situations = list(commission.situations.order_by("code"))
+    ready = set(Readiness.objects.filter(situation__in=situations).values_list("situation_id", "student_id"))
+    dossiers = {
+        d.student_id: d
+        for d in Dossier.objects.filter(
+            exam_id=commission.exam_id, session_id=commission.session_id, student_id__in=ids
+        )
+    }
+    decisions: dict[int, str] = {}
+    checks = ConformityCheck.objects.filter(dossier__in=list(dossiers.values())).order_by("-decided_at", "-pk")
+    for student_id, decision in checks.values_list("dossier__student_id", "decision"):
+        decisions.setdefault(student_id, decision)
+    results = {r.student_id: r for r in CandidateResult.objects.filter(commission=commission)}
+    pending = _pending_absences(commission, ids)
+    remaining = [
+        Remaining(
+            f"Aptitude à être évalué·e non enregistrée (situation {situation.code})",
+            [names[pk] for pk in ids if (situation.pk, pk) not in ready],
+        )
+        for situation in situations
+    ]
+    remaining.append(
+        Remaining(
+            "Dossier non déposé, sans NV enregistré",
+            [
+                names[pk]
+                for pk in ids
+                if decisions.get(pk) != ConformityDecision.NOT_VALID
+                and (pk not in dossiers or dossiers[pk].state != DossierState.SUBMITTED)
+            ],
+        )
+    )
+    remaining.append(Remaining("Absence justifiée : nouvelle date à fixer et convoquer", [names[pk] for pk in pending]))
+    remaining.append(
+        Remaining(
+            "Sans statut final (note signée, NV ou absent)",
+            [
+                names[student.pk]
+                for student in students
+                if student.pk not in pending and final_status_reason(results.get(student.pk), student, False)
+            ],
+        )
+    )
+    deliberated = Deliberation.objects.filter(commission=commission).first()
+    reopened = [names.get(pk, "") for pk in reopened_student_ids(commission)]
+    return Progress(deliberated, reopened, remaining)
