@@ -22,23 +22,22 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# The mark column holds a number or one of these status codes, never a free text (the exam office reads it).
 STATUS_LABELS = {
     ResultStatus.PENDING: "À noter",
     ResultStatus.RESERVED: "Réservée",
     ResultStatus.NOT_VALID: "NV",
-    ResultStatus.ABSENT: "Absent",
+    ResultStatus.ABSENT: "ABS",
 }
 WIDTHS = (24, 20, 16, 14)
 
 
 def result_value(result: CandidateResult | None) -> Decimal | str:
-    """The mark (a Decimal) or the status label: « Réservée », « NV », « Absent (motif) », « À noter »."""
+    """The mark (a Decimal) or the status code: « Réservée », « NV », « ABS », « À noter » — never a reason."""
     if result is None:
         return STATUS_LABELS[ResultStatus.PENDING]
     if result.status == ResultStatus.MARK and result.mark is not None:
         return result.mark
-    if result.status == ResultStatus.ABSENT and result.absent_reason:
-        return f"Absent ({result.absent_reason})"
     return STATUS_LABELS.get(result.status, STATUS_LABELS[ResultStatus.PENDING])
 
 

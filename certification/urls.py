@@ -7,6 +7,7 @@ from certification import (
     views_exports,
     views_grids,
     views_jury,
+    views_lifecycle,
     views_marks,
     views_planning,
     views_questions,
@@ -121,4 +122,29 @@ urlpatterns += [
     path("passages/<int:pk>/jury/", views_jury.jury_view, name="jury_view"),
     path("passages/<int:pk>/notes/", views_jury.jury_notes, name="jury_notes"),
     path("a-faire/", views_jury.todo, name="todo"),
+]
+
+urlpatterns += [
+    # The candidate's lifecycle: readiness, absences, « absence de dépôt »
+    path(
+        "commissions/<int:pk>/candidats/<int:student_pk>/parcours/",
+        views_lifecycle.candidate_lifecycle,
+        name="candidate_lifecycle",
+    ),
+    path(
+        "commissions/<int:pk>/candidats/<int:student_pk>/aptitude/",
+        views_lifecycle.readiness_record,
+        name="readiness_record",
+    ),
+    path(
+        "commissions/<int:pk>/candidats/<int:student_pk>/absence/",
+        views_lifecycle.absence_record,
+        name="absence_record",
+    ),
+    path("absences/<int:pk>/justificatif/", views_lifecycle.absence_document, name="absence_document"),
+    path(
+        "commissions/<int:pk>/candidats/<int:student_pk>/absence-de-depot/",
+        views_lifecycle.no_deposit,
+        name="no_deposit",
+    ),
 ]

@@ -45,6 +45,7 @@ from certification.permissions import (
 )
 from certification.services import commissions as commission_services
 from certification.services import convocations as convocation_services
+from certification.services import lifecycle
 from certification.services.commissions import CommissionError
 
 
@@ -163,6 +164,7 @@ def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": steps,
         "rows": rows,
         "can_manage": can_manage,
+        "progress": lifecycle.commission_progress(commission),
         "single_assessor": commission.exam.code in commission_services.SINGLE_ASSESSOR_EXAMS,
     }
     for index, step in enumerate(steps):

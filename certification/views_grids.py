@@ -29,6 +29,7 @@ from certification.permissions import (
 )
 from certification.render_grid import render_sections
 from certification.services import grids as grid_services
+from certification.services import lifecycle
 from certification.services.grids import (
     AgreedLine,
     GridConflict,
@@ -144,6 +145,7 @@ def _block_context(page: GridPage, user: User) -> dict:
     return {
         "block_reason": page.block_reason,
         "block_step": step,
+        "readiness_warnings": lifecycle.readiness_warnings(page.commission, page.student),
         "can_manage": can_manage_commission(user, page.commission),
     }
 

@@ -42,6 +42,7 @@ from certification.permissions import (
     get_staff_establishment,
 )
 from certification.selectors.passages import candidate_release_at
+from certification.services import lifecycle
 from certification.services import planning as planning_services
 from certification.services.commissions import CommissionError
 from certification.services.convocations import information_by_student_step
@@ -149,8 +150,12 @@ def planning(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, refusal.message)
         else:
             messages.success(request, _scheduled_message(passage))
+            warning = lifecycle.readiness_warning(passage.situation, passage.student)
+            if warning:
+                messages.warning(request, warning)
             return redirect(reverse("certification:planning", args=[commission.pk]) + f"#passage-{passage.pk}")
     context = {
+        "not_ready": lifecycle.not_ready(commission, planning_services.presence_situations(commission)),
         "commission": commission,
         "days": _by_day(_commission_passages(commission)),
         "form": form,

@@ -251,6 +251,32 @@ def readiness_warning(situation: Situation, student: Student) -> str | None:
     )
 
 
+def readiness_warnings(commission: Commission, student: Student) -> list[str]:
+    """The reminders of the grid page: one per situation whose readiness the commission has not recorded."""
+    ready = set(
+        Readiness.objects.filter(situation__commission=commission, student=student).values_list(
+            "situation_id", flat=True
+        )
+    )
+    return [
+        warning
+        for situation in commission.situations.order_by("code")
+        if situation.pk not in ready and (warning := readiness_warning(situation, student))
+    ]
+
+
+def not_ready(commission: Commission, situations: Iterable[Situation]) -> list[tuple[Situation, list[Student]]]:
+    """For the planning: the candidates the commission has not judged ready, per situation (only those missing)."""
+    students = list(commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"))
+    found = []
+    for situation in situations:
+        ready = set(Readiness.objects.filter(situation=situation).values_list("student_id", flat=True))
+        missing = [student for student in students if student.pk not in ready]
+        if missing:
+            found.append((situation, missing))
+    return found
+
+
 # --- Absences -----------------------------------------------------------------------------------------------------
 
 

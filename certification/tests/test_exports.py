@@ -47,7 +47,7 @@ def test_csv_is_semicolon_utf8_bom_with_french_decimal_comma(cast, login, commis
         "02712345",
         "12,5",
     ]
-    assert by_name[cast.student2.user.last_name][3] == "Absent (malade)"
+    assert by_name[cast.student2.user.last_name][3] == "ABS"
     assert 'filename="notes-E4-' in response["Content-Disposition"]
     assert response["Content-Disposition"].endswith('-2027.csv"')
 
@@ -69,7 +69,7 @@ def test_xlsx_has_bold_header_numbers_and_statuses(cast, login, commission):
     assert sheet["A1"].font.bold
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name[cast.student.user.last_name][3] == 12.5
-    assert by_name[cast.student2.user.last_name][3] == "Absent (malade)"
+    assert by_name[cast.student2.user.last_name][3] == "ABS"
     assert not {cell for row in rows for cell in row if isinstance(cell, str)} & LEVEL_CODES
     assert response["Content-Disposition"].endswith('-2027.xlsx"')
 

@@ -1,0 +1,70 @@
+"""Forms of the candidate's lifecycle page (readiness, absence): validate and convert, nothing else."""
+
+from django import forms
+from django.utils import timezone
+
+from certification.models import AbsenceKind, Situation
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SituationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Situation) -> str:
+        return f"Situation {obj.code} – {obj.title}"
+
+
+class ReadinessForm(forms.Form):
+    situation = SituationChoiceField(
+        Situation.objects.none(), label="Situation", error_messages={"required": "Choisissez la situation."}
+    )
+    decided_on = forms.DateField(
+        label="Date de la décision de la commission",
+        widget=DATE_WIDGET,
+        error_messages={"required": "Indiquez la date de la décision.", "invalid": "Date invalide (jj/mm/aaaa)."},
+    )
+    grounds = forms.CharField(
+        label="Motifs (formation, expérience, dossier)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Indiquez sur quoi la commission fonde son jugement."},
+    )
+
+    def __init__(self, *args, situations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["situation"].queryset = situations
+        self.fields["decided_on"].initial = timezone.localdate()
+
+
+class AbsenceForm(forms.Form):
+    situation = SituationChoiceField(
+        Situation.objects.none(), label="Situation", error_messages={"required": "Choisissez la situation."}
+    )
+    absent_on = forms.DateField(
+        label="Date de l'absence",
+        widget=DATE_WIDGET,
+        error_messages={"required": "Indiquez la date de l'absence.", "invalid": "Date invalide (jj/mm/aaaa)."},
+    )
+    kind = forms.ChoiceField(
+        label="Absence",
+        choices=AbsenceKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Indiquez si l'absence est justifiée ou non."},
+    )
+    reason = forms.CharField(
+        label="Motif (facultatif)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    document = forms.FileField(
+        label="Justificatif (PDF ou image ; obligatoire pour une absence justifiée)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp"}),
+    )
+
+    def __init__(self, *args, situations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["situation"].queryset = situations
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == AbsenceKind.JUSTIFIED and not data.get("document"):
+            self.add_error("document", "Joignez le justificatif de l'absence.")
+        return data
