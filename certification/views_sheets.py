@@ -67,7 +67,11 @@ def _sheet_page(request, commission, student, form, *, conflict=None) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def evaluation_sheet(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     commission, student = get_commission_student(request.user, pk, student_pk)
-    editable = member_of(request.user, commission) is not None and not is_locked(commission, student)
+    editable = (
+        member_of(request.user, commission) is not None
+        and not is_locked(commission, student)
+        and not lifecycle.frozen_reason(commission, student)
+    )
     view = sheet_services.sheet_view(commission, student)
     if request.method == "GET":
         return _sheet_page(request, commission, student, EvaluationSheetForm(view=view) if editable else None)
