@@ -24,7 +24,7 @@ from tests.personas import Cast, make_student
 LAST_DATE = max(STEP_DATES.values())
 
 
-def make_marks_commission(cast: Cast, exam_code: str = "E4", *, markable: bool = True) -> Commission:
+def make_marks_commission(cast: Cast, exam_code: str = "E4", *, markable: bool = False) -> Commission:
     """cast.teacher responsible and seated, cast.teacher2 seated; with ``markable`` every student of the cohort
     has what a mark needs first (see ``make_markable``)."""
     commission = make_commission(cast, exam_code, with_steps=False)

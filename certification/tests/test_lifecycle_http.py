@@ -133,7 +133,7 @@ def test_the_grid_and_the_planning_warn_while_readiness_is_missing(cast, login):
 
 
 def test_a_mark_is_refused_before_the_candidate_is_informed(cast, login):
-    commission = make_marks_commission(cast, markable=False)
+    commission = make_marks_commission(cast)
     make_markable(commission, cast.student)
     Convocation.objects.filter(student=cast.student, step__situation__code="B").delete()
     response = login(cast.teacher).post(_profiles(commission), _row(cast.student))
@@ -143,7 +143,7 @@ def test_a_mark_is_refused_before_the_candidate_is_informed(cast, login):
 
 
 def test_a_mark_is_refused_without_a_deposited_dossier(cast, login):
-    commission = make_marks_commission(cast, markable=False)
+    commission = make_marks_commission(cast)
     make_markable(commission, cast.student)
     Dossier.objects.filter(student=cast.student).update(state="draft", submitted_at=None)
     result_url = reverse("certification:result_edit", args=[commission.pk, cast.student.pk])
@@ -156,7 +156,7 @@ def test_a_mark_is_refused_without_a_deposited_dossier(cast, login):
 
 
 def test_absence_de_depot_for_a_student_who_never_opened_a_dossier(cast, login):
-    commission = make_marks_commission(cast, markable=False)
+    commission = make_marks_commission(cast)
     make_markable(commission, cast.student)
     Dossier.objects.filter(student=cast.student).delete()
     client = login(cast.teacher)

@@ -12,7 +12,7 @@ from tests.factories_certification_marks import agree_grid, make_marks_commissio
 
 @pytest.fixture
 def commission(cast):
-    return make_marks_commission(cast)
+    return make_marks_commission(cast, markable=True)
 
 
 def url(commission):

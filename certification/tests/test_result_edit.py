@@ -19,7 +19,7 @@ from tests.factories_certification_marks import (
 
 @pytest.fixture
 def commission(cast):
-    return make_marks_commission(cast)
+    return make_marks_commission(cast, markable=True)
 
 
 def url(commission, student):
