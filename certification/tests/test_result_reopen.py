@@ -10,7 +10,7 @@ from tests.factories_certification_marks import make_marks_commission, make_resu
 
 @pytest.fixture
 def commission(cast):
-    return make_marks_commission(cast)
+    return make_marks_commission(cast, markable=True)
 
 
 def url(commission, student):
