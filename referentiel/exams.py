@@ -126,6 +126,14 @@ class ExamDefinition:
             orders.update(found)
         return tuple(sorted(orders))
 
+    def unknown_choices(self, choices: Mapping[str, str | None] | None = None) -> tuple[str, ...]:
+        """The codes of the situations with a choice whose fiche kind is not known in ``choices`` (in order)."""
+        return tuple(
+            situation.code
+            for situation in self.situations
+            if situation.has_choice and situation.assessed_orders((choices or {}).get(situation.code)) is None
+        )
+
     def choice_orders(self) -> tuple[int, ...]:
         """The compétences that are assessed only for some candidates (by the fiche chosen)."""
         choice: set[int] = set()
