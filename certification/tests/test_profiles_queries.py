@@ -8,7 +8,7 @@ from tests.factories_certification_conformity import CHECKED_ON
 from tests.factories_certification_dossiers import make_dossier
 from tests.factories_certification_marks import add_students, agree_grid, make_marks_commission, make_range, make_result
 
-PROFILES = ["S-S-S-S", "TS-S-S-S", "I-S-TS-S", "S-I-S-I", "TS-TS-TS-TS"]
+PROFILES = ["S-S-NE-S", "TS-S-NE-S", "I-S-NE-S", "S-I-NE-I", "TS-TS-NE-TS"]
 
 
 def _fill(commission, students, offset=0):
