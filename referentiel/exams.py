@@ -237,6 +237,17 @@ def definitions(version_code: str) -> dict[str, ExamDefinition]:
     return {}
 
 
+@lru_cache(maxsize=1)
+def all_definitions() -> dict[tuple[str, str], ExamDefinition]:
+    """``{(version code, exam code): definition}`` of every référentiel version in the data (read once per process)."""
+    found = {}
+    for path in sorted(REFERENTIEL_DIR.glob("*.yaml")):
+        code = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("code")
+        if code:
+            found.update({(code, exam_code): definition for exam_code, definition in definitions(code).items()})
+    return found
+
+
 _VERSION_CODES: dict[int, str] = {}
 
 
