@@ -10,18 +10,21 @@ from django.db import transaction
 
 from accounts.demo import DEMO_SESSION_YEAR, DEMO_UAI
 from accounts.models import Cohort, User
+from certification.demo import ccf_exams
 from certification.models import Commission, CommissionMember, MemberRole, SituationStep
 from certification.services import commissions as services
 
+# Each commission's exam is found by its data (referentiel.exams), not by its code: « commission » is the exam
+# assessed by a commission with a fiche sujet in situation B (E4), « single » the one with a single assessor (E6).
 COMMISSIONS = [
     {
-        "exam": "E4",
+        "exam": "commission",
         "responsible": "prof",
         "members": [("prof2", MemberRole.TEACHER), ("pro", MemberRole.PROFESSIONAL)],
         "steps": [("A", datetime.date(2027, 5, 20), ""), ("B", datetime.date(2027, 6, 3), "")],
     },
     {
-        "exam": "E6",
+        "exam": "single",
         "responsible": "prof2",  # E6 in CCF: a single assessor
         "members": [],
         "steps": [("A", datetime.date(2027, 6, 8), ""), ("B", datetime.date(2027, 6, 10), "")],
@@ -38,13 +41,15 @@ def load_demo() -> dict[str, int]:
         establishment__uai=DEMO_UAI, exam_session__year=DEMO_SESSION_YEAR
     )
     users = {u.username: u for u in User.objects.filter(username__in=["prof", "prof2", "pro"])}
+    exams = {exam.definition.assessors: exam for exam in ccf_exams(cohort.exam_session.version_id)}
     for item in COMMISSIONS:
         responsible = users[item["responsible"]]
+        exam = exams[item["exam"]]
         commission = Commission.objects.filter(
-            session=cohort.exam_session, exam__code=item["exam"], cohort=cohort
+            session=cohort.exam_session, exam=exam, cohort=cohort
         ).first() or services.create_commission(
             session=cohort.exam_session,
-            exam_code=item["exam"],
+            exam_code=exam.code,
             cohort=cohort,
             number="",
             responsible=responsible,

@@ -1,18 +1,42 @@
-"""Demo of E4 situation B for `make run`: rooms, etudiant's fiche sujet with three changed parameters, its passage.
+"""Demo of E4 situation B for `make run`: rooms, etudiant's fiche sujet with three changed parameters, its passage;
+then the rest of the class assessed as a real commission would (domain §9).
 
-Runs after certification.demo_commissions (settings.DEMO_LOADERS): it needs the E4 commission and etudiant's
-submitted E4 dossier. Everything goes through the services the app uses (the passage's convocation is filed in the
-outbox like any other). Idempotent: rooms by name, the sheet by (commission, student), the passage by (situation,
-student).
+Every other candidate with a deposited E4 dossier gets a fiche sujet written from one of their fiches — the
+négo-vente one for some, the événement one for the others —, is informed (« courrier remis ») of the first date of
+situation A, and has an agreed grid positioned on the compétences they are assessed on only: no line on the
+compétence of the fiche not chosen. The profiles page then shows the class in two shapes. Emma (``etudiant``) keeps
+her fiche sujet only: informing her and filling her grid is left to the demo's user.
+
+Runs after certification.demo_commissions (settings.DEMO_LOADERS): it needs the E4 commission and the submitted E4
+dossiers. The exam is found by its data (the one with a fiche sujet), not by its code. Everything goes through the
+services the app uses (the passage's convocation is filed in the outbox like any other), except the information
+letters, written as ``Convocation`` rows as the dataset generator does (no PDF is rendered). Idempotent: rooms by
+name, a sheet by (commission, student), the passage by (situation, student), an information by (step, student), an
+agreed grid by (commission, student).
 """
 
 import datetime
 import zoneinfo
 
+from django.utils import timezone
+
 from accounts.demo import DEMO_SESSION_YEAR, DEMO_UAI
 from accounts.models import Establishment, Student, User
-from certification.models import Commission, Passage, Question, Room, SimulationKind, Situation, SubjectSheet
-from certification.services import planning, questions, subjects
+from certification.demo import subject_exam
+from certification.models import (
+    Commission,
+    Convocation,
+    Grid,
+    InformationMethod,
+    Passage,
+    Question,
+    Room,
+    SimulationKind,
+    Situation,
+    SubjectSheet,
+)
+from certification.selectors.assessed import assessed_competencies
+from certification.services import grids, planning, questions, subjects
 
 ROOMS = ["B12", "B14", "Salle de réunion"]
 CHANGED = {
@@ -28,17 +52,43 @@ BANK = [
     ),
     ("", "Et si je n'étais pas content de cette condition commerciale, que pourriez-vous me proposer ?"),
 ]
-PASSAGE_AT = datetime.datetime(2027, 6, 3, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+PASSAGE_AT = datetime.datetime(2027, 6, 3, 9, 0, tzinfo=PARIS)
+STUDENT = "etudiant"
+INFORMED_DAYS_BEFORE = 21
+# The agreed levels of the class, one per assessed compétence in order (A: cibler/prospecter; B: the compétence of
+# the fiche chosen; A: exploiter/mutualiser), a candidate after the other: most « S », a few stronger or weaker.
+CLASS_LEVELS = (
+    ("S", "S", "S"),
+    ("S", "TS", "S"),
+    ("I", "S", "I"),
+    ("TS", "TS", "S"),
+    ("S", "I", "S"),
+    ("S", "S", "TS"),
+    ("I", "I", "TI"),
+    ("TS", "S", "TS"),
+)
 
 
 def load_demo() -> dict[str, int]:
     establishment = Establishment.objects.get(uai=DEMO_UAI)
-    commission = Commission.objects.filter(
-        cohort__establishment=establishment, session__year=DEMO_SESSION_YEAR, exam__code="E4"
-    ).first()
-    student = Student.objects.filter(user__username="etudiant").first()
+    commissions = Commission.objects.filter(
+        cohort__establishment=establishment, session__year=DEMO_SESSION_YEAR
+    ).select_related("exam", "session", "cohort")
+    commission = next(
+        (c for c in commissions if subject_exam(c.session.version_id) == c.exam),
+        None,
+    )
+    student = Student.objects.filter(user__username=STUDENT).first()
     responsible = User.objects.get(username="prof")
-    created = {"salles": 0, "questions": 0, "fiches sujet": 0, "passages": 0}
+    created = {
+        "salles": 0,
+        "questions": 0,
+        "fiches sujet": 0,
+        "passages": 0,
+        "informations": 0,
+        "grilles communes": 0,
+    }
     for name in ROOMS:
         if not Room.objects.filter(establishment=establishment, name=name).exists():
             planning.create_room(establishment=establishment, name=name, actor=responsible)
@@ -64,7 +114,72 @@ def load_demo() -> dict[str, int]:
             actor=responsible,
         )
         created["passages"] += 1
+    _assess_the_class(commission, responsible, created)
     return created
+
+
+def _assess_the_class(commission: Commission, responsible: User, created: dict[str, int]) -> None:
+    """The other candidates: fiche sujet of either kind, information of situation A's first date, agreed grid."""
+    candidates = [
+        candidate
+        for candidate in commission.cohort.students.select_related("user").order_by("user__username")
+        if candidate.user.username != STUDENT and subjects.submitted_dossier(commission, candidate) is not None
+    ]
+    choice = commission.exam.definition.choice_situation
+    kinds = list(choice.assesses_one_of) if choice is not None else []
+    for index, candidate in enumerate(candidates):
+        if kinds and not SubjectSheet.objects.filter(commission=commission, student=candidate).exists():
+            wanted = kinds[index % len(kinds)]  # some on one kind, the others on the other
+            items = subjects.dossier_fiches(commission, candidate)
+            item = next((i for i in items if i.fiche.kind.code == wanted), items[0] if items else None)
+            if item is not None:
+                subjects.start_subject_sheet(
+                    commission=commission, student=candidate, dossier_fiche=item, actor=responsible
+                )
+                created["fiches sujet"] += 1
+    step = grids.first_step_a(commission)  # the date a candidate must have been informed of before any grid
+    if step is None:
+        return
+    informed_at = min(
+        timezone.now(),
+        datetime.datetime.combine(
+            step.date - datetime.timedelta(days=INFORMED_DAYS_BEFORE), datetime.time(9, 0), tzinfo=PARIS
+        ),
+    )
+    for candidate in candidates:
+        if not Convocation.objects.filter(step=step, student=candidate).exists():
+            Convocation.objects.create(
+                step=step,
+                student=candidate,
+                method=InformationMethod.LETTER,
+                informed_at=informed_at,
+                informed_by=responsible,
+            )
+            created["informations"] += 1
+    layout = grids.grid_layout(commission)
+    levels = {level.code: level for level in grids.grid_levels(commission)}
+    assessed = assessed_competencies(commission, [candidate.pk for candidate in candidates], layout)
+    for index, candidate in enumerate(candidates):
+        ids = assessed.get(candidate.pk)
+        if ids is None or Grid.objects.filter(commission=commission, student=candidate, member__isnull=True).exists():
+            continue
+        codes = dict(zip(ids, CLASS_LEVELS[index % len(CLASS_LEVELS)], strict=False))
+        chosen = {
+            criterion.pk: levels[codes[competency.pk]]
+            for competency in layout
+            if competency.pk in codes
+            for criterion in competency.criteria
+        }
+        grids.save_agreed_grid(
+            commission=commission,
+            student=candidate,
+            levels=chosen,
+            comments={},
+            base_version=0,
+            actor=responsible,
+            layout=layout,
+        )
+        created["grilles communes"] += 1
 
 
 def _write_sheet(commission: Commission, student: Student, actor: User) -> None:

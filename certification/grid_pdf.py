@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from accounts.models import Student
 from certification.models import CandidateResult, Commission, CommissionMember, SituationStep
+from certification.selectors import assessed as assessed_selectors
 from certification.services import grids as grid_services
 from certification.services.sheets import format_mark
 from lib import pdf
@@ -47,6 +48,10 @@ class PdfLine:
 class PdfBlock:
     competency: Competency
     lines: list[PdfLine]
+    not_assessed: bool = False  # the candidate is not assessed on it (E4 B: the fiche chosen is of the other kind)
+
+
+NOT_ASSESSED = "non évaluée"
 
 
 def criterion_text(criterion: Criterion) -> str:
@@ -56,16 +61,22 @@ def criterion_text(criterion: Criterion) -> str:
 
 
 def _blocks(
-    competencies: list[Competency], levels: list[Level], chosen: dict[int, Level | None]
+    competencies: list[Competency],
+    levels: list[Level],
+    chosen: dict[int, Level | None],
+    assessed: tuple[int, ...] | None = None,
 ) -> dict[int, PdfBlock]:
+    """``assessed``: the compétences the candidate is assessed on (``None``: all, or not fixed yet); the others are
+    marked « non évaluée » and never ticked."""
     blocks = {}
     for competency in competencies:
+        not_assessed = assessed is not None and competency.pk not in assessed
         lines = []
         for criterion in competency.criteria.all():
-            level = chosen.get(criterion.pk)
+            level = None if not_assessed else chosen.get(criterion.pk)
             cells = [(lv.code, level is not None and level.pk == lv.pk) for lv in levels]
             lines.append(PdfLine(criterion, criterion_text(criterion), cells))
-        blocks[competency.order] = PdfBlock(competency, lines)
+        blocks[competency.order] = PdfBlock(competency, lines, not_assessed)
     return blocks
 
 
@@ -102,6 +113,9 @@ def grid_context(commission: Commission, student: Student, member: CommissionMem
     levels = grid_services.grid_levels(commission)
     grid = grid_services.find_grid(commission, student, member)
     chosen = grid_services.grid_levels_by_criterion(grid)
+    choices = assessed_selectors.fiche_choices(commission, [student.pk])
+    assessed = assessed_selectors.assessed_competencies(commission, [student.pk], competencies, choices=choices)
+    pending = assessed_selectors.pending_situations(commission, choices.get(student.pk))
     return {
         "form": form,
         "title": form["title"].replace("{year}", year),
@@ -109,7 +123,9 @@ def grid_context(commission: Commission, student: Student, member: CommissionMem
         "candidate": student.user,
         "member": member,
         "levels": levels,
-        "tables": _tables(form, _blocks(competencies, levels, chosen)),
+        "tables": _tables(form, _blocks(competencies, levels, chosen, assessed[student.pk])),
+        "not_assessed_label": NOT_ASSESSED,
+        "pending": assessed_selectors.pending_message(pending) if assessed[student.pk] is None and pending else "",
         "dates": _situation_dates(commission) if form.get("dates") else None,
         # A member's own grid is a working paper: the mark is the commission's, printed on the agreed grid only.
         "mark": mark_text(commission, student) if member is None else "",

@@ -7,6 +7,10 @@ inside ranges it sets itself in the light of every profile of its group. This mo
   as such and editable: every compétence counts the same whatever its number of lines.
 - ``profile_key``, ``dominates`` and ``order_profiles`` put the group's profiles side by side, dominant first.
   The sum of ranks only breaks ties *for display*; it is never a mark.
+- A compétence a candidate is not assessed on (E4 situation B assesses « Négocier… » *or* « Organiser… », by the
+  fiche the commission chose) is written ``NE`` (« non évaluée ») in the key, never ``?``: ``S-S-NE-I``. The
+  positions of ``NE`` are the key's **shape**; profiles of different shapes are never compared (no dominance, no
+  range ordering), and their keys always differ, so each shape has its own ranges.
 - ``warnings`` lists contradictions (never blocking): a dominant profile with a lower mark, a mark outside its
   profile's range, a dominant profile whose range sits below the range of a profile it dominates, an NV dossier
   marked.
@@ -24,6 +28,7 @@ from functools import lru_cache
 # Ranks of the four-level scale (referentiel.Level.rank); callers may pass the ranks read from the database.
 DEFAULT_RANKS: Mapping[str, int] = {"TI": 1, "I": 2, "S": 3, "TS": 4}
 UNKNOWN = "?"
+NOT_ASSESSED = "NE"  # « non évaluée »: the candidate is not assessed on this compétence (not « à compléter »)
 
 Profile = Mapping[str, str]  # {str(competency id): level code}
 
@@ -53,9 +58,34 @@ def propose_profile(
     return proposal
 
 
-def profile_key(profile: Profile, competencies: Sequence[int | str]) -> str:
-    """``"S-TS-I-S"``: the levels in the compétences' order, ``?`` where the commission has not positioned one."""
-    return "-".join(_get(profile, competency_id) or UNKNOWN for competency_id in competencies)
+def profile_key(
+    profile: Profile,
+    competencies: Sequence[int | str],
+    *,
+    not_assessed: Iterable[int | str] = (),
+    pending: Iterable[int | str] = (),
+) -> str:
+    """``"S-TS-I-S"``: the levels in the compétences' order, ``?`` where the commission has not positioned one.
+
+    ``not_assessed``: compétences the candidate is not assessed on, written ``NE`` whatever the profile holds.
+    ``pending``: compétences whose assessment is not known yet (the fiche of a situation with a choice is not
+    fixed), written ``?``.
+    """
+    skipped = {str(competency_id) for competency_id in not_assessed}
+    unknown = {str(competency_id) for competency_id in pending}
+    return "-".join(
+        NOT_ASSESSED
+        if str(competency_id) in skipped
+        else UNKNOWN
+        if str(competency_id) in unknown
+        else _get(profile, competency_id) or UNKNOWN
+        for competency_id in competencies
+    )
+
+
+def key_shape(key: str) -> tuple[bool, ...]:
+    """Which compétences of the key are assessed (``False`` where ``NE``): profiles compare only within a shape."""
+    return tuple(code != NOT_ASSESSED for code in key.split("-")) if key else ()
 
 
 def key_is_complete(key: str) -> bool:
@@ -63,18 +93,29 @@ def key_is_complete(key: str) -> bool:
 
 
 def is_complete(profile: Profile, competencies: Sequence[int | str], ranks: Mapping[str, int] = DEFAULT_RANKS) -> bool:
+    """Every compétence of ``competencies`` (pass the assessed ones only) is positioned."""
     return all(_get(profile, competency_id) in ranks for competency_id in competencies)
 
 
-def _ranks_of(key: str, ranks: Mapping[str, int]) -> list[int] | None:
+def _read(key: str, ranks: Mapping[str, int]) -> tuple[tuple[bool, ...], list[int]] | None:
+    """``(shape, ranks of the assessed compétences)``; ``None`` when a compétence is not positioned (or no
+    compétence is assessed)."""
     codes = key.split("-") if key else []
-    if not codes or any(code not in ranks for code in codes):
+    assessed = [code for code in codes if code != NOT_ASSESSED]
+    if not assessed or any(code not in ranks for code in assessed):
         return None
-    return [ranks[code] for code in codes]
+    return tuple(code != NOT_ASSESSED for code in codes), [ranks[code] for code in assessed]
+
+
+def _ranks_of(key: str, ranks: Mapping[str, int]) -> list[int] | None:
+    read = _read(key, ranks)
+    return read[1] if read is not None else None
 
 
 def key_dominates(a: str, b: str, ranks: Mapping[str, int] = DEFAULT_RANKS) -> bool:
-    """Profile keys of the same compétences: ``a`` ≥ ``b`` everywhere and > somewhere. Incomplete: never."""
+    """Profile keys of the same shape: ``a`` ≥ ``b`` on every assessed compétence and > somewhere.
+
+    Incomplete keys, or keys of different shapes (not assessed on the same compétences): never."""
     # The profiles page compares every pair of the group's profiles, several times: remember the answers.
     return _key_dominates(a, b, tuple(ranks.items()))
 
@@ -82,14 +123,17 @@ def key_dominates(a: str, b: str, ranks: Mapping[str, int] = DEFAULT_RANKS) -> b
 @lru_cache(maxsize=8192)
 def _key_dominates(a: str, b: str, rank_items: tuple[tuple[str, int], ...]) -> bool:
     ranks = dict(rank_items)
-    ranks_a, ranks_b = _ranks_of(a, ranks), _ranks_of(b, ranks)
-    if ranks_a is None or ranks_b is None or len(ranks_a) != len(ranks_b):
+    read_a, read_b = _read(a, ranks), _read(b, ranks)
+    if read_a is None or read_b is None or read_a[0] != read_b[0]:
         return False
+    ranks_a, ranks_b = read_a[1], read_b[1]
     return all(x >= y for x, y in zip(ranks_a, ranks_b, strict=True)) and ranks_a != ranks_b
 
 
-def _key_coder(ranks: Mapping[str, int]) -> Callable[[str], tuple[int, int] | None]:
-    """Each profile key read once into ``(number of compétences, number)``, ``None`` when incomplete.
+def _key_coder(ranks: Mapping[str, int]) -> Callable[[str], tuple[tuple[bool, ...], int] | None]:
+    """Each profile key read once into ``(shape, number)``, ``None`` when incomplete.
+
+    The shape (which compétences are assessed, see ``key_shape``) must be equal for two keys to be compared.
 
     Each level is written in unary (rank ``r`` → ``r`` one-bits) in a fixed-width slot per compétence: ``a`` is at
     least ``b`` on every compétence exactly when ``b``'s bits are all among ``a``'s, so that comparing two profiles
@@ -98,19 +142,20 @@ def _key_coder(ranks: Mapping[str, int]) -> Callable[[str], tuple[int, int] | No
     lowest = min(ranks.values(), default=0)
     width = max(ranks.values(), default=0) - lowest + 1
     unary = {code: (1 << (rank - lowest)) - 1 for code, rank in ranks.items()}
-    codes: dict[str, tuple[int, int] | None] = {}
+    codes: dict[str, tuple[tuple[bool, ...], int] | None] = {}
 
-    def code_of(key: str) -> tuple[int, int] | None:
+    def code_of(key: str) -> tuple[tuple[bool, ...], int] | None:
         try:
             return codes[key]
         except KeyError:
             levels = key.split("-") if key else []
+            assessed = [level for level in levels if level != NOT_ASSESSED]
             found = None
-            if levels and all(level in unary for level in levels):
+            if assessed and all(level in unary for level in assessed):
                 number = 0
-                for level in levels:
+                for level in assessed:
                     number = (number << width) | unary[level]
-                found = (len(levels), number)
+                found = (tuple(level != NOT_ASSESSED for level in levels), number)
             codes[key] = found
             return found
 
@@ -135,10 +180,10 @@ def dominated_keys(keys: Sequence[str], ranks: Mapping[str, int] = DEFAULT_RANKS
     code_of = _key_coder(ranks)
     coded = [(key, *code) for key in keys if (code := code_of(key)) is not None]
     found: dict[str, list[str]] = {key: [] for key in keys}
-    for key_a, size_a, number_a in coded:
+    for key_a, shape_a, number_a in coded:
         below = found[key_a]
-        for key_b, size_b, number_b in coded:
-            if size_a == size_b and number_a != number_b and number_b & ~number_a == 0:
+        for key_b, shape_b, number_b in coded:
+            if shape_a == shape_b and number_a != number_b and number_b & ~number_a == 0:
                 below.append(key_b)
     return found
 
@@ -163,7 +208,8 @@ def order_keys(keys: Iterable[str], ranks: Mapping[str, int] = DEFAULT_RANKS) ->
     """Dominance layers: the profiles no other one dominates first, then the next layer, and so on.
 
     Inside a layer, profiles are not comparable; they are shown by decreasing sum of ranks then by key, only to
-    give a stable display order. Incomplete profiles come last.
+    give a stable display order. Incomplete profiles come last. Keys of different shapes never dominate each other:
+    callers that show shapes apart pass the keys of one shape at a time.
     """
     pending = list(dict.fromkeys(keys))
     incomplete = sorted(key for key in pending if _ranks_of(key, ranks) is None)

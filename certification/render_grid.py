@@ -24,10 +24,25 @@ PREFILLED = '<span class="tag tag-ok">pré-rempli : tous les membres d’accord<
 NOT_POSITIONED = '<span class="help">non positionné</span>'
 
 
+NOT_ASSESSED_TAG = '<span class="tag">non évaluée</span>'
+
+
 def render_sections(
-    sections: Iterable, *, levels: list[Level], commission_pk: int, student_pk: int, agreed_mode: bool
+    sections: Iterable,
+    *,
+    levels: list[Level],
+    commission_pk: int,
+    student_pk: int,
+    agreed_mode: bool,
+    not_assessed: Iterable = (),
+    not_assessed_note: str = "",
 ) -> SafeString:
-    """Every section of a grid page, in order (grid_section.html for each, ``agreed_mode`` as in the include)."""
+    """Every section of a grid page, in order (grid_section.html for each, ``agreed_mode`` as in the include).
+
+    ``not_assessed``: the compétences the candidate is not assessed on (E4 situation B: the compétence of the fiche
+    not chosen), each written in its place as a « non évaluée » section without any field.
+    """
+    sections = sorted([*sections, *not_assessed], key=lambda item: _competency_of(item).order)
     level_cells = [(level.code, escape(level.code), escape(level.label)) for level in levels]
     heads = "".join(
         f'<th scope="col" class="grid-level-head"><abbr title="{label}">{code}</abbr></th>'
@@ -41,6 +56,9 @@ def render_sections(
     )
     parts: list[str] = []
     for section in sections:
+        if not hasattr(section, "competency"):
+            parts.append(_not_assessed(section, not_assessed_note))
+            continue
         competency = section.competency
         title = escape(competency.title)
         anchor = f"competence-{escape(competency.pk)}"
@@ -78,6 +96,25 @@ def render_sections(
             parts.append(f'<p class="grid-conflict-saved">Enregistré entre-temps : {saved}</p>\n')
         parts.append("</div>\n</section>\n")
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above
+
+
+def _competency_of(item):
+    return getattr(item, "competency", item)
+
+
+def _not_assessed(competency, note: str) -> str:
+    """A compétence the candidate is not assessed on: its title and critères, marked « non évaluée », no field."""
+    title = escape(competency.title)
+    anchor = f"competence-{escape(competency.pk)}"
+    lines = "".join(
+        f"<li>{escape(criterion.number)} – {escape(criterion.title)}</li>" for criterion in competency.criteria
+    )
+    return (
+        f'<section class="card grid-section grid-not-assessed" aria-labelledby="{anchor}">\n'
+        f'<h2 id="{anchor}">{title} {NOT_ASSESSED_TAG}</h2>\n'
+        f'<p class="help">{escape(note)}</p>\n'
+        f'<ul class="grid-not-assessed-lines">{lines}</ul>\n</section>\n'
+    )
 
 
 def _row(row, level_cells: list[tuple[str, str, str]], agreed_mode: bool) -> str:

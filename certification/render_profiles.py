@@ -27,6 +27,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from certification.forms_marks import RangeForm, ResultRowForm
+from certification.profiles import NOT_ASSESSED
 from lib.widgets import render_attrs
 
 
@@ -201,12 +202,16 @@ def _range_fieldset(key: str, states, non_field_errors: Sequence[str], editable:
     )
 
 
+NOT_ASSESSED_LEVEL = '<span class="level level-not-assessed" title="non évaluée">NE</span>'
+
+
 def _level_item(items: dict, order, code: str) -> str:
-    level = (
-        '<span class="level">?</span>'
-        if code == "?"
-        else f'<span class="level grid-level" data-grid-level="{escape(code)}">{escape(code)}</span>'
-    )
+    if code == "?":
+        level = '<span class="level">?</span>'
+    elif code == NOT_ASSESSED:
+        level = NOT_ASSESSED_LEVEL
+    else:
+        level = f'<span class="level grid-level" data-grid-level="{escape(code)}">{escape(code)}</span>'
     item = items[order, code] = f'<li><span class="competency-number">C{escape(str(order))}</span> {level}</li>'
     return item
 
@@ -230,40 +235,73 @@ def render_groups(
     parts = []
     formatted: dict = {}  # see _FieldKind.render
     level_items: dict[tuple, str] = {}  # (compétence order, level code) → its <li>: a few, shared by the groups
-    for number, group in enumerate(page.groups, start=1):
-        key = escape(group.key)
-        count = len(group.rows)
-        title = "Profil" if group.complete else "Profil incomplet"
-        levels = "".join(
-            level_items.get((competency.order, code)) or _level_item(level_items, competency.order, code)
-            for competency, code in group.levels
-        )
-        parts.append(
-            f'<section class="card profile-group{"" if group.complete else " profile-incomplete"}" '
-            f'aria-labelledby="profil-{number}">\n'
-            f'<h2 id="profil-{number}">\n{title} <span class="profile-key">{key}</span>\n'
-            f"<small>({count} candidat{'' if count == 1 else 's'})</small>\n</h2>\n"
-            f'<ul class="profile-levels" aria-label="Niveau par compétence">\n{levels}\n</ul>\n'
-        )
-        if not group.complete:
+    number = 0
+    # An exam with a choice (E4 situation B): one part per shape (the compétences assessed), under its heading.
+    shapes = page.shapes if page.has_choice else [None]
+    for shape_number, shape in enumerate(shapes, start=1):
+        groups = shape.groups if shape is not None else page.groups
+        if shape is not None:
+            count = shape.count
             parts.append(
-                '<p class="help">Une compétence au moins n\'est pas positionnée : complétez la grille commune ou '
-                "arrêtez le profil sur la page du candidat.</p>\n"
+                f'<section class="profile-shape" aria-labelledby="forme-{shape_number}">\n'
+                f'<h2 id="forme-{shape_number}" class="profile-shape-heading">{escape(shape.heading)} '
+                f"<small>({count} candidat{'' if count == 1 else 's'})</small></h2>\n"
             )
-        if group.dominated:
-            dominated = ", ".join(escape(other) for other in group.dominated)
-            parts.append(f'<p class="help">Domine les profils : {dominated}.</p>\n')
-        range_state = range_of(group)
-        if range_state is not None:
-            parts.append(_range_fieldset(group.key, *range_state, editable, formatted))
-        suggestion = escape(group.suggestion)
-        parts.append(
-            '<div class="table-wrap"><table class="table results-table">\n'
-            f'<caption class="visually-hidden">Candidats du profil {key}</caption>\n{_THEAD}\n<tbody>\n'
-        )
-        parts.extend(
-            _row(row, row_states_of(row), suggestion, is_responsible, edit_url, reopen_url, formatted)
-            for row in group.rows
-        )
-        parts.append("</tbody>\n</table></div>\n</section>\n")
+        for group in groups:
+            number += 1
+            parts.append(_group(group, number, shape is not None, level_items, formatted, editable, range_of))
+            suggestion = escape(group.suggestion)
+            parts.extend(
+                _row(row, row_states_of(row), suggestion, is_responsible, edit_url, reopen_url, formatted)
+                for row in group.rows
+            )
+            parts.append("</tbody>\n</table></div>\n</section>\n")
+        if shape is not None:
+            parts.append("</section>\n")
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above
+
+
+def _group(group, number: int, in_shape: bool, level_items: dict, formatted: dict, editable: bool, range_of) -> str:
+    """A profile's section up to its table's body (the rows follow)."""
+    key = escape(group.key)
+    count = len(group.rows)
+    heading = "h3" if in_shape else "h2"
+    if group.complete:
+        title = "Profil"
+    elif group.pending:
+        title = "Profil en attente"
+    else:
+        title = "Profil incomplet"
+    levels = "".join(
+        level_items.get((competency.order, code)) or _level_item(level_items, competency.order, code)
+        for competency, code in group.levels
+    )
+    parts = [
+        f'<section class="card profile-group{"" if group.complete else " profile-incomplete"}" '
+        f'aria-labelledby="profil-{number}">\n'
+        f'<{heading} id="profil-{number}">\n{title} <span class="profile-key">{key}</span>\n'
+        f"<small>({count} candidat{'' if count == 1 else 's'})</small>\n</{heading}>\n"
+        f'<ul class="profile-levels" aria-label="Niveau par compétence">\n{levels}\n</ul>\n'
+    ]
+    if group.pending:
+        message = escape(group.pending_message)
+        parts.append(
+            f'<p class="help">{message[:1].upper()}{message[1:]} : le profil sera comparé à ceux de même forme '
+            "une fois la fiche retenue enregistrée.</p>\n"
+        )
+    elif not group.complete:
+        parts.append(
+            '<p class="help">Une compétence évaluée au moins n\'est pas positionnée : complétez la grille commune ou '
+            "arrêtez le profil sur la page du candidat.</p>\n"
+        )
+    if group.dominated:
+        dominated = ", ".join(escape(other) for other in group.dominated)
+        parts.append(f'<p class="help">Domine les profils : {dominated}.</p>\n')
+    range_state = range_of(group)
+    if range_state is not None:
+        parts.append(_range_fieldset(group.key, *range_state, editable, formatted))
+    parts.append(
+        '<div class="table-wrap"><table class="table results-table">\n'
+        f'<caption class="visually-hidden">Candidats du profil {key}</caption>\n{_THEAD}\n<tbody>\n'
+    )
+    return "".join(parts)

@@ -28,6 +28,7 @@ from certification.permissions import (
     require_member,
 )
 from certification.render_grid import render_sections
+from certification.selectors import assessed as assessed_selectors
 from certification.services import grids as grid_services
 from certification.services import lifecycle
 from certification.services.grids import (
@@ -38,6 +39,11 @@ from certification.services.grids import (
     LayoutCriterion,
 )
 from referentiel.models import Competency
+
+NOT_ASSESSED_NOTE = (
+    "Compétence non évaluée pour ce candidat : la fiche retenue pour la situation d'évaluation porte sur une autre "
+    "compétence. Aucune ligne n'est à positionner ni comptée comme manquante."
+)
 
 
 @dataclass
@@ -71,8 +77,22 @@ class GridPage:
         self.commission = commission
         self.student = student
         self.member = member  # whose grid: None for the agreed one
-        self.competencies = grid_services.grid_layout(commission)
+        layout = grid_services.grid_layout(commission)
+        # E4 situation B assesses one compétence of two, by the fiche chosen: the other one is « non évaluée »
+        # (shown, never editable, never counted missing). While the fiche is not fixed, both stay editable.
+        choices = assessed_selectors.fiche_choices(commission, [student.pk])
+        assessed = assessed_selectors.assessed_competencies(commission, [student.pk], layout, choices=choices)
+        self.assessed: tuple[int, ...] | None = assessed[student.pk]
+        self.pending = (
+            assessed_selectors.pending_situations(commission, choices.get(student.pk)) if self.assessed is None else ()
+        )
+        self.competencies = [c for c in layout if self.assessed is None or c.pk in self.assessed]
+        self.not_assessed = [c for c in layout if self.assessed is not None and c.pk not in self.assessed]
         self.levels = grid_services.grid_levels(commission)
+
+    @property
+    def pending_message(self) -> str:
+        return assessed_selectors.pending_message(self.pending) if self.pending else ""
 
     @cached_property
     def _saved(self) -> tuple[Grid | None, dict[int, str]]:
@@ -131,12 +151,15 @@ def _sections(form: GridForm, page: GridPage, conflict: bool) -> list[Competency
 
 
 def _sections_html(sections: list[CompetencySection], page: GridPage, *, agreed_mode: bool):
+    """The sections in the compétences' order, a compétence not assessed for the candidate in its place."""
     return render_sections(
         sections,
         levels=page.levels,
         commission_pk=page.commission.pk,
         student_pk=page.student.pk,
         agreed_mode=agreed_mode,
+        not_assessed=page.not_assessed,
+        not_assessed_note=NOT_ASSESSED_NOTE,
     )
 
 

@@ -249,7 +249,8 @@ def result_edit(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     form = ResultForm(
         request.POST or None,
         initial=_result_initial(row),
-        competencies=scale.competencies,
+        # Only the compétences the candidate is assessed on (all of them while a situation's fiche is not fixed).
+        competencies=[competency for competency in scale.competencies if row.assesses(competency.pk)],
         levels=scale.levels,
         step=step,
     )
@@ -284,6 +285,7 @@ def result_edit(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         "step_message": step_message(step),
         "mark_range": MarkRange.objects.filter(commission=commission, profile_key=row.key).first(),
         "proposal_codes": row.proposal_key.split("-") if row.proposal_key else [],
+        "not_assessed": [competency for competency in scale.competencies if not row.assesses(competency.pk)],
         "nv_warning": row.dossier_nv and form["status"].value() != ResultStatus.NOT_VALID,
         "is_responsible": commission.responsible_id == request.user.pk,
     }

@@ -1,6 +1,10 @@
 """The certifying side of one cohort, through the services the app uses: E4 dossiers deposited (fiches frozen),
-checked conformes, the E4 commission with its members and dated steps, each member's grid and the agreed grid with
-every line positioned, then profiles, mark ranges and marks on the profiles page's service.
+checked conformes, the E4 commission with its members and dated steps, each candidate's fiche sujet (from their
+négo-vente fiche for some, their événement fiche for the others: situation B assesses the compétence of that kind),
+each member's grid and the agreed grid with every line of the compétences assessed positioned — none on the
+compétence of the fiche not chosen —, then profiles, mark ranges and marks on the profiles page's service.
+
+The exam is found by its data (``referentiel.exams``: the one with a fiche sujet), never by its code.
 
 One shortcut: the official information of situation A's dates is written as ``Convocation`` rows (« courrier remis »)
 without going through ``convocations.inform_students``, which renders a PDF letter per student (WeasyPrint: far too
@@ -24,18 +28,21 @@ from certification.models import (
     MemberRole,
     SituationStep,
 )
+from certification.profiles import NOT_ASSESSED
+from certification.selectors.assessed import assessed_competencies
 from certification.selectors.dossiers import PARIS, deadline_passed, deposit_deadline, paris_today
 from certification.services import commissions as commission_services
 from certification.services.conformity import record_conformity
 from certification.services.dossiers import freeze_dossier_fiches, save_dossier_selection, submit_dossier
 from certification.services.grids import save_agreed_grid, save_member_grid
 from certification.services.marks import RangeInput, ResultInput, load_group, save_group
+from certification.services.subjects import dossier_fiches, start_subject_sheet
 from dataset import texts
 from dataset.passeports import StudentTraces
 from dataset.people import CohortPeople
 from dataset.spec import E4_KINDS, Reference, rng_for
 from passeport.models import FicheVerso
-from referentiel.models import Level
+from referentiel.models import Exam, Level
 
 STEPS = (
     ("A", datetime.date(2027, 3, 25), "Point d'étape : ciblage et prospection"),
@@ -48,6 +55,12 @@ CHECKED_ON = datetime.date(2027, 4, 20)
 PROFILE_WEIGHTS = (1, 4, 10, 5)
 COMPETENCY_SPREAD = 0.15  # chance that a compétence sits one level off the candidate's overall level
 MEMBER_NOISE = 0.2  # chance that a member positions a line one level off the candidate's level
+EVENT_SHARE = 0.4  # share of candidates whose fiche sujet is written from their événement fiche (the others: négo)
+
+
+def subject_exam(ref: Reference) -> Exam:
+    """The exam whose situation B is a simulation on a fiche sujet (E4), found by its data."""
+    return next(exam for exam in ref.exams.values() if exam.definition and exam.definition.has_subject_sheet)
 
 
 def deposit_dossiers(ref: Reference, people: CohortPeople, traces: dict[int, StudentTraces]) -> int:
@@ -62,7 +75,7 @@ def deposit_dossiers(ref: Reference, people: CohortPeople, traces: dict[int, Stu
         chosen = [f for f in mine.fiches if f.kind.code in E4_KINDS][:2]
         dossier = save_dossier_selection(
             student=student,
-            exam=ref.exams["E4"],
+            exam=subject_exam(ref),
             author=student.user,
             fiches=[(fiche, first_versos.get(fiche.pk)) for fiche in chosen],
             internships=mine.internships,
@@ -97,11 +110,12 @@ def _deposit(dossier, user) -> None:
 
 def create_commission(ref: Reference, people: CohortPeople) -> Commission:
     """The cohort's E4 commission: responsible teacher, a second teacher, the professional, three dated steps."""
+    exam = subject_exam(ref)
     commission = commission_services.create_commission(
         session=ref.session,
-        exam_code="E4",
+        exam_code=exam.code,
         cohort=people.cohort,
-        number=f"E4-{people.establishment.uai}-{people.number}",
+        number=f"{exam.code}-{people.establishment.uai}-{people.number}",
         responsible=people.responsible,
         actor=people.admin,
     )
@@ -155,23 +169,47 @@ def inform_and_check(commission: Commission, people: CohortPeople) -> None:
         )
 
 
-def _base_profile(rng: random.Random, ref: Reference) -> dict[int, int]:
-    """The candidate's level (rank 1–4) on each E4 compétence: an overall level, one off on some compétences, so
-    that a class of 30 shows fifteen profiles or so, most shared by several candidates."""
-    competencies = sorted({c.competency_id for c in ref.criteria["E4"]})
+def write_subject_sheets(seed: int, commission: Commission, people: CohortPeople) -> int:
+    """Each candidate's fiche sujet, from the fiche of the kind the commission takes for situation B: the événement
+    fiche for about ``EVENT_SHARE`` of the class, the négo-vente fiche for the others (domain §9)."""
+    choice = commission.exam.definition.choice_situation
+    kinds = list(choice.assesses_one_of) if choice is not None else []
+    if not kinds:
+        return 0
+    written = 0
+    for student in people.students:
+        rng = rng_for(seed, "subjects", student.user.username)
+        wanted = kinds[-1] if rng.random() < EVENT_SHARE else kinds[0]
+        items = dossier_fiches(commission, student)
+        item = next((i for i in items if i.fiche.kind.code == wanted), items[0] if items else None)
+        if item is None:
+            continue
+        start_subject_sheet(commission=commission, student=student, dossier_fiche=item, actor=people.responsible)
+        written += 1
+    return written
+
+
+def _base_profile(rng: random.Random, criteria) -> dict[int, int]:
+    """The candidate's level (rank 1–4) on each compétence assessed: an overall level, one off on some
+    compétences, so that a class of 30 shows fifteen profiles or so, most shared by several candidates."""
+    competencies = sorted({c.competency_id for c in criteria})
     overall = rng.choices((1, 2, 3, 4), PROFILE_WEIGHTS)[0]
     return {pk: _noisy(rng, overall, COMPETENCY_SPREAD) for pk in competencies}
 
 
 def fill_grids(ref: Reference, seed: int, commission: Commission, people: CohortPeople) -> int:
-    """Each member's grid, then the agreed grid (the median of the members' levels), every line positioned."""
+    """Each member's grid, then the agreed grid (the median of the members' levels), every line of the compétences
+    the candidate is assessed on positioned (none on the compétence of the fiche not chosen for situation B)."""
     members = list(commission.members.select_related("user").order_by("-carries_responsibility", "pk"))
     by_rank: dict[int, Level] = {level.rank: level for level in ref.levels.values()}
-    criteria = ref.criteria["E4"]
+    every = ref.criteria[commission.exam.code]
+    assessed = assessed_competencies(commission, [student.pk for student in people.students])
     saved = 0
     for student in people.students:
         rng = rng_for(seed, "grids", student.user.username)
-        base = _base_profile(rng, ref)
+        kept = assessed[student.pk]
+        criteria = [c for c in every if kept is None or c.competency_id in kept]
+        base = _base_profile(rng, criteria)
         member_ranks = []
         for member in members:
             ranks = {c.pk: _noisy(rng, base[c.competency_id]) for c in criteria}
@@ -215,8 +253,9 @@ def _half(value: Decimal) -> Decimal:
 
 
 def _range_for(key: str, ranks: dict[str, int]) -> tuple[Decimal, Decimal]:
-    """The commission's range for a profile: around 4 (all TI) to 17.5 (all TS), two points wide."""
-    codes = key.split("-")
+    """The commission's range for a profile: around 4 (all TI) to 17.5 (all TS), two points wide (on the compétences
+    assessed: « NE » is not a level)."""
+    codes = [code for code in key.split("-") if code != NOT_ASSESSED]
     mean = Decimal(sum(ranks[code] for code in codes)) / len(codes)
     low = _half(Decimal(4) + (mean - 1) * Decimal("4.5") - 1)
     return max(Decimal(0), low), min(Decimal(20), low + 2)

@@ -132,6 +132,7 @@ class Generator:
         with self.timer("commissions"):
             commission = certifying.create_commission(ref, cohort_people)
             certifying.inform_and_check(commission, cohort_people)
+            certifying.write_subject_sheets(self.seed, commission, cohort_people)
         with self.timer("grilles"):
             certifying.fill_grids(ref, self.seed, commission, cohort_people)
         with self.timer("notes"):

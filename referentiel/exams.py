@@ -126,6 +126,14 @@ class ExamDefinition:
             orders.update(found)
         return tuple(sorted(orders))
 
+    def unknown_choices(self, choices: Mapping[str, str | None] | None = None) -> tuple[str, ...]:
+        """The codes of the situations with a choice whose fiche kind is not known in ``choices`` (in order)."""
+        return tuple(
+            situation.code
+            for situation in self.situations
+            if situation.has_choice and situation.assessed_orders((choices or {}).get(situation.code)) is None
+        )
+
     def choice_orders(self) -> tuple[int, ...]:
         """The compétences that are assessed only for some candidates (by the fiche chosen)."""
         choice: set[int] = set()
@@ -227,6 +235,17 @@ def definitions(version_code: str) -> dict[str, ExamDefinition]:
                 found[exam["code"]] = parse_definition(exam["code"], exam["certification"], where)
         return found
     return {}
+
+
+@lru_cache(maxsize=1)
+def all_definitions() -> dict[tuple[str, str], ExamDefinition]:
+    """``{(version code, exam code): definition}`` of every référentiel version in the data (read once per process)."""
+    found = {}
+    for path in sorted(REFERENTIEL_DIR.glob("*.yaml")):
+        code = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("code")
+        if code:
+            found.update({(code, exam_code): definition for exam_code, definition in definitions(code).items()})
+    return found
 
 
 _VERSION_CODES: dict[int, str] = {}

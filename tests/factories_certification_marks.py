@@ -11,13 +11,18 @@ from certification.models import (
     Convocation,
     Dossier,
     DossierState,
+    EvaluationSheet,
     Grid,
     GridLine,
     MarkRange,
     ResultStatus,
+    Situation,
+    SituationAppraisal,
     SituationStep,
 )
+from certification.profiles import NOT_ASSESSED
 from referentiel.models import Competency, Criterion, Level
+from tests.factories import make_fiche
 from tests.factories_certification_commissions import STEP_DATES, add_member, make_commission, make_convocation
 from tests.personas import Cast, make_student
 
@@ -60,14 +65,50 @@ def level(commission: Commission, code: str) -> Level:
     return Level.objects.get(version_id=commission.session.version_id, code=code)
 
 
-def agree_grid(commission: Commission, student: Student, codes: str) -> Grid:
-    """The agreed grid with every line of compétence n at the n-th level of ``codes`` (« S-TS-I-S »)."""
+def assess_on(commission: Commission, student: Student, kind_code: str) -> SituationAppraisal:
+    """Record the fiche of ``kind_code`` the commission took for the situation with a choice (E4 B), as the evaluation
+    sheet names it (``SituationAppraisal.fiche``): that fixes the compétence the candidate is assessed on."""
+    definition = commission.exam.definition
+    situation = Situation.objects.get(commission=commission, code=definition.choice_situation.code)
+    sheet, _ = EvaluationSheet.objects.get_or_create(commission=commission, student=student, defaults={"version": 1})
+    fiche = make_fiche(student, exam_code=commission.exam.code, kind_code=kind_code, title=f"Fiche {kind_code}")
+    appraisal, _ = SituationAppraisal.objects.update_or_create(
+        sheet=sheet, situation=situation, defaults={"fiche": fiche}
+    )
+    return appraisal
+
+
+def _choose_from_key(commission: Commission, student: Student, levels: list[str]) -> None:
+    """A key with ``NE`` on a choice compétence (« S-S-NE-I »): record the fiche of the other kind."""
+    definition = commission.exam.definition
+    if definition is None or definition.choice_situation is None:
+        return
+    orders = definition.choice_orders()
+    if not any(levels[order - 1] == NOT_ASSESSED for order in orders if order <= len(levels)):
+        return
+    for order in orders:
+        if order <= len(levels) and levels[order - 1] != NOT_ASSESSED:
+            assess_on(commission, student, definition.kind_for_order(order))
+            return
+
+
+def agree_grid(commission: Commission, student: Student, codes: str, *, choose: bool = True) -> Grid:
+    """The agreed grid with every line of compétence n at the n-th level of ``codes`` (« S-TS-I-S »).
+
+    ``NE`` (non évaluée): no line at all on that compétence; on an E4 choice compétence (« S-S-NE-I », « S-NE-S-I »)
+    the fiche of the other kind is recorded for situation B too (``assess_on``), unless ``choose`` is false.
+    """
+    levels = codes.split("-")
     grid, _ = Grid.objects.get_or_create(commission=commission, student=student, member=None)
-    for competency, code in zip(competencies_of(commission), codes.split("-"), strict=True):
+    for competency, code in zip(competencies_of(commission), levels, strict=True):
+        if code == NOT_ASSESSED:
+            continue
         for criterion in Criterion.objects.filter(competency=competency):
             GridLine.objects.update_or_create(
                 grid=grid, criterion=criterion, defaults={"level": level(commission, code) if code != "?" else None}
             )
+    if choose:
+        _choose_from_key(commission, student, levels)
     return grid
 
 
@@ -75,7 +116,7 @@ def profile_of(commission: Commission, codes: str) -> dict[str, str]:
     return {
         str(competency.pk): code
         for competency, code in zip(competencies_of(commission), codes.split("-"), strict=True)
-        if code != "?"
+        if code not in ("?", NOT_ASSESSED)
     }
 
 

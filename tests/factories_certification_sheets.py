@@ -36,10 +36,13 @@ def make_result(commission: Commission, student: Student, mark: str | None = "14
 
 def make_sheet(commission: Commission, student: Student, texts: dict[str, str] | None = None) -> EvaluationSheet:
     texts = texts if texts is not None else {"A": APPRAISAL_A, "B": APPRAISAL_B}
-    sheet = EvaluationSheet.objects.create(commission=commission, student=student, version=1)
+    # The sheet may exist already: ``agree_grid`` names the fiche of situation B on it (the fiche kept, then).
+    sheet, _ = EvaluationSheet.objects.get_or_create(commission=commission, student=student, defaults={"version": 1})
     for situation in commission.situations.all():
-        SituationAppraisal.objects.create(
-            sheet=sheet, situation=situation, date=datetime.date(2027, 5, 20), text=texts.get(situation.code, "")
+        SituationAppraisal.objects.update_or_create(
+            sheet=sheet,
+            situation=situation,
+            defaults={"date": datetime.date(2027, 5, 20), "text": texts.get(situation.code, "")},
         )
     return sheet
 

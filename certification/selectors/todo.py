@@ -6,8 +6,10 @@ candidates: each kind is a single query over « candidate × commission where th
 
 - « Grille à remplir »: the candidate's date has come (a dated step of one of the commission's situations, or the
   candidate's own passage, has started) and the member's own grid does not position every line of the exam's grid
-  (a missing grid counts as empty). A candidate whose result is locked (sheet signed), NV or absent is left out: no
-  grid is to be filled for them any more.
+  (a missing grid counts as empty). The lines of a compétence the candidate is not assessed on (E4 situation B: the
+  compétence of the fiche not chosen, read from the fiche sujet, else from the evaluation sheet, as
+  ``selectors.assessed`` does) are neither counted nor required. A candidate whose result is locked (sheet signed),
+  NV or absent is left out: no grid is to be filled for them any more.
 - « Signature demandée »: the evaluation sheet exists and the commission set a mark or a status (note, réservée, NV,
   absent): that is what ``sheets.sign_sheet`` needs to sign. It stays listed while the member has no *valid*
   signature (a signature given on an older version of the sheet or another mark has to be renewed).
@@ -18,7 +20,7 @@ candidates: each kind is a single query over « candidate × commission where th
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -36,11 +38,13 @@ from certification.models import (
     Passage,
     ResultStatus,
     Signature,
+    SituationAppraisal,
     SituationStep,
     SubjectSheet,
 )
 from certification.services.sheets import format_mark
 from lib.prepared import PreparedQuery, count_each
+from referentiel.exams import all_definitions
 from referentiel.models import Criterion
 
 GRID = "grid"
@@ -138,11 +142,47 @@ def _closed_result() -> Exists:
     )
 
 
+def _not_assessed_order() -> Case | Value:
+    """The order of the compétence the candidate is not assessed on (0: none, or the fiche is not known yet).
+
+    Written from the exams' data: for each exam with a choice (E4 B), each fiche kind leaves the other choice
+    compétence out. The kind is the fiche sujet's, else the one of the fiche named on the evaluation sheet.
+    """
+    sheet_kind = SubjectSheet.objects.filter(commission_id=OuterRef("commission_pk"), student_id=OuterRef("pk"))
+    whens = []
+    for (version_code, exam_code), definition in sorted(all_definitions().items()):
+        for situation in definition.situations:
+            for kind, order in sorted(situation.assesses_one_of.items()):
+                left_out = [other for other in situation.choice_orders if other != order]
+                if len(left_out) != 1:
+                    continue  # one compétence left out per kind (E4); other layouts count every line
+                appraisal = SituationAppraisal.objects.filter(
+                    sheet__commission_id=OuterRef("commission_pk"),
+                    sheet__student_id=OuterRef("pk"),
+                    situation__code=situation.code,
+                    fiche__kind__code=kind,
+                )
+                chosen = Exists(appraisal)
+                if situation.subject_sheet:
+                    by_sheet = sheet_kind.filter(dossier_fiche__fiche__kind__code=kind)
+                    chosen = Exists(by_sheet) | (~Exists(sheet_kind) & Exists(appraisal))
+                whens.append(
+                    When(
+                        Q(exam_code=exam_code, version_code=version_code) & chosen,
+                        then=Value(left_out[0]),
+                    )
+                )
+    if not whens:
+        return Value(0, output_field=IntegerField())
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
 def _grid_rows(user: User | int, now: datetime | None = None, today: date | None = None) -> QuerySet[Student]:
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     criteria = (
         Criterion.objects.filter(competency__block_id=OuterRef("block_pk"))
+        .exclude(competency__order=OuterRef("not_assessed_order"))
         .order_by()
         .values("competency__block_id")
         .annotate(n=Count("pk"))
@@ -151,6 +191,7 @@ def _grid_rows(user: User | int, now: datetime | None = None, today: date | None
     positioned = (
         GridLine.objects.filter(grid__member_id=OuterRef("seat_pk"), grid__student_id=OuterRef("pk"))
         .filter(level__isnull=False)
+        .exclude(criterion__competency__order=OuterRef("not_assessed_order"))
         .order_by()
         .values("grid_id")
         .annotate(n=Count("pk"))
@@ -162,6 +203,11 @@ def _grid_rows(user: User | int, now: datetime | None = None, today: date | None
     )
     rows = (
         _candidates_of_seats(user)
+        .annotate(
+            exam_code=F("cohort__commissions__exam__code"),
+            version_code=F("cohort__commissions__exam__version__code"),
+        )
+        .annotate(not_assessed_order=_not_assessed_order())
         .annotate(
             block_pk=F("cohort__commissions__exam__block_id"),
             criteria_n=Subquery(criteria),

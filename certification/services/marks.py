@@ -24,6 +24,7 @@ from audit.services import log_action
 from certification import profiles as profile_logic
 from certification.locking import Locked, ensure_unlocked
 from certification.models import CandidateResult, Commission, ConformityCheck, GridLine, MarkRange, ResultStatus
+from certification.selectors import assessed as assessed_selectors
 from certification.services.lifecycle import Frozen, ensure_ranges_writable, frozen_reason, mark_block_reason
 from lib.refusals import Conflict
 from referentiel.models import Competency, ExamSession, Level
@@ -46,10 +47,16 @@ def mark_step(session: ExamSession) -> Decimal:
 
 @dataclass
 class Scale:
-    """The compétences of the exam (in order) and the levels of the session's référentiel."""
+    """The compétences of the exam (in order) and the levels of the session's référentiel.
+
+    ``choice_ids``: the compétences only some candidates are assessed on (E4 situation B: « Négocier… » or
+    « Organiser… », by the fiche chosen); see ``certification.selectors.assessed``.
+    """
 
     competencies: list[Competency]
     levels: list[Level]
+    choice_ids: tuple[int, ...] = ()
+    choice_situation: str = ""  # the code of the situation with the choice (« B »)
 
     # Read once per scale: the profiles page asks for them for every candidate and every pair of profiles.
     @cached_property
@@ -60,14 +67,44 @@ class Scale:
     def ranks(self) -> dict[str, int]:
         return {level.code: level.rank for level in self.levels}
 
-    def key(self, profile: dict[str, str]) -> str:
-        return profile_logic.profile_key(profile, self.ids)
+    @cached_property
+    def choice_competencies(self) -> list[Competency]:
+        return [competency for competency in self.competencies if competency.pk in self.choice_ids]
+
+    def counted(self, assessed: tuple[int, ...] | None) -> set[int]:
+        """The compétences whose levels count for a candidate: the assessed ones; when the choice is not fixed
+        yet, those every candidate is assessed on."""
+        if assessed is None:
+            return set(self.ids) - set(self.choice_ids)
+        return set(assessed)
+
+    def key(self, profile: dict[str, str], assessed: tuple[int, ...] | None) -> str:
+        """``S-S-NE-I``: ``NE`` where the candidate is not assessed, ``?`` where the choice is not fixed yet."""
+        if assessed is None:
+            return profile_logic.profile_key(profile, self.ids, pending=self.choice_ids)
+        return profile_logic.profile_key(profile, self.ids, not_assessed=set(self.ids) - set(assessed))
+
+    def shape_heading(self, assessed: tuple[int, ...] | None) -> str:
+        """« Profils évalués sur « Négocier et accompagner la relation-client » » (exams with a choice only)."""
+        if not self.choice_ids:
+            return ""
+        if assessed is None:
+            return f"Profils dont la compétence de la situation {self.choice_situation} n'est pas encore fixée"
+        titles = [f"« {c.title} »" for c in self.competencies if c.pk in self.choice_ids and c.pk in assessed]
+        return f"Profils évalués sur {' et '.join(titles)}" if titles else "Profils"
 
 
 def scale_for(commission: Commission) -> Scale:
     competencies = list(Competency.objects.filter(block_id=commission.exam.block_id).order_by("order"))
     levels = list(Level.objects.filter(version_id=commission.session.version_id).order_by("rank"))
-    return Scale(competencies, levels)
+    definition = commission.exam.definition
+    choice = definition.choice_situation if definition is not None else None
+    return Scale(
+        competencies,
+        levels,
+        assessed_selectors.choice_competency_ids(commission, competencies),
+        choice.code if choice is not None else "",
+    )
 
 
 @dataclass
@@ -80,6 +117,16 @@ class CandidateRow:
     conformity: str | None
     proposal_key: str = ""
     form: Any = None
+    # The compétences the candidate is assessed on (ids, in order); ``None``: a situation's fiche is not fixed yet.
+    assessed: tuple[int, ...] | None = ()
+    pending: tuple[str, ...] = ()  # the situations whose fiche (hence compétence) is not fixed yet
+
+    @property
+    def pending_message(self) -> str:
+        return assessed_selectors.pending_message(self.pending) if self.pending else ""
+
+    def assesses(self, competency_id: int) -> bool:
+        return self.assessed is None or competency_id in self.assessed
 
     @property
     def edited(self) -> bool:
@@ -112,6 +159,11 @@ class ProfileGroup:
     rows: list[CandidateRow] = field(default_factory=list)
     dominated: list[str] = field(default_factory=list)
     range_form: Any = None
+    pending: tuple[str, ...] = ()  # the situations whose fiche is not fixed yet (the profile waits for them)
+
+    @property
+    def pending_message(self) -> str:
+        return assessed_selectors.pending_message(self.pending) if self.pending else ""
 
     @property
     def suggestion(self) -> str:
@@ -121,11 +173,29 @@ class ProfileGroup:
 
 
 @dataclass
+class ProfileShape:
+    """The profiles of the candidates assessed on the same compétences: compared with one another only."""
+
+    assessed: tuple[int, ...] | None
+    heading: str
+    groups: list[ProfileGroup]
+
+    @property
+    def count(self) -> int:
+        return sum(len(group.rows) for group in self.groups)
+
+
+@dataclass
 class GroupPage:
     scale: Scale
     rows: list[CandidateRow]
-    groups: list[ProfileGroup]
+    groups: list[ProfileGroup]  # every group, shape after shape
     ranges: dict[str, MarkRange]
+    shapes: list[ProfileShape] = field(default_factory=list)
+
+    @property
+    def has_choice(self) -> bool:
+        return bool(self.scale.choice_ids)
 
     def warnings(self) -> list[str]:
         return profile_logic.warnings(
@@ -190,48 +260,104 @@ def candidate_row(
     lines: dict[int, list[str]],
     conformity: str | None,
     scale: Scale,
+    *,
+    assessed: tuple[int, ...] | None,
+    pending: tuple[str, ...] = (),
 ) -> CandidateRow:
-    proposal = profile_logic.propose_profile(lines, scale.ranks)
+    """One candidate's row. Lines and levels on a compétence the candidate is not assessed on are left out (never
+    proposed, never kept); while the choice is not fixed the choice compétences are left out of the proposal."""
+    counted = scale.counted(assessed)
+    proposal = profile_logic.propose_profile(
+        {competency_id: codes for competency_id, codes in lines.items() if competency_id in counted}, scale.ranks
+    )
     profile = dict(result.profile) if result and result.profile else proposal
-    proposal_key = scale.key(proposal) if proposal else ""
-    return CandidateRow(student, result, proposal, profile, scale.key(profile), conformity, proposal_key)
+    if assessed is not None:
+        profile = {key: code for key, code in profile.items() if int(key) in counted}
+    proposal_key = scale.key(proposal, assessed) if proposal else ""
+    return CandidateRow(
+        student,
+        result,
+        proposal,
+        profile,
+        scale.key(profile, assessed),
+        conformity,
+        proposal_key,
+        assessed=assessed,
+        pending=pending,
+    )
 
 
-def load_group(commission: Commission) -> GroupPage:
-    """Every candidate of the cohort with their profile, grouped by identical profile, dominant groups first.
+def _shape_order(scale: Scale, assessed: tuple[int, ...] | None) -> tuple:
+    """Known shapes first, by the order of their compétences; a choice not fixed yet last."""
+    if assessed is None:
+        return (1, ())
+    orders = {competency.pk: competency.order for competency in scale.competencies}
+    return (0, tuple(orders.get(pk, 0) for pk in assessed))
 
-    A fixed number of queries, whatever the size of the group.
-    """
-    scale = scale_for(commission)
-    students = list(commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"))
-    lines = agreed_lines(commission)
-    # No ordering: the model's default one joins six tables for nothing here.
-    results = {result.student_id: result for result in CandidateResult.objects.filter(commission=commission).order_by()}
-    ranges = {mark_range.profile_key: mark_range for mark_range in MarkRange.objects.filter(commission=commission)}
-    conformity = _dossier_conformity(commission, [student.pk for student in students], of_cohort=True)
-    rows = [
-        candidate_row(student, results.get(student.pk), lines.get(student.pk, {}), conformity.get(student.pk), scale)
-        for student in students
-    ]
+
+def _groups(
+    scale: Scale, rows: list[CandidateRow], ranges: dict[str, MarkRange], pending: tuple[str, ...]
+) -> list[ProfileGroup]:
+    """The rows of one shape, grouped by identical profile, dominant groups first."""
     by_key: dict[str, list[CandidateRow]] = defaultdict(list)
     for row in rows:
         by_key[row.key].append(row)
     ordered = profile_logic.order_keys(by_key, scale.ranks)
     dominated = profile_logic.dominated_keys(ordered, scale.ranks)
-    groups = []
-    for key in ordered:
-        codes = key.split("-")
-        groups.append(
-            ProfileGroup(
-                key=key,
-                levels=list(zip(scale.competencies, codes, strict=False)),
-                complete=profile_logic.key_is_complete(key),
-                range=ranges.get(key),
-                rows=by_key[key],
-                dominated=dominated[key],
-            )
+    return [
+        ProfileGroup(
+            key=key,
+            levels=list(zip(scale.competencies, key.split("-"), strict=False)),
+            complete=profile_logic.key_is_complete(key),
+            range=ranges.get(key),
+            rows=by_key[key],
+            dominated=dominated[key],
+            pending=pending,
         )
-    return GroupPage(scale, rows, groups, ranges)
+        for key in ordered
+    ]
+
+
+def load_group(commission: Commission) -> GroupPage:
+    """Every candidate of the cohort with their profile, grouped by the compétences they are assessed on (the
+    shape), then by identical profile, dominant groups first. Profiles of different shapes are never compared.
+
+    A fixed number of queries, whatever the size of the group.
+    """
+    scale = scale_for(commission)
+    students = list(commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"))
+    student_ids = [student.pk for student in students]
+    lines = agreed_lines(commission)
+    # No ordering: the model's default one joins six tables for nothing here.
+    results = {result.student_id: result for result in CandidateResult.objects.filter(commission=commission).order_by()}
+    ranges = {mark_range.profile_key: mark_range for mark_range in MarkRange.objects.filter(commission=commission)}
+    conformity = _dossier_conformity(commission, student_ids, of_cohort=True)
+    choices = assessed_selectors.fiche_choices(commission, student_ids) if scale.choice_ids else {}
+    assessed = assessed_selectors.assessed_competencies(commission, student_ids, scale.competencies, choices=choices)
+    rows = [
+        candidate_row(
+            student,
+            results.get(student.pk),
+            lines.get(student.pk, {}),
+            conformity.get(student.pk),
+            scale,
+            assessed=assessed[student.pk],
+            pending=assessed_selectors.pending_situations(commission, choices.get(student.pk))
+            if assessed[student.pk] is None
+            else (),
+        )
+        for student in students
+    ]
+    by_shape: dict[tuple[int, ...] | None, list[CandidateRow]] = defaultdict(list)
+    for row in rows:
+        by_shape[row.assessed].append(row)
+    shapes = []
+    for shape in sorted(by_shape, key=lambda shape: _shape_order(scale, shape)):
+        shape_rows = by_shape[shape]
+        pending = shape_rows[0].pending if shape is None else ()
+        shapes.append(ProfileShape(shape, scale.shape_heading(shape), _groups(scale, shape_rows, ranges, pending)))
+    groups = [group for shape in shapes for group in shape.groups]
+    return GroupPage(scale, rows, groups, ranges, shapes)
 
 
 def load_candidate(commission: Commission, student: Student) -> tuple[CandidateRow, Scale]:
@@ -239,7 +365,15 @@ def load_candidate(commission: Commission, student: Student) -> tuple[CandidateR
     result = CandidateResult.objects.filter(commission=commission, student=student).first()
     lines = agreed_lines(commission, [student.pk]).get(student.pk, {})
     conformity = _dossier_conformity(commission, [student.pk]).get(student.pk)
-    return candidate_row(student, result, lines, conformity, scale), scale
+    choices = assessed_selectors.fiche_choices(commission, [student.pk]) if scale.choice_ids else {}
+    assessed = assessed_selectors.assessed_competencies(commission, [student.pk], scale.competencies, choices=choices)
+    pending = (
+        assessed_selectors.pending_situations(commission, choices.get(student.pk))
+        if assessed[student.pk] is None
+        else ()
+    )
+    row = candidate_row(student, result, lines, conformity, scale, assessed=assessed[student.pk], pending=pending)
+    return row, scale
 
 
 # --- Writes -----------------------------------------------------------------------------------------------------

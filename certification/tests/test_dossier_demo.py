@@ -36,7 +36,16 @@ def test_emma_has_an_e6_dossier_in_preparation(loaded):
     assert not dossier.items.filter(version__isnull=False).exists()
 
 
+def test_the_class_deposits_its_e4_dossiers_with_one_fiche_of_each_kind_but_one_missing(loaded):
+    dossiers = Dossier.objects.filter(exam__code="E4", state=DossierState.SUBMITTED).prefetch_related("items__fiche")
+    assert dossiers.count() == 23  # 24 students, etudiant24's dossier is missing
+    assert not Dossier.objects.filter(student__user__username=demo.WITHOUT_DOSSIER).exists()
+    for dossier in dossiers:
+        assert sorted(item.fiche.kind.code for item in dossier.items.all()) == ["evenement", "nego-vente"]
+        assert all(item.version_id is not None for item in dossier.items.all())
+
+
 def test_loading_twice_creates_nothing_the_second_time(loaded):
-    assert loaded == {"dossiers déposés": 1, "dossiers en préparation": 1}
+    assert loaded == {"dossiers déposés": 23, "dossiers en préparation": 1}
     assert set(demo.load_demo().values()) == {0}
-    assert Dossier.objects.count() == 2
+    assert Dossier.objects.count() == 24

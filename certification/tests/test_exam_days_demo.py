@@ -4,7 +4,9 @@ import pytest
 
 from accounts import demo as accounts_demo
 from certification import demo, demo_commissions, demo_exam_days
-from certification.models import Convocation, ParameterChange, Passage, SubjectSheet
+from certification.models import Commission, Convocation, GridLine, ParameterChange, Passage, SubjectSheet
+from certification.selectors.assessed import assessed_competencies
+from certification.services.marks import load_group
 from passeport import demo as passeport_demo
 
 
@@ -18,7 +20,15 @@ def loaded(db):
 
 
 def test_it_writes_a_fiche_sujet_with_three_changes_and_schedules_the_passage(loaded):
-    assert loaded == {"salles": 3, "questions": 3, "fiches sujet": 1, "passages": 1}
+    # Emma's fiche sujet and passage; the 22 other deposited candidates: fiche sujet, information, agreed grid.
+    assert loaded == {
+        "salles": 3,
+        "questions": 3,
+        "fiches sujet": 23,
+        "passages": 1,
+        "informations": 22,
+        "grilles communes": 22,
+    }
     sheet = SubjectSheet.objects.get(student__user__username="etudiant")
     candidate_changes = ParameterChange.objects.filter(sheet=sheet, part="candidate")
     assert set(candidate_changes.values_list("rubric", flat=True)) == set(demo_exam_days.CHANGED)
@@ -31,3 +41,26 @@ def test_it_writes_a_fiche_sujet_with_three_changes_and_schedules_the_passage(lo
 def test_loading_twice_creates_nothing_more(loaded):
     assert set(demo_exam_days.load_demo().values()) == {0}
     assert Convocation.objects.filter(passage__isnull=False).count() == 1
+
+
+def test_the_e4_class_is_split_between_negotiation_and_event_with_no_line_on_the_other_competence(loaded):
+    commission = Commission.objects.get(exam__code="E4")
+    kinds = list(SubjectSheet.objects.values_list("dossier_fiche__fiche__kind__code", flat=True))
+    assert 5 <= kinds.count("nego-vente") and 5 <= kinds.count("evenement")
+    students = list(commission.cohort.students.values_list("pk", flat=True))
+    assessed = assessed_competencies(commission, students)
+    for student_id, competency_id in GridLine.objects.filter(grid__commission=commission).values_list(
+        "grid__student_id", "criterion__competency_id"
+    ):
+        assert competency_id in assessed[student_id]  # no line on the compétence of the fiche not chosen
+    page = load_group(commission)
+    headings = [shape.heading for shape in page.shapes]
+    assert "Profils évalués sur « Négocier et accompagner la relation-client »" in headings
+    assert "Profils évalués sur « Organiser et animer un évènement commercial »" in headings
+    # Every candidate with a grid has a complete profile, « NE » on the compétence not chosen; Emma's grid is the
+    # demo user's to fill (her profile is incomplete, her shape known from her fiche sujet).
+    rows = [row for shape in page.shapes for group in shape.groups for row in group.rows]
+    graded = [row for row in rows if row.student.user.username not in ("etudiant", "etudiant24")]
+    assert len(graded) == 22 and all(row.key.count("NE") == 1 and "?" not in row.key for row in graded)
+    (emma,) = [row for row in rows if row.student.user.username == "etudiant"]
+    assert emma.key == "?-?-NE-?"

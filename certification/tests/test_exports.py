@@ -22,8 +22,8 @@ def commission(cast):
     commission = make_grid_commission(cast)
     cast.student.candidate_number = "02712345"
     cast.student.save(update_fields=["candidate_number"])
-    agree_grid(commission, cast.student, "S-TS-I-S")
-    make_result(commission, cast.student, profile="S-TS-I-S", mark="12.5")
+    agree_grid(commission, cast.student, "S-TS-NE-S")
+    make_result(commission, cast.student, profile="S-TS-NE-S", mark="12.5")
     make_result(commission, cast.student2, status=ResultStatus.ABSENT, absent_reason="malade")
     return commission
 

@@ -42,7 +42,7 @@ def test_unchanged_rows_are_not_written(cast, commission):
 
 
 def test_the_profile_shown_is_kept_when_the_first_mark_is_given(cast, commission):
-    profile = profile_of(commission, "S-S-S-S")
+    profile = profile_of(commission, "S-S-NE-S")
     save_group(commission, actor=cast.teacher, results=[wanted(cast.student, profile=profile)], ranges=[])
     assert CandidateResult.objects.get().profile == profile
 
@@ -56,7 +56,7 @@ def test_a_conflict_rolls_back_every_row_and_range(cast, commission):
             commission,
             actor=cast.teacher,
             results=[wanted(cast.student), wanted(cast.student2, "11", version=1)],
-            ranges=[RangeInput("S-S-S-S", Decimal(10), Decimal(12))],
+            ranges=[RangeInput("S-S-NE-S", Decimal(10), Decimal(12))],
         )
     assert refusal.value.versions == {cast.student2.pk: 4}
     assert not CandidateResult.objects.filter(student=cast.student).exists()
@@ -77,10 +77,10 @@ def test_save_result_refuses_a_locked_result(cast, commission):
 
 
 def test_load_group_gives_each_row_its_conformity_and_lock(cast, commission):
-    agree_grid(commission, cast.student, "S-?-S-S")
+    agree_grid(commission, cast.student, "S-?-NE-S")
     make_result(commission, cast.student2, mark="12", locked=True)
     page = load_group(commission)
     rows = {row.student.pk: row for row in page.rows}
-    assert rows[cast.student.pk].key == "S-?-S-S"
+    assert rows[cast.student.pk].key == "S-?-NE-S"
     assert rows[cast.student2.pk].locked
     assert rows[cast.student2.pk].version == 1

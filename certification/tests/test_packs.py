@@ -38,7 +38,7 @@ def commission(cast):
         fiche=first.fiche, number=99, title=FROZEN_TITLE, recto=first.fiche.recto, versos=[], author=student.user
     )
     first.save(update_fields=["version"])
-    agree_grid(commission, student, "S-TS-I-S")
+    agree_grid(commission, student, "S-TS-NE-S")
     make_result(commission, student, "12.5")
     make_sheet(commission, student)
     assessment = FormativeAssessment.objects.create(

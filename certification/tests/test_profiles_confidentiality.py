@@ -9,9 +9,9 @@ from tests.factories_certification_marks import agree_grid, make_marks_commissio
 
 def _marked_group(cast):
     commission = make_marks_commission(cast)
-    agree_grid(commission, cast.student, "TS-S-I-S")
-    make_result(commission, cast.student, profile="TS-S-I-S", mark="13.5")
-    make_range(commission, "TS-S-I-S", "12", "14")
+    agree_grid(commission, cast.student, "TS-S-NE-S")
+    make_result(commission, cast.student, profile="TS-S-NE-S", mark="13.5")
+    make_range(commission, "TS-S-NE-S", "12", "14")
     make_dossier(cast.student)
     return commission
 
@@ -36,7 +36,7 @@ def test_the_students_pages_stay_clean_once_marks_exist(cast, login):
         assert response.status_code == 200, url
         html = response.content.decode()
         assert_no_certifying_content(html)
-        assert "TS-S-I-S" not in html
+        assert "TS-S-NE-S" not in html
     for name in ("profiles",):
         assert client.get(reverse(f"certification:{name}", args=[commission.pk])).status_code == 404
     for name in ("result_edit", "result_reopen"):

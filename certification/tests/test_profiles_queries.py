@@ -8,7 +8,7 @@ from tests.factories_certification_conformity import CHECKED_ON
 from tests.factories_certification_dossiers import make_dossier
 from tests.factories_certification_marks import add_students, agree_grid, make_marks_commission, make_range, make_result
 
-PROFILES = ["S-S-S-S", "TS-S-S-S", "I-S-TS-S", "S-I-S-I", "TS-TS-TS-TS"]
+PROFILES = ["S-S-NE-S", "TS-S-NE-S", "I-NE-TS-S", "S-NE-S-I", "TS-TS-NE-TS", "S-S-S-S"]
 
 
 def _fill(commission, students, offset=0):
@@ -16,6 +16,7 @@ def _fill(commission, students, offset=0):
 
     for index, student in enumerate(students, start=offset):
         key = PROFILES[index % len(PROFILES)]
+        # Négo, événement (the fiche of situation B named on the evaluation sheet), or not fixed yet (S-S-S-S).
         agree_grid(commission, student, key)
         if index % 2:
             make_result(commission, student, mark=str(10 + index % 8), locked=index % 3 == 0)
@@ -36,13 +37,15 @@ def test_query_count_does_not_grow_with_the_group(cast, login):
     commission = make_marks_commission(cast)
     for key in PROFILES:
         make_range(commission, key, "10", "12")
-    students = [cast.student, cast.student2, *add_students(cast, 3)]
+    students = [cast.student, cast.student2, *add_students(cast, 4)]
     _fill(commission, students)
     client = login(cast.teacher)
     url = reverse("certification:profiles", args=[commission.pk])
     client.get(url)  # warm the session and the navigation's kept counters
     with_five = _count(client, url)
-    _fill(commission, add_students(cast, 30, prefix="more"), offset=5)
+    _fill(commission, add_students(cast, 30, prefix="more"), offset=6)
     response = client.get(url)
-    assert len(response.context["page"].rows) == 35
+    page = response.context["page"]
+    assert len(page.rows) == 36
+    assert len(page.shapes) == 3  # négo, événement, not fixed yet
     assert _count(client, url) == with_five

@@ -34,46 +34,60 @@ def range_data(key, low, high) -> dict:
 
 
 def test_it_groups_identical_profiles_dominant_first(cast, login, commission):
-    agree_grid(commission, cast.student, "S-S-S-S")
-    agree_grid(commission, cast.student2, "TS-S-S-S")
-    third = make_result(commission, cast.student2, profile="TS-S-S-S")
+    agree_grid(commission, cast.student, "S-S-NE-S")
+    agree_grid(commission, cast.student2, "TS-S-NE-S")
+    third = make_result(commission, cast.student2, profile="TS-S-NE-S")
     response = login(cast.teacher).get(url(commission))
     assert response.status_code == 200
     groups = response.context["page"].groups
-    assert [group.key for group in groups] == ["TS-S-S-S", "S-S-S-S"]
+    assert [group.key for group in groups] == ["TS-S-NE-S", "S-S-NE-S"]
     assert [r.student for r in groups[1].rows] == [cast.student]
-    assert groups[0].dominated == ["S-S-S-S"]
+    assert groups[0].dominated == ["S-S-NE-S"]
     assert third.pk
 
 
 def test_two_candidates_with_the_same_profile_share_one_group(cast, login, commission):
-    agree_grid(commission, cast.student, "S-I-S-TS")
-    agree_grid(commission, cast.student2, "S-I-S-TS")
+    agree_grid(commission, cast.student, "S-I-NE-TS")
+    agree_grid(commission, cast.student2, "S-I-NE-TS")
     groups = login(cast.teacher).get(url(commission)).context["page"].groups
     assert len(groups) == 1
     assert len(groups[0].rows) == 2
 
 
 def test_an_edited_profile_replaces_the_grid_proposal(cast, login, commission):
-    agree_grid(commission, cast.student, "S-S-S-S")
-    make_result(commission, cast.student, profile="TS-S-S-S")
+    agree_grid(commission, cast.student, "S-S-NE-S")
+    make_result(commission, cast.student, profile="TS-S-NE-S")
     response = login(cast.teacher).get(url(commission))
     keys = {r.student.pk: r.key for r in response.context["page"].rows}
-    assert keys[cast.student.pk] == "TS-S-S-S"
-    assert "la grille commune propose S-S-S-S" in response.content.decode()
+    assert keys[cast.student.pk] == "TS-S-NE-S"
+    assert "la grille commune propose S-S-NE-S" in response.content.decode()
 
 
 def test_a_candidate_without_agreed_grid_is_shown_as_incomplete(cast, login, commission):
+    agree_grid(commission, cast.student, "?-?-NE-?")
     response = login(cast.teacher).get(url(commission))
-    (group,) = response.context["page"].groups
-    assert group.key == "?-?-?-?"
-    assert group.range_form is None
+    groups = response.context["page"].groups
+    assert [group.key for group in groups] == ["?-?-NE-?", "?-?-?-?"]
+    assert groups[0].range_form is None
     assert "Profil incomplet" in response.content.decode()
 
 
+def test_a_candidate_whose_situation_b_fiche_is_unknown_is_waiting_not_incomplete(cast, login, commission):
+    """Neither a fiche sujet nor a fiche named on the evaluation sheet: the compétence of B is not fixed yet."""
+    agree_grid(commission, cast.student, "S-S-S-S")  # every line positioned, but which one counts is unknown
+    response = login(cast.teacher).get(url(commission))
+    (group,) = [g for g in response.context["page"].groups if cast.student in [r.student for r in g.rows]]
+    assert group.key == "S-?-?-S"
+    assert not group.complete and group.range_form is None
+    html = response.content.decode()
+    assert "Compétence de la situation B non encore fixée (fiche sujet ou fiche d&#x27;évaluation)" in html
+    assert "Profil en attente" in html
+    assert "Profil incomplet" not in html
+
+
 def test_no_mark_is_filled_in_for_the_commission(cast, login, commission):
-    agree_grid(commission, cast.student, "S-S-S-S")
-    make_range(commission, "S-S-S-S", "12", "14")
+    agree_grid(commission, cast.student, "S-S-NE-S")
+    make_range(commission, "S-S-NE-S", "12", "14")
     response = login(cast.teacher).get(url(commission))
     html = response.content.decode()
     assert "plage 12–14" in html
@@ -84,15 +98,15 @@ def test_no_mark_is_filled_in_for_the_commission(cast, login, commission):
 
 
 def test_it_saves_ranges_and_marks_and_keeps_the_profile_marked(cast, login, commission):
-    agree_grid(commission, cast.student, "S-S-S-S")
-    data = {**range_data("S-S-S-S", "12", "14"), **row(cast.student, mark="13,5"), **row(cast.student2)}
+    agree_grid(commission, cast.student, "S-S-NE-S")
+    data = {**range_data("S-S-NE-S", "12", "14"), **row(cast.student, mark="13,5"), **row(cast.student2)}
     response = login(cast.teacher).post(url(commission), data)
     assert response.status_code == 302
     mark_range = MarkRange.objects.get(commission=commission)
-    assert (mark_range.profile_key, mark_range.low, mark_range.high) == ("S-S-S-S", Decimal(12), Decimal(14))
+    assert (mark_range.profile_key, mark_range.low, mark_range.high) == ("S-S-NE-S", Decimal(12), Decimal(14))
     result = CandidateResult.objects.get(commission=commission, student=cast.student)
     assert (result.status, result.mark, result.version) == (ResultStatus.MARK, Decimal("13.5"), 1)
-    assert result.profile == profile_of(commission, "S-S-S-S")
+    assert result.profile == profile_of(commission, "S-S-NE-S")
     assert result.updated_by == cast.teacher
     # student2 was left « à noter »: nothing written for them.
     assert not CandidateResult.objects.filter(student=cast.student2).exists()
@@ -101,18 +115,18 @@ def test_it_saves_ranges_and_marks_and_keeps_the_profile_marked(cast, login, com
 
 
 def test_emptying_a_range_removes_it(cast, login, commission):
-    agree_grid(commission, cast.student, "S-S-S-S")
-    make_range(commission, "S-S-S-S", "12", "14")
-    login(cast.teacher).post(url(commission), range_data("S-S-S-S", "", ""))
+    agree_grid(commission, cast.student, "S-S-NE-S")
+    make_range(commission, "S-S-NE-S", "12", "14")
+    login(cast.teacher).post(url(commission), range_data("S-S-NE-S", "", ""))
     assert not MarkRange.objects.exists()
 
 
 def test_a_range_with_one_bound_or_reversed_is_refused(cast, login, commission):
-    agree_grid(commission, cast.student, "S-S-S-S")
+    agree_grid(commission, cast.student, "S-S-NE-S")
     client = login(cast.teacher)
-    response = client.post(url(commission), range_data("S-S-S-S", "12", ""))
+    response = client.post(url(commission), range_data("S-S-NE-S", "12", ""))
     assert "Indiquez les deux bornes de la plage, ou aucune." in response.content.decode()
-    response = client.post(url(commission), range_data("S-S-S-S", "15", "12"))
+    response = client.post(url(commission), range_data("S-S-NE-S", "15", "12"))
     assert "La borne basse doit être inférieure ou égale à la borne haute." in response.content.decode()
     assert not MarkRange.objects.exists()
 
@@ -164,8 +178,8 @@ def test_absent_needs_a_reason_and_a_mark_needs_its_status(cast, login, commissi
 
 
 def test_warnings_are_shown_but_never_block_a_save(cast, login, commission):
-    agree_grid(commission, cast.student, "TS-S-S-S")
-    agree_grid(commission, cast.student2, "S-S-S-S")
+    agree_grid(commission, cast.student, "TS-S-NE-S")
+    agree_grid(commission, cast.student2, "S-S-NE-S")
     client = login(cast.teacher)
     data = {**row(cast.student, mark="10"), **row(cast.student2, mark="14")}
     assert client.post(url(commission), data).status_code == 302
@@ -175,8 +189,8 @@ def test_warnings_are_shown_but_never_block_a_save(cast, login, commission):
 
 
 def test_locked_rows_are_read_only(cast, login, commission):
-    agree_grid(commission, cast.student, "S-S-S-S")
-    make_result(commission, cast.student, profile="S-S-S-S", mark="12", locked=True)
+    agree_grid(commission, cast.student, "S-S-NE-S")
+    make_result(commission, cast.student, profile="S-S-NE-S", mark="12", locked=True)
     html = login(cast.teacher).get(url(commission)).content.decode()
     assert "verrouillé (fiche signée)" in html
     field = html.split(f'name="c{cast.student.pk}-mark"')[1].split(">")[0]
@@ -184,7 +198,7 @@ def test_locked_rows_are_read_only(cast, login, commission):
 
 
 def test_a_change_to_a_locked_row_is_refused_and_nothing_is_saved(cast, login, commission):
-    result = make_result(commission, cast.student, profile="S-S-S-S", mark="12", locked=True)
+    result = make_result(commission, cast.student, profile="S-S-NE-S", mark="12", locked=True)
     data = {**row(cast.student, mark="15", version=result.version), **row(cast.student2, mark="10")}
     response = login(cast.teacher).post(url(commission), data)
     assert response.status_code == 409
@@ -224,7 +238,7 @@ def test_a_stale_row_left_untouched_does_not_conflict(cast, login, commission):
 
 
 def test_an_administrator_reads_without_fields_to_fill(cast, login, commission):
-    agree_grid(commission, cast.student, "S-S-S-S")
+    agree_grid(commission, cast.student, "S-S-NE-S")
     client = login(cast.admin)
     response = client.get(url(commission))
     assert response.status_code == 200

@@ -7,6 +7,7 @@ dossier, conformity reserved, profile edited, incomplete profile, names and reas
 
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.http import QueryDict
@@ -24,18 +25,24 @@ from tests.personas import make_student
 
 SCRIPT = "<script>alert('x')</script> & \"co\""
 
-# The loop of templates/certification/profiles.html before it was written in Python (render_profiles.py).
+# The loop of templates/certification/profiles.html before it was written in Python (render_profiles.py), with the
+# shapes (E4: the compétence of situation B) added since: the readable reference of what render_profiles writes.
 OLD_GROUPS = """
-  {% for group in page.groups %}
-  <section class="card profile-group{% if not group.complete %} profile-incomplete{% endif %}" aria-labelledby="profil-{{ forloop.counter }}">
-    <h2 id="profil-{{ forloop.counter }}">
-      {% if group.complete %}Profil <span class="profile-key">{{ group.key }}</span>{% else %}Profil incomplet <span class="profile-key">{{ group.key }}</span>{% endif %}
+  {% for shape in shapes %}{% if page.has_choice %}
+  <section class="profile-shape" aria-labelledby="forme-{{ forloop.counter }}">
+  <h2 id="forme-{{ forloop.counter }}" class="profile-shape-heading">{{ shape.heading }} <small>({{ shape.count }} candidat{{ shape.count|pluralize }})</small></h2>
+  {% endif %}
+  {% for group in shape.groups %}
+  <section class="card profile-group{% if not group.complete %} profile-incomplete{% endif %}" aria-labelledby="profil-{{ group.number }}">
+    <{{ heading }} id="profil-{{ group.number }}">
+      {% if group.complete %}Profil{% elif group.pending %}Profil en attente{% else %}Profil incomplet{% endif %} <span class="profile-key">{{ group.key }}</span>
       <small>({{ group.rows|length }} candidat{{ group.rows|length|pluralize }})</small>
-    </h2>
+    </{{ heading }}>
     <ul class="profile-levels" aria-label="Niveau par compétence">
-      {% for competency, code in group.levels %}<li><span class="competency-number">C{{ competency.order }}</span> {% if code == "?" %}<span class="level">?</span>{% else %}<span class="level grid-level" data-grid-level="{{ code }}">{{ code }}</span>{% endif %}</li>{% endfor %}
+      {% for competency, code in group.levels %}<li><span class="competency-number">C{{ competency.order }}</span> {% if code == "?" %}<span class="level">?</span>{% elif code == "NE" %}<span class="level level-not-assessed" title="non évaluée">NE</span>{% else %}<span class="level grid-level" data-grid-level="{{ code }}">{{ code }}</span>{% endif %}</li>{% endfor %}
     </ul>
-    {% if not group.complete %}<p class="help">Une compétence au moins n'est pas positionnée : complétez la grille commune ou arrêtez le profil sur la page du candidat.</p>{% endif %}
+    {% if group.pending %}<p class="help">{{ group.pending_message|capfirst }} : le profil sera comparé à ceux de même forme une fois la fiche retenue enregistrée.</p>
+    {% elif not group.complete %}<p class="help">Une compétence évaluée au moins n'est pas positionnée : complétez la grille commune ou arrêtez le profil sur la page du candidat.</p>{% endif %}
     {% if group.dominated %}<p class="help">Domine les profils : {{ group.dominated|join:", " }}.</p>{% endif %}
 
     {% if group.range_form %}{% with form=group.range_form %}
@@ -87,6 +94,8 @@ OLD_GROUPS = """
     </table></div>
   </section>
   {% endfor %}
+  {% if page.has_choice %}</section>{% endif %}
+  {% endfor %}
 """  # noqa: E501 - the template as it was
 
 
@@ -96,7 +105,17 @@ def _normalize(html: str) -> str:
 
 def _old(page, commission, *, editable: bool, is_responsible: bool) -> str:
     template = engines["django"].from_string(OLD_GROUPS)
-    context = {"page": page, "commission": commission, "editable": editable, "is_responsible": is_responsible}
+    shapes = page.shapes if page.has_choice else [SimpleNamespace(groups=page.groups)]
+    for number, group in enumerate((group for shape in shapes for group in shape.groups), start=1):
+        group.number = number
+    context = {
+        "page": page,
+        "shapes": shapes,
+        "heading": "h3" if page.has_choice else "h2",
+        "commission": commission,
+        "editable": editable,
+        "is_responsible": is_responsible,
+    }
     return template.render(context)
 
 
@@ -180,22 +199,22 @@ def test_range_fields_are_djangos(initial, disabled):
 def group(cast):
     """Every kind of row: edited and locked, NV dossier with a reason to escape, reserved, incomplete, a range."""
     commission = make_marks_commission(cast)
-    agree_grid(commission, cast.student, "S-S-S-S")
-    make_result(commission, cast.student, profile="TS-S-S-S", mark="12.5", locked=True)
-    agree_grid(commission, cast.student2, "S-S-S-S")
+    agree_grid(commission, cast.student, "S-S-NE-S")
+    make_result(commission, cast.student, profile="TS-S-NE-S", mark="12.5", locked=True)
+    agree_grid(commission, cast.student2, "S-S-NE-S")
     make_result(commission, cast.student2, status="absent", absent_reason=SCRIPT)
     nv = ConformityCheck.objects.create(
         dossier=make_dossier(cast.student2), decision="nv", checked_on=CHECKED_ON, decided_by=cast.teacher
     )
     odd = make_student("odd", "<b>Zoé</b>", 'O\'Brien & "Co"', cast.cohort, number="<42>")
-    agree_grid(commission, odd, "S-S-S-S")
+    agree_grid(commission, odd, "S-S-NE-S")
     ConformityCheck.objects.create(
         dossier=make_dossier(odd), decision="reserve", checked_on=CHECKED_ON, decided_by=cast.teacher
     )
     plain = make_student("plain", "Paul", "Sans", cast.cohort)
-    agree_grid(commission, plain, "S-?-S-S")
-    make_range(commission, "S-S-S-S", "12", "14.5")
-    make_range(commission, "TS-S-S-S", "15", "16")
+    agree_grid(commission, plain, "S-?-NE-S")
+    make_range(commission, "S-S-NE-S", "12", "14.5")
+    make_range(commission, "TS-S-NE-S", "15", "16")
     assert nv.pk
     return commission
 
@@ -224,7 +243,7 @@ def test_a_submitted_page_with_errors_writes_what_the_template_wrote(cast, group
     data = QueryDict(mutable=True)
     data.update({f"c{cast.student2.pk}-status": "mark", f"c{cast.student2.pk}-mark": "21"})
     data.update({f"c{cast.student2.pk}-absent_reason": "", f"c{cast.student2.pk}-version": "1"})
-    data.update({"plage-S-S-S-S-low": "15", "plage-S-S-S-S-high": "12"})
+    data.update({"plage-S-S-NE-S-low": "15", "plage-S-S-NE-S-high": "12"})
     views_marks._bind_forms(page, data, mark_step(group.session), True)
     for row in rows.values():
         row.form.is_bound and row.form.is_valid()

@@ -26,15 +26,16 @@ def url(commission, student):
     return reverse("certification:result_edit", args=[commission.pk, student.pk])
 
 
-def data(commission, profile="S-S-S-S", *, status="mark", mark="12", reason="", version=0) -> dict:
+def data(commission, profile="S-S-NE-S", *, status="mark", mark="12", reason="", version=0) -> dict:
     values = {"status": status, "mark": mark, "absent_reason": reason, "version": str(version)}
     for competency, code in zip(competencies_of(commission), profile.split("-"), strict=True):
-        values[f"competence_{competency.pk}"] = "" if code == "?" else code
+        if code != "NE":
+            values[f"competence_{competency.pk}"] = "" if code == "?" else code
     return values
 
 
 def test_the_form_starts_from_the_grid_proposal(cast, login, commission):
-    agree_grid(commission, cast.student, "S-TS-I-S")
+    agree_grid(commission, cast.student, "S-TS-NE-S")
     response = login(cast.teacher).get(url(commission, cast.student))
     assert response.status_code == 200
     form = response.context["form"]
@@ -45,12 +46,12 @@ def test_the_form_starts_from_the_grid_proposal(cast, login, commission):
 
 
 def test_it_saves_the_edited_profile_and_the_mark(cast, login, commission):
-    agree_grid(commission, cast.student, "S-S-S-S")
-    response = login(cast.teacher).post(url(commission, cast.student), data(commission, "TS-S-S-S", mark="14,5"))
+    agree_grid(commission, cast.student, "S-S-NE-S")
+    response = login(cast.teacher).post(url(commission, cast.student), data(commission, "TS-S-NE-S", mark="14,5"))
     assert response.status_code == 302
     assert response.url == reverse("certification:profiles", args=[commission.pk])
     result = CandidateResult.objects.get(commission=commission, student=cast.student)
-    assert result.profile == profile_of(commission, "TS-S-S-S")
+    assert result.profile == profile_of(commission, "TS-S-NE-S")
     assert (result.status, result.mark, result.version) == ("mark", Decimal("14.5"), 1)
     entry = AuditEntry.objects.get(action="result.updated")
     assert "profile" in entry.changes and "mark" in entry.changes
@@ -87,7 +88,7 @@ def test_an_nv_dossier_is_shown_with_a_warning_when_the_status_is_not_nv(cast, l
 
 
 def test_a_locked_result_is_read_only_and_refused(cast, login, commission):
-    result = make_result(commission, cast.student, profile="S-S-S-S", mark="12", locked=True)
+    result = make_result(commission, cast.student, profile="S-S-NE-S", mark="12", locked=True)
     client = login(cast.teacher)
     html = client.get(url(commission, cast.student)).content.decode()
     assert "profil et note sont en lecture seule" in html
@@ -127,8 +128,8 @@ def test_a_student_of_another_cohort_is_not_found(cast, login, commission):
 def test_the_range_of_the_profile_is_shown_as_context_never_as_a_mark(cast, login, commission):
     from tests.factories_certification_marks import make_range
 
-    agree_grid(commission, cast.student, "S-S-S-S")
-    make_range(commission, "S-S-S-S", "12", "14.5")
+    agree_grid(commission, cast.student, "S-S-NE-S")
+    make_range(commission, "S-S-NE-S", "12", "14.5")
     response = login(cast.teacher).get(url(commission, cast.student))
     assert "de 12 à 14,5" in response.content.decode()
     assert response.context["form"]["mark"].value() is None

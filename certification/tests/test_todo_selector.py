@@ -13,7 +13,7 @@ from certification.selectors.todo import GRID, SIGNATURE, SUBJECT, todo_count, t
 from tests.factories_certification_commissions import add_member, make_commission
 from tests.factories_certification_grids import fill_grid, seat
 from tests.factories_certification_jury import make_passage, make_subject_sheet, submitted_dossier
-from tests.factories_certification_marks import add_students, make_result
+from tests.factories_certification_marks import add_students, assess_on, make_result
 from tests.factories_certification_sheets import make_sheet, sign
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +60,25 @@ def test_a_grid_with_every_line_positioned_is_done_a_partial_one_is_not(cast):
         items = [item for item in todo_for(cast.teacher) if item.kind == GRID]
     assert [item.student for item in items] == [cast.student2]
     assert items[0].detail == "2 critères positionnés sur 11"
+
+
+def test_the_lines_of_the_competence_not_assessed_are_neither_counted_nor_required(cast):
+    """Situation B on the négo fiche (evaluation sheet) or the événement one (fiche sujet): 8 or 9 lines, not 11."""
+    commission = make_commission(cast)
+    member = seat(commission, cast.teacher)
+    assess_on(commission, cast.student, "nego-vente")
+    # Every line but those of « Organiser… » (C3, lines 7 to 9 of the grid).
+    fill_grid(commission, cast.student, member, ["S"] * 6 + [None] * 3 + ["S"] * 2)
+    dossier = submitted_dossier(cast.student2)
+    sheet = make_subject_sheet(commission, cast.student2, dossier)
+    sheet.dossier_fiche = dossier.items.get(fiche__kind__code="evenement")
+    sheet.save(update_fields=["dossier_fiche"])
+    fill_grid(commission, cast.student2, member, ["S", "S"])
+    with time_machine.travel(AFTER_A, tick=False):
+        items = [item for item in todo_for(cast.teacher) if item.kind == GRID]
+        assert todo_count(cast.teacher) == len(todo_for(cast.teacher))
+    assert [item.student for item in items] == [cast.student2]
+    assert items[0].detail == "2 critères positionnés sur 9"
 
 
 def test_another_members_grid_does_not_count(cast):

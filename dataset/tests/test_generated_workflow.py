@@ -3,7 +3,8 @@ marked inside the range of their profile."""
 
 import pytest
 
-from certification.models import CandidateResult, Dossier, Grid, MarkRange, ResultStatus
+from certification.models import CandidateResult, Dossier, Grid, MarkRange, ResultStatus, SubjectSheet
+from certification.selectors.assessed import assessed_competencies
 from certification.services.marks import load_group
 from dataset.tests.helpers import generate
 from referentiel.models import Criterion
@@ -28,15 +29,26 @@ def test_every_dossier_is_submitted_with_its_two_e4_fiches_frozen(dataset):
         assert dossier.attestations.count() == 2
 
 
-def test_every_grid_has_every_line_positioned(dataset):
-    e4_lines = Criterion.objects.filter(competency__block__exam__code="E4", competency__block__exam__ccf=True).count()
-    grids = Grid.objects.prefetch_related("lines")
+def test_every_grid_positions_every_line_of_the_competences_assessed_and_none_other(dataset):
+    grids = Grid.objects.select_related("commission__exam").prefetch_related("lines__criterion")
     assert grids.count() == 12 * 4
+    assessed = {}
+    for commission in {grid.commission for grid in grids}:
+        ids = list(commission.cohort.students.values_list("pk", flat=True))
+        assessed.update({(commission.pk, pk): value for pk, value in assessed_competencies(commission, ids).items()})
     for grid in grids:
+        kept = assessed[(grid.commission_id, grid.student_id)]
         lines = list(grid.lines.all())
-        assert len(lines) == e4_lines
-        assert all(line.level_id is not None for line in lines)
+        expected = Criterion.objects.filter(competency_id__in=kept).count()
+        assert len(lines) == expected
+        assert all(line.level_id is not None and line.criterion.competency_id in kept for line in lines)
     assert grids.filter(member__isnull=True).count() == 12
+
+
+def test_the_classes_are_split_between_negotiation_and_event(dataset):
+    kinds = list(SubjectSheet.objects.values_list("dossier_fiche__fiche__kind__code", flat=True))
+    assert len(kinds) == 12
+    assert set(kinds) == {"nego-vente", "evenement"}
 
 
 def test_every_candidate_is_marked_inside_the_range_of_their_profile(dataset):
@@ -49,3 +61,4 @@ def test_every_candidate_is_marked_inside_the_range_of_their_profile(dataset):
         mark_range = MarkRange.objects.get(commission=result.commission, profile_key=row.key)
         assert mark_range.low <= result.mark <= mark_range.high
         assert row.key.count("?") == 0
+        assert row.key.count("NE") == 1  # the compétence of the fiche not chosen for situation B

@@ -22,6 +22,7 @@ from tests.confidentiality import assert_no_certifying_content
 from tests.factories_certification_commissions import add_member, make_commission, step_of
 from tests.factories_certification_dossiers import e4_fiches, make_internship
 from tests.factories_certification_grids import criteria_of
+from tests.factories_certification_jury import make_subject_sheet
 from tests.personas import PASSWORD, build_cast
 
 pytestmark = pytest.mark.browser
@@ -65,7 +66,8 @@ def test_a_deposited_dossier_goes_through_the_commission_to_a_released_mark_with
     make_internship(cast.student)
     commission = make_commission(cast, "E4")
     add_member(commission, cast.teacher2)
-    criteria = criteria_of(commission)
+    # Situation B will be on Emma's négo-vente fiche: « Organiser et animer un évènement commercial » is not assessed.
+    criteria = [criterion for criterion in criteria_of(commission) if criterion.competency.order != 3]
     emma = cast.student.user.display_name
     base = live_server.url
 
@@ -85,6 +87,8 @@ def test_a_deposited_dossier_goes_through_the_commission_to_a_released_mark_with
     dossier = cast.student.dossiers.get()
     assert dossier.state == DossierState.SUBMITTED
     assert dossier.items.count() == 2 and dossier.attestations.count() == 1
+    # The commission writes her fiche sujet from her négo-vente fiche (the fiche sujet pages have their own journey).
+    make_subject_sheet(commission, cast.student, dossier)
 
     # The responsible teacher informs the students of the situation A date, then fills their grid.
     with persona_page(browser, base, cast.teacher.username) as teacher:
@@ -126,7 +130,10 @@ def test_a_deposited_dossier_goes_through_the_commission_to_a_released_mark_with
         teacher.get_by_role("link", name="Profils et notes du groupe").click()
         expect(teacher.get_by_role("heading", level=1)).to_contain_text("Profils et notes")
         group = teacher.locator("section.profile-group").filter(has=teacher.locator(f"#candidat-{cast.student.pk}"))
-        expect(group.get_by_role("heading", level=2)).to_contain_text(re.compile(r"Profil S(-S)+\s+\(1 candidat\)"))
+        expect(
+            teacher.get_by_role("heading", level=2, name=re.compile("Profils évalués sur « Négocier"))
+        ).to_be_visible()
+        expect(group.get_by_role("heading", level=3)).to_contain_text(re.compile(r"Profil S-S-NE-S\s+\(1 candidat\)"))
         expect(teacher.locator("section.profile-group")).to_have_count(2)  # Lucas, without a grid, apart
         assert_accessible(teacher)
         group.get_by_label("de", exact=True).fill("13")
