@@ -17,6 +17,7 @@ agreed grid by (commission, student).
 
 import datetime
 import zoneinfo
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -24,19 +25,22 @@ from accounts.demo import DEMO_SESSION_YEAR, DEMO_UAI
 from accounts.models import Establishment, Student, User
 from certification.demo import subject_exam
 from certification.models import (
+    CandidateResult,
     Commission,
     Convocation,
     Grid,
     InformationMethod,
     Passage,
     Question,
+    Readiness,
+    ResultStatus,
     Room,
     SimulationKind,
     Situation,
     SubjectSheet,
 )
 from certification.selectors.assessed import assessed_competencies
-from certification.services import grids, planning, questions, subjects
+from certification.services import grids, lifecycle, marks, planning, questions, subjects
 
 ROOMS = ["B12", "B14", "Salle de réunion"]
 CHANGED = {
@@ -56,6 +60,8 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 PASSAGE_AT = datetime.datetime(2027, 6, 3, 9, 0, tzinfo=PARIS)
 STUDENT = "etudiant"
 INFORMED_DAYS_BEFORE = 21
+NOT_YET_READY = 2  # the last two candidates: the commission has not judged them ready for situation B yet
+READINESS_GROUNDS = "Passeport suivi toute l'année, deux fiches de nature différente, stage complet."
 # The agreed levels of the class, one per assessed compétence in order (A: cibler/prospecter; B: the compétence of
 # the fiche chosen; A: exploiter/mutualiser), a candidate after the other: most « S », a few stronger or weaker.
 CLASS_LEVELS = (
@@ -88,6 +94,8 @@ def load_demo() -> dict[str, int]:
         "passages": 0,
         "informations": 0,
         "grilles communes": 0,
+        "aptitudes": 0,
+        "notes": 0,
     }
     for name in ROOMS:
         if not Room.objects.filter(establishment=establishment, name=name).exists():
@@ -137,25 +145,30 @@ def _assess_the_class(commission: Commission, responsible: User, created: dict[s
                     commission=commission, student=candidate, dossier_fiche=item, actor=responsible
                 )
                 created["fiches sujet"] += 1
-    step = grids.first_step_a(commission)  # the date a candidate must have been informed of before any grid
-    if step is None:
+    if grids.first_step_a(commission) is None:
         return
-    informed_at = min(
-        timezone.now(),
-        datetime.datetime.combine(
-            step.date - datetime.timedelta(days=INFORMED_DAYS_BEFORE), datetime.time(9, 0), tzinfo=PARIS
-        ),
-    )
-    for candidate in candidates:
-        if not Convocation.objects.filter(step=step, student=candidate).exists():
-            Convocation.objects.create(
-                step=step,
-                student=candidate,
-                method=InformationMethod.LETTER,
-                informed_at=informed_at,
-                informed_by=responsible,
-            )
-            created["informations"] += 1
+    # Informed of the first date of every situation: what the grids, then the marks, need first.
+    for situation in commission.situations.order_by("code"):
+        step = situation.steps.order_by("date", "pk").first()
+        if step is None:
+            continue
+        informed_at = min(
+            timezone.now(),
+            datetime.datetime.combine(
+                step.date - datetime.timedelta(days=INFORMED_DAYS_BEFORE), datetime.time(9, 0), tzinfo=PARIS
+            ),
+        )
+        for candidate in candidates:
+            if not Convocation.objects.filter(step=step, student=candidate).exists():
+                Convocation.objects.create(
+                    step=step,
+                    student=candidate,
+                    method=InformationMethod.LETTER,
+                    informed_at=informed_at,
+                    informed_by=responsible,
+                )
+                created["informations"] += 1
+    _record_readiness(commission, candidates, responsible, created)
     layout = grids.grid_layout(commission)
     levels = {level.code: level for level in grids.grid_levels(commission)}
     assessed = assessed_competencies(commission, [candidate.pk for candidate in candidates], layout)
@@ -180,6 +193,72 @@ def _assess_the_class(commission: Commission, responsible: User, created: dict[s
             layout=layout,
         )
         created["grilles communes"] += 1
+    _mark_the_class(commission, candidates, responsible, created)
+
+
+def _record_readiness(commission: Commission, candidates: list[Student], actor: User, created: dict) -> None:
+    """The commission judged every candidate ready, except the last two for situation B (still to decide)."""
+    for situation in commission.situations.order_by("code"):
+        undecided = candidates[-NOT_YET_READY:] if situation.definition.simulation_kind else []
+        for candidate in candidates:
+            if candidate in undecided or Readiness.objects.filter(situation=situation, student=candidate).exists():
+                continue
+            lifecycle.record_readiness(
+                situation=situation,
+                student=candidate,
+                decided_on=timezone.localdate(),
+                grounds=READINESS_GROUNDS,
+                actor=actor,
+            )
+            created["aptitudes"] += 1
+
+
+def _mark_the_class(commission: Commission, candidates: list[Student], actor: User, created: dict) -> None:
+    """Ranges per profile (each shape apart) and marks on the profiles page's service; one mark contradicts the
+    dominance of its profile, as a tired commission would type it, so that the page shows its warning."""
+    if CandidateResult.objects.filter(commission=commission).exists():
+        return
+    page = marks.load_group(commission)
+    by_student = {row.student.pk: row for row in page.rows}
+    ranks = page.scale.ranks
+    results, ranges = [], []
+    for group in page.groups:
+        if not group.complete:
+            continue
+        low, high = _range_for(group.key, ranks)
+        ranges.append(marks.RangeInput(group.key, low, high))
+        for row in group.rows:
+            mark = (low + high) / 2
+            results.append((row, mark))
+    if not results:
+        return
+    # The contradiction: the strongest candidate gets the lowest mark of the class minus one point.
+    strongest = max(results, key=lambda item: item[1])
+    weakest_mark = min(mark for _, mark in results)
+    inputs = []
+    for row, mark in results:
+        if row is strongest[0]:
+            mark = max(Decimal("0"), weakest_mark - 1)
+        inputs.append(
+            marks.ResultInput(
+                student_id=row.student.pk,
+                status=ResultStatus.MARK,
+                mark=mark,
+                absent_reason="",
+                version=by_student[row.student.pk].version,
+                profile=row.profile,
+            )
+        )
+    marks.save_group(commission, actor=actor, results=inputs, ranges=ranges)
+    created["notes"] += len(inputs)
+
+
+def _range_for(key: str, ranks: dict[str, int]) -> tuple[Decimal, Decimal]:
+    """A range from the mean rank of the profile's assessed levels: TI≈4, I≈8, S≈12, TS≈16 (±1)."""
+    levels = [ranks[code] for code in key.split("-") if code in ranks]
+    mean = Decimal(sum(levels)) / Decimal(len(levels))
+    centre = (mean * 4).quantize(Decimal("1"))
+    return max(Decimal("0"), centre - 1), min(Decimal("20"), centre + 1)
 
 
 def _write_sheet(commission: Commission, student: Student, actor: User) -> None:

@@ -6,7 +6,7 @@ compétence of the fiche not chosen —, then profiles, mark ranges and marks on
 
 The exam is found by its data (``referentiel.exams``: the one with a fiche sujet), never by its code.
 
-One shortcut: the official information of situation A's dates is written as ``Convocation`` rows (« courrier remis »)
+One shortcut: the official information of the situations' dates is written as ``Convocation`` rows (« courrier remis »)
 without going through ``convocations.inform_students``, which renders a PDF letter per student (WeasyPrint: far too
 slow for 2,400 candidates, and a generator renders no PDF). The grid service requires that information.
 """
@@ -133,8 +133,8 @@ def create_commission(ref: Reference, people: CohortPeople) -> Commission:
 
 
 def inform_and_check(commission: Commission, people: CohortPeople) -> None:
-    """Every student informed (by letter) of situation A's steps, every dossier checked « conforme »."""
-    steps = SituationStep.objects.filter(situation__commission=commission, situation__code="A")
+    """Every student informed (by letter) of every situation's dated steps, every dossier checked « conforme »."""
+    steps = SituationStep.objects.filter(situation__commission=commission)
     Convocation.objects.bulk_create(
         Convocation(
             step=step,

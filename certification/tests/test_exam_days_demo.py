@@ -26,8 +26,10 @@ def test_it_writes_a_fiche_sujet_with_three_changes_and_schedules_the_passage(lo
         "questions": 3,
         "fiches sujet": 23,
         "passages": 1,
-        "informations": 22,
+        "informations": 44,  # situation A's and situation B's first dates
         "grilles communes": 22,
+        "aptitudes": 42,  # A and B, except B for the last two candidates
+        "notes": 22,
     }
     sheet = SubjectSheet.objects.get(student__user__username="etudiant")
     candidate_changes = ParameterChange.objects.filter(sheet=sheet, part="candidate")
@@ -64,3 +66,40 @@ def test_the_e4_class_is_split_between_negotiation_and_event_with_no_line_on_the
     assert len(graded) == 22 and all(row.key.count("NE") == 1 and "?" not in row.key for row in graded)
     (emma,) = [row for row in rows if row.student.user.username == "etudiant"]
     assert emma.key == "?-?-NE-?"
+
+
+def test_the_demo_profiles_page_shows_complete_profiles_ranges_per_shape_and_a_dominance_warning(
+    loaded, client, settings
+):
+    settings.DEMO_MODE = True
+    from django.urls import reverse
+
+    from accounts.models import User
+    from certification.models import CandidateResult, MarkRange
+
+    commission = Commission.objects.get(exam__code="E4")
+    client.force_login(User.objects.get(username="prof"))
+    html = client.get(reverse("certification:profiles", args=[commission.pk])).content.decode()
+    assert "Profils évalués sur « Négocier et accompagner la relation-client »" in html
+    assert "Profils évalués sur « Organiser et animer un évènement commercial »" in html
+    # Only the candidate who deposited nothing (NV to record) has no profile; Emma's waits for the demo's user.
+    assert html.count("Profil incomplet") == 1
+    keys = set(MarkRange.objects.filter(commission=commission).values_list("profile_key", flat=True))
+    shapes = {tuple(i for i, code in enumerate(key.split("-")) if code == "NE") for key in keys}
+    assert len(shapes) == 2  # ranges set in each shape
+    assert CandidateResult.objects.filter(commission=commission, status="mark").count() == 22
+    assert "a un profil qui domine celui de" in html  # the one contradiction the demo carries
+
+
+def test_the_demo_commission_page_says_what_remains(loaded, client, settings):
+    settings.DEMO_MODE = True
+    from django.urls import reverse
+
+    from accounts.models import User
+
+    commission = Commission.objects.get(exam__code="E4")
+    client.force_login(User.objects.get(username="prof"))
+    html = client.get(reverse("certification:commission_detail", args=[commission.pk])).content.decode()
+    assert "Avant la délibération" in html
+    assert "Aptitude à être évalué·e non enregistrée (situation B)" in html
+    assert "Dossier non déposé, sans NV enregistré" in html
