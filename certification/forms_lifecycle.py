@@ -30,7 +30,8 @@ class ReadinessForm(forms.Form):
     )
 
     def __init__(self, *args, situations, **kwargs):
-        super().__init__(*args, **kwargs)
+        # Two forms share the page (and field names): each has its own prefix, so ids and labels never collide.
+        super().__init__(*args, prefix="aptitude", **kwargs)
         self.fields["situation"].queryset = situations
         self.fields["decided_on"].initial = timezone.localdate()
 
@@ -60,8 +61,11 @@ class AbsenceForm(forms.Form):
     )
 
     def __init__(self, *args, situations, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, prefix="absence", **kwargs)
         self.fields["situation"].queryset = situations
+        only = list(situations[:2])
+        if len(only) == 1:  # E4: the candidate comes to situation B only
+            self.fields["situation"].initial = only[0].pk
 
     def clean(self):
         data = super().clean()

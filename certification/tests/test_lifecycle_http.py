@@ -72,7 +72,11 @@ def test_the_commission_records_readiness_and_it_is_audited(cast, login):
     situation = commission.situations.get(code="B")
     response = login(cast.teacher).post(
         _lifecycle(commission, cast.student, "readiness_record"),
-        {"situation": situation.pk, "decided_on": "2027-05-15", "grounds": "Deux fiches riches, stage complet."},
+        {
+            "aptitude-situation": situation.pk,
+            "aptitude-decided_on": "2027-05-15",
+            "aptitude-grounds": "Deux fiches riches, stage complet.",
+        },
     )
     assert response.status_code == 302
     readiness = Readiness.objects.get()
@@ -87,10 +91,14 @@ def test_readiness_without_grounds_or_in_the_future_is_refused(cast, login):
     situation = commission.situations.get(code="B")
     client = login(cast.teacher)
     url = _lifecycle(commission, cast.student, "readiness_record")
-    response = client.post(url, {"situation": situation.pk, "decided_on": "2027-05-15", "grounds": "  "})
+    response = client.post(
+        url, {"aptitude-situation": situation.pk, "aptitude-decided_on": "2027-05-15", "aptitude-grounds": "  "}
+    )
     assert response.status_code == 400
     assert "Indiquez sur quoi la commission fonde son jugement" in response.content.decode()
-    response = client.post(url, {"situation": situation.pk, "decided_on": "2027-12-01", "grounds": "Prêt"})
+    response = client.post(
+        url, {"aptitude-situation": situation.pk, "aptitude-decided_on": "2027-12-01", "aptitude-grounds": "Prêt"}
+    )
     assert response.status_code == 400
     assert "ne peut pas être dans le futur" in response.content.decode()
     assert not Readiness.objects.exists()
@@ -102,7 +110,7 @@ def test_a_professional_member_cannot_record_readiness(cast, login):
     situation = commission.situations.get(code="B")
     response = login(cast.professional).post(
         _lifecycle(commission, cast.student, "readiness_record"),
-        {"situation": situation.pk, "decided_on": "2027-05-15", "grounds": "Prêt"},
+        {"aptitude-situation": situation.pk, "aptitude-decided_on": "2027-05-15", "aptitude-grounds": "Prêt"},
     )
     assert response.status_code == 403
     assert not Readiness.objects.exists()
@@ -183,13 +191,13 @@ def test_absence_de_depot_for_a_student_who_never_opened_a_dossier(cast, login):
 
 def _absence_data(commission, kind, document=None) -> dict:
     data = {
-        "situation": commission.situations.get(code="B").pk,
-        "absent_on": "2027-06-03",
-        "kind": kind,
-        "reason": "Malade",
+        "absence-situation": commission.situations.get(code="B").pk,
+        "absence-absent_on": "2027-06-03",
+        "absence-kind": kind,
+        "absence-reason": "Malade",
     }
     if document is not None:
-        data["document"] = document
+        data["absence-document"] = document
     return data
 
 

@@ -6,11 +6,14 @@ the mark is set; both members sign; the administrator records the deliberation; 
 and the mark, and never the grid (404 on the grid URL).
 """
 
+import datetime
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -101,6 +104,12 @@ def test_a_deposited_dossier_goes_through_the_commission_to_a_released_mark_with
             "button", name=re.compile(r"^Informer officiellement")
         ).click()
         expect(teacher.locator(f"#etape-{step_a.pk}")).to_contain_text("tous informés")
+        # And of situation B's date: no mark is possible before the candidate is informed of every situation.
+        step_b = step_of(commission, "B")
+        teacher.locator(f"#etape-{step_b.pk}").get_by_role(
+            "button", name=re.compile(r"^Informer officiellement")
+        ).click()
+        expect(teacher.locator(f"#etape-{step_b.pk}")).to_contain_text("tous informés")
         student_row(teacher, emma).get_by_role("link", name="Ma grille").click()
         expect(teacher.get_by_role("heading", level=1)).to_contain_text("Ma grille d’aide à l’évaluation")
         assert_accessible(teacher)
@@ -169,15 +178,19 @@ def test_a_deposited_dossier_goes_through_the_commission_to_a_released_mark_with
         expect(teacher2.get_by_text(re.compile(r"^Tous les membres responsables ont signé"))).to_be_visible()
     assert Signature.objects.filter(sheet__commission=commission, sheet__student=cast.student).count() == 2
 
-    # The administrator records the jury's deliberation.
-    with persona_page(browser, base, cast.admin.username) as admin:
-        admin.goto(base + reverse("certification:commission_detail", args=[commission.pk]))
-        admin.get_by_role("link", name="Délibération du jury").click()
-        expect(admin.get_by_role("heading", level=1)).to_have_text("Délibération du jury")
-        assert_accessible(admin)
-        admin.get_by_label("Date de la délibération du jury").fill(timezone.localdate().isoformat())
-        admin.get_by_role("button", name="Enregistrer la délibération et publier les résultats").click()
-        expect(admin.get_by_text(re.compile(r"^Délibération du .* enregistrée :"))).to_be_visible()
+    # Lucas deposited nothing: NV (his own journey is in test_journey_demo_class); then every candidate has a final
+    # status and the administrator records the jury's deliberation.
+    CandidateResult.objects.create(commission=commission, student=cast.student2, status="nv")
+    # The jury deliberates after the last situation (3 June 2027): the clock moves there.
+    with time_machine.travel(datetime.datetime(2027, 6, 20, 10, tzinfo=ZoneInfo("Europe/Paris")), tick=True):
+        with persona_page(browser, base, cast.admin.username) as admin:
+            admin.goto(base + reverse("certification:commission_detail", args=[commission.pk]))
+            admin.get_by_role("link", name="Délibération du jury").click()
+            expect(admin.get_by_role("heading", level=1)).to_have_text("Délibération du jury")
+            assert_accessible(admin)
+            admin.get_by_label("Date de la délibération du jury").fill(timezone.localdate().isoformat())
+            admin.get_by_role("button", name="Enregistrer la délibération et publier les résultats").click()
+            expect(admin.get_by_text(re.compile(r"^Délibération du .* enregistrée :"))).to_be_visible()
     assert Deliberation.objects.filter(commission=commission).exists()
 
     # The student sees the verso and the mark, never the grid.
