@@ -2,12 +2,8 @@
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-import yaml
-from django.conf import settings
-
-FORMS_DIR = Path(settings.BASE_DIR) / "data" / "forms"
+from referentiel.official_forms import official_form
 
 
 @dataclass(frozen=True)
@@ -50,8 +46,7 @@ class FicheForm:
 
 @cache
 def fiche_form(forms_session: int, exam_code: str) -> FicheForm:
-    path = FORMS_DIR / f"fiches-{forms_session}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = official_form("fiches", forms_session)
     exam = data["exams"][exam_code]
     rubrics = []
     for part, sections in exam["parts"].items():

@@ -13,11 +13,8 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Student, User
@@ -26,8 +23,7 @@ from certification.models import ConformityCheck, ConformityDecision, Dossier, D
 from certification.selectors.dossiers import CCF_EXAMS, deadline_passed, deposit_deadline, is_late
 from passeport.selectors_internships import SHORT, internship_summary
 from referentiel.models import Exam, ExamSession
-
-FORMS_DIR = Path(settings.BASE_DIR) / "data" / "forms"
+from referentiel.official_forms import official_form
 
 REASONS_REQUIRED = "Une décision NV doit indiquer au moins un motif de non-conformité."
 REASONS_REFUSED = "Les motifs de non-conformité ne s'appliquent qu'à une décision NV : décochez-les."
@@ -68,7 +64,7 @@ class NvForm:
 
 @cache
 def nv_form(forms_session: int, exam_code: str) -> NvForm:
-    data = yaml.safe_load((FORMS_DIR / f"conformity-{forms_session}.yaml").read_text(encoding="utf-8"))
+    data = official_form("conformity", forms_session)
     exam: dict[str, Any] = data["exams"][exam_code]
     reasons = tuple((item["code"], item["label"]) for item in exam["reasons"])
     # A code unknown to the model would be a typo in the data: fail loudly rather than print a wrong form.

@@ -15,11 +15,8 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -41,8 +38,7 @@ from certification.models import (
     SituationAppraisal,
 )
 from passeport.models import Fiche
-
-FORMS_DIR = Path(settings.BASE_DIR) / "data" / "forms"
+from referentiel.official_forms import official_form
 
 # Wrong passwords on the signature form: after this many within the window, signing waits.
 MAX_FAILED_SIGNATURES = 5
@@ -80,8 +76,7 @@ class StaleSheet(SheetError):
 
 @cache
 def sheet_wording(forms_session: int, exam_code: str) -> dict[str, Any]:
-    data = yaml.safe_load((FORMS_DIR / f"evaluation-sheet-{forms_session}.yaml").read_text(encoding="utf-8"))
-    return data["exams"][exam_code]
+    return official_form("evaluation-sheet", forms_session)["exams"][exam_code]
 
 
 def commission_wording(commission: Commission) -> dict[str, Any]:
