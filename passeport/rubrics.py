@@ -23,6 +23,7 @@ class FicheForm:
     annex: str
     title: str
     rubrics: tuple[Rubric, ...]
+    kind_label: str = "Nature de l'activité"  # the editor's label of the kind field (E6: « Réseau »)
 
     def part(self, part: str) -> tuple[Rubric, ...]:
         return tuple(r for r in self.rubrics if r.part == part)
@@ -62,4 +63,11 @@ def fiche_form(forms_session: int, exam_code: str) -> FicheForm:
                         note=item.get("note", ""),
                     )
                 )
-    return FicheForm(int(data["forms_session"]), exam_code, exam["annex"], exam["title"], tuple(rubrics))
+    return FicheForm(
+        int(data["forms_session"]),
+        exam_code,
+        exam["annex"],
+        exam["title"],
+        tuple(rubrics),
+        exam.get("kind_label", FicheForm.kind_label),
+    )

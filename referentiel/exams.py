@@ -13,7 +13,7 @@ compares an exam code or a situation letter: a new exam or a new circular is a d
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -256,3 +256,14 @@ def situation_definition(exam: Exam, situation_code: str) -> SituationDefinition
 
 def competencies_by_order(competencies: Iterable[Competency]) -> dict[int, Competency]:
     return {competency.order: competency for competency in competencies}
+
+
+def fiche_rules(exam: Exam) -> FicheRules:
+    """The rules of ``exam``'s fiche (the defaults for an exam not taken in CCF)."""
+    definition = definition_of(exam)
+    return definition.fiche if definition else FicheRules()
+
+
+def exam_codes(version_id: int, test: Callable[[ExamDefinition], bool]) -> tuple[str, ...]:
+    """The codes of the CCF exams of a référentiel version whose definition passes ``test`` (for query filters)."""
+    return tuple(code for code, definition in definitions(_version_code(version_id)).items() if test(definition))
