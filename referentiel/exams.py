@@ -229,6 +229,28 @@ def definitions(version_code: str) -> dict[str, ExamDefinition]:
     return {}
 
 
+@lru_cache(maxsize=1)
+def version_codes() -> tuple[str, ...]:
+    """The codes of the référentiel versions of ``data/referentiel`` (read once per process)."""
+    codes = []
+    for path in sorted(REFERENTIEL_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if data.get("code"):
+            codes.append(str(data["code"]))
+    return tuple(codes)
+
+
+def subject_situations() -> tuple[tuple[str, str, str], ...]:
+    """``(version code, exam code, situation code)`` of every situation with a fiche sujet, over all the versions of
+    the data: for queries built before any database read (e.g. compiled once per process)."""
+    return tuple(
+        (version, code, definition.subject_situation.code)
+        for version in version_codes()
+        for code, definition in definitions(version).items()
+        if definition.subject_situation is not None
+    )
+
+
 _VERSION_CODES: dict[int, str] = {}
 
 

@@ -20,7 +20,7 @@ from django.db import transaction
 from accounts.models import Student, User
 from audit.services import log_action
 from certification.models import ConformityCheck, ConformityDecision, Dossier, DossierState, NvReason
-from certification.selectors.dossiers import CCF_EXAMS, deadline_passed, deposit_deadline, is_late
+from certification.selectors.dossiers import deadline_passed, deposit_deadline, is_late
 from passeport.selectors_internships import SHORT, internship_summary
 from referentiel.models import Exam, ExamSession
 from referentiel.official_forms import official_form
@@ -203,7 +203,7 @@ def record_conformity(
 def ensure_dossier(student: Student, exam: Exam, session: ExamSession, *, actor: User | None = None) -> Dossier:
     """The dossier of (student, exam, session), created empty (draft) when nothing was deposited, so that the
     commission can record « absence de dépôt »."""
-    if exam.code not in CCF_EXAMS or exam.version_id != session.version_id:
+    if not exam.ccf or exam.version_id != session.version_id:
         raise ConformityError("Cette épreuve n'est pas évaluée en CCF pour cette session.")
     dossier, created = Dossier.objects.get_or_create(student=student, exam=exam, session=session)
     if created:

@@ -38,6 +38,8 @@ from certification.models import (
     SituationAppraisal,
 )
 from passeport.models import Fiche
+from referentiel.exams import FICHES_NONE, FICHES_REAL_LIVED, situation_definition
+from referentiel.models import Exam
 from referentiel.official_forms import official_form
 
 # Wrong passwords on the signature form: after this many within the window, signing waits.
@@ -126,15 +128,15 @@ def convoked_date(situation: Situation, student: Student) -> datetime.date | Non
     )
 
 
-def fiche_choice(exam_code: str, situation_code: str) -> str:
-    """How a situation's fiche is set: "chosen" (E4 B), "real-lived" (E6 A), "others" (E6 B) or "none"."""
-    return {("E4", "B"): "chosen", ("E6", "A"): "real-lived", ("E6", "B"): "others"}.get(
-        (exam_code, situation_code), "none"
-    )
+def fiche_choice(exam: Exam, situation_code: str) -> str:
+    """How a situation's fiche is set, from the exam's definition: "chosen" (E4 B), "real-lived" (E6 A), "others"
+    (E6 B) or "none"."""
+    situation = situation_definition(exam, situation_code)
+    return situation.fiches if situation is not None else FICHES_NONE
 
 
 def choosable_fiches(commission: Commission, situation: Situation, fiches: list[Fiche]) -> list[Fiche]:
-    kind = fiche_choice(commission.exam.code, situation.code)
+    kind = fiche_choice(commission.exam, situation.code)
     if kind == "chosen":
         return fiches
     if kind == "real-lived":
@@ -204,10 +206,10 @@ def _situation_lines(commission, student, sheet, wording, fiches) -> list[Situat
     a_fiche = None
     for situation in commission.situations.order_by("code"):
         appraisal = appraisals.get(situation.pk)
-        kind = fiche_choice(commission.exam.code, situation.code)
+        kind = fiche_choice(commission.exam, situation.code)
         shown = _fiches_of(kind, appraisal, fiches, a_fiche)
-        if situation.code == "A" and shown:
-            a_fiche = shown[0]
+        if kind == FICHES_REAL_LIVED and shown:
+            a_fiche = shown[0]  # the « others » of a later situation are the fiches but this one
         ticked = {fiche.kind.code for fiche in shown}
         situation_wording = wording["situations"].get(situation.code, {"heading": f"Situation {situation.code}"})
         lines.append(
