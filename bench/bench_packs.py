@@ -51,7 +51,7 @@ def build_commission(count: int):
         Situation,
     )
     from passeport.models import FicheVersion
-    from referentiel.models import Competency, Criterion, Exam, ExamRule, ExamSession, Level
+    from referentiel.models import Competency, Criterion, ExamRule, ExamSession, FicheKind, Level
     from tests.factories import make_fiche
     from tests.factories_certification_sheets import make_sheet
     from tests.personas import make_student, make_user
@@ -62,7 +62,8 @@ def build_commission(count: int):
     teacher = make_user("prof.bench", "Paule", "Banc")
     Membership.objects.create(user=teacher, establishment=establishment, role=Role.TEACHER)
     cohort.teachers.add(teacher)
-    exam = Exam.objects.get(version=session.version, code="E4")
+    # The exam of the two fiches each candidate deposits (« nego-vente » and « evenement »: E4).
+    exam = FicheKind.objects.select_related("exam").get(exam__version=session.version, code="nego-vente").exam
     commission = Commission.objects.create(session=session, exam=exam, cohort=cohort, responsible=teacher)
     CommissionMember.objects.create(commission=commission, user=teacher, role=MemberRole.TEACHER)
     for rule in ExamRule.objects.get(session=session, exam=exam).situations.all():

@@ -61,6 +61,7 @@ def build_class():
         FormativePosition,
     )
     from passeport.rubrics import fiche_form
+    from referentiel.exams import fiche_rules
     from referentiel.models import Criterion, ExamSession, FicheKind, Level
     from tests.personas import make_student, make_user
 
@@ -73,12 +74,12 @@ def build_class():
     cohort.teachers.add(teacher)
     criteria = list(
         Criterion.objects.filter(
-            competency__block__version=session.version, competency__block__exam__code__in=["E4", "E6"]
+            competency__block__version=session.version, competency__block__exam__ccf=True
         ).select_related("competency__block__exam")
     )
     levels = list(Level.objects.filter(version=session.version))
-    kinds = {(k.exam.code, k.code): k for k in FicheKind.objects.select_related("exam")}
-    forms = {code: fiche_form(session.forms_session, code) for code in ("E4", "E6")}
+    kinds = {k.code: k for k in FicheKind.objects.filter(exam__version=session.version).select_related("exam")}
+    forms = {k.exam.code: fiche_form(session.forms_session, k.exam.code) for k in kinds.values()}
     students = [make_student(f"etu{i:02d}", f"Prénom{i}", f"Nom{i:02d}", cohort) for i in range(STUDENTS)]
     start = datetime.date(2025, 9, 1)
     activities = Activity.objects.bulk_create(
@@ -131,7 +132,8 @@ def build_class():
         for fa in assessments
         for c in rng.sample(criteria, 4)
     )
-    fiche_specs = [("E4", "nego-vente"), ("E4", "evenement"), ("E6", "distributeurs"), ("E6", "partenaires")]
+    # Two fiches of each CCF exam, by kind code; the first network fiche (n == 2) is « réelle vécue ».
+    fiche_specs = ["nego-vente", "evenement", "distributeurs", "partenaires"]
     fiches = Fiche.objects.bulk_create(
         Fiche(
             student=s,
@@ -141,16 +143,16 @@ def build_class():
             forms_session=session.forms_session,
             number=1 + n % 2,
             title=_text(rng, 6),
-            real_lived=(n == 2) if spec[0] == "E6" else None,
-            recto={r.code: _text(rng, 40) for r in forms[spec[0]].part("recto")},
+            real_lived=(n == 2) if fiche_rules(kinds[spec].exam).real_lived else None,
+            recto={r.code: _text(rng, 40) for r in forms[kinds[spec].exam.code].part("recto")},
         )
         for s in students
         for n, spec in enumerate(fiche_specs)
     )
     FicheVerso.objects.bulk_create(
-        FicheVerso(fiche=f, order=1, content={r.code: _text(rng, 40) for r in forms["E4"].part("verso")})
+        FicheVerso(fiche=f, order=1, content={r.code: _text(rng, 40) for r in forms[f.exam.code].part("verso")})
         for f in fiches
-        if f.exam.code == "E4"
+        if forms[f.exam.code].has_verso
     )
     return cohort, teacher, students
 

@@ -110,7 +110,7 @@ def load_demo() -> dict[str, int]:
     if not SubjectSheet.objects.filter(commission=commission, student=student).exists():
         _write_sheet(commission, student, responsible)
         created["fiches sujet"] += 1
-    situation = Situation.objects.get(commission=commission, code="B")
+    situation = Situation.objects.get(commission=commission, code=commission.exam.definition.subject_situation.code)
     if not Passage.objects.filter(situation=situation, student=student).exists():
         planning.schedule_passage(
             situation=situation,

@@ -5,8 +5,8 @@ from django.db.models import QuerySet
 
 from accounts.models import Cohort, User
 from certification.models import MemberRole
-from certification.services.commissions import CCF_EXAMS, establishment_teachers
-from referentiel.models import ExamSession
+from certification.services.commissions import establishment_teachers
+from referentiel.models import Exam, ExamSession
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -16,9 +16,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 class CommissionForm(forms.Form):
     session = forms.ModelChoiceField(ExamSession.objects.all(), label="Session d'examen")
-    exam_code = forms.ChoiceField(
-        label="Épreuve", choices=[(code, code) for code in CCF_EXAMS], help_text="Épreuves évaluées en CCF."
-    )
+    exam_code = forms.ChoiceField(label="Épreuve", choices=(), help_text="Épreuves évaluées en CCF.")
     cohort = forms.ModelChoiceField(Cohort.objects.none(), label="Classe ou groupe")
     number = forms.CharField(label="N° de commission", max_length=30, required=False)
     responsible = PersonChoiceField(
@@ -29,6 +27,8 @@ class CommissionForm(forms.Form):
 
     def __init__(self, *args, cohorts: QuerySet[Cohort], **kwargs):
         super().__init__(*args, **kwargs)
+        codes = Exam.objects.filter(ccf=True).order_by("code").values_list("code", flat=True).distinct()
+        self.fields["exam_code"].choices = [(code, code) for code in codes]
         self.fields["cohort"].queryset = cohorts.select_related("exam_session")
         establishment_ids = set(cohorts.values_list("establishment_id", flat=True))
         teachers = User.objects.none()
@@ -61,7 +61,7 @@ class RemoveMemberForm(forms.Form):
 
 
 class StepForm(forms.Form):
-    situation = forms.ChoiceField(label="Situation", choices=[("A", "Situation A"), ("B", "Situation B")])
+    situation = forms.ChoiceField(label="Situation", choices=())
     date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     label = forms.CharField(
         label="Étape (facultatif)",
@@ -69,6 +69,11 @@ class StepForm(forms.Form):
         required=False,
         help_text="Par exemple « 1re étape : fin du 1er semestre » quand la situation A se tient en plusieurs fois.",
     )
+
+    def __init__(self, *args, situations: list[str], **kwargs):
+        """``situations``: the codes of the commission's situations (copied from the session's rules)."""
+        super().__init__(*args, **kwargs)
+        self.fields["situation"].choices = [(code, f"Situation {code}") for code in situations]
 
 
 class InformForm(forms.Form):

@@ -13,7 +13,6 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.text import slugify
@@ -25,16 +24,15 @@ from certification.services import grids as grid_services
 from certification.services.sheets import format_mark
 from lib import pdf
 from referentiel.models import Competency, Criterion, Level
+from referentiel.official_forms import official_form
 
-FORMS_DIR = Path(settings.BASE_DIR) / "data" / "forms"
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 TICK = "X"
 
 
 @cache
 def grid_form(forms_session: int, exam_code: str) -> dict[str, Any]:
-    data = yaml.safe_load((FORMS_DIR / f"grid-{forms_session}.yaml").read_text(encoding="utf-8"))
-    return data["exams"][exam_code]
+    return official_form("grid", forms_session)["exams"][exam_code]
 
 
 @dataclass

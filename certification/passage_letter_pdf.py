@@ -31,8 +31,9 @@ def load_passage(pk: int) -> Passage:
 
 
 def has_candidate_part(passage: Passage) -> bool:
-    """E4 situation B: the candidate receives the candidate part of a fiche sujet before the simulation."""
-    return passage.situation.code == "B" and passage.situation.commission.exam.code == "E4"
+    """A situation with a fiche sujet (E4 B): the candidate receives its candidate part before the simulation."""
+    definition = passage.situation.definition
+    return definition is not None and definition.subject_sheet
 
 
 def passage_letter_context(passage: Passage, *, change: bool = False) -> dict[str, Any]:

@@ -4,13 +4,9 @@ data/forms/subject-sheet-<forms_session>.yaml: the form's wording is data, like 
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-from django.conf import settings
-
-FORMS_DIR = Path(settings.BASE_DIR) / "data" / "forms"
+from referentiel.official_forms import FORMS_DIR, official_form
 
 # URL spelling of the parts (« /pdf/candidat/ ») → the SubjectPart value used in the data.
 PART_SLUGS = {"candidat": "candidate", "jury": "jury"}
@@ -94,7 +90,7 @@ def _part(name: str, data: dict[str, Any]) -> SubjectPartForm:
 
 @cache
 def subject_form(forms_session: int) -> SubjectForm:
-    data = yaml.safe_load((FORMS_DIR / f"subject-sheet-{forms_session}.yaml").read_text(encoding="utf-8"))
+    data = official_form("subject-sheet", forms_session)
     return SubjectForm(
         forms_session=int(data["forms_session"]),
         header=dict(data["header"]),

@@ -165,7 +165,7 @@ def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "can_manage": can_manage,
         "progress": lifecycle.commission_progress(commission),
-        "single_assessor": commission.exam.code in commission_services.SINGLE_ASSESSOR_EXAMS,
+        "single_assessor": bool(commission.exam.definition and commission.exam.definition.single_assessor),
     }
     for index, step in enumerate(steps):
         # Who is still to be informed of this step: the checkboxes of its « inform » form.
@@ -174,7 +174,7 @@ def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         step.informed_count = len(rows) - len(step.to_inform)
     if can_manage:
         context["member_form"] = AddMemberForm(candidates=_member_candidates(commission))
-        context["step_form"] = StepForm()
+        context["step_form"] = StepForm(situations=[situation.code for situation in situations])
     return render(request, "certification/commission_detail.html", context)
 
 
@@ -222,7 +222,7 @@ def _remove_member(request: HttpRequest, commission: Commission) -> None:
 @require_POST
 def step_create(request: HttpRequest, pk: int) -> HttpResponse:
     commission = get_commission_for_user(request.user, pk, manage=True)
-    form = StepForm(request.POST)
+    form = StepForm(request.POST, situations=list(commission.situations.values_list("code", flat=True)))
     if not form.is_valid():
         messages.error(request, f"Étape non ajoutée : {_first_error(form)}")
     else:

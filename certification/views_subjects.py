@@ -35,8 +35,8 @@ NO_SHEET_YET = "Choisissez d'abord la fiche du dossier sur laquelle repose la fi
 
 
 def _require_e4(commission: Commission) -> None:
-    """The fiche sujet belongs to E4 situation B only: other commissions have no such page."""
-    if commission.exam.code != "E4":
+    """The fiche sujet belongs to the exams whose definition has one (E4 situation B): others have no such page."""
+    if not subject_services.has_subject_sheet(commission):
         raise Http404
 
 

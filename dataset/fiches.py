@@ -24,6 +24,7 @@ from dataset.spec import FICHE_KINDS, Reference, Spec, rng_for
 from passeport.models import Activity, Fiche, FicheVersion, FicheVerso
 from passeport.rubrics import fiche_form
 from passeport.services.fiches import create_fiche, save_fiche
+from referentiel.exams import fiche_rules
 from referentiel.models import FicheKind
 
 
@@ -58,8 +59,8 @@ def plan_fiches(ref: Reference, spec: Spec, seed: int, student: Student, activit
     for index in range(spec.fiches):
         kind = ref.kinds[FICHE_KINDS[index % len(FICHE_KINDS)]]
         real_lived = None
-        if kind.exam.code == "E6":
-            # E6 asks for at least one « réelle vécue » experience: the first E6 fiche is one.
+        if fiche_rules(kind.exam).real_lived:
+            # E6 asks for at least one « réelle vécue » experience: the first such fiche is one.
             real_lived, first_e6 = (True if first_e6 else rng.random() < 0.5), False
         activity = activities[index]
         plan = FichePlan(student, activity, kind, activity.title.strip(), real_lived)
@@ -114,7 +115,7 @@ def write_in_bulk(ref: Reference, plans: list[FichePlan], establishment_id: int)
                 forms_session=ref.session.forms_session,
                 number=numbers[key],
                 title=plan.title,
-                real_lived=plan.real_lived if exam.code == "E6" else None,
+                real_lived=plan.real_lived if fiche_rules(exam).real_lived else None,
                 recto=recto,
                 version=1 + len(plan.saves),
             )

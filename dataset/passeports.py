@@ -37,6 +37,7 @@ from passeport.models import (
     InternshipPeriod,
     attestation_path,
 )
+from passeport.rubrics import fiche_form
 
 TRAINING_START = datetime.date(2025, 9, 8)
 TRAINING_DAYS = 540  # up to early March 2027
@@ -114,7 +115,7 @@ def _internships(seed: int, people: CohortPeople, traces: dict[int, StudentTrace
 
 
 def _activity_criteria(ref: Reference, rng: random.Random, kind_code: str | None) -> list[int]:
-    exam = ref.kinds[kind_code].exam.code if kind_code else rng.choice(("E4", "E6"))
+    exam = ref.kinds[kind_code].exam.code if kind_code else rng.choice(tuple(ref.exams))
     pool = ref.criteria[exam]
     return [c.pk for c in rng.sample(pool, k=min(len(pool), rng.randint(2, 4)))]
 
@@ -171,8 +172,13 @@ def _links(people: CohortPeople, activities: list[Activity], criteria: list[list
     participants.objects.bulk_create(rows)
 
 
+def _has_rubric(fiche: Fiche, code: str) -> bool:
+    return any(rubric.code == code for rubric in fiche_form(fiche.forms_session, fiche.exam.code).rubrics)
+
+
 def _formative(ref: Reference, seed: int, people: CohortPeople, activities, traces) -> None:
-    """One assessment per fiche and one per five other activities, with a comment on each E4 fiche."""
+    """One assessment per fiche and one per five other activities, with a comment on each fiche whose form has a
+    « Historique » rubric (E4)."""
     teachers = (people.responsible, people.second_teacher)
     levels = [ref.levels[code] for code in ("TI", "I", "S", "TS")]
     assessments, positions, comments = [], [], []
@@ -181,7 +187,7 @@ def _formative(ref: Reference, seed: int, people: CohortPeople, activities, trac
         subjects = [(None, fiche) for fiche in traces[student.pk].fiches]
         subjects += [(a, None) for a in activities[student.pk][len(subjects) :: 5]]
         for activity, fiche in subjects:
-            exam = fiche.exam.code if fiche else rng.choice(("E4", "E6"))
+            exam = fiche.exam.code if fiche else rng.choice(tuple(ref.exams))
             assessment = FormativeAssessment(
                 student=student,
                 assessor=rng.choice(teachers),
@@ -194,7 +200,7 @@ def _formative(ref: Reference, seed: int, people: CohortPeople, activities, trac
             weights = (1, 3, 5, 3)
             assessments.append(assessment)
             positions.append([(c, rng.choices(levels, weights)[0]) for c in chosen])
-            if fiche is not None and exam == "E4":
+            if fiche is not None and _has_rubric(fiche, "historique"):
                 comments.append(
                     FicheComment(
                         fiche=fiche,

@@ -101,7 +101,8 @@ class Reference:
     @classmethod
     def load(cls, password_hash: str) -> Reference:
         session = ExamSession.objects.select_related("version").get(year=SESSION_YEAR)
-        exams = {e.code: e for e in Exam.objects.filter(version_id=session.version_id, code__in=("E4", "E6"))}
+        ccf_exams = Exam.objects.filter(version_id=session.version_id, ccf=True).order_by("code")
+        exams = {exam.code: exam for exam in ccf_exams}
         kinds = {k.code: k for k in FicheKind.objects.filter(exam__in=exams.values()).select_related("exam")}
         criteria = {
             code: list(

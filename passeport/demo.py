@@ -39,6 +39,7 @@ from passeport.models import (
     InternshipPeriod,
 )
 from passeport.rubrics import fiche_form
+from referentiel.exams import fiche_rules
 from referentiel.models import Criterion, Exam, FicheKind, Level, ReferentielVersion
 
 DATA_FILE = Path(settings.BASE_DIR) / "data" / "demo" / "passeport.yaml"
@@ -186,7 +187,7 @@ def _fiche(student: Student, activity: Activity, item: dict[str, Any]) -> Fiche:
             "kind": FicheKind.objects.get(exam=exam, code=item["kind"]),
             "forms_session": session.forms_session,
             "title": item["title"],
-            "real_lived": item.get("real_lived") if exam.code == "E6" else None,
+            "real_lived": item.get("real_lived") if fiche_rules(exam).real_lived else None,
             "recto": recto,
         },
     )

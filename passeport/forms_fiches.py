@@ -7,6 +7,7 @@ from accounts.models import Student
 from lib import widgets
 from passeport.models import Fiche, FicheVerso
 from passeport.rubrics import fiche_form
+from referentiel.exams import fiche_rules
 from referentiel.models import FicheKind
 
 YES_NO = [("oui", "OUI"), ("non", "NON")]
@@ -65,8 +66,10 @@ class FicheCreateForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         kind = data.get("kind")
-        if kind is not None and kind.exam.code == "E6" and data.get("real_lived") is None:
-            self.add_error("real_lived", "Pour une fiche E6, indiquez si l'activité est réelle vécue (OUI ou NON).")
+        if kind is not None and fiche_rules(kind.exam).real_lived and data.get("real_lived") is None:
+            self.add_error(
+                "real_lived", f"Pour une fiche {kind.exam.code}, indiquez si l'activité est réelle vécue (OUI ou NON)."
+            )
         return data
 
 
@@ -126,8 +129,8 @@ class FicheEditForm(forms.Form):
         self.fields["kind"].queryset = FicheKind.objects.filter(exam=fiche.exam).order_by("order")
         if Fiche.kind.is_cached(fiche) and fiche.kind is not None and fiche.kind.exam_id == fiche.exam_id:
             self.fields["kind"].current = fiche.kind  # in the queryset above: no need to read it again
-        self.fields["kind"].label = "Réseau" if fiche.exam.code == "E6" else "Nature de l'activité"
-        if fiche.exam.code == "E6":
+        self.fields["kind"].label = self.definition.kind_label
+        if fiche_rules(fiche.exam).real_lived:
             self.fields["real_lived"] = forms.TypedChoiceField(
                 label=REAL_LIVED_LABEL,
                 choices=YES_NO,

@@ -18,12 +18,11 @@ from weasyprint.formatting_structure.boxes import ParentBox, TextBox
 from lib import pdf
 from passeport.models import Fiche, FicheVerso
 from passeport.rubrics import Rubric, fiche_form
+from referentiel.exams import fiche_rules
 from referentiel.models import FicheKind
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 STYLESHEET = STATIC_DIR / "css" / "fiche-print.css"
-# How many printed pages each exam's fiche may take (E4: recto page + verso page, exactly).
-PAGES_ALLOWED = {"E4": 2, "E6": 2}
 # Rubrics placed by hand in the E4 templates (the others follow the form's order).
 E4_CADRE = ("organisation", "adresse", "type_structure", "offre_commerciale", "types_clients", "methodes_vente")
 E4_ANALYSE = ("historique", "acteurs", "objectifs_operationnels")
@@ -64,6 +63,7 @@ class Layout:
     exam_code: str
     page_count: int
     pages_allowed: int
+    exact_pages: bool  # the fiche takes exactly ``pages_allowed`` pages (E4: the recto page, then the verso page)
     fits: bool
     empty_rubrics: tuple[RubricRef, ...]
     # Rubrics whose text lands beyond the page it must be on.
@@ -86,7 +86,8 @@ def _cells(rubrics: tuple[Rubric, ...], content: dict) -> dict[str, Cell]:
 
 
 def chosen_verso(fiche: Fiche, verso: FicheVerso | None = None) -> FicheVerso | None:
-    if verso is not None or fiche.exam.code != "E4":
+    """The verso printed with the recto: ``verso``, or the first one when the form has a verso."""
+    if verso is not None or not fiche_form(fiche.forms_session, fiche.exam.code).has_verso:
         return verso
     return fiche.versos.order_by("order").first()
 
@@ -180,14 +181,14 @@ def _analyse(fiche: Fiche, verso: FicheVerso | None, document) -> Layout:
     contents = {"recto": fiche.recto or {}, "verso": (verso.content if verso else None) or {}}
     refs = {part: [_ref(r, contents[part], verso) for r in form.part(part)] for part in ("recto", "verso")}
     pages, verso_start = _text_pages(document)
-    allowed = PAGES_ALLOWED.get(fiche.exam.code, 2)
+    rules = fiche_rules(fiche.exam)
+    allowed = rules.pages
     if form.has_verso:
         # The recto must hold on the first page, the verso on the page where it starts.
         last_page = {"recto": 0, "verso": verso_start if verso_start is not None else 1}
-        fits = len(document.pages) == allowed
     else:
         last_page = {"recto": allowed - 1}
-        fits = len(document.pages) <= allowed
+    fits = len(document.pages) == allowed if rules.exact_pages else len(document.pages) <= allowed
     overflowing = tuple(
         ref for part, last in last_page.items() for ref in refs[part] if max(pages.get((part, ref.code), {0})) > last
     )
@@ -199,6 +200,7 @@ def _analyse(fiche: Fiche, verso: FicheVerso | None, document) -> Layout:
         exam_code=fiche.exam.code,
         page_count=len(document.pages),
         pages_allowed=allowed,
+        exact_pages=rules.exact_pages,
         fits=fits,
         empty_rubrics=tuple(ref for part in last_page for ref in refs[part] if ref.length == 0),
         overflowing=overflowing,

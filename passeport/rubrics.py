@@ -2,12 +2,8 @@
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-import yaml
-from django.conf import settings
-
-FORMS_DIR = Path(settings.BASE_DIR) / "data" / "forms"
+from referentiel.official_forms import official_form
 
 
 @dataclass(frozen=True)
@@ -27,6 +23,7 @@ class FicheForm:
     annex: str
     title: str
     rubrics: tuple[Rubric, ...]
+    kind_label: str = "Nature de l'activité"  # the editor's label of the kind field (E6: « Réseau »)
 
     def part(self, part: str) -> tuple[Rubric, ...]:
         return tuple(r for r in self.rubrics if r.part == part)
@@ -50,8 +47,7 @@ class FicheForm:
 
 @cache
 def fiche_form(forms_session: int, exam_code: str) -> FicheForm:
-    path = FORMS_DIR / f"fiches-{forms_session}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = official_form("fiches", forms_session)
     exam = data["exams"][exam_code]
     rubrics = []
     for part, sections in exam["parts"].items():
@@ -67,4 +63,11 @@ def fiche_form(forms_session: int, exam_code: str) -> FicheForm:
                         note=item.get("note", ""),
                     )
                 )
-    return FicheForm(int(data["forms_session"]), exam_code, exam["annex"], exam["title"], tuple(rubrics))
+    return FicheForm(
+        int(data["forms_session"]),
+        exam_code,
+        exam["annex"],
+        exam["title"],
+        tuple(rubrics),
+        exam.get("kind_label", FicheForm.kind_label),
+    )

@@ -25,16 +25,13 @@ from referentiel.models import (
     ReferentielVersion,
 )
 
-CCF_EXAMS = ("E4", "E6")
-
-
 # --- Référentiel -------------------------------------------------------------------------------------------------
 
 
 def ccf_criteria(version: ReferentielVersion, *, with_indicators: bool = False) -> list[Criterion]:
-    """The critères of E4 and E6 in the order of the official grids."""
+    """The critères of the exams taken in CCF (E4 and E6) in the order of the official grids."""
     qs = (
-        Criterion.objects.filter(competency__block__version=version, competency__block__exam__code__in=CCF_EXAMS)
+        Criterion.objects.filter(competency__block__version=version, competency__block__exam__ccf=True)
         .select_related("competency__block__exam")
         .order_by("competency__block__exam__code", "competency__order", "number")
     )
@@ -316,7 +313,7 @@ def _passeport_querysets() -> dict[str, QuerySet]:
             "positions__criterion__competency__order",
             "positions__criterion__number",
         ),
-        "criteria": Criterion.objects.filter(competency__block__exam__code__in=CCF_EXAMS)
+        "criteria": Criterion.objects.filter(competency__block__exam__ccf=True)
         .order_by()
         .values_list(
             "pk",
@@ -330,7 +327,7 @@ def _passeport_querysets() -> dict[str, QuerySet]:
             "competency__order",
         ),
         # One row per fiche kind of the exam (or one for an exam without any).
-        "rules": ExamRule.objects.filter(exam__code__in=CCF_EXAMS)
+        "rules": ExamRule.objects.filter(exam__ccf=True)
         .order_by()
         .values_list(
             "exam_id",
@@ -545,7 +542,7 @@ def cohort_overview(cohort: Cohort, *, sort: str = "nom", order: str = "asc") ->
         )
     ]
     competencies = (
-        Competency.objects.filter(block__version_id=version_id, block__exam__code__in=CCF_EXAMS)
+        Competency.objects.filter(block__version_id=version_id, block__exam__ccf=True)
         .select_related("block__exam")
         .annotate(total=Count("criteria"))
         .filter(total__gt=0)

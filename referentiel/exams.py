@@ -13,7 +13,7 @@ compares an exam code or a situation letter: a new exam or a new circular is a d
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -248,6 +248,28 @@ def all_definitions() -> dict[tuple[str, str], ExamDefinition]:
     return found
 
 
+@lru_cache(maxsize=1)
+def version_codes() -> tuple[str, ...]:
+    """The codes of the référentiel versions of ``data/referentiel`` (read once per process)."""
+    codes = []
+    for path in sorted(REFERENTIEL_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if data.get("code"):
+            codes.append(str(data["code"]))
+    return tuple(codes)
+
+
+def subject_situations() -> tuple[tuple[str, str, str], ...]:
+    """``(version code, exam code, situation code)`` of every situation with a fiche sujet, over all the versions of
+    the data: for queries built before any database read (e.g. compiled once per process)."""
+    return tuple(
+        (version, code, definition.subject_situation.code)
+        for version in version_codes()
+        for code, definition in definitions(version).items()
+        if definition.subject_situation is not None
+    )
+
+
 _VERSION_CODES: dict[int, str] = {}
 
 
@@ -275,3 +297,14 @@ def situation_definition(exam: Exam, situation_code: str) -> SituationDefinition
 
 def competencies_by_order(competencies: Iterable[Competency]) -> dict[int, Competency]:
     return {competency.order: competency for competency in competencies}
+
+
+def fiche_rules(exam: Exam) -> FicheRules:
+    """The rules of ``exam``'s fiche (the defaults for an exam not taken in CCF)."""
+    definition = definition_of(exam)
+    return definition.fiche if definition else FicheRules()
+
+
+def exam_codes(version_id: int, test: Callable[[ExamDefinition], bool]) -> tuple[str, ...]:
+    """The codes of the CCF exams of a référentiel version whose definition passes ``test`` (for query filters)."""
+    return tuple(code for code, definition in definitions(_version_code(version_id)).items() if test(definition))

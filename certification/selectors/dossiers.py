@@ -19,7 +19,6 @@ from passeport.models import Fiche, FicheVerso
 from passeport.rubrics import fiche_form
 from referentiel.models import Exam, ExamRule, ExamSession
 
-CCF_EXAMS = ("E4", "E6")
 PARIS = ZoneInfo("Europe/Paris")
 _UNSET = object()
 
@@ -60,9 +59,11 @@ def is_late(dossier: Dossier, *, deadline: datetime.date | None | object = _UNSE
 
 
 def ccf_exam(session: ExamSession, exam_code: str) -> Exam | None:
-    if exam_code not in CCF_EXAMS:
-        return None
-    return Exam.objects.filter(version_id=session.version_id, code=exam_code).prefetch_related("fiche_kinds").first()
+    return (
+        Exam.objects.filter(version_id=session.version_id, code=exam_code, ccf=True)
+        .prefetch_related("fiche_kinds")
+        .first()
+    )
 
 
 def student_dossier(student: Student, exam: Exam) -> Dossier | None:
@@ -98,9 +99,7 @@ def dossier_cards(student: Student) -> list[DossierCard]:
     """One card per CCF exam of the student's session, with or without a dossier yet."""
     session = student.cohort.exam_session
     exams = (
-        Exam.objects.filter(version_id=session.version_id, code__in=CCF_EXAMS)
-        .prefetch_related("fiche_kinds")
-        .order_by("code")
+        Exam.objects.filter(version_id=session.version_id, ccf=True).prefetch_related("fiche_kinds").order_by("code")
     )
     rules = {r.exam_id: r for r in ExamRule.objects.filter(session=session)}
     dossiers = {d.exam_id: d for d in Dossier.objects.filter(student=student, session=session).select_related("exam")}

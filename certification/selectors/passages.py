@@ -12,8 +12,10 @@ def candidate_release_at(passage: Passage) -> datetime.datetime:
 
 
 def subject_sheet_of(passage: Passage) -> SubjectSheet | None:
-    """The fiche sujet of an E4 situation B passage: the commission's one for that student (None elsewhere)."""
-    if passage.situation.code != "B" or passage.situation.commission.exam.code != "E4":
+    """The fiche sujet of a passage of the situation that has one (E4 B): the commission's one for that student (None
+    elsewhere)."""
+    definition = passage.situation.definition
+    if definition is None or not definition.subject_sheet:
         return None
     return SubjectSheet.objects.filter(
         commission_id=passage.situation.commission_id, student_id=passage.student_id

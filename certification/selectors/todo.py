@@ -13,14 +13,30 @@ candidates: each kind is a single query over « candidate × commission where th
 - « Signature demandée »: the evaluation sheet exists and the commission set a mark or a status (note, réservée, NV,
   absent): that is what ``sheets.sign_sheet`` needs to sign. It stays listed while the member has no *valid*
   signature (a signature given on an older version of the sheet or another mark has to be renewed).
-- « Fiche sujet à rédiger » (E4 only; teachers of the commission, not the professionals): a candidate with a
-  passage of situation B, or a submitted E4 dossier, and no fiche sujet yet; scheduled passages first, soonest first.
+- « Fiche sujet à rédiger » (exams whose definition has a fiche sujet: E4; teachers of the commission, not the
+  professionals): a candidate with a passage of the fiche sujet's situation (E4 B), or a submitted dossier, and no
+  fiche sujet yet; scheduled passages first, soonest first.
 """
 
+import functools
+import operator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -44,7 +60,7 @@ from certification.models import (
 )
 from certification.services.sheets import format_mark
 from lib.prepared import PreparedQuery, count_each
-from referentiel.exams import all_definitions
+from referentiel.exams import all_definitions, subject_situations
 from referentiel.models import Criterion
 
 GRID = "grid"
@@ -116,16 +132,19 @@ def _signature_due(version: int, status: str, mark, own_version: int | None, own
 
 
 def _candidates_of_seats(
-    user: User | int, *, seat: dict | None = None, commission: dict | None = None
+    user: User | int, *, seat: dict | None = None, commission: dict | None = None, where: Q | None = None
 ) -> QuerySet[Student]:
-    """One row per (candidate, commission where ``user`` sits), annotated with the commission and the seat."""
+    """One row per (candidate, commission where ``user`` sits), annotated with the commission and the seat.
+
+    ``where`` is a condition on the candidate's rows written with the ``cohort__commissions__`` paths.
+    """
     filters = {"cohort__commissions__members__user": user}
     filters.update({f"cohort__commissions__members__{name}": value for name, value in (seat or {}).items()})
     filters.update({f"cohort__commissions__{name}": value for name, value in (commission or {}).items()})
     # One filter() call, then F() annotations: Django reuses the same joins, so each row pairs a candidate with
     # one commission of their cohort and the user's seat on it.
     return (
-        Student.objects.filter(**filters)
+        Student.objects.filter(where or Q(), **filters)
         .annotate(
             commission_pk=F("cohort__commissions__pk"),
             seat_pk=F("cohort__commissions__members__pk"),
@@ -292,9 +311,24 @@ def _sheets_to_sign(user: User, commissions: dict[int, Commission]) -> list[Todo
     return items
 
 
+def _subject_exams() -> list[tuple[Q, str]]:
+    """(the commission's exam is one with a fiche sujet, the code of its fiche sujet's situation), from the data:
+    the counter's query is compiled once per process, before any database read."""
+    prefix = "cohort__commissions__exam__"
+    return [
+        (Q(**{f"{prefix}version__code": version, f"{prefix}code": exam}), situation)
+        for version, exam, situation in subject_situations()
+    ]
+
+
 def _subject_rows(user: User | int) -> QuerySet[Student]:
+    exams = _subject_exams()
+    # No OR with an empty Q: the joins of the commission's exam stay inner joins.
+    with_subject = functools.reduce(operator.or_, (condition for condition, _ in exams)) if exams else Q(pk__in=[])
     passage_b = Passage.objects.filter(
-        situation__commission_id=OuterRef("commission_pk"), situation__code="B", student_id=OuterRef("pk")
+        situation__commission_id=OuterRef("commission_pk"),
+        situation__code=OuterRef("subject_situation"),
+        student_id=OuterRef("pk"),
     ).order_by("starts_at")
     sheet = SubjectSheet.objects.filter(commission_id=OuterRef("commission_pk"), student_id=OuterRef("pk"))
     submitted = Dossier.objects.filter(
@@ -304,10 +338,15 @@ def _subject_rows(user: User | int) -> QuerySet[Student]:
         state=DossierState.SUBMITTED,
     )
     rows = (
-        _candidates_of_seats(user, seat={"role__in": SUBJECT_WRITERS}, commission={"exam__code": "E4"})
+        _candidates_of_seats(user, seat={"role__in": SUBJECT_WRITERS}, where=with_subject)
         .annotate(
             exam_pk=F("cohort__commissions__exam_id"),
             session_pk=F("cohort__commissions__session_id"),
+            subject_situation=Case(
+                *(When(condition, then=Value(situation)) for condition, situation in exams),
+                default=None,
+                output_field=CharField(),
+            ),
             passage_at=Subquery(passage_b.values("starts_at")[:1]),
         )
         .exclude(Exists(sheet))

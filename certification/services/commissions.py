@@ -1,10 +1,11 @@
 """Writes on commissions: creation (with the session's situations), members and dated steps.
 
 Rules from the référentiel, enforced here with a French message (``CommissionError``):
-- only E4 and E6 are assessed in CCF;
-- the formal responsibility of the assessment is carried by teachers « en charge du bloc »; professionals (E4 only)
-  and atelier teachers take part without carrying it (the database refuses a responsible non-teacher);
-- E6 in CCF has a single assessor: nobody joins the responsible teacher.
+- only the exams taken in CCF (``Exam.ccf``: E4 and E6) have a commission;
+- the formal responsibility of the assessment is carried by teachers « en charge du bloc »; professionals (where the
+  exam's definition allows them: E4) and atelier teachers take part without carrying it (the database refuses a
+  responsible non-teacher);
+- an exam whose definition has a single assessor (E6) seats nobody beside the responsible teacher.
 """
 
 import datetime
@@ -17,10 +18,18 @@ from audit.services import log_action
 from certification.models import Commission, CommissionMember, MemberRole, Situation, SituationStep
 from referentiel.models import Exam, ExamRule, ExamSession
 
-CCF_EXAMS = ("E4", "E6")
-SINGLE_ASSESSOR_EXAMS = ("E6",)
-# Exams where professionals (tutors, apprenticeship masters) may sit on the commission.
-PROFESSIONALS_ALLOWED = ("E4",)
+
+def french_list(items: list[str]) -> str:
+    """« E4 », « E4 et E6 », « E4, E5 et E6 »."""
+    return " et ".join(filter(None, [", ".join(items[:-1]), *items[-1:]]))
+
+
+def not_in_ccf_message(version_id: int) -> str:
+    """The refusal of an exam not taken in CCF, naming those that are (read from the référentiel version)."""
+    codes = list(Exam.objects.filter(version_id=version_id, ccf=True).order_by("code").values_list("code", flat=True))
+    if len(codes) == 1:
+        return f"Seule l'épreuve {codes[0]} est évaluée en CCF par une commission."
+    return f"Seules les épreuves {french_list(codes)} sont évaluées en CCF par une commission."
 
 
 class CommissionError(Exception):
@@ -51,15 +60,15 @@ def create_commission(
     *, session: ExamSession, exam_code: str, cohort: Cohort, number: str, responsible: User, actor: User
 ) -> Commission:
     """Create the commission, copy the session's situations (A/B) and seat the responsible teacher."""
-    if exam_code not in CCF_EXAMS:
-        raise CommissionError("Seules les épreuves E4 et E6 sont évaluées en CCF par une commission.")
+    exam = Exam.objects.filter(version_id=session.version_id, code=exam_code, ccf=True).first()
+    if exam is None:
+        raise CommissionError(not_in_ccf_message(session.version_id))
     if cohort.exam_session_id != session.pk:
         raise CommissionError(f"La classe {cohort.name} passe la {cohort.exam_session}, pas la {session}.")
     if not _holds(responsible, cohort.establishment_id, Role.TEACHER):
         raise CommissionError("Le ou la responsable doit être un·e enseignant·e de l'établissement de la classe.")
-    exam = Exam.objects.filter(version_id=session.version_id, code=exam_code, ccf=True).first()
     rule = ExamRule.objects.filter(session=session, exam=exam).prefetch_related("situations").first()
-    if exam is None or rule is None or not rule.situations.all():
+    if rule is None or not rule.situations.all():
         raise CommissionError(f"Aucune règle de l'épreuve {exam_code} n'est définie pour la {session}.")
     try:
         with transaction.atomic():
@@ -96,8 +105,9 @@ def create_commission(
 def _member_role(commission: Commission, user: User, role: str) -> tuple[str, bool]:
     """The role and responsibility a new member gets, or the French reason they cannot join."""
     exam_code = commission.exam.code
+    definition = commission.exam.definition
     establishment_id = commission.cohort.establishment_id
-    if exam_code in SINGLE_ASSESSOR_EXAMS:
+    if definition is not None and definition.single_assessor:
         raise CommissionError(
             f"L'épreuve {exam_code} en CCF a un seul évaluateur ou une seule évaluatrice "
             f"(« un professeur ou un formateur, en charge du bloc ») : "
@@ -106,7 +116,7 @@ def _member_role(commission: Commission, user: User, role: str) -> tuple[str, bo
     is_teacher = _holds(user, establishment_id, Role.TEACHER)
     # A tutor chosen from the list joins as a professional whatever role was picked: there is no other for them.
     if role == MemberRole.PROFESSIONAL or not is_teacher and _holds(user, establishment_id, Role.PROFESSIONAL):
-        if exam_code not in PROFESSIONALS_ALLOWED:
+        if definition is None or not definition.professionals_allowed:
             raise CommissionError(f"Aucun professionnel ne siège dans une commission {exam_code}.")
         if not _holds(user, establishment_id, Role.PROFESSIONAL):
             raise CommissionError(

@@ -13,21 +13,17 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Student, User
 from audit.services import log_action
 from certification.models import ConformityCheck, ConformityDecision, Dossier, DossierState, NvReason
-from certification.selectors.dossiers import CCF_EXAMS, deadline_passed, deposit_deadline, is_late
+from certification.selectors.dossiers import deadline_passed, deposit_deadline, is_late
 from passeport.selectors_internships import SHORT, internship_summary
 from referentiel.models import Exam, ExamSession
-
-FORMS_DIR = Path(settings.BASE_DIR) / "data" / "forms"
+from referentiel.official_forms import official_form
 
 REASONS_REQUIRED = "Une décision NV doit indiquer au moins un motif de non-conformité."
 REASONS_REFUSED = "Les motifs de non-conformité ne s'appliquent qu'à une décision NV : décochez-les."
@@ -68,7 +64,7 @@ class NvForm:
 
 @cache
 def nv_form(forms_session: int, exam_code: str) -> NvForm:
-    data = yaml.safe_load((FORMS_DIR / f"conformity-{forms_session}.yaml").read_text(encoding="utf-8"))
+    data = official_form("conformity", forms_session)
     exam: dict[str, Any] = data["exams"][exam_code]
     reasons = tuple((item["code"], item["label"]) for item in exam["reasons"])
     # A code unknown to the model would be a typo in the data: fail loudly rather than print a wrong form.
@@ -207,7 +203,7 @@ def record_conformity(
 def ensure_dossier(student: Student, exam: Exam, session: ExamSession, *, actor: User | None = None) -> Dossier:
     """The dossier of (student, exam, session), created empty (draft) when nothing was deposited, so that the
     commission can record « absence de dépôt »."""
-    if exam.code not in CCF_EXAMS or exam.version_id != session.version_id:
+    if not exam.ccf or exam.version_id != session.version_id:
         raise ConformityError("Cette épreuve n'est pas évaluée en CCF pour cette session.")
     dossier, created = Dossier.objects.get_or_create(student=student, exam=exam, session=session)
     if created:

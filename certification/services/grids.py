@@ -171,9 +171,10 @@ def grid_comments_by_competency(grid: Grid | None) -> dict[int, str]:
 
 
 def first_step_a(commission: Commission) -> SituationStep | None:
-    """Situation A's first dated step: the date the candidate must have been informed of before any grid."""
+    """The first situation's first dated step (E4: situation A): the date the candidate must have been informed of
+    before any grid."""
     return (
-        SituationStep.objects.filter(situation__commission=commission, situation__code="A")
+        SituationStep.objects.filter(situation=commission.situations.order_by("code").first())
         .order_by("date", "pk")
         .first()
     )

@@ -89,7 +89,9 @@ def presence_situations(commission: Commission) -> QuerySet[Situation]:
 
 
 def needs_simulation_kind(situation: Situation) -> bool:
-    return situation.code == "B" and situation.commission.exam.code == "E4"
+    """The passage records how the simulation is run (E4 B), by the situation's definition."""
+    definition = situation.definition
+    return definition is not None and definition.simulation_kind
 
 
 def _duration(situation: Situation) -> datetime.timedelta:

@@ -15,11 +15,8 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -42,8 +39,9 @@ from certification.models import (
 )
 from lib.refusals import Refused
 from passeport.models import Fiche
-
-FORMS_DIR = Path(settings.BASE_DIR) / "data" / "forms"
+from referentiel.exams import FICHES_NONE, FICHES_REAL_LIVED, situation_definition
+from referentiel.models import Exam
+from referentiel.official_forms import official_form
 
 # Wrong passwords on the signature form: after this many within the window, signing waits.
 MAX_FAILED_SIGNATURES = 5
@@ -77,8 +75,7 @@ class StaleSheet(SheetError):
 
 @cache
 def sheet_wording(forms_session: int, exam_code: str) -> dict[str, Any]:
-    data = yaml.safe_load((FORMS_DIR / f"evaluation-sheet-{forms_session}.yaml").read_text(encoding="utf-8"))
-    return data["exams"][exam_code]
+    return official_form("evaluation-sheet", forms_session)["exams"][exam_code]
 
 
 def commission_wording(commission: Commission) -> dict[str, Any]:
@@ -128,15 +125,15 @@ def convoked_date(situation: Situation, student: Student) -> datetime.date | Non
     )
 
 
-def fiche_choice(exam_code: str, situation_code: str) -> str:
-    """How a situation's fiche is set: "chosen" (E4 B), "real-lived" (E6 A), "others" (E6 B) or "none"."""
-    return {("E4", "B"): "chosen", ("E6", "A"): "real-lived", ("E6", "B"): "others"}.get(
-        (exam_code, situation_code), "none"
-    )
+def fiche_choice(exam: Exam, situation_code: str) -> str:
+    """How a situation's fiche is set, from the exam's definition: "chosen" (E4 B), "real-lived" (E6 A), "others"
+    (E6 B) or "none"."""
+    situation = situation_definition(exam, situation_code)
+    return situation.fiches if situation is not None else FICHES_NONE
 
 
 def choosable_fiches(commission: Commission, situation: Situation, fiches: list[Fiche]) -> list[Fiche]:
-    kind = fiche_choice(commission.exam.code, situation.code)
+    kind = fiche_choice(commission.exam, situation.code)
     if kind == "chosen":
         return fiches
     if kind == "real-lived":
@@ -206,10 +203,10 @@ def _situation_lines(commission, student, sheet, wording, fiches) -> list[Situat
     a_fiche = None
     for situation in commission.situations.order_by("code"):
         appraisal = appraisals.get(situation.pk)
-        kind = fiche_choice(commission.exam.code, situation.code)
+        kind = fiche_choice(commission.exam, situation.code)
         shown = _fiches_of(kind, appraisal, fiches, a_fiche)
-        if situation.code == "A" and shown:
-            a_fiche = shown[0]
+        if kind == FICHES_REAL_LIVED and shown:
+            a_fiche = shown[0]  # the « others » of a later situation are the fiches but this one
         ticked = {fiche.kind.code for fiche in shown}
         situation_wording = wording["situations"].get(situation.code, {"heading": f"Situation {situation.code}"})
         lines.append(

@@ -198,13 +198,26 @@ def part_rows(sheet: SubjectSheet, part: str, texts: dict[str, str] | None = Non
     return rows
 
 
+def has_subject_sheet(commission: Commission) -> bool:
+    """The commission's exam has a situation with a fiche sujet (E4 situation B), by its definition."""
+    definition = commission.exam.definition
+    return definition is not None and definition.has_subject_sheet
+
+
+def subject_situation_code(commission: Commission) -> str | None:
+    """The code of the situation whose fiche sujet the commission writes (E4: « B »); ``None`` without one."""
+    definition = commission.exam.definition
+    situation = definition.subject_situation if definition is not None else None
+    return situation.code if situation is not None else None
+
+
 def passage_of(sheet: SubjectSheet) -> Passage | None:
-    """The candidate's situation B passage, when planned (its date goes in the sheet's header)."""
-    return (
-        Passage.objects.filter(situation__commission_id=sheet.commission_id, situation__code="B", student=sheet.student)
-        .select_related("room")
-        .first()
-    )
+    """The candidate's passage of the fiche sujet's situation (E4 B), when planned (its date goes in the header)."""
+    code = subject_situation_code(sheet.commission)
+    if code is None:
+        return None
+    passages = Passage.objects.filter(situation__commission_id=sheet.commission_id, situation__code=code)
+    return passages.filter(student=sheet.student).select_related("room").first()
 
 
 @dataclass
@@ -243,7 +256,7 @@ def subject_lines(commission: Commission) -> list[SubjectLine]:
 
 
 def _check_choice(commission: Commission, student: Student, dossier_fiche: DossierFiche) -> DossierFiche:
-    if commission.exam.code != "E4":
+    if not has_subject_sheet(commission):
         raise SubjectError(NOT_E4)
     items = dossier_fiches(commission, student)
     if not items:

@@ -10,17 +10,16 @@ from audit.services import changed_fields, log_action
 from passeport.models import Activity
 from referentiel.models import Criterion
 
-# The exams whose critères an activity may mobilise: the two taken in CCF (E5 never is).
-ACTIVITY_EXAMS = ("E4", "E6")
 SCALAR_FIELDS = ("title", "setting", "organisation", "start_date", "end_date", "nature", "description")
 
 
 def criteria_for_student(student: Student) -> QuerySet[Criterion]:
-    """The E4 and E6 critères of the référentiel version of the student's session, in grid order."""
+    """The critères of the exams taken in CCF (E5 never is), for the référentiel version of the student's session,
+    in grid order: the critères an activity may mobilise."""
     return (
         Criterion.objects.filter(
             competency__block__version_id=student.cohort.exam_session.version_id,
-            competency__block__exam__code__in=ACTIVITY_EXAMS,
+            competency__block__exam__ccf=True,
         )
         .select_related("competency__block__exam")
         .order_by("competency__block__number", "competency__order", "number")

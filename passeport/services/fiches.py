@@ -18,6 +18,7 @@ from accounts.models import Student, User
 from audit.services import log_action
 from passeport.models import Activity, Fiche, FicheVersion, FicheVerso
 from passeport.rubrics import fiche_form
+from referentiel.exams import fiche_rules
 from referentiel.models import FicheKind
 
 # Autosaves of one author within this window update one snapshot instead of adding one per keystroke batch.
@@ -76,7 +77,7 @@ def _same_content(fiche: Fiche, versos: Sequence[FicheVerso], title: str, recto:
 
 def _same_header(fiche: Fiche, kind: FicheKind | None, real_lived: bool | None) -> bool:
     kind_same = kind is None or kind.pk == fiche.kind_id
-    lived_same = real_lived is None or fiche.exam.code != "E6" or real_lived == fiche.real_lived
+    lived_same = real_lived is None or not fiche_rules(fiche.exam).real_lived or real_lived == fiche.real_lived
     return kind_same and lived_same
 
 
@@ -105,7 +106,7 @@ def create_fiche(
         forms_session=student.cohort.exam_session.forms_session,
         number=last + 1,
         title=title.strip(),
-        real_lived=real_lived if exam.code == "E6" else None,
+        real_lived=real_lived if fiche_rules(exam).real_lived else None,
         recto={r.code: "" for r in form.part("recto")},
     )
     if form.has_verso:
@@ -178,7 +179,8 @@ def _write(fiche: Fiche, versos: list[FicheVerso], title: str, recto: dict, new_
         fiche.kind = header["kind"]
         fields.append("kind")
         changed.append("nature")
-    if fiche.exam.code == "E6" and header.get("real_lived") is not None and header["real_lived"] != fiche.real_lived:
+    lived = header.get("real_lived")
+    if fiche_rules(fiche.exam).real_lived and lived is not None and lived != fiche.real_lived:
         fiche.real_lived = header["real_lived"]
         fields.append("real_lived")
         changed.append("activité réelle vécue")
