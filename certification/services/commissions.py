@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from accounts.models import Cohort, Membership, Role, User
 from audit.services import log_action
 from certification.models import Commission, CommissionMember, MemberRole, Situation, SituationStep
+from lib.refusals import Refused
 from referentiel.models import Exam, ExamRule, ExamSession
 
 
@@ -32,12 +33,8 @@ def not_in_ccf_message(version_id: int) -> str:
     return f"Seules les épreuves {french_list(codes)} sont évaluées en CCF par une commission."
 
 
-class CommissionError(Exception):
+class CommissionError(Refused):
     """A refused change, with the French message shown to the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def establishment_teachers(establishment_id: int) -> QuerySet[User]:

@@ -21,6 +21,7 @@ from accounts.models import Student, User
 from audit.services import log_action
 from certification.models import ConformityCheck, ConformityDecision, Dossier, DossierState, NvReason
 from certification.selectors.dossiers import deadline_passed, deposit_deadline, is_late
+from lib.refusals import Refused
 from passeport.selectors_internships import SHORT, internship_summary
 from referentiel.models import Exam, ExamSession
 from referentiel.official_forms import official_form
@@ -29,12 +30,8 @@ REASONS_REQUIRED = "Une décision NV doit indiquer au moins un motif de non-conf
 REASONS_REFUSED = "Les motifs de non-conformité ne s'appliquent qu'à une décision NV : décochez-les."
 
 
-class ConformityError(Exception):
+class ConformityError(Refused):
     """A refused check, with the French message shown to the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # --- The official wording (data/forms/conformity-<forms_session>.yaml) ---------------------------------------------

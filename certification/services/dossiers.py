@@ -19,6 +19,7 @@ from accounts.permissions import admin_establishment_ids
 from audit.services import log_action
 from certification.models import Dossier, DossierAttestation, DossierFiche, DossierState
 from certification.selectors.dossiers import PARIS, deadline_passed, deposit_deadline, paris_today
+from lib.refusals import Refused
 from passeport.models import Fiche, FicheVersion, FicheVerso, InternshipPeriod
 from passeport.rubrics import fiche_form
 from passeport.services.fiches import normalise_text
@@ -30,12 +31,8 @@ ALREADY_SUBMITTED = "already_submitted"
 READ_ONLY = "Ce dossier a été déposé : il ne peut plus être modifié."
 
 
-class DossierError(Exception):
+class DossierError(Refused):
     """A refused change, with the French message shown to the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

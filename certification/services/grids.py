@@ -26,6 +26,7 @@ from audit.services import log_action
 from certification.locking import Locked, ensure_unlocked
 from certification.models import Commission, CommissionMember, Dossier, Grid, GridComment, GridLine, SituationStep
 from certification.services.convocations import assessment_block_reason
+from lib.refusals import Conflict, Refused
 from passeport.models import Activity, Fiche, FicheComment, FormativePosition, InternshipPeriod
 from passeport.selectors_internships import internship_summary
 from referentiel.models import Competency, Criterion, Indicator, Level
@@ -36,20 +37,15 @@ from referentiel.models import Competency, Criterion, Indicator, Level
 SQLITE_LOCK_WAIT_SECONDS = 10
 
 
-class GridRefused(Exception):
+class GridRefused(Refused):
     """A save refused before anything is written (locked grid, candidate not assessable yet)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
-
-class GridConflict(Exception):
+class GridConflict(Conflict):
     """Someone saved the grid since the form was opened: the submitted values must be shown back."""
 
     def __init__(self, message: str, *, current_version: int):
         super().__init__(message)
-        self.message = message
         self.current_version = current_version
 
 

@@ -18,17 +18,16 @@ from django.utils import timezone
 from accounts.models import User
 from audit.services import log_action
 from certification.models import CommissionMember, Passage, PassageNote
+from lib.refusals import Conflict, Refused
 
 MAX_NOTE_LENGTH = 20_000
 
 
-class NoteRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class NoteRefused(Refused):
+    pass
 
 
-class NoteConflict(NoteRefused):
+class NoteConflict(NoteRefused, Conflict):
     """The notes were saved elsewhere since the page was opened: ``current`` is what is stored now."""
 
     def __init__(self, message: str, *, current: PassageNote | None):

@@ -17,6 +17,7 @@ from audit.services import log_action
 from certification.models import ParameterChange, Question, SubjectPart, SubjectQuestion, SubjectSheet
 from certification.services.subjects import form_of, normalise
 from certification.subject_form import latest_forms_session, subject_form
+from lib.refusals import Refused
 
 MAX_QUESTION_LENGTH = 1000
 SHORT_LENGTH = 120
@@ -35,10 +36,8 @@ _LOWER_FIRST_WORDS = {
 }  # fmt: skip
 
 
-class QuestionError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class QuestionError(Refused):
+    pass
 
 
 # --- Suggestions ------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from accounts.models import User
 from audit.services import log_action
+from lib.refusals import Refused
 from passeport.models import Activity, Evidence
 
 PDF = "application/pdf"
@@ -78,12 +79,8 @@ OLE2_BY_EXTENSION = {".doc": DOC, ".xls": XLS, ".ppt": PPT}
 MAX_MANIFEST_BYTES = 1024 * 1024
 
 
-class EvidenceRefused(Exception):
+class EvidenceRefused(Refused):
     """An uploaded file that is not accepted; the message is meant for the person who sent it."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
