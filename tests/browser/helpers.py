@@ -25,12 +25,14 @@ def assert_accessible(page: Page) -> None:
         raise AssertionError("\n".join(lines))
 
 
-def log_in(page: Page, base_url: str, username: str, *, check_login_page: bool = False) -> None:
+def log_in(
+    page: Page, base_url: str, username: str, *, check_login_page: bool = False, password: str = PASSWORD
+) -> None:
     """Log in through the real form and land on the home page."""
     page.goto(f"{base_url}/connexion/")
     if check_login_page:
         assert_accessible(page)
     page.get_by_label("Identifiant ou adresse électronique").fill(username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Bonjour"))

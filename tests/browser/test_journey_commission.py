@@ -36,13 +36,13 @@ DISAGREEING = (0, 5)  # indexes, in grid order, of the two lines the members pos
 
 
 @contextmanager
-def persona_page(browser, base_url: str, username: str) -> Iterator[Page]:
+def persona_page(browser, base_url: str, username: str, password: str = PASSWORD) -> Iterator[Page]:
     """A fresh browser context (own cookies) logged in as ``username``."""
     context = browser.new_context(bypass_csp=True, locale="fr-FR", timezone_id="Europe/Paris")
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
     try:
-        log_in(page, base_url, username)
+        log_in(page, base_url, username, password=password)
         yield page
     finally:
         context.close()

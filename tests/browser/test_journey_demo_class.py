@@ -17,8 +17,6 @@ and ``etudiant24`` without any dossier. The clock moves through the 2027 session
 
 import datetime
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -41,8 +39,8 @@ from certification.models import (
     SubjectSheet,
 )
 from certification.services.sheets import format_mark
-from tests.browser.conftest import ACTION_TIMEOUT_MS
 from tests.browser.helpers import assert_accessible
+from tests.browser.test_journey_commission import persona_page
 
 pytestmark = pytest.mark.browser
 
@@ -52,20 +50,9 @@ APPRAISAL_A = "Prospection ciblée et information commerciale partagée avec l'�
 APPRAISAL_B = "Négociation structurée ; reformulation efficace des objections du client."
 
 
-@contextmanager
-def as_user(browser, base_url: str, username: str) -> Iterator[Page]:
-    context = browser.new_context(bypass_csp=True, locale="fr-FR", timezone_id="Europe/Paris")
-    context.set_default_timeout(ACTION_TIMEOUT_MS)
-    page = context.new_page()
-    try:
-        page.goto(f"{base_url}/connexion/")
-        page.get_by_label("Identifiant ou adresse électronique").fill(username)
-        page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Bonjour"))
-        yield page
-    finally:
-        context.close()
+def as_user(browser, base_url: str, username: str):
+    """A fresh browser context logged in as a demo account."""
+    return persona_page(browser, base_url, username, DEMO_PASSWORD)
 
 
 def sign_the_classmates(commission: Commission) -> None:
