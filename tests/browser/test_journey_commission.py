@@ -22,6 +22,7 @@ from tests.confidentiality import assert_no_certifying_content
 from tests.factories_certification_commissions import add_member, make_commission, step_of
 from tests.factories_certification_dossiers import e4_fiches, make_internship
 from tests.factories_certification_grids import criteria_of
+from tests.factories_certification_jury import make_passage
 from tests.personas import PASSWORD, build_cast
 
 pytestmark = pytest.mark.browser
@@ -65,6 +66,8 @@ def test_a_deposited_dossier_goes_through_the_commission_to_a_released_mark_with
     make_internship(cast.student)
     commission = make_commission(cast, "E4")
     add_member(commission, cast.teacher2)
+    # Emma's situation B passage, both members on its jury: they sign situation B too (planning is another journey).
+    make_passage(commission, cast.student)
     criteria = criteria_of(commission)
     emma = cast.student.user.display_name
     base = live_server.url
