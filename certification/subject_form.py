@@ -56,6 +56,8 @@ class SubjectForm:
     kinds: tuple[dict[str, Any], ...]
     candidate: SubjectPartForm
     jury: SubjectPartForm
+    # Candidate-part rubrics whose replacement makes a « situation nouvelle » (organisation, offer, kind of activity).
+    new_situation_rubrics: tuple[str, ...] = ()
 
     def part(self, part: str) -> SubjectPartForm:
         return self.candidate if part == "candidate" else self.jury
@@ -94,13 +96,20 @@ def _part(name: str, data: dict[str, Any]) -> SubjectPartForm:
 
 @cache
 def subject_form(forms_session: int) -> SubjectForm:
-    data = yaml.safe_load((FORMS_DIR / f"subject-sheet-{forms_session}.yaml").read_text(encoding="utf-8"))
+    path = FORMS_DIR / f"subject-sheet-{forms_session}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    candidate = _part("candidate", data["parts"]["candidate"])
+    new_situation = tuple(data.get("new_situation_rubrics") or ())
+    unknown = set(new_situation) - set(candidate.codes)
+    if unknown:
+        raise ValueError(f"{path.name} : new_situation_rubrics nomme des rubriques inconnues : {sorted(unknown)}.")
     return SubjectForm(
         forms_session=int(data["forms_session"]),
         header=dict(data["header"]),
         kinds=tuple(data["kinds"]),
-        candidate=_part("candidate", data["parts"]["candidate"]),
+        candidate=candidate,
         jury=_part("jury", data["parts"]["jury"]),
+        new_situation_rubrics=new_situation,
     )
 
 

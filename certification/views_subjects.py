@@ -179,7 +179,9 @@ def _save(request, commission, student, sheet) -> HttpResponse:
         return _edit_page(request, commission, student, sheet=current, form=form, current=current)
     analysis = subject_services.analyse_changes(saved)
     messages.success(
-        request, f"Fiche sujet enregistrée : {analysis.changed} rubrique(s) modifiée(s) sur {analysis.total}."
+        request,
+        f"Fiche sujet enregistrée : {analysis.changed} rubrique(s) modifiée(s) sur {analysis.total}, "
+        f"{analysis.words} mot(s) modifié(s) ({analysis.percent} % de la partie candidat).",
     )
     for warning in analysis.warnings:
         messages.warning(request, warning)

@@ -25,6 +25,7 @@ from certification.models import (
     SubjectPart,
     SubjectSheet,
 )
+from certification.subject_changes import Measure, measure, same_words
 from certification.subject_form import SubjectForm, SubjectPartForm, subject_form
 from passeport.rubrics import fiche_form
 
@@ -134,42 +135,78 @@ def prefill(commission: Commission, item: DossierFiche) -> dict[str, dict[str, s
 
 
 def changed_codes(sheet: SubjectSheet, part: str) -> list[str]:
-    """Rubrics of ``part`` whose text differs from the pre-filled one (whitespace aside), in the form's order."""
+    """Rubrics of ``part`` whose words differ from the pre-filled text's, in the form's order.
+
+    Case, accents, punctuation and spacing aside: a full stop added is not a changed parameter.
+    """
     texts = getattr(sheet, part) or {}
     originals = (sheet.originals or {}).get(part, {})
     return [
         rubric.code
         for rubric in form_of(sheet.commission).part(part).rubrics
-        if normalise(texts.get(rubric.code)) != normalise(originals.get(rubric.code))
+        if not same_words(originals.get(rubric.code), texts.get(rubric.code))
     ]
 
 
 @dataclass
 class ChangeAnalysis:
-    changed: int
+    changed: int  # candidate-part rubrics whose words changed
     total: int
     warnings: list[str] = field(default_factory=list)
+    words: int = 0  # words replaced, added or removed in the candidate part
+    percent: int = 0  # their share of the candidate part's words
+
+
+def _pct(value: float) -> int:
+    return round(value)
+
+
+def _warnings(measured: Measure, minimum: int, maximum: int, labels: dict[str, str], new_codes) -> list[str]:
+    warnings = []
+    if measured.changed_words < minimum:
+        warnings.append(
+            f"Attention : rien de significatif n'a changé ({measured.changed_words} mot(s) modifié(s) dans la partie "
+            f"candidat, au moins {minimum} attendu(s) ; la ponctuation, les majuscules et les accents ne comptent "
+            "pas). La fiche sujet doit modifier de façon significative et réaliste certains paramètres de la fiche "
+            "du candidat."
+        )
+    if measured.size and measured.percent > maximum:
+        warnings.append(
+            f"Attention : situation radicalement nouvelle ({_pct(measured.percent)} % des mots de la partie candidat "
+            f"modifiés, plus de {maximum} %). La fiche sujet ne doit pas créer une situation totalement nouvelle "
+            "pour le candidat."
+        )
+    for rubric in measured.replaced(new_codes, maximum):
+        warnings.append(
+            f"Attention : situation nouvelle — « {labels.get(rubric.code, rubric.code)} » est remplacé "
+            f"({_pct(rubric.percent)} % de ses mots modifiés). Changer d'organisation, d'offre ou de nature "
+            "d'activité crée une autre situation que celle de la fiche du candidat : modifiez-en des paramètres "
+            "sans la remplacer."
+        )
+    return warnings
 
 
 def analyse_changes(sheet: SubjectSheet) -> ChangeAnalysis:
-    """How many candidate-part rubrics changed, and the warnings of the session's thresholds (never blocking)."""
+    """What changed in the candidate part, in words, and the warnings of the session's thresholds (never blocking).
+
+    The session's ``subject_min_changed`` is a number of words changed, ``subject_max_changed_percent`` the share of
+    the candidate part's words changed (and of one « situation nouvelle » rubric's words: see data/forms).
+    """
     session = sheet.commission.session
-    changed = len(changed_codes(sheet, SubjectPart.CANDIDATE))
-    total = len(form_of(sheet.commission).candidate.rubrics)
-    warnings = []
-    if changed < session.subject_min_changed:
-        warnings.append(
-            f"Attention : rien de significatif n'a changé ({changed} rubrique(s) modifiée(s) sur {total}, "
-            f"au moins {session.subject_min_changed} attendue(s)). La fiche sujet doit modifier de façon "
-            "significative et réaliste certains paramètres de la fiche du candidat."
-        )
-    if total and (changed == total or changed * 100 / total > session.subject_max_changed_percent):
-        warnings.append(
-            f"Attention : situation radicalement nouvelle ({changed} rubriques modifiées sur {total}, plus de "
-            f"{session.subject_max_changed_percent} %). La fiche sujet ne doit pas créer une situation totalement "
-            "nouvelle pour le candidat."
-        )
-    return ChangeAnalysis(changed, total, warnings)
+    form = form_of(sheet.commission)
+    codes = form.candidate.codes
+    measured = measure(codes, (sheet.originals or {}).get(SubjectPart.CANDIDATE, {}), sheet.candidate or {})
+    labels = {rubric.code: rubric.full_label for rubric in form.candidate.rubrics}
+    warnings = _warnings(
+        measured,
+        session.subject_min_changed,
+        session.subject_max_changed_percent,
+        labels,
+        form.new_situation_rubrics,
+    )
+    return ChangeAnalysis(
+        measured.changed_rubrics, len(codes), warnings, measured.changed_words, _pct(measured.percent)
+    )
 
 
 def part_rows(sheet: SubjectSheet, part: str, texts: dict[str, str] | None = None) -> list[dict[str, Any]]:
@@ -192,7 +229,7 @@ def part_rows(sheet: SubjectSheet, part: str, texts: dict[str, str] | None = Non
                 "help": rubric.help,
                 "text": text,
                 "original": original,
-                "changed": normalise(text) != normalise(original),
+                "changed": not same_words(original, text),
             }
         )
     return rows
