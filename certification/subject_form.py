@@ -66,6 +66,13 @@ class SubjectForm:
         """« nego » or « event » for a FicheKind code (« nego-vente », « evenement »); "" when unknown."""
         return next((k["code"] for k in self.kinds if fiche_kind_code in k["fiche_kinds"]), "")
 
+    @property
+    def shared_codes(self) -> tuple[str, ...]:
+        """Rubrics the jury part (V–3) shares with the candidate part (V–2): same code, same meaning (see the data
+        file). The jury part shows the candidate part's text for them: one value, no contradiction."""
+        candidate = set(self.candidate.codes)
+        return tuple(code for code in self.jury.codes if code in candidate)
+
     def rubric_choices(self) -> list[tuple[str, str]]:
         """Every rubric code of both parts once, in the candidate part's order then the jury's own ones."""
         seen: dict[str, str] = {}

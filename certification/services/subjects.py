@@ -28,8 +28,12 @@ from certification.models import (
 from certification.subject_changes import Measure, measure, same_words
 from certification.subject_form import SubjectForm, SubjectPartForm, subject_form
 from passeport.rubrics import fiche_form
+from referentiel.exams import SituationDefinition
 
 PARTS = (SubjectPart.CANDIDATE.value, SubjectPart.JURY.value)
+SHARED_NOTE = (
+    "Repris de la partie candidat (même paramètre dans les deux parties) : modifiez-le dans la partie candidat."
+)
 MAX_RUBRIC_LENGTH = 4000
 
 STALE_MESSAGE = (
@@ -216,10 +220,16 @@ def part_rows(sheet: SubjectSheet, part: str, texts: dict[str, str] | None = Non
     """
     texts = texts if texts is not None else (getattr(sheet, part) or {})
     originals = (sheet.originals or {}).get(part, {})
+    form = form_of(sheet.commission)
+    shared = set(form.shared_codes) if part == SubjectPart.JURY else set()
     rows = []
-    for rubric in form_of(sheet.commission).part(part).rubrics:
+    for rubric in form.part(part).rubrics:
         text = texts.get(rubric.code, "")
         original = originals.get(rubric.code, "")
+        if rubric.code in shared:
+            # One value for both parts: the candidate part's (texts saved before this rule included).
+            text = (sheet.candidate or {}).get(rubric.code, "")
+            original = (sheet.originals or {}).get(SubjectPart.CANDIDATE, {}).get(rubric.code, original)
         rows.append(
             {
                 "code": rubric.code,
@@ -230,15 +240,27 @@ def part_rows(sheet: SubjectSheet, part: str, texts: dict[str, str] | None = Non
                 "text": text,
                 "original": original,
                 "changed": not same_words(original, text),
+                "shared": rubric.code in shared,
             }
         )
     return rows
 
 
+def subject_situation(commission: Commission) -> SituationDefinition | None:
+    """The situation of the commission's exam run on a fiche sujet, from the exam's data (``None``: no fiche sujet)."""
+    definition = commission.exam.definition
+    return definition.subject_situation if definition else None
+
+
 def passage_of(sheet: SubjectSheet) -> Passage | None:
     """The candidate's situation B passage, when planned (its date goes in the sheet's header)."""
+    situation = subject_situation(sheet.commission)
+    if situation is None:
+        return None
     return (
-        Passage.objects.filter(situation__commission_id=sheet.commission_id, situation__code="B", student=sheet.student)
+        Passage.objects.filter(
+            situation__commission_id=sheet.commission_id, situation__code=situation.code, student=sheet.student
+        )
         .select_related("room")
         .first()
     )
@@ -280,7 +302,7 @@ def subject_lines(commission: Commission) -> list[SubjectLine]:
 
 
 def _check_choice(commission: Commission, student: Student, dossier_fiche: DossierFiche) -> DossierFiche:
-    if commission.exam.code != "E4":
+    if subject_situation(commission) is None:
         raise SubjectError(NOT_E4)
     items = dossier_fiches(commission, student)
     if not items:
@@ -297,9 +319,11 @@ def _apply_fiche(sheet: SubjectSheet, commission: Commission, item: DossierFiche
     sheet.fiche_number = item.order
     sheet.title = (item.version.title if item.version else item.fiche.title)[:300]
     sheet.activity_kind = form_of(commission).kind_of_fiche(item.fiche.kind.code)
-    sheet.candidate = dict(texts[SubjectPart.CANDIDATE])
-    sheet.jury = dict(texts[SubjectPart.JURY])
-    sheet.originals = texts
+    form = form_of(commission)
+    candidate = dict(texts[SubjectPart.CANDIDATE])
+    jury = _with_shared(form, candidate, texts[SubjectPart.JURY])
+    sheet.candidate, sheet.jury = candidate, jury
+    sheet.originals = {SubjectPart.CANDIDATE: dict(candidate), SubjectPart.JURY: dict(jury)}
 
 
 def _fiche_ref(item: DossierFiche) -> dict[str, Any]:
@@ -362,11 +386,18 @@ def change_chosen_fiche(
     return locked
 
 
-def _clean_part(part: SubjectPartForm, values: dict[str, Any] | None, current: dict[str, str]) -> dict[str, str]:
+def _with_shared(form: SubjectForm, candidate: dict[str, str], jury: dict[str, str]) -> dict[str, str]:
+    """The jury part with the candidate part's text in every shared rubric."""
+    return {**jury, **{code: candidate.get(code, "") for code in form.shared_codes}}
+
+
+def _clean_part(
+    part: SubjectPartForm, values: dict[str, Any] | None, current: dict[str, str], skip: tuple[str, ...] = ()
+) -> dict[str, str]:
     values = values or {}
     out = dict(current)
     for code in part.codes:
-        if code in values:
+        if code in values and code not in skip:
             text = str(values[code] or "").replace("\r\n", "\n").strip()
             out[code] = text[:MAX_RUBRIC_LENGTH]
     return out
@@ -380,7 +411,9 @@ def _rewrite_changes(sheet: SubjectSheet) -> dict[str, list[str]]:
     for part in parts:
         originals = (sheet.originals or {}).get(part, {})
         texts = getattr(sheet, part)
-        listed[part] = changed_codes(sheet, part)
+        # A shared rubric is one parameter: listed once, with the candidate part.
+        skip = form_of(sheet.commission).shared_codes if part == SubjectPart.JURY else ()
+        listed[part] = [code for code in changed_codes(sheet, part) if code not in skip]
         rows += [
             ParameterChange(
                 sheet=sheet, part=part, rubric=code, original_text=originals.get(code, ""), new_text=texts.get(code, "")
@@ -396,6 +429,9 @@ def save_subject_sheet(
 ) -> SubjectSheet:
     """Save the texts of both parts: ``data = {"candidate": {code: text}, "jury": {...}, "with_jury_part": bool}``.
 
+    The rubrics the two parts share (``SubjectForm.shared_codes``) keep one value, the candidate part's: the jury
+    plays the situation the candidate prepares, so the parts cannot contradict each other on a shared parameter.
+
     ``expected_version`` is the version the form was built on: another member's save in between is a conflict
     (StaleSubject) and nothing is written. The changed parameters are listed again from scratch.
     """
@@ -403,7 +439,9 @@ def save_subject_sheet(
     with transaction.atomic():
         locked = _locked(sheet, expected_version)
         candidate = _clean_part(form.candidate, data.get(SubjectPart.CANDIDATE), locked.candidate or {})
-        jury = _clean_part(form.jury, data.get(SubjectPart.JURY), locked.jury or {})
+        # A shared rubric has one value, the candidate part's: a jury text sent for it is not read.
+        jury = _clean_part(form.jury, data.get(SubjectPart.JURY), locked.jury or {}, skip=form.shared_codes)
+        jury = _with_shared(form, candidate, jury)
         edited = [c for c in form.candidate.codes if candidate.get(c) != (locked.candidate or {}).get(c)]
         edited += [f"jury.{c}" for c in form.jury.codes if jury.get(c) != (locked.jury or {}).get(c)]
         locked.candidate, locked.jury = candidate, jury

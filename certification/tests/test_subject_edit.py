@@ -153,3 +153,26 @@ def test_a_measured_change_of_a_parameter_gives_no_warning(cast, client, login):
     data = _form_data(sheet, contraintes="Le client exige un paiement à 60 jours et une remise de 5 %.")
     page = login(cast.teacher).post(_url(sheet.commission, cast.student), data, follow=True).content.decode()
     assert "Attention" not in page
+
+
+def test_the_jury_part_shows_the_candidate_parts_text_for_the_rubrics_they_share(cast, client, login):
+    sheet = make_sheet(cast)
+    page = login(cast.teacher).get(_url(sheet.commission, cast.student)).content.decode()
+    assert 'name="c_lieu"' in page and 'name="j_lieu"' not in page
+    assert 'name="j_objections"' in page  # the jury part's own rubrics stay written there
+    assert "Repris de la partie candidat (même paramètre dans les deux parties)" in page
+
+
+def test_a_jury_text_contradicting_the_candidate_part_is_not_kept(cast, client, login):
+    sheet = make_sheet(cast)
+    data = _form_data(sheet, lieu="Sur le stand du salon de l’habitat, hall 3.")
+    data.update({"with_jury_part": "on", "j_lieu": "Au siège du client, à Lyon.", "j_objections": "C’est trop cher."})
+    page = login(cast.teacher).post(_url(sheet.commission, cast.student), data, follow=True).content.decode()
+    sheet.refresh_from_db()
+    assert sheet.candidate["lieu"] == sheet.jury["lieu"] == "Sur le stand du salon de l’habitat, hall 3."
+    assert sheet.jury["objections"] == "C’est trop cher."
+    assert "Au siège du client" not in page
+    assert set(ParameterChange.objects.filter(sheet=sheet).values_list("part", "rubric")) == {
+        ("candidate", "lieu"),
+        ("jury", "objections"),
+    }
