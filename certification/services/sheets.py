@@ -327,11 +327,11 @@ def _required(signers: list[CommissionMember]) -> set[int]:
 
 
 def is_fully_signed(signers: dict[int, list[CommissionMember] | None], valid: set[int]) -> bool:
-    """Every situation's signers are known and each required one has a valid signature."""
-    if not signers or any(found is None for found in signers.values()):
+    """Every situation has signers (a passage planned, with its jury) and each required one signed validly."""
+    if not signers or any(not found for found in signers.values()):
         return False
-    required = set().union(*(_required(found) for found in signers.values() if found is not None))
-    return bool(required) and required <= valid
+    required = set().union(*(_required(found) for found in signers.values() if found))
+    return required <= valid
 
 
 def _member_lines(sheet, mark, signers) -> dict[int, MemberLine]:

@@ -186,3 +186,11 @@ def test_without_a_planned_passage_the_sheet_says_so_and_is_never_complete(cast,
     assert response.status_code == 302
     assert Signature.objects.filter(sheet=sheet).count() == 1
     assert not _locked(commission, cast.student)
+
+
+def test_a_passage_without_jury_never_completes_the_sheet(cast, login):
+    commission, sheet = _ready(cast)
+    make_passage(commission, cast.student, jurors=[])
+    login(cast.teacher).post(_url(commission, cast.student), {"password": PASSWORD})
+    assert Signature.objects.filter(sheet=sheet).count() == 1
+    assert not _locked(commission, cast.student)
