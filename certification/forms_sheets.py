@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from certification.services.sheets import SheetView, SituationEntry, choosable_fiches
+from certification.services.sheets import NOT_THE_SUBJECT_FICHE, SheetView, SituationEntry, choosable_fiches
 from passeport.models import Fiche
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,16 +33,10 @@ class EvaluationSheetForm(forms.Form):
             self.fields[names["date"]] = forms.DateField(
                 label="Date", required=False, widget=DATE_WIDGET, initial=line.date
             )
-            choices = choosable_fiches(commission, line.situation, view.candidate_fiches)
+            choices = choosable_fiches(commission, line.situation, view.candidate_fiches, view.subject)
             if choices:
                 names["fiche"] = f"fiche_{code}"
-                self.fields[names["fiche"]] = FicheChoiceField(
-                    Fiche.objects.filter(pk__in=[f.pk for f in choices]).select_related("kind"),
-                    label="Fiche d'activité utilisée",
-                    required=False,
-                    empty_label="— à choisir —",
-                    initial=line.fiches[0].pk if line.fiches else None,
-                )
+                self.fields[names["fiche"]] = self._fiche_field(line, choices)
             self.fields[names["text"]] = forms.CharField(
                 label=line.wording.get("appraisal_label") or view.wording["appraisal_label"],
                 required=False,
@@ -50,6 +44,24 @@ class EvaluationSheetForm(forms.Form):
                 initial=line.text,
             )
             self.situation_fields.append((line, {key: self[name] for key, name in names.items()}))
+
+    def _fiche_field(self, line, choices: list[Fiche]) -> FicheChoiceField:
+        field = FicheChoiceField(
+            Fiche.objects.filter(pk__in=[f.pk for f in choices]).select_related("kind"),
+            label="Fiche d'activité utilisée",
+            required=False,
+            empty_label="— à choisir —",
+            initial=line.fiches[0].pk if line.fiches else None,
+        )
+        subject = self.view.subject
+        if subject is not None and [f.pk for f in choices] == [subject.pk]:
+            # The fiche sujet fixes the fiche: it is the only choice, and another one gets the reason in words.
+            field.empty_label = None
+            field.help_text = "La fiche de la fiche sujet du candidat (la changer depuis la fiche sujet)."
+            field.error_messages["invalid_choice"] = NOT_THE_SUBJECT_FICHE.format(
+                heading=line.wording.get("heading", ""), number=subject.number, title=subject.title
+            )
+        return field
 
     def entries(self) -> dict[str, SituationEntry]:
         data = self.cleaned_data

@@ -57,7 +57,7 @@ class SubjectSheetForm(forms.Form):
         self.fields["with_jury_part"].initial = sheet.with_jury_part
         for part in (SubjectPart.CANDIDATE, SubjectPart.JURY):
             texts = getattr(sheet, part) or {}
-            for rubric in form.part(part).rubrics:
+            for rubric in self.rubrics(part):
                 self.fields[field_name(part, rubric.code)] = forms.CharField(
                     label=rubric.full_label,
                     required=False,
@@ -67,11 +67,16 @@ class SubjectSheetForm(forms.Form):
                     initial=texts.get(rubric.code, ""),
                 )
 
+    def rubrics(self, part: str):
+        """The rubrics written in ``part``: the jury part's shared ones show the candidate part's text, unwritten."""
+        shared = set(self.form.shared_codes) if part == SubjectPart.JURY else set()
+        return [rubric for rubric in self.form.part(part).rubrics if rubric.code not in shared]
+
     def texts(self, part: str) -> dict[str, str]:
         """The texts as submitted (cleaned when valid, raw otherwise), to show them back."""
         source = self.cleaned_data if hasattr(self, "cleaned_data") and self.is_bound else {}
         out = {}
-        for rubric in self.form.part(part).rubrics:
+        for rubric in self.rubrics(part):
             name = field_name(part, rubric.code)
             if name in source:
                 out[rubric.code] = source[name]

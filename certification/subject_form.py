@@ -52,6 +52,8 @@ class SubjectForm:
     kinds: tuple[dict[str, Any], ...]
     candidate: SubjectPartForm
     jury: SubjectPartForm
+    # Candidate-part rubrics whose replacement makes a « situation nouvelle » (organisation, offer, kind of activity).
+    new_situation_rubrics: tuple[str, ...] = ()
 
     def part(self, part: str) -> SubjectPartForm:
         return self.candidate if part == "candidate" else self.jury
@@ -59,6 +61,13 @@ class SubjectForm:
     def kind_of_fiche(self, fiche_kind_code: str) -> str:
         """« nego » or « event » for a FicheKind code (« nego-vente », « evenement »); "" when unknown."""
         return next((k["code"] for k in self.kinds if fiche_kind_code in k["fiche_kinds"]), "")
+
+    @property
+    def shared_codes(self) -> tuple[str, ...]:
+        """Rubrics the jury part (V–3) shares with the candidate part (V–2): same code, same meaning (see the data
+        file). The jury part shows the candidate part's text for them: one value, no contradiction."""
+        candidate = set(self.candidate.codes)
+        return tuple(code for code in self.jury.codes if code in candidate)
 
     def rubric_choices(self) -> list[tuple[str, str]]:
         """Every rubric code of both parts once, in the candidate part's order then the jury's own ones."""
@@ -91,12 +100,21 @@ def _part(name: str, data: dict[str, Any]) -> SubjectPartForm:
 @cache
 def subject_form(forms_session: int) -> SubjectForm:
     data = official_form("subject-sheet", forms_session)
+    candidate = _part("candidate", data["parts"]["candidate"])
+    new_situation = tuple(data.get("new_situation_rubrics") or ())
+    unknown = set(new_situation) - set(candidate.codes)
+    if unknown:
+        raise ValueError(
+            f"subject-sheet-{forms_session}.yaml : new_situation_rubrics nomme des rubriques inconnues : "
+            f"{sorted(unknown)}."
+        )
     return SubjectForm(
         forms_session=int(data["forms_session"]),
         header=dict(data["header"]),
         kinds=tuple(data["kinds"]),
-        candidate=_part("candidate", data["parts"]["candidate"]),
+        candidate=candidate,
         jury=_part("jury", data["parts"]["jury"]),
+        new_situation_rubrics=new_situation,
     )
 
 

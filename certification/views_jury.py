@@ -49,7 +49,8 @@ def _subject_context(passage: Passage) -> dict:
             {**row, "part": part}
             for part, rows in (("partie jury", jury_rows), ("partie candidat", candidate_rows))
             for row in rows
-            if row.get("changed")
+            # A rubric both parts share is one parameter, listed once (with the candidate part).
+            if row.get("changed") and not (part == "partie jury" and row.get("shared"))
         ],
         "questions": list(sheet.questions.all()),
         "part_table": SUBJECT_TABLE,

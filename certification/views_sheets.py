@@ -99,6 +99,9 @@ def evaluation_sheet(request: HttpRequest, pk: int, student_pk: int) -> HttpResp
         form.is_valid()
         form.add_error(None, conflict.message)
         return _sheet_page(request, commission, student, form, conflict=current)
+    except SheetError as refusal:
+        form.add_error(None, refusal.message)
+        return _sheet_page(request, commission, student, form)
     messages.success(
         request, "Fiche d'évaluation enregistrée. Les signatures données avant cette version sont à renouveler."
     )
@@ -132,12 +135,14 @@ def evaluation_sign(request: HttpRequest, pk: int, student_pk: int) -> HttpRespo
                     request, "Tous les membres responsables ont signé : la grille et la note sont verrouillées."
                 )
             return redirect("certification:evaluation_sheet", pk=commission.pk, student_pk=student.pk)
+    view = sheet_services.sheet_view(commission, student)
     context = {
         "commission": commission,
         "student": student,
-        "view": sheet_services.sheet_view(commission, student),
+        "view": view,
         "form": form,
         "member": member,
+        "may_sign": view.may_sign(member),
     }
     return render(request, "certification/sheet_sign.html", context)
 

@@ -73,12 +73,18 @@ def _editor_parts(form: SubjectSheetForm, sheet: SubjectSheet, current: SubjectS
     """Both parts as rows (original, text, changed) each with its bound field; ``current``: the version saved by
     someone else meanwhile, shown beside the texts kept in the form."""
     parts = []
+    candidate_texts = form.texts(SubjectPart.CANDIDATE) if form.is_bound else sheet.candidate or {}
     for part in (SubjectPart.CANDIDATE, SubjectPart.JURY):
         rows = subject_services.part_rows(sheet, part, texts=form.texts(part) if form.is_bound else None)
         saved = getattr(current, part) if current is not None else {}
         for row in rows:
-            row["field"] = form[field_name(part, row["code"])]
             row["current"] = None
+            if row["shared"]:
+                # Not written here: the candidate part's text, as typed in this form.
+                row["field"] = None
+                row["text"] = candidate_texts.get(row["code"], "")
+                continue
+            row["field"] = form[field_name(part, row["code"])]
             current_text = (saved or {}).get(row["code"])
             if current is not None and subject_services.normalise(current_text) != subject_services.normalise(
                 row["text"]
@@ -107,6 +113,7 @@ def _edit_page(request, commission, student, *, sheet=None, form=None, choice=No
         "parts": _editor_parts(form, sheet, current) if form is not None else None,
         "read_parts": _read_parts(sheet) if sheet is not None and form is None else None,
         "analysis": subject_services.analyse_changes(current or sheet) if sheet is not None else None,
+        "shared_note": subject_services.SHARED_NOTE,
     }
     return render(request, "certification/subjects/subject_edit.html", context)
 
@@ -179,7 +186,9 @@ def _save(request, commission, student, sheet) -> HttpResponse:
         return _edit_page(request, commission, student, sheet=current, form=form, current=current)
     analysis = subject_services.analyse_changes(saved)
     messages.success(
-        request, f"Fiche sujet enregistrée : {analysis.changed} rubrique(s) modifiée(s) sur {analysis.total}."
+        request,
+        f"Fiche sujet enregistrée : {analysis.changed} rubrique(s) modifiée(s) sur {analysis.total}, "
+        f"{analysis.words} mot(s) modifié(s) ({analysis.percent} % de la partie candidat).",
     )
     for warning in analysis.warnings:
         messages.warning(request, warning)

@@ -46,7 +46,10 @@ MODEL_NAMES = (
 )
 
 
-# Optional per-session settings: key -> expected type.
+# Optional per-session settings: key -> expected type. The fiche sujet thresholds are measured in words
+# (certification/subject_changes.py): subject_min_changed is a number of words replaced, added or removed in the
+# candidate part, subject_max_changed_percent a share of its words (the ExamSession columns kept their names and
+# their admin labels, which still speak of rubrics, until a migration renames them).
 SESSION_SETTINGS: dict[str, type] = {
     "subject_min_changed": int,
     "subject_max_changed_percent": int,

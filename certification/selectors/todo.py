@@ -52,6 +52,7 @@ from certification.models import (
     GridLine,
     MemberRole,
     Passage,
+    PassageJuror,
     ResultStatus,
     Signature,
     SituationAppraisal,
@@ -268,10 +269,18 @@ def _sheet_rows(user: User | int) -> QuerySet[EvaluationSheet]:
     signed = (
         Signature.objects.filter(sheet_id=OuterRef("pk")).order_by().values("sheet_id").annotate(n=Count("pk"))
     ).values("n")
+    # Who signs (services.sheets.situation_signers): the responsible members, and the jury of the candidate's passage
+    # (only the situation run on the fiche sujet has a jury-signed passage in the data so far).
+    on_jury = PassageJuror.objects.filter(
+        member_id=OuterRef("seat_pk"),
+        passage__student_id=OuterRef("student_id"),
+        passage__situation__commission_id=OuterRef("commission_id"),
+    ).order_by()
     return (
         EvaluationSheet.objects.filter(commission__members__user=user)
         .annotate(
             seat_pk=F("commission__members__pk"),
+            seat_responsible=F("commission__members__carries_responsibility"),
             result_status=Subquery(result.values("status")[:1]),
             result_mark=Subquery(result.values("mark")[:1]),
             own_version=Subquery(own.values("sheet_version")[:1]),
@@ -279,6 +288,7 @@ def _sheet_rows(user: User | int) -> QuerySet[EvaluationSheet]:
             signed_n=Coalesce(Subquery(signed), 0),
         )
         .filter(result_status__in=SIGNABLE)
+        .filter(Q(seat_responsible=True) | Exists(on_jury))
         .order_by("commission_id", "student__user__last_name", "student__user__first_name", "pk")
     )
 

@@ -32,15 +32,16 @@ from certification.models import (
     Deliberation,
     DossierFiche,
     EvaluationSheet,
+    Passage,
     ResultStatus,
     Signature,
     Situation,
     SituationAppraisal,
+    SubjectSheet,
 )
 from lib.refusals import Refused
 from passeport.models import Fiche
-from referentiel.exams import FICHES_NONE, FICHES_REAL_LIVED, situation_definition
-from referentiel.models import Exam
+from referentiel.exams import FICHES_CHOSEN, FICHES_NONE, FICHES_OTHERS, FICHES_REAL_LIVED
 from referentiel.official_forms import official_form
 
 # Wrong passwords on the signature form: after this many within the window, signing waits.
@@ -59,6 +60,22 @@ NO_MARK = (
     "la fiche d'évaluation ne peut pas être signée."
 )
 NOT_RELEASED = "La grille ne peut être communiquée qu'après la délibération du jury."
+NOT_THE_SUBJECT_FICHE = (
+    "{heading} : la fiche sujet de ce candidat a été rédigée à partir de la fiche N° {number} – {title}. "
+    "La fiche d'évaluation ne peut en nommer une autre : rien n'a été enregistré. Pour changer de fiche, "
+    "changez d'abord la fiche choisie depuis la fiche sujet."
+)
+NO_SUBJECT_YET = (
+    "Aucune fiche sujet n'est encore rédigée pour ce candidat : la fiche choisie ici doit être celle à partir de "
+    "laquelle la commission rédigera la fiche sujet."
+)
+NO_PASSAGE = (
+    "Aucun passage n'est planifié pour ce candidat dans cette situation : son jury, qui signe cette situation, "
+    "n'est pas encore connu."
+)
+NOT_A_SIGNER = (
+    "Rien n'a été signé : vous ne figurez parmi les signataires d'aucune situation de cette fiche d'évaluation ({who})."
+)
 
 
 class SheetError(Refused):
@@ -125,18 +142,38 @@ def convoked_date(situation: Situation, student: Student) -> datetime.date | Non
     )
 
 
-def fiche_choice(exam: Exam, situation_code: str) -> str:
-    """How a situation's fiche is set, from the exam's definition: "chosen" (E4 B), "real-lived" (E6 A), "others"
-    (E6 B) or "none"."""
-    situation = situation_definition(exam, situation_code)
-    return situation.fiches if situation is not None else FICHES_NONE
+def fiche_choice(situation: Situation) -> str:
+    """How a situation's fiche is set, as the exam's data says (``referentiel.exams.FICHE_USAGES``)."""
+    definition = situation.definition
+    return definition.fiches if definition else FICHES_NONE
 
 
-def choosable_fiches(commission: Commission, situation: Situation, fiches: list[Fiche]) -> list[Fiche]:
-    kind = fiche_choice(commission.exam, situation.code)
-    if kind == "chosen":
+def subject_fiche(commission: Commission, student: Student) -> Fiche | None:
+    """The fiche the candidate's fiche sujet was written from, if the commission has started one."""
+    sheet = (
+        SubjectSheet.objects.filter(commission=commission, student=student)
+        .select_related("dossier_fiche__fiche__kind")
+        .first()
+    )
+    return sheet.dossier_fiche.fiche if sheet else None
+
+
+def _rests_on_subject(situation: Situation) -> bool:
+    """The situation is run on the fiche sujet (E4 B): its fiche is the fiche sujet's, not a free choice."""
+    definition = situation.definition
+    return bool(definition and definition.subject_sheet)
+
+
+def choosable_fiches(
+    commission: Commission, situation: Situation, fiches: list[Fiche], subject: Fiche | None = None
+) -> list[Fiche]:
+    """The fiches the sheet may name for ``situation``; ``subject``: the fiche of the candidate's fiche sujet."""
+    kind = fiche_choice(situation)
+    if kind == FICHES_CHOSEN:
+        if subject is not None and _rests_on_subject(situation):
+            return [subject]
         return fiches
-    if kind == "real-lived":
+    if kind == FICHES_REAL_LIVED:
         return [fiche for fiche in fiches if fiche.real_lived] or fiches
     return []
 
@@ -150,6 +187,10 @@ class SituationLine:
     text: str
     fiches: list[Fiche]
     kinds: list[tuple[str, bool]]  # (official label, ticked)
+    fiche_note: str = ""  # e.g. no fiche sujet yet for the situation run on it
+    # Who signs this situation (``None``: not known yet, ``signers_note`` says why).
+    signers: list[MemberLine] | None = field(default_factory=list)
+    signers_note: str = ""
 
 
 @dataclass
@@ -173,8 +214,9 @@ class SheetView:
     result: CandidateResult | None
     mark: str
     situations: list[SituationLine]
-    members: list[MemberLine]
+    members: list[MemberLine]  # everyone who signs at least one situation
     candidate_fiches: list[Fiche] = field(default_factory=list)
+    subject: Fiche | None = None  # the fiche of the candidate's fiche sujet
 
     @property
     def version(self) -> int:
@@ -182,32 +224,49 @@ class SheetView:
 
     @property
     def fully_signed(self) -> bool:
-        required = [line for line in self.members if line.member.carries_responsibility]
-        return bool(required) and all(line.valid for line in required)
+        signers = {
+            line.situation.pk: [m.member for m in line.signers] if line.signers is not None else None
+            for line in self.situations
+        }
+        valid = {line.member.pk for line in self.members if line.valid}
+        return is_fully_signed(signers, valid)
+
+    def may_sign(self, member: CommissionMember | None) -> bool:
+        return member is not None and any(line.member.pk == member.pk for line in self.members)
 
 
 def _fiches_of(kind: str, appraisal: SituationAppraisal | None, fiches: list[Fiche], a_fiche: Fiche | None):
     chosen = appraisal.fiche if appraisal and appraisal.fiche_id else None
-    if kind == "chosen":
+    if kind == FICHES_CHOSEN:
         return [chosen] if chosen else []
-    if kind == "real-lived":
+    if kind == FICHES_REAL_LIVED:
         return [chosen] if chosen else [fiche for fiche in fiches if fiche.real_lived][:1]
-    if kind == "others":
+    if kind == FICHES_OTHERS:
         return [fiche for fiche in fiches if a_fiche is None or fiche.pk != a_fiche.pk]
     return []
 
 
-def _situation_lines(commission, student, sheet, wording, fiches) -> list[SituationLine]:
+def _fiche_lines(situation: Situation, appraisal, fiches, first_fiche, subject) -> tuple[list[Fiche], str]:
+    """The fiches the line shows and a note: the situation run on the fiche sujet shows the fiche sujet's fiche."""
+    kind = fiche_choice(situation)
+    if kind == FICHES_CHOSEN and _rests_on_subject(situation):
+        if subject is not None:
+            return [subject], ""
+        return _fiches_of(kind, appraisal, fiches, first_fiche), NO_SUBJECT_YET
+    return _fiches_of(kind, appraisal, fiches, first_fiche), ""
+
+
+def _situation_lines(commission, student, sheet, wording, fiches, subject, signers) -> list[SituationLine]:
     appraisals = {a.situation_id: a for a in sheet.appraisals.select_related("fiche__kind")} if sheet else {}
     lines: list[SituationLine] = []
-    a_fiche = None
+    first_fiche = None  # the fiche of the first situation naming one (« others » are the rest of the dossier)
     for situation in commission.situations.order_by("code"):
         appraisal = appraisals.get(situation.pk)
-        kind = fiche_choice(commission.exam, situation.code)
-        shown = _fiches_of(kind, appraisal, fiches, a_fiche)
-        if kind == FICHES_REAL_LIVED and shown:
-            a_fiche = shown[0]  # the « others » of a later situation are the fiches but this one
+        shown, fiche_note = _fiche_lines(situation, appraisal, fiches, first_fiche, subject)
+        if first_fiche is None and shown and fiche_choice(situation) != FICHES_OTHERS:
+            first_fiche = shown[0]
         ticked = {fiche.kind.code for fiche in shown}
+        situation_signers = signers.get(situation.pk)
         situation_wording = wording["situations"].get(situation.code, {"heading": f"Situation {situation.code}"})
         lines.append(
             SituationLine(
@@ -218,6 +277,9 @@ def _situation_lines(commission, student, sheet, wording, fiches) -> list[Situat
                 text=appraisal.text if appraisal else "",
                 fiches=shown,
                 kinds=[(item["label"], item["code"] in ticked) for item in wording["kinds"]],
+                fiche_note=fiche_note,
+                signers=situation_signers,
+                signers_note=NO_PASSAGE if situation_signers is None else "",
             )
         )
     return lines
@@ -227,13 +289,52 @@ def is_valid_signature(signature: Signature, sheet: EvaluationSheet, mark: str) 
     return bool(mark) and signature.sheet_version == sheet.version and signature.mark_repr == mark
 
 
-def _member_lines(commission, sheet, mark) -> list[MemberLine]:
+def situation_signers(commission: Commission, student: Student) -> dict[int, list[CommissionMember] | None]:
+    """Who signs each situation of the candidate's sheet, by situation pk.
+
+    The situation run on the fiche sujet (E4 B) is signed by the jury of the candidate's passage (``PassageJuror``),
+    ``None`` while no passage is planned; the other situations by the members carrying the responsibility of the
+    assessment, as before. Two queries.
+    """
+    members = list(commission.members.select_related("user"))
+    responsible = [member for member in members if member.carries_responsibility]
+    by_pk = {member.pk: member for member in members}
+    situations = list(commission.situations.order_by("code"))
+    on_passage = [situation.pk for situation in situations if _rests_on_subject(situation)]
+    jurors: dict[int, list[CommissionMember]] = {}
+    passages = Passage.objects.filter(situation_id__in=on_passage, student=student).prefetch_related("jurors")
+    for passage in passages if on_passage else ():
+        jurors[passage.situation_id] = [by_pk[j.member_id] for j in passage.jurors.all() if j.member_id in by_pk]
+    return {
+        situation.pk: (jurors.get(situation.pk) if situation.pk in on_passage else responsible)
+        for situation in situations
+    }
+
+
+def _required(signers: list[CommissionMember]) -> set[int]:
+    """The members of one situation whose signature is required: those carrying the responsibility (a jury of
+    professionals only, which the rules do not foresee, would still have to sign)."""
+    responsible = {member.pk for member in signers if member.carries_responsibility}
+    return responsible or {member.pk for member in signers}
+
+
+def is_fully_signed(signers: dict[int, list[CommissionMember] | None], valid: set[int]) -> bool:
+    """Every situation has signers (a passage planned, with its jury) and each required one signed validly."""
+    if not signers or any(not found for found in signers.values()):
+        return False
+    required = set().union(*(_required(found) for found in signers.values() if found))
+    return required <= valid
+
+
+def _member_lines(sheet, mark, signers) -> dict[int, MemberLine]:
     signatures = {s.member_id: s for s in sheet.signatures.all()} if sheet else {}
-    lines = []
-    for member in commission.members.select_related("user"):
-        signature = signatures.get(member.pk)
-        valid = signature is not None and is_valid_signature(signature, sheet, mark)
-        lines.append(MemberLine(member, signature, valid))
+    lines: dict[int, MemberLine] = {}
+    for found in signers.values():
+        for member in found or ():
+            if member.pk not in lines:
+                signature = signatures.get(member.pk)
+                valid = signature is not None and is_valid_signature(signature, sheet, mark)
+                lines[member.pk] = MemberLine(member, signature, valid)
     return lines
 
 
@@ -244,6 +345,14 @@ def sheet_view(commission: Commission, student: Student) -> SheetView:
     mark = format_mark(result)
     wording = commission_wording(commission)
     fiches = candidate_fiches(commission, student)
+    subject = subject_fiche(commission, student)
+    signers = situation_signers(commission, student)
+    member_lines = _member_lines(sheet, mark, signers)
+    by_situation = {
+        pk: ([member_lines[member.pk] for member in found] if found is not None else None)
+        for pk, found in signers.items()
+    }
+    ordered = sorted(member_lines.values(), key=lambda line: (not line.member.carries_responsibility, line.member.pk))
     return SheetView(
         commission=commission,
         student=student,
@@ -251,9 +360,10 @@ def sheet_view(commission: Commission, student: Student) -> SheetView:
         sheet=sheet,
         result=result,
         mark=mark,
-        situations=_situation_lines(commission, student, sheet, wording, fiches),
-        members=_member_lines(commission, sheet, mark),
+        situations=_situation_lines(commission, student, sheet, wording, fiches, subject, by_situation),
+        members=ordered,
         candidate_fiches=fiches,
+        subject=subject,
     )
 
 
@@ -282,10 +392,19 @@ class SituationEntry:
     fiche: Fiche | None = None
 
 
-def _apply_entry(sheet: EvaluationSheet, situation: Situation, entry: SituationEntry, allowed: list[Fiche]):
+def _entry_fiche(situation: Situation, entry: SituationEntry, allowed: list[Fiche], subject: Fiche | None, wording):
+    """The fiche to record: the fiche sujet's one for the situation run on it (another one named is refused)."""
+    if subject is not None and _rests_on_subject(situation) and fiche_choice(situation) == FICHES_CHOSEN:
+        if entry.fiche is not None and entry.fiche.pk != subject.pk:
+            heading = wording["situations"].get(situation.code, {}).get("heading") or str(situation)
+            raise SheetError(NOT_THE_SUBJECT_FICHE.format(heading=heading, number=subject.number, title=subject.title))
+        return subject
+    return entry.fiche if entry.fiche and entry.fiche.pk in {f.pk for f in allowed} else None
+
+
+def _apply_entry(sheet: EvaluationSheet, situation: Situation, entry: SituationEntry, fiche: Fiche | None):
     appraisal = SituationAppraisal.objects.filter(sheet=sheet, situation=situation).first()
     appraisal = appraisal or SituationAppraisal(sheet=sheet, situation=situation)
-    fiche = entry.fiche if entry.fiche and entry.fiche.pk in {f.pk for f in allowed} else None
     new = {"date": entry.date, "fiche_id": fiche.pk if fiche else None, "text": entry.text.strip()}
     diff = {
         name: [str(getattr(appraisal, name) or ""), str(value or "")]
@@ -307,8 +426,26 @@ def save_sheet(
     entries: dict[str, SituationEntry],
     actor: User,
 ) -> EvaluationSheet:
-    """Save the appraisals; ``version`` is the one the form was built on (0 for a sheet not created yet)."""
+    """Save the appraisals; ``version`` is the one the form was built on (0 for a sheet not created yet).
+
+    The situation run on the fiche sujet records the fiche sujet's fiche: naming another is a SheetError and nothing
+    is written.
+    """
     fiches = candidate_fiches(commission, student)
+    subject = subject_fiche(commission, student)
+    situations = [situation for situation in commission.situations.all() if situation.code in entries]
+    # Checked before anything is written: a refused fiche leaves the sheet as it was.
+    wording = commission_wording(commission)
+    chosen = {
+        situation.code: _entry_fiche(
+            situation,
+            entries[situation.code],
+            choosable_fiches(commission, situation, fiches, subject),
+            subject,
+            wording,
+        )
+        for situation in situations
+    }
     try:
         with transaction.atomic():
             sheet = EvaluationSheet.objects.select_for_update().filter(commission=commission, student=student).first()
@@ -317,12 +454,10 @@ def save_sheet(
                 raise StaleSheet()
             sheet = sheet or EvaluationSheet.objects.create(commission=commission, student=student, version=0)
             changes = {}
-            for situation in commission.situations.all():
-                if situation.code in entries:
-                    allowed = choosable_fiches(commission, situation, fiches)
-                    diff = _apply_entry(sheet, situation, entries[situation.code], allowed)
-                    if diff:
-                        changes[situation.code] = diff
+            for situation in situations:
+                diff = _apply_entry(sheet, situation, entries[situation.code], chosen[situation.code])
+                if diff:
+                    changes[situation.code] = diff
             if changes or sheet.version == 0:
                 # A new version voids the signatures given on the previous one.
                 sheet.version += 1
@@ -368,22 +503,46 @@ def _check_password(commission: Commission, student: Student, actor: User, passw
         raise SheetError(SIGNATURE_REFUSED)
 
 
-def _required_signed(commission: Commission, sheet: EvaluationSheet, mark: str) -> bool:
-    required = list(commission.members.filter(carries_responsibility=True).values_list("pk", flat=True))
-    if not required:
-        return False
-    signatures = Signature.objects.filter(sheet=sheet, member_id__in=required)
+def _signers_message(commission: Commission, signers: dict[int, list[CommissionMember] | None]) -> str:
+    wording = commission_wording(commission)["situations"]
+    parts = []
+    for situation in commission.situations.order_by("code"):
+        heading = wording.get(situation.code, {}).get("heading") or str(situation)
+        found = signers.get(situation.pk)
+        if found is None:
+            parts.append(f"{heading} : jury du passage, non planifié")
+        elif _rests_on_subject(situation):
+            parts.append(f"{heading} : jury du passage ({', '.join(m.user.display_name for m in found)})")
+        else:
+            parts.append(f"{heading} : membres portant la responsabilité de l'évaluation")
+    return NOT_A_SIGNER.format(who=" ; ".join(parts))
+
+
+def ensure_signer(commission: Commission, student: Student, member: CommissionMember) -> None:
+    """The member signs at least one situation of the candidate's sheet, or SheetError (nothing is written)."""
+    signers = situation_signers(commission, student)
+    if not any(member.pk in {m.pk for m in found or ()} for found in signers.values()):
+        raise SheetError(_signers_message(commission, signers))
+
+
+def _required_signed(commission: Commission, student: Student, sheet: EvaluationSheet, mark: str) -> bool:
+    signatures = Signature.objects.filter(sheet=sheet)
     valid = {s.member_id for s in signatures if is_valid_signature(s, sheet, mark)}
-    return valid == set(required)
+    return is_fully_signed(situation_signers(commission, student), valid)
 
 
 def sign_sheet(
     *, commission: Commission, student: Student, member: CommissionMember, password: str, actor: User
 ) -> SignOutcome:
-    """The member's electronic signature, after re-entering their password; locks once all required signed."""
+    """The member's electronic signature, after re-entering their password; locks once all required signed.
+
+    Only a signer of one of the sheet's situations signs (``situation_signers``): the jury of the candidate's passage
+    for the situation run on the fiche sujet, the responsible members for the others.
+    """
     from certification.services.lifecycle import ensure_writable
 
     ensure_writable(commission, student)
+    ensure_signer(commission, student, member)
     _check_password(commission, student, actor, password)
     with transaction.atomic():
         sheet = EvaluationSheet.objects.select_for_update().filter(commission=commission, student=student).first()
@@ -406,7 +565,7 @@ def sign_sheet(
             establishment_id=commission.cohort.establishment_id,
             changes={"member": member.user.display_name, "sheet_version": sheet.version, "mark": mark},
         )
-        locked = _required_signed(commission, sheet, mark)
+        locked = _required_signed(commission, student, sheet, mark)
         if locked:
             lock(commission, student, actor=actor)
     return SignOutcome(signature, renewed=renewed, locked=locked)

@@ -25,10 +25,15 @@ from certification.models import (
     SubjectPart,
     SubjectSheet,
 )
+from certification.subject_changes import Measure, measure, same_words
 from certification.subject_form import SubjectForm, SubjectPartForm, subject_form
 from passeport.rubrics import fiche_form
+from referentiel.exams import SituationDefinition
 
 PARTS = (SubjectPart.CANDIDATE.value, SubjectPart.JURY.value)
+SHARED_NOTE = (
+    "Repris de la partie candidat (même paramètre dans les deux parties) : modifiez-le dans la partie candidat."
+)
 MAX_RUBRIC_LENGTH = 4000
 
 STALE_MESSAGE = (
@@ -134,42 +139,78 @@ def prefill(commission: Commission, item: DossierFiche) -> dict[str, dict[str, s
 
 
 def changed_codes(sheet: SubjectSheet, part: str) -> list[str]:
-    """Rubrics of ``part`` whose text differs from the pre-filled one (whitespace aside), in the form's order."""
+    """Rubrics of ``part`` whose words differ from the pre-filled text's, in the form's order.
+
+    Case, accents, punctuation and spacing aside: a full stop added is not a changed parameter.
+    """
     texts = getattr(sheet, part) or {}
     originals = (sheet.originals or {}).get(part, {})
     return [
         rubric.code
         for rubric in form_of(sheet.commission).part(part).rubrics
-        if normalise(texts.get(rubric.code)) != normalise(originals.get(rubric.code))
+        if not same_words(originals.get(rubric.code), texts.get(rubric.code))
     ]
 
 
 @dataclass
 class ChangeAnalysis:
-    changed: int
+    changed: int  # candidate-part rubrics whose words changed
     total: int
     warnings: list[str] = field(default_factory=list)
+    words: int = 0  # words replaced, added or removed in the candidate part
+    percent: int = 0  # their share of the candidate part's words
+
+
+def _pct(value: float) -> int:
+    return round(value)
+
+
+def _warnings(measured: Measure, minimum: int, maximum: int, labels: dict[str, str], new_codes) -> list[str]:
+    warnings = []
+    if measured.changed_words < minimum:
+        warnings.append(
+            f"Attention : rien de significatif n'a changé ({measured.changed_words} mot(s) modifié(s) dans la partie "
+            f"candidat, au moins {minimum} attendu(s) ; la ponctuation, les majuscules et les accents ne comptent "
+            "pas). La fiche sujet doit modifier de façon significative et réaliste certains paramètres de la fiche "
+            "du candidat."
+        )
+    if measured.size and measured.percent > maximum:
+        warnings.append(
+            f"Attention : situation radicalement nouvelle ({_pct(measured.percent)} % des mots de la partie candidat "
+            f"modifiés, plus de {maximum} %). La fiche sujet ne doit pas créer une situation totalement nouvelle "
+            "pour le candidat."
+        )
+    for rubric in measured.replaced(new_codes, maximum):
+        warnings.append(
+            f"Attention : situation nouvelle — « {labels.get(rubric.code, rubric.code)} » est remplacé "
+            f"({_pct(rubric.percent)} % de ses mots modifiés). Changer d'organisation, d'offre ou de nature "
+            "d'activité crée une autre situation que celle de la fiche du candidat : modifiez-en des paramètres "
+            "sans la remplacer."
+        )
+    return warnings
 
 
 def analyse_changes(sheet: SubjectSheet) -> ChangeAnalysis:
-    """How many candidate-part rubrics changed, and the warnings of the session's thresholds (never blocking)."""
+    """What changed in the candidate part, in words, and the warnings of the session's thresholds (never blocking).
+
+    The session's ``subject_min_changed`` is a number of words changed, ``subject_max_changed_percent`` the share of
+    the candidate part's words changed (and of one « situation nouvelle » rubric's words: see data/forms).
+    """
     session = sheet.commission.session
-    changed = len(changed_codes(sheet, SubjectPart.CANDIDATE))
-    total = len(form_of(sheet.commission).candidate.rubrics)
-    warnings = []
-    if changed < session.subject_min_changed:
-        warnings.append(
-            f"Attention : rien de significatif n'a changé ({changed} rubrique(s) modifiée(s) sur {total}, "
-            f"au moins {session.subject_min_changed} attendue(s)). La fiche sujet doit modifier de façon "
-            "significative et réaliste certains paramètres de la fiche du candidat."
-        )
-    if total and (changed == total or changed * 100 / total > session.subject_max_changed_percent):
-        warnings.append(
-            f"Attention : situation radicalement nouvelle ({changed} rubriques modifiées sur {total}, plus de "
-            f"{session.subject_max_changed_percent} %). La fiche sujet ne doit pas créer une situation totalement "
-            "nouvelle pour le candidat."
-        )
-    return ChangeAnalysis(changed, total, warnings)
+    form = form_of(sheet.commission)
+    codes = form.candidate.codes
+    measured = measure(codes, (sheet.originals or {}).get(SubjectPart.CANDIDATE, {}), sheet.candidate or {})
+    labels = {rubric.code: rubric.full_label for rubric in form.candidate.rubrics}
+    warnings = _warnings(
+        measured,
+        session.subject_min_changed,
+        session.subject_max_changed_percent,
+        labels,
+        form.new_situation_rubrics,
+    )
+    return ChangeAnalysis(
+        measured.changed_rubrics, len(codes), warnings, measured.changed_words, _pct(measured.percent)
+    )
 
 
 def part_rows(sheet: SubjectSheet, part: str, texts: dict[str, str] | None = None) -> list[dict[str, Any]]:
@@ -179,10 +220,16 @@ def part_rows(sheet: SubjectSheet, part: str, texts: dict[str, str] | None = Non
     """
     texts = texts if texts is not None else (getattr(sheet, part) or {})
     originals = (sheet.originals or {}).get(part, {})
+    form = form_of(sheet.commission)
+    shared = set(form.shared_codes) if part == SubjectPart.JURY else set()
     rows = []
-    for rubric in form_of(sheet.commission).part(part).rubrics:
+    for rubric in form.part(part).rubrics:
         text = texts.get(rubric.code, "")
         original = originals.get(rubric.code, "")
+        if rubric.code in shared:
+            # One value for both parts: the candidate part's (texts saved before this rule included).
+            text = (sheet.candidate or {}).get(rubric.code, "")
+            original = (sheet.originals or {}).get(SubjectPart.CANDIDATE, {}).get(rubric.code, original)
         rows.append(
             {
                 "code": rubric.code,
@@ -192,7 +239,8 @@ def part_rows(sheet: SubjectSheet, part: str, texts: dict[str, str] | None = Non
                 "help": rubric.help,
                 "text": text,
                 "original": original,
-                "changed": normalise(text) != normalise(original),
+                "changed": not same_words(original, text),
+                "shared": rubric.code in shared,
             }
         )
     return rows
@@ -211,13 +259,24 @@ def subject_situation_code(commission: Commission) -> str | None:
     return situation.code if situation is not None else None
 
 
+def subject_situation(commission: Commission) -> SituationDefinition | None:
+    """The situation of the commission's exam run on a fiche sujet, from the exam's data (``None``: no fiche sujet)."""
+    definition = commission.exam.definition
+    return definition.subject_situation if definition else None
+
+
 def passage_of(sheet: SubjectSheet) -> Passage | None:
-    """The candidate's passage of the fiche sujet's situation (E4 B), when planned (its date goes in the header)."""
-    code = subject_situation_code(sheet.commission)
-    if code is None:
+    """The candidate's situation B passage, when planned (its date goes in the sheet's header)."""
+    situation = subject_situation(sheet.commission)
+    if situation is None:
         return None
-    passages = Passage.objects.filter(situation__commission_id=sheet.commission_id, situation__code=code)
-    return passages.filter(student=sheet.student).select_related("room").first()
+    return (
+        Passage.objects.filter(
+            situation__commission_id=sheet.commission_id, situation__code=situation.code, student=sheet.student
+        )
+        .select_related("room")
+        .first()
+    )
 
 
 @dataclass
@@ -273,9 +332,11 @@ def _apply_fiche(sheet: SubjectSheet, commission: Commission, item: DossierFiche
     sheet.fiche_number = item.order
     sheet.title = (item.version.title if item.version else item.fiche.title)[:300]
     sheet.activity_kind = form_of(commission).kind_of_fiche(item.fiche.kind.code)
-    sheet.candidate = dict(texts[SubjectPart.CANDIDATE])
-    sheet.jury = dict(texts[SubjectPart.JURY])
-    sheet.originals = texts
+    form = form_of(commission)
+    candidate = dict(texts[SubjectPart.CANDIDATE])
+    jury = _with_shared(form, candidate, texts[SubjectPart.JURY])
+    sheet.candidate, sheet.jury = candidate, jury
+    sheet.originals = {SubjectPart.CANDIDATE: dict(candidate), SubjectPart.JURY: dict(jury)}
 
 
 def _fiche_ref(item: DossierFiche) -> dict[str, Any]:
@@ -338,11 +399,18 @@ def change_chosen_fiche(
     return locked
 
 
-def _clean_part(part: SubjectPartForm, values: dict[str, Any] | None, current: dict[str, str]) -> dict[str, str]:
+def _with_shared(form: SubjectForm, candidate: dict[str, str], jury: dict[str, str]) -> dict[str, str]:
+    """The jury part with the candidate part's text in every shared rubric."""
+    return {**jury, **{code: candidate.get(code, "") for code in form.shared_codes}}
+
+
+def _clean_part(
+    part: SubjectPartForm, values: dict[str, Any] | None, current: dict[str, str], skip: tuple[str, ...] = ()
+) -> dict[str, str]:
     values = values or {}
     out = dict(current)
     for code in part.codes:
-        if code in values:
+        if code in values and code not in skip:
             text = str(values[code] or "").replace("\r\n", "\n").strip()
             out[code] = text[:MAX_RUBRIC_LENGTH]
     return out
@@ -356,7 +424,9 @@ def _rewrite_changes(sheet: SubjectSheet) -> dict[str, list[str]]:
     for part in parts:
         originals = (sheet.originals or {}).get(part, {})
         texts = getattr(sheet, part)
-        listed[part] = changed_codes(sheet, part)
+        # A shared rubric is one parameter: listed once, with the candidate part.
+        skip = form_of(sheet.commission).shared_codes if part == SubjectPart.JURY else ()
+        listed[part] = [code for code in changed_codes(sheet, part) if code not in skip]
         rows += [
             ParameterChange(
                 sheet=sheet, part=part, rubric=code, original_text=originals.get(code, ""), new_text=texts.get(code, "")
@@ -372,6 +442,9 @@ def save_subject_sheet(
 ) -> SubjectSheet:
     """Save the texts of both parts: ``data = {"candidate": {code: text}, "jury": {...}, "with_jury_part": bool}``.
 
+    The rubrics the two parts share (``SubjectForm.shared_codes``) keep one value, the candidate part's: the jury
+    plays the situation the candidate prepares, so the parts cannot contradict each other on a shared parameter.
+
     ``expected_version`` is the version the form was built on: another member's save in between is a conflict
     (StaleSubject) and nothing is written. The changed parameters are listed again from scratch.
     """
@@ -379,7 +452,9 @@ def save_subject_sheet(
     with transaction.atomic():
         locked = _locked(sheet, expected_version)
         candidate = _clean_part(form.candidate, data.get(SubjectPart.CANDIDATE), locked.candidate or {})
-        jury = _clean_part(form.jury, data.get(SubjectPart.JURY), locked.jury or {})
+        # A shared rubric has one value, the candidate part's: a jury text sent for it is not read.
+        jury = _clean_part(form.jury, data.get(SubjectPart.JURY), locked.jury or {}, skip=form.shared_codes)
+        jury = _with_shared(form, candidate, jury)
         edited = [c for c in form.candidate.codes if candidate.get(c) != (locked.candidate or {}).get(c)]
         edited += [f"jury.{c}" for c in form.jury.codes if jury.get(c) != (locked.jury or {}).get(c)]
         locked.candidate, locked.jury = candidate, jury

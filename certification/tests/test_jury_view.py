@@ -64,7 +64,9 @@ def test_it_shows_the_jury_part_and_marks_the_changed_parameters(cast, login):
         assert escape(text) in page
     assert len(re.findall(r'<mark class="jury-changed">', page)) == 3
     assert "Dans la fiche : Client fidèle depuis trois ans." in page
-    assert page.count('<tr class="is-changed">') == 3  # highlighted in the tables of both parts
+    # Highlighted in the tables of both parts: the jury part shows the candidate part's text for the rubrics they
+    # share (historique, contraintes), plus its own objections.
+    assert page.count('<tr class="is-changed">') == 5
     assert "Objections" in page and "Historique de la relation" in page  # official labels
 
 

@@ -281,6 +281,9 @@ def _deliberated(cast):
     add_member(commission, cast.professional, MemberRole.PROFESSIONAL)
     for student in (cast.student, cast.student2):
         make_markable(commission, student)
+    # Emma's situation B passage (cast.teacher on its jury: B's signer), convoked in May.
+    passage = make_passage(commission, cast.student, datetime.datetime(2027, 6, 3, 10, tzinfo=PARIS))
+    passage.convocations.update(informed_at=datetime.datetime(2027, 5, 2, 9, tzinfo=PARIS))
     make_result(commission, cast.student)
     sign(make_sheet(commission, cast.student), commission.members.get(user=cast.teacher))
     from certification.locking import lock

@@ -2,13 +2,16 @@
 
 import datetime
 
+import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from certification.models import EvaluationSheet, SituationAppraisal
+from certification.models import DossierFiche, EvaluationSheet, SituationAppraisal
+from certification.services.sheets import SheetError, SituationEntry, save_sheet
 from tests.factories_certification_commissions import make_commission, make_convocation, step_of
 from tests.factories_certification_dossiers import complete_dossier
 from tests.factories_certification_sheets import make_result, make_sheet, sign
+from tests.factories_certification_subjects import make_sheet as make_subject_sheet
 
 
 def _url(commission, student):
@@ -127,3 +130,56 @@ def test_e6_situation_a_offers_the_real_lived_fiches_and_b_lists_the_others(cast
     assert 'name="fiche_B"' not in html
     assert "Réseau de distributeurs (Animation de réseau de distributeurs)" in html
     assert "Fiches de la situation B : N° 2 – Réseau de partenaires" in html
+
+
+def _subject_on_second_fiche(cast):
+    """A fiche sujet written from the second fiche of the candidate's deposited dossier."""
+    subject = make_subject_sheet(cast, index=1)
+    return subject.commission, subject.dossier_fiche.fiche
+
+
+def test_situation_b_shows_and_preselects_the_fiche_of_the_fiche_sujet(cast, login):
+    commission, fiche = _subject_on_second_fiche(cast)
+    html = login(cast.teacher).get(_url(commission, cast.student)).content.decode()
+    assert f'<option value="{fiche.pk}" selected>' in html
+    other = DossierFiche.objects.filter(dossier__student=cast.student).exclude(fiche=fiche).first().fiche
+    assert f'<option value="{other.pk}"' not in html
+    assert "Aucune fiche sujet n&#x27;est encore rédigée" not in html
+
+
+def test_a_save_naming_another_fiche_than_the_fiche_sujets_is_refused(cast, login):
+    commission, fiche = _subject_on_second_fiche(cast)
+    client = login(cast.teacher)
+    _post(client, commission, cast.student, fiche_B=fiche.pk, text_B="Simulation réussie.")
+    sheet = EvaluationSheet.objects.get(commission=commission)
+    other = DossierFiche.objects.filter(dossier__student=cast.student).exclude(fiche=fiche).first().fiche
+    response = _post(client, commission, cast.student, version=sheet.version, fiche_B=other.pk, text_B="Autre.")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "la fiche sujet de ce candidat a été rédigée à partir de la fiche N°" in html
+    assert "rien n&#x27;a été enregistré" in html
+    appraisal = SituationAppraisal.objects.get(sheet=sheet, situation__code="B")
+    assert (appraisal.fiche, appraisal.text) == (fiche, "Simulation réussie.")
+    assert EvaluationSheet.objects.get(pk=sheet.pk).version == sheet.version
+
+
+def test_the_service_refuses_another_fiche_than_the_fiche_sujets(cast):
+    commission, fiche = _subject_on_second_fiche(cast)
+    other = DossierFiche.objects.filter(dossier__student=cast.student).exclude(fiche=fiche).first().fiche
+    entries = {"B": SituationEntry(date=None, text="Autre.", fiche=other)}
+    with pytest.raises(SheetError, match="fiche sujet"):
+        save_sheet(commission=commission, student=cast.student, version=0, entries=entries, actor=cast.teacher)
+    assert not EvaluationSheet.objects.filter(commission=commission).exists()
+
+
+def test_without_a_fiche_named_situation_b_records_the_fiche_sujets(cast, login):
+    commission, fiche = _subject_on_second_fiche(cast)
+    _post(login(cast.teacher), commission, cast.student, text_B="Simulation réussie.")
+    assert SituationAppraisal.objects.get(sheet__commission=commission, situation__code="B").fiche == fiche
+
+
+def test_without_a_fiche_sujet_the_sheet_warns(cast, login):
+    commission = make_commission(cast)
+    complete_dossier(cast.student)
+    html = login(cast.teacher).get(_url(commission, cast.student)).content.decode()
+    assert "Aucune fiche sujet n&#x27;est encore rédigée pour ce candidat" in html

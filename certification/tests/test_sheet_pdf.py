@@ -11,6 +11,7 @@ from certification.sheet_pdf import render_sheet_pdf, sheet_filename
 from tests.confidentiality import assert_no_certifying_content
 from tests.factories_certification_commissions import add_member, make_commission
 from tests.factories_certification_dossiers import complete_dossier
+from tests.factories_certification_jury import make_passage
 from tests.factories_certification_sheets import (
     APPRAISAL_A,
     APPRAISAL_B,
@@ -35,6 +36,7 @@ def _signed_e4(cast):
     make_result(commission, cast.student)
     sheet = make_sheet(commission, cast.student)
     SituationAppraisal.objects.filter(sheet=sheet, situation__code="B").update(fiche=fiche)
+    make_passage(commission, cast.student)  # its jury: every member, who signs situation B
     sign(sheet, commission.members.get(user=cast.teacher))
     return commission, fiche
 

@@ -1,5 +1,7 @@
 """The fiche sujet editor: choose the fiche, then change parameters beside the original text."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -81,7 +83,8 @@ def test_saving_lists_the_changes_and_shows_the_count(cast, client, login):
     data = _form_data(sheet, contraintes="Le client exige un paiement à 60 jours.", lieu="Sur le stand du salon.")
     response = client.post(_url(sheet.commission, cast.student), data, follow=True)
     page = response.content.decode()
-    assert "Fiche sujet enregistrée : 2 rubrique(s) modifiée(s) sur 11." in page
+    assert "Fiche sujet enregistrée : 2 rubrique(s) modifiée(s) sur 11, " in page
+    assert re.search(r"\d+ mot\(s\) modifié\(s\) \(\d+ % de la partie candidat\)", page)
     assert "modifié" in page
     assert sorted(ParameterChange.objects.values_list("rubric", flat=True)) == ["contraintes", "lieu"]
 
@@ -120,3 +123,56 @@ def test_a_student_gets_a_404(cast, client, login):
 def test_an_e6_commission_has_no_subject_page(cast, client, login):
     commission = make_commission(cast, "E6")
     assert login(cast.teacher).get(_url(commission, cast.student)).status_code == 404
+
+
+def test_a_full_stop_added_to_the_lieu_is_no_change_and_the_editor_warns(cast, client, login):
+    sheet = make_sheet(cast)
+    data = _form_data(sheet, lieu=sheet.candidate["lieu"].rstrip(".") + ".", objet=sheet.candidate["objet"].upper())
+    page = login(cast.teacher).post(_url(sheet.commission, cast.student), data, follow=True).content.decode()
+    assert "Fiche sujet enregistrée : 0 rubrique(s) modifiée(s) sur 11, 0 mot(s) modifié(s)" in page
+    assert "rien de significatif n&#x27;a changé (0 mot(s) modifié(s) dans la partie candidat" in page
+    assert "situation nouvelle" not in page
+    assert not ParameterChange.objects.exists()
+
+
+def test_another_offer_in_the_objet_is_flagged_as_a_new_situation(cast, client, login):
+    sheet = make_sheet(cast)
+    data = _form_data(sheet, objet="Vente d’une chaudière à condensation à un particulier")
+    response = login(cast.teacher).post(_url(sheet.commission, cast.student), data, follow=True)
+    page = response.content.decode()
+    assert "Attention : situation nouvelle — « Objet de l’activité » est remplacé" in page
+    assert "rien de significatif" not in page
+    # The warning stays on the editor page (never blocking: the text is saved).
+    assert "situation nouvelle" in login(cast.teacher).get(_url(sheet.commission, cast.student)).content.decode()
+    sheet.refresh_from_db()
+    assert sheet.candidate["objet"].startswith("Vente d’une chaudière")
+
+
+def test_a_measured_change_of_a_parameter_gives_no_warning(cast, client, login):
+    sheet = make_sheet(cast)
+    data = _form_data(sheet, contraintes="Le client exige un paiement à 60 jours et une remise de 5 %.")
+    page = login(cast.teacher).post(_url(sheet.commission, cast.student), data, follow=True).content.decode()
+    assert "Attention" not in page
+
+
+def test_the_jury_part_shows_the_candidate_parts_text_for_the_rubrics_they_share(cast, client, login):
+    sheet = make_sheet(cast)
+    page = login(cast.teacher).get(_url(sheet.commission, cast.student)).content.decode()
+    assert 'name="c_lieu"' in page and 'name="j_lieu"' not in page
+    assert 'name="j_objections"' in page  # the jury part's own rubrics stay written there
+    assert "Repris de la partie candidat (même paramètre dans les deux parties)" in page
+
+
+def test_a_jury_text_contradicting_the_candidate_part_is_not_kept(cast, client, login):
+    sheet = make_sheet(cast)
+    data = _form_data(sheet, lieu="Sur le stand du salon de l’habitat, hall 3.")
+    data.update({"with_jury_part": "on", "j_lieu": "Au siège du client, à Lyon.", "j_objections": "C’est trop cher."})
+    page = login(cast.teacher).post(_url(sheet.commission, cast.student), data, follow=True).content.decode()
+    sheet.refresh_from_db()
+    assert sheet.candidate["lieu"] == sheet.jury["lieu"] == "Sur le stand du salon de l’habitat, hall 3."
+    assert sheet.jury["objections"] == "C’est trop cher."
+    assert "Au siège du client" not in page
+    assert set(ParameterChange.objects.filter(sheet=sheet).values_list("part", "rubric")) == {
+        ("candidate", "lieu"),
+        ("jury", "objections"),
+    }

@@ -16,8 +16,16 @@ def test_it_lists_every_candidate_with_the_chosen_fiche_and_changes(cast, client
     assert cast.student2.user.display_name in page
     assert "Fiche N° 1 – Négociation d&#x27;un contrat" in page
     assert "1 / 11" in page
-    assert "à revoir" in page  # below the session's minimum of changed rubrics
+    assert "à revoir" not in page  # a whole constraint replaced: a significant change
     assert "Aucun dossier" in page  # student2
+
+
+def test_a_sheet_changed_only_in_punctuation_is_to_review(cast, client, login):
+    sheet = make_sheet(cast)
+    sheet = change(sheet, lieu=sheet.candidate["lieu"] + " !", contraintes=sheet.candidate["contraintes"].upper())
+    page = login(cast.teacher).get(reverse("certification:subject_list", args=[sheet.commission.pk])).content.decode()
+    assert "0 / 11" in page
+    assert "à revoir" in page  # no word changed: below the session's minimum of changed words
 
 
 def test_it_needs_a_fixed_number_of_queries(cast, client, login, django_assert_max_num_queries):

@@ -248,3 +248,13 @@ def test_the_queries_do_not_grow_with_the_candidates(cast, django_assert_max_num
     assert two == ten
     with time_machine.travel(AFTER_A, tick=False), django_assert_max_num_queries(4):
         assert todo_count(cast.teacher) == items_ten
+
+
+def test_only_the_signers_are_asked_to_sign(cast):
+    # A professional signs only as a juror of the candidate's passage (situation B); the responsible members sign A.
+    commission, _ = _sheet_to_sign(cast)
+    add_member(commission, cast.professional, MemberRole.PROFESSIONAL)
+    assert _of(cast.professional, SIGNATURE) == []
+    make_passage(commission, cast.student, jurors=[seat(commission, cast.teacher), seat(commission, cast.professional)])
+    assert _of(cast.professional, SIGNATURE) == [("emma", "E4")]
+    assert _of(cast.teacher2, SIGNATURE) == [("emma", "E4")]

@@ -18,14 +18,22 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from certification.models import CandidateResult, Deliberation, DossierState, Grid, Signature
+from certification.models import (
+    CandidateResult,
+    Convocation,
+    Deliberation,
+    DossierState,
+    Grid,
+    InformationMethod,
+    Signature,
+)
 from tests.browser.conftest import ACTION_TIMEOUT_MS
 from tests.browser.helpers import assert_accessible, log_in
 from tests.confidentiality import assert_no_certifying_content
 from tests.factories_certification_commissions import add_member, make_commission, step_of
 from tests.factories_certification_dossiers import e4_fiches, make_internship
 from tests.factories_certification_grids import criteria_of
-from tests.factories_certification_jury import make_subject_sheet
+from tests.factories_certification_jury import make_passage, make_subject_sheet
 from tests.personas import PASSWORD, build_cast
 
 pytestmark = pytest.mark.browser
@@ -71,6 +79,17 @@ def test_a_deposited_dossier_goes_through_the_commission_to_a_released_mark_with
     add_member(commission, cast.teacher2)
     # Situation B will be on Emma's négo-vente fiche: « Organiser et animer un évènement commercial » is not assessed.
     criteria = [criterion for criterion in criteria_of(commission) if criterion.competency.order != 3]
+    # Emma's situation B passage, both members on its jury: they sign situation B too (planning is another journey).
+    passage = make_passage(commission, cast.student)
+    Convocation.objects.create(  # convoked to it, as the planning does (no mark before the candidate is convoked)
+        passage=passage,
+        student=cast.student,
+        method=InformationMethod.EMAIL,
+        informed_at=timezone.now(),
+        informed_by=cast.teacher,
+        scheduled_for=passage.starts_at,
+        room_name=passage.room.name,
+    )
     emma = cast.student.user.display_name
     base = live_server.url
 

@@ -88,7 +88,8 @@ def _journey(base, page, browser, inbox, time_machine):
     jury_part.get_by_label(re.compile("Rédiger aussi la partie jury")).check()
     jury_part.get_by_label("Objections", exact=True).fill(JURY_OBJECTION)
     page.get_by_role("button", name="Enregistrer la fiche sujet").click()
-    expect(page.locator(".subject-rubric.is-changed")).to_have_count(4)  # three candidate rubrics + one jury rubric
+    # Three candidate rubrics, shown again read-only (« Repris de la partie candidat ») in the jury part, + one jury.
+    expect(page.locator(".subject-rubric.is-changed")).to_have_count(7)
     assert_accessible(page)
 
     changes = ParameterChange.objects.filter(sheet__commission=commission, sheet__student=cast.student)
