@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.services import log_action
 from certification.models import CommissionMember, Passage, PassageNote
+from lib import versioning
 from lib.refusals import Conflict, Refused
 
 MAX_NOTE_LENGTH = 20_000
@@ -74,10 +75,10 @@ def save_passage_note(
         raise NoteRefused(f"Les notes sont limitées à {MAX_NOTE_LENGTH} caractères : rien n'a été enregistré.")
     try:
         with transaction.atomic():
-            note = PassageNote.objects.select_for_update().filter(passage=passage, member=member).first()
-            current = note.version if note is not None else 0
-            if current != expected_version:
-                raise NoteConflict(conflict_message(note), current=note)
+            note = versioning.locked(PassageNote.objects.filter(passage=passage, member=member))
+            versioning.ensure_version(
+                note, expected_version, lambda: NoteConflict(conflict_message(note), current=note)
+            )
             if note is None:
                 note = PassageNote.objects.create(passage=passage, member=member, text=text, version=1)
                 log_action(
@@ -91,8 +92,7 @@ def save_passage_note(
             if note.text == text:
                 return NoteSaved(note, changed=False)
             note.text = text
-            note.version += 1
-            note.save(update_fields=["text", "version", "updated_at"])
+            versioning.bump(note, "text")
     except IntegrityError:
         # The same member's other tab created the notes at the same moment.
         current_note = passage_note(passage, member)

@@ -26,6 +26,7 @@ from certification.locking import Locked, ensure_unlocked
 from certification.models import CandidateResult, Commission, ConformityCheck, GridLine, MarkRange, ResultStatus
 from certification.selectors import assessed as assessed_selectors
 from certification.services.lifecycle import Frozen, ensure_ranges_writable, frozen_reason, mark_block_reason
+from lib import versioning
 from lib.refusals import Conflict
 from referentiel.models import Competency, ExamSession, Level
 
@@ -565,16 +566,17 @@ def save_result(
     """One candidate's profile, status and mark (result page). Raises ``Locked`` or ``MarksConflict``."""
     with transaction.atomic():
         ensure_unlocked(commission, student)
-        current = (
-            CandidateResult.objects.select_for_update(of=("self",))
-            .select_related("updated_by")
-            .filter(commission=commission, student=student)
-            .first()
+        current = versioning.locked(
+            CandidateResult.objects.select_related("updated_by").filter(commission=commission, student=student)
         )
         if current is not None and current.locked_at is not None:
             raise Locked()
-        if current is not None and current.version != wanted.version:
-            raise MarksConflict([_conflict_message(student, current)], {student.pk: current.version})
+        if current is not None:  # a first result may be typed on any page (version 0 or a stale 0)
+            versioning.ensure_version(
+                current,
+                wanted.version,
+                lambda: MarksConflict([_conflict_message(student, current)], {student.pk: current.version}),
+            )
         if _values(current) != _wanted_values(wanted):
             blocked = mark_block_reason(commission, student, wanted.status)
             if blocked:

@@ -39,7 +39,8 @@ from certification.models import (
     SituationAppraisal,
     SubjectSheet,
 )
-from lib.refusals import Refused
+from lib import versioning
+from lib.refusals import Conflict, Refused
 from passeport.models import Fiche
 from referentiel.exams import FICHES_CHOSEN, FICHES_NONE, FICHES_OTHERS, FICHES_REAL_LIVED
 from referentiel.official_forms import official_form
@@ -82,7 +83,7 @@ class SheetError(Refused):
     """A refused action, with the French message shown to the user."""
 
 
-class StaleSheet(SheetError):
+class StaleSheet(SheetError, Conflict):
     def __init__(self, message: str = STALE_MESSAGE):
         super().__init__(message)
 
@@ -448,10 +449,9 @@ def save_sheet(
     }
     try:
         with transaction.atomic():
-            sheet = EvaluationSheet.objects.select_for_update().filter(commission=commission, student=student).first()
+            sheet = versioning.locked(EvaluationSheet.objects.filter(commission=commission, student=student))
             ensure_unlocked(commission, student)
-            if (sheet.version if sheet else 0) != version:
-                raise StaleSheet()
+            versioning.ensure_version(sheet, version, StaleSheet)
             sheet = sheet or EvaluationSheet.objects.create(commission=commission, student=student, version=0)
             changes = {}
             for situation in situations:
@@ -460,8 +460,7 @@ def save_sheet(
                     changes[situation.code] = diff
             if changes or sheet.version == 0:
                 # A new version voids the signatures given on the previous one.
-                sheet.version += 1
-                sheet.save(update_fields=["version", "updated_at"])
+                versioning.bump(sheet)
                 log_action(
                     "evaluation_sheet.saved",
                     actor=actor,

@@ -27,6 +27,8 @@ from certification.models import (
 )
 from certification.subject_changes import Measure, measure, same_words
 from certification.subject_form import SubjectForm, SubjectPartForm, subject_form
+from lib import versioning
+from lib.refusals import Conflict, Refused
 from passeport.rubrics import fiche_form
 from referentiel.exams import SituationDefinition
 
@@ -50,15 +52,11 @@ ALREADY_STARTED = "Une fiche sujet existe déjà pour ce candidat : changez la f
 NOT_FROZEN = "Cette fiche n'a pas de version déposée : elle ne peut pas servir de base à la fiche sujet."
 
 
-class SubjectError(Exception):
+class SubjectError(Refused):
     """A refused action, with the French message shown to the user."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
-
-class StaleSubject(SubjectError):
+class StaleSubject(SubjectError, Conflict):
     def __init__(self, message: str = STALE_MESSAGE):
         super().__init__(message)
 
@@ -368,9 +366,8 @@ def start_subject_sheet(
 
 
 def _locked(sheet: SubjectSheet, expected_version: int) -> SubjectSheet:
-    locked = SubjectSheet.objects.select_for_update().get(pk=sheet.pk)
-    if locked.version != expected_version:
-        raise StaleSubject()
+    locked = versioning.locked(SubjectSheet.objects.filter(pk=sheet.pk))
+    versioning.ensure_version(locked, expected_version, StaleSubject)
     locked.commission = sheet.commission
     return locked
 
@@ -387,7 +384,7 @@ def change_chosen_fiche(
         _apply_fiche(locked, commission, item)
         locked.version += 1
         locked.updated_by = actor
-        locked.save()
+        locked.save()  # every field: the whole sheet is pre-filled anew
         ParameterChange.objects.filter(sheet=locked).delete()
         log_action(
             "subject.fiche_changed",
@@ -459,9 +456,8 @@ def save_subject_sheet(
         edited += [f"jury.{c}" for c in form.jury.codes if jury.get(c) != (locked.jury or {}).get(c)]
         locked.candidate, locked.jury = candidate, jury
         locked.with_jury_part = bool(data.get("with_jury_part", locked.with_jury_part))
-        locked.version += 1
         locked.updated_by = actor
-        locked.save(update_fields=["candidate", "jury", "with_jury_part", "version", "updated_by", "updated_at"])
+        versioning.bump(locked, "candidate", "jury", "with_jury_part", "updated_by")
         listed = _rewrite_changes(locked)
         log_action(
             "subject.saved",
