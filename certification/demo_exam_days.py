@@ -31,6 +31,7 @@ from certification.models import (
     Grid,
     InformationMethod,
     Passage,
+    PassageJuror,
     Question,
     Readiness,
     ResultStatus,
@@ -193,7 +194,48 @@ def _assess_the_class(commission: Commission, responsible: User, created: dict[s
             layout=layout,
         )
         created["grilles communes"] += 1
+    _plan_the_class(commission, candidates, responsible, created)
     _mark_the_class(commission, candidates, responsible, created)
+
+
+def _plan_the_class(commission: Commission, candidates: list[Student], actor: User, created: dict) -> None:
+    """Every other candidate's situation B passage on the same day, two rooms side by side (B12: Paul Durand and
+    the professional, as Emma's; B14: Claire Lefèvre), convoked by a letter handed over (« courrier remis »).
+
+    Written as rows, like the informations above: ``planning.schedule_passage`` would render 22 PDF letters. The
+    slots never overlap in a room nor for a person (Emma's passage opens the day in B12).
+    """
+    situation = Situation.objects.get(commission=commission, code=commission.exam.definition.subject_situation.code)
+    minutes = situation.duration_minutes or 15
+    seats = {member.user.username: member for member in commission.members.select_related("user")}
+    rooms = {room.name: room for room in Room.objects.filter(establishment=commission.cohort.establishment)}
+    juries = [("B12", ["prof", "pro"]), ("B14", ["prof2"])]
+    for index, candidate in enumerate(candidates):
+        if Passage.objects.filter(situation=situation, student=candidate).exists():
+            continue
+        room_name, jurors = juries[index % len(juries)]
+        starts_at = PASSAGE_AT + datetime.timedelta(minutes=(minutes + 5) * (index // len(juries) + 1))
+        passage = Passage.objects.create(
+            situation=situation,
+            student=candidate,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(minutes=minutes),
+            room=rooms[room_name],
+            simulation_kind=SimulationKind.BOTH,
+            created_by=actor,
+        )
+        for username in jurors:
+            PassageJuror.objects.create(passage=passage, member=seats[username])
+        Convocation.objects.create(
+            passage=passage,
+            student=candidate,
+            method=InformationMethod.LETTER,
+            informed_at=min(timezone.now(), starts_at - datetime.timedelta(days=INFORMED_DAYS_BEFORE)),
+            informed_by=actor,
+            scheduled_for=starts_at,
+            room_name=room_name,
+        )
+        created["passages"] += 1
 
 
 def _record_readiness(commission: Commission, candidates: list[Student], actor: User, created: dict) -> None:

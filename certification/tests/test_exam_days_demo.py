@@ -25,7 +25,7 @@ def test_it_writes_a_fiche_sujet_with_three_changes_and_schedules_the_passage(lo
         "salles": 3,
         "questions": 3,
         "fiches sujet": 23,
-        "passages": 1,
+        "passages": 23,  # Emma's, then the class in two rooms
         "informations": 44,  # situation A's and situation B's first dates
         "grilles communes": 22,
         "aptitudes": 42,  # A and B, except B for the last two candidates
@@ -42,7 +42,7 @@ def test_it_writes_a_fiche_sujet_with_three_changes_and_schedules_the_passage(lo
 
 def test_loading_twice_creates_nothing_more(loaded):
     assert set(demo_exam_days.load_demo().values()) == {0}
-    assert Convocation.objects.filter(passage__isnull=False).count() == 1
+    assert Convocation.objects.filter(passage__isnull=False).count() == 23
 
 
 def test_the_e4_class_is_split_between_negotiation_and_event_with_no_line_on_the_other_competence(loaded):
@@ -103,3 +103,18 @@ def test_the_demo_commission_page_says_what_remains(loaded, client, settings):
     assert "Avant la délibération" in html
     assert "Aptitude à être évalué·e non enregistrée (situation B)" in html
     assert "Dossier non déposé, sans NV enregistré" in html
+
+
+def test_the_class_passages_never_overlap_in_a_room_nor_for_a_juror(loaded):
+    passages = list(Passage.objects.prefetch_related("jurors__member__user").select_related("room"))
+    assert len(passages) == 23
+    for a in passages:
+        for b in passages:
+            if a.pk < b.pk and a.starts_at < b.ends_at and b.starts_at < a.ends_at:
+                assert a.room_id != b.room_id
+                jurors_a = {j.member.user_id for j in a.jurors.all()}
+                assert not jurors_a & {j.member.user_id for j in b.jurors.all()}
+    # Every passage has its current convocation, sent before it starts.
+    for passage in passages:
+        (convocation,) = passage.convocations.filter(superseded_at__isnull=True)
+        assert convocation.informed_at < passage.starts_at
