@@ -132,7 +132,7 @@ def evaluation_sign(request: HttpRequest, pk: int, student_pk: int) -> HttpRespo
                 messages.success(request, "Fiche d'évaluation signée électroniquement.")
             if outcome.locked:
                 messages.info(
-                    request, "Tous les membres responsables ont signé : la grille et la note sont verrouillées."
+                    request, "Toutes les signatures requises sont données : la grille et la note sont verrouillées."
                 )
             return redirect("certification:evaluation_sheet", pk=commission.pk, student_pk=student.pk)
     view = sheet_services.sheet_view(commission, student)

@@ -194,7 +194,7 @@ def test_a_deposited_dossier_goes_through_the_commission_to_a_released_mark_with
         teacher2.get_by_label("Votre mot de passe").fill(PASSWORD)
         teacher2.get_by_role("button", name="Je confirme et je signe").click()
         expect(teacher2.get_by_text("Fiche d'évaluation signée électroniquement.")).to_be_visible()
-        expect(teacher2.get_by_text(re.compile(r"^Tous les membres responsables ont signé"))).to_be_visible()
+        expect(teacher2.get_by_text(re.compile(r"^Toutes les signatures requises sont données"))).to_be_visible()
     assert Signature.objects.filter(sheet__commission=commission, sheet__student=cast.student).count() == 2
 
     # Lucas deposited nothing: NV (his own journey is in test_journey_demo_class); then every candidate has a final
