@@ -71,6 +71,10 @@ class Frozen(Locked):
         super().__init__(message)
 
 
+def _audit(action: str, commission: Commission, obj, *, actor: User, changes: dict) -> None:
+    log_action(action, actor=actor, obj=obj, establishment_id=commission.cohort.establishment_id, changes=changes)
+
+
 # --- Deliberation and freezing ------------------------------------------------------------------------------------
 
 
@@ -208,11 +212,11 @@ def record_readiness(
         if not created:
             readiness.decided_on, readiness.grounds, readiness.recorded_by = decided_on, grounds, actor
             readiness.save(update_fields=["decided_on", "grounds", "recorded_by"])
-        log_action(
+        _audit(
             "readiness.recorded",
+            commission,
+            readiness,
             actor=actor,
-            obj=readiness,
-            establishment_id=commission.cohort.establishment_id,
             changes={
                 "student": str(student),
                 "situation": situation.code,
@@ -230,11 +234,11 @@ def withdraw_readiness(*, situation: Situation, student: Student, actor: User) -
         readiness = Readiness.objects.select_for_update().filter(situation=situation, student=student).first()
         if readiness is None:
             return False
-        log_action(
+        _audit(
             "readiness.withdrawn",
+            commission,
+            commission,
             actor=actor,
-            obj=commission,
-            establishment_id=commission.cohort.establishment_id,
             changes={"student": str(student), "situation": situation.code, "grounds": readiness.grounds},
         )
         readiness.delete()
@@ -301,11 +305,11 @@ def _absence_consequence(commission: Commission, student: Student, absence: Abse
     result.version += 1
     result.updated_by = actor
     result.save()
-    log_action(
+    _audit(
         "result.updated",
+        commission,
+        result,
         actor=actor,
-        obj=result,
-        establishment_id=commission.cohort.establishment_id,
         changes={
             "cause": "absence non justifiée",
             "rule": rule,
@@ -362,11 +366,11 @@ def record_absence(
             absence.save()
             if kind == AbsenceKind.UNJUSTIFIED:
                 _absence_consequence(commission, student, absence, actor)
-            log_action(
+            _audit(
                 "absence.recorded",
+                commission,
+                absence,
                 actor=actor,
-                obj=absence,
-                establishment_id=commission.cohort.establishment_id,
                 changes={
                     "student": str(student),
                     "situation": situation.code,
@@ -486,11 +490,11 @@ def record_deliberation(
             deliberation = Deliberation.objects.create(
                 commission=commission, deliberated_on=deliberated_on, recorded_by=actor
             )
-            log_action(
+            _audit(
                 "commission.released",
+                commission,
+                commission,
                 actor=actor,
-                obj=commission,
-                establishment_id=commission.cohort.establishment_id,
                 changes={
                     "deliberated_on": deliberated_on.isoformat(),
                     "unsigned_candidates": [str(student) for student in unsigned_candidates(commission)],
@@ -500,11 +504,11 @@ def record_deliberation(
         for reopening in reopened:
             reopening.closed_on, reopening.closed_by = deliberated_on, actor
             reopening.save(update_fields=["closed_on", "closed_by"])
-        log_action(
+        _audit(
             "commission.redeliberated",
+            commission,
+            commission,
             actor=actor,
-            obj=commission,
-            establishment_id=commission.cohort.establishment_id,
             changes={
                 "deliberated_on": deliberated_on.isoformat(),
                 "students": [str(reopening.student) for reopening in reopened],
@@ -556,11 +560,11 @@ def reopen_after_deliberation(*, commission: Commission, student: Student, actor
                 )
         except IntegrityError:
             raise LifecycleRefused(f"Le résultat de {student} est déjà rouvert.") from None
-        log_action(
+        _audit(
             "result.reopened_after_deliberation",
+            commission,
+            commission,
             actor=actor,
-            obj=commission,
-            establishment_id=commission.cohort.establishment_id,
             changes={"student": str(student), "student_id": student.pk, "reason": reason},
         )
         _tell_student(commission, student, released=False)
