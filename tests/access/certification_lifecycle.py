@@ -9,9 +9,10 @@ import datetime
 
 from django.core.files.base import ContentFile
 
-from certification.models import Absence, AbsenceKind, MemberRole
+from certification.models import Absence, AbsenceKind
 from tests.access import Row, logged_in
-from tests.factories_certification_commissions import add_member, make_commission
+from tests.factories_certification_commissions import make_commission
+from tests.factories_certification_grids import with_professional
 
 READ = logged_in(404, admin=200, teacher=200)
 DECIDE = logged_in(404, admin=302, teacher=302)
@@ -22,9 +23,7 @@ def _commission(cast):
 
 
 def _with_professional(cast):
-    commission = make_commission(cast)
-    add_member(commission, cast.professional, MemberRole.PROFESSIONAL)
-    return commission
+    return with_professional(cast, informed=False)
 
 
 def _absence(cast) -> list:
