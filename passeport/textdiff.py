@@ -10,7 +10,8 @@ What is done instead, in linear or bounded time, always giving a valid alignment
 1. the common prefix and suffix are cut off (linear): an edited rubric is mostly unchanged text around a few edits;
 2. « patience » anchoring (as ``git diff --patience``): the tokens that occur exactly once on each side of the
    remaining range are matched in order (longest increasing subsequence, n log n) and the gaps between them are
-   treated the same way, one range at a time (an explicit stack, no recursion);
+   treated the same way, one range at a time (an explicit stack, no recursion); where no token is unique, runs of
+   four tokens that are;
 3. a gap without such anchors is aligned exactly (longest common subsequence, dynamic programming) when it is small
    (at most ``MAX_CELLS`` cells), otherwise reported as replaced as a whole;
 4. once the ``Deadline`` has passed, every range left is reported as replaced as a whole (step 1 still applies).
@@ -29,6 +30,9 @@ from collections.abc import Hashable, Sequence
 
 # Largest gap aligned exactly (len(a) × len(b)): about 20 ms of pure Python on the machine of BENCHMARKS.md.
 MAX_CELLS = 40_000
+# Anchors: single tokens found once on each side; where there are none (a small vocabulary, repetitive text), runs
+# of four tokens found once on each side.
+ANCHOR_SIZES = (1, 4)
 # Time budget of one request for all its comparisons (see passeport.textdiff.Deadline). Beyond it the comparison
 # goes on coarser, never fails.
 REQUEST_BUDGET_SECONDS = 2.0
@@ -88,15 +92,18 @@ def _middle(a, b, alo, ahi, blo, bhi, deadline: Deadline) -> list[tuple[str, int
     """How to align the range once its prefix and suffix are cut: work items, or ``None`` (emitted as a change)."""
     if alo == ahi or blo == bhi or deadline.expired():
         return None
-    anchors = _unique_anchors(a, b, alo, ahi, blo, bhi)
+    for size in ANCHOR_SIZES:
+        anchors = _unique_anchors(a, b, alo, ahi, blo, bhi, size)
+        if anchors:
+            break
     if anchors:
         items: list[tuple[str, int, int, int, int]] = []
         i, j = alo, blo
         for x, y in anchors:
             if x > i or y > j:
                 items.append(("range", i, x, j, y))
-            items.append(("equal", x, x + 1, y, y + 1))
-            i, j = x + 1, y + 1
+            items.append(("equal", x, x + size, y, y + size))
+            i, j = x + size, y + size
         if i < ahi or j < bhi:
             items.append(("range", i, ahi, j, bhi))
         return items
@@ -105,12 +112,16 @@ def _middle(a, b, alo, ahi, blo, bhi, deadline: Deadline) -> list[tuple[str, int
     return None
 
 
-def _unique_anchors(a, b, alo, ahi, blo, bhi) -> list[tuple[int, int]]:
-    """Positions ``(i, j)`` of tokens found exactly once on each side, the longest chain in the same order."""
-    count_a = Counter(a[alo:ahi])
-    count_b = Counter(b[blo:bhi])
-    where_b = {b[j]: j for j in range(blo, bhi) if count_b[b[j]] == 1}
-    pairs = [(i, where_b[a[i]]) for i in range(alo, ahi) if count_a[a[i]] == 1 and a[i] in where_b]
+def _unique_anchors(a, b, alo, ahi, blo, bhi, size: int = 1) -> list[tuple[int, int]]:
+    """Starts ``(i, j)`` of runs of ``size`` tokens found exactly once on each side, the longest chain in order."""
+    if size == 1:
+        keys_a, keys_b = a[alo:ahi], b[blo:bhi]
+    else:
+        keys_a = [tuple(a[i : i + size]) for i in range(alo, ahi - size + 1)]
+        keys_b = [tuple(b[j : j + size]) for j in range(blo, bhi - size + 1)]
+    count_a, count_b = Counter(keys_a), Counter(keys_b)
+    where_b = {key: blo + j for j, key in enumerate(keys_b) if count_b[key] == 1}
+    pairs = [(alo + i, where_b[key]) for i, key in enumerate(keys_a) if count_a[key] == 1 and key in where_b]
     if not pairs:
         return []
     # Longest increasing subsequence of the b positions (patience sorting), pairs being in a's order.
@@ -131,7 +142,11 @@ def _unique_anchors(a, b, alo, ahi, blo, bhi) -> list[tuple[int, int]]:
     while index >= 0:
         chain.append(pairs[index])
         index = previous[index]
-    return chain[::-1]
+    kept: list[tuple[int, int]] = []
+    for i, j in reversed(chain):  # runs of several tokens may overlap: keep those that start after the last one
+        if not kept or (i >= kept[-1][0] + size and j >= kept[-1][1] + size):
+            kept.append((i, j))
+    return kept
 
 
 def _lcs_items(a, b, alo, ahi, blo, bhi) -> list[tuple[str, int, int, int, int]]:
