@@ -41,7 +41,15 @@ Opcode = tuple[str, int, int, int, int]  # difflib's (tag, i1, i2, j1, j2), tag 
 
 
 class Deadline:
-    """A point in time after which comparisons take their coarse, linear path. ``hit`` tells whether one did."""
+    """A point in time after which comparisons take their coarse, linear path. ``hit`` tells whether one did.
+
+    The guard has to be here, inside the work: gunicorn's ``--timeout`` does not protect a request. Its sync and
+    gthread workers are only killed by the master (SIGABRT, then SIGKILL) after the timeout has fully elapsed
+    (30 s by default), the gthread heartbeat is sent by another thread so a busy request thread may never trip it, the
+    student gets a 502 and loses the request, and the next request starts it again. A Python signal or a middleware
+    cannot stop it either: signal handlers run between bytecodes, not inside a long C call (difflib's inner loops are
+    dict and list operations), and a middleware only runs before and after the view.
+    """
 
     def __init__(self, seconds: float | None = REQUEST_BUDGET_SECONDS) -> None:
         self.at = None if seconds is None else time.monotonic() + seconds
