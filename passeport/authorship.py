@@ -5,7 +5,8 @@ of one student must be a new conceptualisation, not a copy of the descriptive pa
 it points the teacher at rubrics worth a look, side by side. Computed on demand, nothing is stored.
 
 Measure. Texts are normalised (lowercase, accents and punctuation removed, spaces collapsed) and cut into words;
-``difflib.SequenceMatcher`` gives the ratio 2·M/T of words matched *in order* between the two texts. A copy keeps
+``passeport.textdiff`` aligns them (in bounded time, whatever their length: difflib's SequenceMatcher was cubic on
+long repetitive rubrics) and gives the ratio 2·M/T of words matched *in order* between the two texts. A copy keeps
 the order of the original, so small edits cost little (a changed name: one word out of fifty, a comma: nothing),
 while two students who report the same facts in their own words share scattered words but few ordered runs and stay
 well below the threshold. The same matching blocks then mark the shared passages in the side-by-side view, so what
@@ -27,12 +28,12 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from itertools import combinations
 
 from accounts.models import Cohort
 from passeport.models import Activity, Fiche, FicheVerso
 from passeport.rubrics import FicheForm, Rubric, fiche_form
+from passeport.textdiff import Deadline, bag_ratio, opcodes, ratio
 
 # Ratio of words matched in order at or above which two rubrics are « near-identical ». 0.8 tolerates about one word
 # in five changed (names, figures, a reworded phrase) and stays far above independent writing of the same facts
@@ -74,22 +75,25 @@ def comparable(text: str) -> bool:
     return len(normalise(text)) >= MIN_CHARS
 
 
-def similarity(left: str, right: str, *, exact: bool = True) -> float | None:
+def similarity(left: str, right: str, *, exact: bool = True, deadline: Deadline | None = None) -> float | None:
     """Ratio in [0, 1] of words matched in order; ``None`` when one side is too short to mean anything.
 
     With ``exact=False`` a ratio below the threshold may be replaced by a cheaper upper bound (still below it): enough
-    to decide « not flagged » when scanning a whole cohort.
+    to decide « not flagged » when scanning a whole cohort. Past the ``deadline`` the alignment is coarser (see
+    passeport.textdiff): the ratio may then be lower than the real one.
     """
     if not (comparable(left) and comparable(right)):
         return None
-    # autojunk would ignore frequent words in long texts, which are exactly what a copy keeps.
-    matcher = SequenceMatcher(None, words(left), words(right), autojunk=False)
+    a, b = words(left), words(right)
     if not exact:
-        for bound in (matcher.real_quick_ratio, matcher.quick_ratio):
-            upper = bound()
-            if upper < SIMILARITY_THRESHOLD:
-                return upper
-    return matcher.ratio()
+        # Lengths alone, then the words in common whatever their order: both bound the ratio from above.
+        upper = 2.0 * min(len(a), len(b)) / (len(a) + len(b))
+        if upper < SIMILARITY_THRESHOLD:
+            return upper
+        upper = bag_ratio(a, b)
+        if upper < SIMILARITY_THRESHOLD:
+            return upper
+    return ratio(a, b, deadline)
 
 
 @dataclass(frozen=True)
@@ -98,14 +102,14 @@ class Segment:
     shared: bool
 
 
-def marked_segments(text: str, other: str) -> tuple[list[Segment], list[Segment]]:
+def marked_segments(text: str, other: str, deadline: Deadline | None = None) -> tuple[list[Segment], list[Segment]]:
     """Both texts cut into segments, ``shared`` for passages of at least MIN_SHARED_WORDS words found in both."""
     left = list(_WORD.finditer(text or ""))
     right = list(_WORD.finditer(other or ""))
-    matcher = SequenceMatcher(None, [fold(m.group()) for m in left], [fold(m.group()) for m in right], autojunk=False)
-    blocks = [b for b in matcher.get_matching_blocks() if b.size >= MIN_SHARED_WORDS]
-    left_spans = [(left[b.a].start(), left[b.a + b.size - 1].end()) for b in blocks]
-    right_spans = [(right[b.b].start(), right[b.b + b.size - 1].end()) for b in blocks]
+    ops = opcodes([fold(m.group()) for m in left], [fold(m.group()) for m in right], deadline)
+    blocks = [(i1, j1, i2 - i1) for tag, i1, i2, j1, _ in ops if tag == "equal" and i2 - i1 >= MIN_SHARED_WORDS]
+    left_spans = [(left[a].start(), left[a + size - 1].end()) for a, _, size in blocks]
+    right_spans = [(right[b].start(), right[b + size - 1].end()) for _, b, size in blocks]
     return _segments(text or "", left_spans), _segments(other or "", right_spans)
 
 
@@ -139,12 +143,12 @@ class RubricComparison:
 
 
 def compare_rubrics(
-    rubrics: Iterable[Rubric], left: dict, right: dict, *, exact: bool = True
+    rubrics: Iterable[Rubric], left: dict, right: dict, *, exact: bool = True, deadline: Deadline | None = None
 ) -> list[RubricComparison]:
     out = []
     for rubric in rubrics:
         a, b = str(left.get(rubric.code) or ""), str(right.get(rubric.code) or "")
-        out.append(RubricComparison(rubric, a, b, similarity(a, b, exact=exact)))
+        out.append(RubricComparison(rubric, a, b, similarity(a, b, exact=exact, deadline=deadline)))
     return out
 
 
@@ -181,29 +185,33 @@ def _versos(fiche: Fiche) -> list[FicheVerso]:
     return sorted(fiche.versos.all(), key=lambda v: v.order)  # prefetched: no query
 
 
-def compare_fiches(left: Fiche, right: Fiche, check: str) -> list[FlaggedPair]:
+def compare_fiches(left: Fiche, right: Fiche, check: str, deadline: Deadline | None = None) -> list[FlaggedPair]:
     """Pairs flagged between two different fiches: the rectos, and (participants) every verso with every verso."""
     form = _form(left)
     found: list[FlaggedPair] = []
-    recto = compare_rubrics(form.part("recto"), left.recto or {}, right.recto or {}, exact=False)
+    recto = compare_rubrics(form.part("recto"), left.recto or {}, right.recto or {}, exact=False, deadline=deadline)
     if flags_pair(recto, form):
         found.append(FlaggedPair(check, left, right, [c for c in recto if c.near_identical]))
     if check == PARTICIPANTS:
         for lv in _versos(left):
             for rv in _versos(right):
-                verso = compare_rubrics(form.part("verso"), lv.content or {}, rv.content or {}, exact=False)
+                verso = compare_rubrics(
+                    form.part("verso"), lv.content or {}, rv.content or {}, exact=False, deadline=deadline
+                )
                 if flags_pair(verso, form):
                     matches = [c for c in verso if c.near_identical]
                     found.append(FlaggedPair(check, left, right, matches, lv.order, rv.order))
     return found
 
 
-def compare_versos(fiche: Fiche) -> list[FlaggedPair]:
+def compare_versos(fiche: Fiche, deadline: Deadline | None = None) -> list[FlaggedPair]:
     """Every pair of versos of one fiche."""
     form = _form(fiche)
     found = []
     for first, second in combinations(_versos(fiche), 2):
-        verso = compare_rubrics(form.part("verso"), first.content or {}, second.content or {}, exact=False)
+        verso = compare_rubrics(
+            form.part("verso"), first.content or {}, second.content or {}, exact=False, deadline=deadline
+        )
         if flags_pair(verso, form):
             matches = [c for c in verso if c.near_identical]
             found.append(FlaggedPair(SAME_FICHE, fiche, fiche, matches, first.order, second.order))
@@ -248,20 +256,20 @@ def cohort_fiches(cohort: Cohort) -> list[Fiche]:
     )
 
 
-def cohort_flagged_pairs(cohort: Cohort) -> list[FlaggedPair]:
+def cohort_flagged_pairs(cohort: Cohort, deadline: Deadline | None = None) -> list[FlaggedPair]:
     """Every flagged pair of the cohort: participants first, then one student's own fiches."""
     fiches = cohort_fiches(cohort)
     found: list[FlaggedPair] = []
     for left, right in participant_pairs(fiches):
-        found += compare_fiches(left, right, PARTICIPANTS)
+        found += compare_fiches(left, right, PARTICIPANTS, deadline)
     by_student_exam: dict[tuple[int, int], list[Fiche]] = defaultdict(list)
     for fiche in fiches:
         by_student_exam[(fiche.student_id, fiche.exam_id)].append(fiche)
     for group in by_student_exam.values():
         for left, right in combinations(group, 2):
-            found += compare_fiches(left, right, SAME_STUDENT)
+            found += compare_fiches(left, right, SAME_STUDENT, deadline)
     for fiche in fiches:
-        found += compare_versos(fiche)
+        found += compare_versos(fiche, deadline)
     return found
 
 
@@ -283,33 +291,37 @@ class ComparedPart:
         return sum(row.flagging for _, rows in self.sections for row in rows)
 
 
-def _compared_part(title: str, form: FicheForm, part: str, left: dict, right: dict) -> ComparedPart:
+def _compared_part(
+    title: str, form: FicheForm, part: str, left: dict, right: dict, deadline: Deadline | None
+) -> ComparedPart:
     context = context_section(form)
     sections = []
     for section, rubrics in form.sections(part):
         rows = []
-        for comparison in compare_rubrics(rubrics, left, right):
-            left_segments, right_segments = marked_segments(comparison.left, comparison.right)
+        for comparison in compare_rubrics(rubrics, left, right, deadline=deadline):
+            left_segments, right_segments = marked_segments(comparison.left, comparison.right, deadline)
             flagging = comparison.near_identical and section != context
             rows.append(ComparedRubric(comparison, left_segments, right_segments, flagging))
         sections.append((section, rows))
     return ComparedPart(title, sections)
 
 
-def side_by_side(left: Fiche, right: Fiche) -> list[ComparedPart]:
+def side_by_side(left: Fiche, right: Fiche, deadline: Deadline | None = None) -> list[ComparedPart]:
     """Two fiches rubric by rubric (one fiche with itself: its versos two by two)."""
     form = _form(left)
     left_versos = list(left.versos.order_by("order"))
     if left.pk == right.pk:
         return [
-            _compared_part(f"Verso {a.order} / verso {b.order}", form, "verso", a.content or {}, b.content or {})
+            _compared_part(
+                f"Verso {a.order} / verso {b.order}", form, "verso", a.content or {}, b.content or {}, deadline
+            )
             for a, b in combinations(left_versos, 2)
         ]
-    parts = [_compared_part("Recto", form, "recto", left.recto or {}, right.recto or {})]
+    parts = [_compared_part("Recto", form, "recto", left.recto or {}, right.recto or {}, deadline)]
     if form.has_verso:
         right_versos = list(right.versos.order_by("order"))
         for lv in left_versos:
             for rv in right_versos:
                 title = f"Verso {lv.order} / verso {rv.order}"
-                parts.append(_compared_part(title, form, "verso", lv.content or {}, rv.content or {}))
+                parts.append(_compared_part(title, form, "verso", lv.content or {}, rv.content or {}, deadline))
     return parts

@@ -1,6 +1,7 @@
 """Forms of the fiche editor: they validate and convert, the services write."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
 from accounts.models import Student
@@ -20,6 +21,37 @@ def _yes_no(value: str) -> bool | None:
 
 def _yes_no_initial(value: bool | None) -> str:
     return {True: "oui", False: "non"}.get(value, "")
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")  # French grouping: 8 000
+
+
+def text_length(value: str) -> int:
+    """Characters as stored: a line break counts one (browsers send CRLF, the services keep LF)."""
+    return len(value.replace("\r\n", "\n"))
+
+
+class MaxRubricLength:
+    """Refuses a rubric longer than its limit (data/forms), naming the rubric; the text itself stays in the form.
+
+    Not Django's ``max_length``: that one also writes ``maxlength`` on the textarea, and browsers then cut a pasted
+    text silently, which would lose the end of what the student wrote.
+    """
+
+    def __init__(self, limit: int, where: str) -> None:
+        self.limit = limit
+        self.where = where
+
+    def __call__(self, value: str) -> None:
+        length = text_length(value or "")
+        if length > self.limit:
+            raise ValidationError(
+                f"{self.where} : {_thousands(length)} caractères, pour une limite de {_thousands(self.limit)}. "
+                "Votre texte est conservé tel quel : raccourcissez-le, puis enregistrez "
+                "(rien n'est enregistré tant qu'une rubrique dépasse la limite).",
+                code="max_length",
+            )
 
 
 def rubric_field_name(part: str, code: str, order: int | None = None) -> str:
@@ -102,7 +134,7 @@ class KindChoiceField(forms.ModelChoiceField):
 
 
 class FicheEditForm(forms.Form):
-    """Header fields and one textarea per rubric (recto, then each verso). Nothing here limits the length.
+    """Header fields and one textarea per rubric (recto, then each verso), each rubric within its length limit.
 
     The widgets are lib.widgets' (Django's HTML without the widget templates): the editor renders about thirty.
     """
@@ -141,18 +173,25 @@ class FicheEditForm(forms.Form):
             )
         for rubric in self.definition.part("recto"):
             name = rubric_field_name("recto", rubric.code)
-            self.fields[name] = self._rubric_field(rubric, name)
+            self.fields[name] = self._rubric_field(rubric, name, "Recto")
         for verso in versos:
             for rubric in self.definition.part("verso"):
                 name = rubric_field_name("verso", rubric.code, verso.order)
-                self.fields[name] = self._rubric_field(rubric, name)
+                self.fields[name] = self._rubric_field(rubric, name, f"Verso {verso.order}")
 
     @staticmethod
-    def _rubric_field(rubric, name: str) -> forms.CharField:
-        attrs = {"rows": 4, "class": "fiche-input", "data-rubric": rubric.code}
+    def _rubric_field(rubric, name: str, part_title: str) -> forms.CharField:
+        attrs = {"rows": 4, "class": "fiche-input", "data-rubric": rubric.code, "data-max-chars": rubric.max_chars}
         if rubric.note:
             attrs["aria-describedby"] = f"id_{name}_note"
-        return forms.CharField(label=rubric.label, required=False, strip=False, widget=widgets.Textarea(attrs=attrs))
+        where = f"{part_title}, rubrique « {rubric.label} »"
+        return forms.CharField(
+            label=rubric.label,
+            required=False,
+            strip=False,
+            widget=widgets.Textarea(attrs=attrs),
+            validators=[MaxRubricLength(rubric.max_chars, where)],
+        )
 
     @classmethod
     def initial_for(cls, fiche: Fiche, versos: list[FicheVerso]) -> dict:

@@ -14,6 +14,8 @@ class Rubric:
     part: str  # "recto" or "verso"
     group: str = ""
     note: str = ""
+    # Longest text accepted (characters), from data/forms (see ``max_rubric_chars`` there for its derivation).
+    max_chars: int = 8000
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class FicheForm:
 def fiche_form(forms_session: int, exam_code: str) -> FicheForm:
     data = official_form("fiches", forms_session)
     exam = data["exams"][exam_code]
+    default_max = int(exam.get("max_rubric_chars", data.get("max_rubric_chars", Rubric.max_chars)))
     rubrics = []
     for part, sections in exam["parts"].items():
         for section in sections:
@@ -61,6 +64,7 @@ def fiche_form(forms_session: int, exam_code: str) -> FicheForm:
                         part=part,
                         group=item.get("group", ""),
                         note=item.get("note", ""),
+                        max_chars=int(item.get("max_chars", default_max)),
                     )
                 )
     return FicheForm(

@@ -7,14 +7,17 @@ from django.shortcuts import render
 from accounts.permissions import get_cohort_for_user
 from passeport import authorship
 from passeport.permissions import get_fiche_for_user
+from passeport.textdiff import Deadline
 
 
 @login_required
 def cohort_authorship(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = get_cohort_for_user(request.user, cohort_pk)
-    pairs = authorship.cohort_flagged_pairs(cohort)
+    deadline = Deadline()  # however long the rubrics, the page answers within a few seconds
+    pairs = authorship.cohort_flagged_pairs(cohort, deadline)
     context = {
         "cohort": cohort,
+        "coarse": deadline.hit,
         "pairs": pairs,
         "threshold": round(authorship.SIMILARITY_THRESHOLD * 100),
         "min_chars": authorship.MIN_CHARS,
@@ -26,12 +29,15 @@ def cohort_authorship(request: HttpRequest, cohort_pk: int) -> HttpResponse:
 def fiche_compare(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
     left = get_fiche_for_user(request.user, pk, follow=True)
     right = get_fiche_for_user(request.user, other_pk, follow=True)
+    deadline = Deadline()
+    parts = authorship.side_by_side(left, right, deadline)
     context = {
         "left": left,
         "right": right,
         "same_fiche": left.pk == right.pk,
         "same_exam": left.exam_id == right.exam_id,
-        "parts": authorship.side_by_side(left, right),
+        "parts": parts,
         "threshold": round(authorship.SIMILARITY_THRESHOLD * 100),
+        "coarse": deadline.hit,
     }
     return render(request, "passeport/authorship_compare.html", context)

@@ -2,7 +2,6 @@
 
 import re
 from collections import defaultdict
-from difflib import SequenceMatcher
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +21,7 @@ from passeport.permissions import get_activity_for_user, get_fiche_for_user, get
 from passeport.render_fiche import render_editor_parts
 from passeport.rubrics import FicheForm, Rubric, fiche_form
 from passeport.services import fiches as services
+from passeport.textdiff import Deadline, opcodes
 
 CONFLICT_MESSAGE = (
     "Cette fiche a été modifiée ailleurs (autre onglet ou autre appareil) depuis que vous l'avez ouverte. "
@@ -191,11 +191,12 @@ def fiche_version_diff(request: HttpRequest, pk: int, version_pk: int) -> HttpRe
     fiche = version.fiche
     against_previous = request.GET.get("avec") == "precedente"
     form = fiche_form(fiche.forms_session, fiche.exam.code)
+    deadline = Deadline()  # whatever the texts' length, the page answers within a few seconds
     if against_previous:
         previous = _previous_version(version)
-        rows = _diff_rows(form, old=previous, new=version)
+        rows = _diff_rows(form, old=previous, new=version, deadline=deadline)
     else:
-        rows = _diff_rows(form, old=version, new=fiche)
+        rows = _diff_rows(form, old=version, new=fiche, deadline=deadline)
     context = {
         "fiche": fiche,
         "version": version,
@@ -203,6 +204,7 @@ def fiche_version_diff(request: HttpRequest, pk: int, version_pk: int) -> HttpRe
         "unchanged_count": sum(1 for row in rows if not row["changed"]),
         "against_previous": against_previous,
         "is_writer": fiche.student.user_id == request.user.pk,
+        "coarse": deadline.hit,
     }
     return render(request, "passeport/fiche_version_diff.html", context)
 
@@ -334,37 +336,42 @@ def _previous_version(version: FicheVersion) -> FicheVersion | None:
     )
 
 
-def _diff_rows(definition: FicheForm, *, old, new) -> list[dict]:
+def _diff_rows(definition: FicheForm, *, old, new, deadline: Deadline | None = None) -> list[dict]:
     old_title, old_recto, old_versos = _content_of(old)
     new_title, new_recto, new_versos = _content_of(new)
-    rows = [_diff_row("En-tête", "TITRE", old_title, new_title)]
+    rows = [_diff_row("En-tête", "TITRE", old_title, new_title, deadline)]
     rows += [
-        _diff_row("Recto", r.label, old_recto.get(r.code, ""), new_recto.get(r.code, ""))
+        _diff_row("Recto", r.label, old_recto.get(r.code, ""), new_recto.get(r.code, ""), deadline)
         for r in definition.part("recto")
     ]
     for index in range(max(len(old_versos), len(new_versos))):
         before = old_versos[index] if index < len(old_versos) else {}
         after = new_versos[index] if index < len(new_versos) else {}
         rows += [
-            _diff_row(f"Verso {index + 1}", r.label, before.get(r.code, ""), after.get(r.code, ""))
+            _diff_row(f"Verso {index + 1}", r.label, before.get(r.code, ""), after.get(r.code, ""), deadline)
             for r in definition.part("verso")
         ]
     return rows
 
 
-def _diff_row(part: str, label: str, old: str, new: str) -> dict:
+def _diff_row(part: str, label: str, old: str, new: str, deadline: Deadline | None = None) -> dict:
     old, new = services.normalise_text(old), services.normalise_text(new)
-    return {"part": part, "label": label, "changed": old != new, "segments": _word_diff(old, new)}
+    changed = old != new
+    segments = _word_diff(old, new, deadline) if changed else [("equal", new)]
+    return {"part": part, "label": label, "changed": changed, "segments": segments}
 
 
 WORDS = re.compile(r"\s+|\S+")
 
 
-def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """``[(op, text)]`` with op in equal / del / ins; the template escapes the text and wraps it in <del>/<ins>."""
+def _word_diff(old: str, new: str, deadline: Deadline | None = None) -> list[tuple[str, str]]:
+    """``[(op, text)]`` with op in equal / del / ins; the template escapes the text and wraps it in <del>/<ins>.
+
+    Words and runs of spaces are the tokens; passeport.textdiff aligns them in bounded time (see its docstring).
+    """
     a, b = WORDS.findall(old), WORDS.findall(new)
     segments: list[tuple[str, str]] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(a, b, deadline):
         if tag == "equal":
             segments.append(("equal", "".join(a[i1:i2])))
             continue

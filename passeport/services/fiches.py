@@ -202,7 +202,10 @@ def save_fiche(
     kind: FicheKind | None = None,
     real_lived: bool | None = None,
 ) -> SaveResult:
-    """Save the editor's content if it was based on the current version; never block on length.
+    """Save the editor's content if it was based on the current version; never block on the page fit.
+
+    (The fit check is advice. The rubric length limit, far above any printable text, is the editor form's:
+    passeport.forms_fiches.MaxRubricLength; a restored version is stored text, saved as it is.)
 
     ``versos`` follow the fiche's versos in order; a shorter list leaves the remaining versos as they are.
     A stale ``base_version`` never overwrites: the content is kept as a conflict copy, unless it is exactly what is
