@@ -3,6 +3,11 @@
 The flow is two requests: the upload parses the file and previews what would happen; the confirmation
 re-validates the same rows against the database and applies them in one transaction. Between the two, the
 rows live in the user's session (see ``store_pending_import``), never in a table.
+
+An import only ever changes students within the importer's reach (``ImportScope``): an administrator, the whole
+establishment; a teacher, the classes they teach. A line designating a student of another class is shown as
+ignored and never applied, and only an administrator may change the address of an existing account (the address
+is where a password reset goes). Every change applied is written to the audit log field by field, old → new.
 """
 
 import csv
@@ -17,13 +22,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.models import Cohort, Route, Student, User
 from audit.models import AuditEntry
 from audit.services import log_action
@@ -183,6 +189,9 @@ class PlannedRow:
     action: str
     student: Student | None = None
     changes: list[str] = field(default_factory=list)
+    # Changes the file asks for but that this importer may not make (an existing account's address): shown, not made.
+    kept: list[str] = field(default_factory=list)
+    email_allowed: bool = True
 
     @property
     def route_label(self) -> str:
@@ -193,6 +202,8 @@ class PlannedRow:
 class ImportPreview:
     rows: list[PlannedRow]
     errors: list[RowError]
+    # Lines designating a student outside the importer's reach: they do not block the import, they are skipped.
+    refused: list[RowError] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
@@ -219,6 +230,46 @@ class ImportResult:
     created: int
     updated: int
     unchanged: int
+    refused: int = 0
+    emails_kept: int = 0
+
+
+@dataclass(frozen=True)
+class ImportScope:
+    """Whose accounts an import may change.
+
+    An administrator of the establishment: every student of the establishment, addresses included. A teacher: the
+    students of the classes they teach, never an existing account's address (a password reset is sent there).
+    """
+
+    establishment_id: int
+    is_admin: bool
+    cohort_ids: frozenset[int]
+
+    @classmethod
+    def of(cls, actor: User | None, cohort: Cohort) -> "ImportScope":
+        if actor is None or not actor.is_authenticated:
+            raise PermissionDenied(NOT_YOURS)
+        if cohort.establishment_id in permissions.admin_establishment_ids(actor):
+            return cls(cohort.establishment_id, True, frozenset())
+        taught = Cohort.objects.filter(establishment_id=cohort.establishment_id, teachers=actor)
+        cohort_ids = frozenset(taught.values_list("pk", flat=True))
+        if cohort.pk not in cohort_ids or cohort.establishment_id not in permissions.staff_establishment_ids(actor):
+            raise PermissionDenied(NOT_YOURS)
+        return cls(cohort.establishment_id, False, cohort_ids)
+
+    def covers(self, student: Student) -> bool:
+        if student.cohort.establishment_id != self.establishment_id:
+            return False
+        return self.is_admin or student.cohort_id in self.cohort_ids
+
+    @property
+    def may_change_emails(self) -> bool:
+        return self.is_admin
+
+
+NOT_YOURS = "Seuls l'administration et les enseignants de la classe peuvent y importer des étudiants."
+EMAIL_KEPT = "seule l'administration de l'établissement peut changer l'adresse d'un compte existant"
 
 
 # --- Parsing ------------------------------------------------------------------------------------
@@ -495,35 +546,60 @@ class _Existing:
         return cls({u.email.lower(): u for u in users}, {s.candidate_number: s for s in students})
 
 
-def _match(row: RawRow, cohort: Cohort, existing: _Existing) -> tuple[Student | None, str | None]:
-    """The existing student this row designates (or None for a new one), or the reason it cannot be applied."""
+def _match(
+    row: RawRow, cohort: Cohort, existing: _Existing, scope: ImportScope
+) -> tuple[Student | None, str | None, str | None]:
+    """The existing student this row designates (or None for a new one), then the reason the row is an error
+    (the import is blocked), then the reason it is ignored (a student outside the importer's classes)."""
     by_email: Student | None = None
     user = existing.users_by_email.get(row.email.lower())
     if user is not None:
         by_email = getattr(user, "student", None)
         if by_email is None or by_email.cohort.establishment_id != cohort.establishment_id:
-            return None, f"adresse « {row.email} » déjà utilisée par un autre compte"
+            return None, f"adresse « {row.email} » déjà utilisée par un autre compte", None
     number = _candidate(row.candidate_number)
     by_number = existing.students_by_number.get(number) if number else None
     if by_number is not None and by_number.cohort.establishment_id != cohort.establishment_id:
-        return None, f"n° candidat « {number} » déjà utilisé par un autre étudiant"
+        return None, f"n° candidat « {number} » déjà utilisé par un autre étudiant", None
     if by_email is not None and by_number is not None and by_email.pk != by_number.pk:
-        return None, (
-            f"ligne ambiguë : l'adresse électronique désigne {by_email.user.display_name} "
-            f"mais le n° candidat désigne {by_number.user.display_name}"
+        return (
+            None,
+            (
+                f"ligne ambiguë : l'adresse électronique désigne {by_email.user.display_name} "
+                f"mais le n° candidat désigne {by_number.user.display_name}"
+            ),
+            None,
         )
-    return by_email or by_number, None
+    student = by_email or by_number
+    if student is not None and not scope.covers(student):
+        return (
+            student,
+            None,
+            (
+                f"{student.user.display_name} est inscrit·e dans la classe « {student.cohort.name} », que vous "
+                "n'enseignez pas : ligne ignorée, cet étudiant ne sera pas modifié (seule l'administration de "
+                "l'établissement peut le modifier ou le changer de classe)"
+            ),
+        )
+    return student, None, None
 
 
-def _changes(row: RawRow, route: str, student: Student, cohort: Cohort) -> list[str]:
+def _changes(
+    row: RawRow, route: str, student: Student, cohort: Cohort, scope: ImportScope
+) -> tuple[list[str], list[str]]:
+    """What the row changes on ``student``, as French lines, then the changes the importer may not make."""
     user = student.user
     changes: list[str] = []
+    kept: list[str] = []
     if user.last_name != row.last_name:
         changes.append(f"nom : {user.last_name} → {row.last_name}")
     if user.first_name != row.first_name:
         changes.append(f"prénom : {user.first_name} → {row.first_name}")
     if user.email.lower() != row.email.lower():
-        changes.append(f"adresse : {user.email} → {row.email.lower()}")
+        if scope.may_change_emails:
+            changes.append(f"adresse : {user.email} → {row.email.lower()}")
+        else:
+            kept.append(f"adresse non modifiée ({user.email} reste, {row.email.lower()} ignorée) : {EMAIL_KEPT}")
     number = _candidate(row.candidate_number)
     if number and student.candidate_number != number:
         changes.append(f"n° candidat : {student.candidate_number or '—'} → {number}")
@@ -531,11 +607,18 @@ def _changes(row: RawRow, route: str, student: Student, cohort: Cohort) -> list[
         changes.append(f"voie : {student.get_route_display()} → {Route(route).label}")
     if student.cohort_id != cohort.pk:
         changes.append(f"classe : {student.cohort.name} → {cohort.name}")
-    return changes
+    return changes, kept
 
 
-def preview_student_import(*, cohort: Cohort, rows: list[RawRow], lock: bool = False) -> ImportPreview:
-    """Say what importing ``rows`` into ``cohort`` would do, line by line, and list every line that cannot be."""
+def preview_student_import(
+    *, cohort: Cohort, rows: list[RawRow], actor: User | None, lock: bool = False, scope: ImportScope | None = None
+) -> ImportPreview:
+    """Say what importing ``rows`` into ``cohort`` would do, line by line, and list every line that cannot be.
+
+    ``actor`` is who imports: it decides which existing students the rows may change (``ImportScope``); raises
+    ``PermissionDenied`` if they may not import into ``cohort`` at all.
+    """
+    scope = scope or ImportScope.of(actor, cohort)
     reasons = _in_file_duplicates(rows)
     for row in rows:
         own = _field_reasons(row)
@@ -544,9 +627,13 @@ def preview_student_import(*, cohort: Cohort, rows: list[RawRow], lock: bool = F
     sound = [r for r in rows if r.line not in reasons]
     existing = _Existing.load(sound, lock=lock)
     planned: list[PlannedRow] = []
+    refused: list[RowError] = []
     claimed: dict[int, int] = {}  # student pk → line that designates it
     for row in sound:
-        student, problem = _match(row, cohort, existing)
+        student, problem, refusal = _match(row, cohort, existing, scope)
+        if refusal:
+            refused.append(RowError(row.line, [refusal]))
+            continue
         if student is not None and student.pk in claimed:
             problem = f"désigne le même étudiant ({student.user.display_name}) que la ligne {claimed[student.pk]}"
         if problem:
@@ -557,10 +644,11 @@ def preview_student_import(*, cohort: Cohort, rows: list[RawRow], lock: bool = F
             planned.append(PlannedRow(row=row, route=route, action=CREATE))
             continue
         claimed[student.pk] = row.line
-        changes = _changes(row, route, student, cohort)
-        planned.append(PlannedRow(row, route, UPDATE if changes else UNCHANGED, student, changes))
+        changes, kept = _changes(row, route, student, cohort, scope)
+        action = UPDATE if changes else UNCHANGED
+        planned.append(PlannedRow(row, route, action, student, changes, kept, email_allowed=scope.may_change_emails))
     errors = [RowError(line, reasons[line]) for line in sorted(reasons)]
-    return ImportPreview(rows=planned, errors=errors)
+    return ImportPreview(rows=planned, errors=errors, refused=refused)
 
 
 # --- Applying -----------------------------------------------------------------------------------
@@ -571,26 +659,36 @@ def apply_student_import(
 ) -> ImportResult:
     """Create and update the students of ``rows`` in ``cohort``, all or nothing, with one audit entry.
 
+    The entry lists every student created or updated with each field changed, old → new, the lines ignored
+    (students outside ``actor``'s classes) and the address changes not made (a teacher's import).
+
     ``import_id`` (the preview's token) is recorded in the audit entry so that the same preview is never applied
     twice, even by two requests racing past the session. Raises ``ImportStale`` when the rows no longer validate
     (someone changed the data since the preview), ``ImportAlreadyApplied`` when ``import_id`` was already used.
     """
+    scope = ImportScope.of(actor, cohort)
     try:
         with transaction.atomic():
             # One import at a time per cohort: a racing double submission waits here, then sees the first one.
             Cohort.objects.select_for_update().only("pk").get(pk=cohort.pk)
             if import_id and _already_applied(cohort, import_id):
                 raise ImportAlreadyApplied()
-            preview = preview_student_import(cohort=cohort, rows=rows, lock=True)
+            preview = preview_student_import(cohort=cohort, rows=rows, actor=actor, lock=True, scope=scope)
             if not preview.is_valid:
                 raise ImportStale(preview.errors)
-            _create_students(cohort, [p for p in preview.rows if p.action == CREATE])
-            for planned in preview.rows:
-                if planned.action == UPDATE:
-                    _update_student(cohort, planned)
-            result = ImportResult(preview.to_create, preview.to_update, preview.unchanged)
+            students = _create_students(cohort, [p for p in preview.rows if p.action == CREATE])
+            students += [_update_student(cohort, p) for p in preview.rows if p.action == UPDATE]
+            kept = [_kept_entry(p) for p in preview.rows if p.kept]
+            result = ImportResult(
+                preview.to_create, preview.to_update, preview.unchanged, len(preview.refused), len(kept)
+            )
             changes = {"file": file_name, "created": result.created, "updated": result.updated}
-            changes |= {"unchanged": result.unchanged, "import_id": import_id}
+            changes |= {"unchanged": result.unchanged, "refused": result.refused, "import_id": import_id}
+            changes |= {
+                "students": students,
+                "refused_lines": [{"line": e.line, "reason": e.message} for e in preview.refused],
+                "not_applied": kept,
+            }
             log_action(
                 "students.imported", actor=actor, obj=cohort, establishment_id=cohort.establishment_id, changes=changes
             )
@@ -609,9 +707,10 @@ def _already_applied(cohort: Cohort, import_id: str) -> bool:
     ).exists()
 
 
-def _create_students(cohort: Cohort, planned: list[PlannedRow]) -> None:
+def _create_students(cohort: Cohort, planned: list[PlannedRow]) -> list[dict[str, Any]]:
+    """Create the accounts; return their audit lines, every field from empty to its value."""
     if not planned:
-        return
+        return []
     taken = _usernames_like([_username_base(p.row) for p in planned])
     users: list[User] = []
     for p in planned:
@@ -624,27 +723,69 @@ def _create_students(cohort: Cohort, planned: list[PlannedRow]) -> None:
         user.set_unusable_password()  # they choose one through « Mot de passe oublié »
         users.append(user)
     User.objects.bulk_create(users)
-    Student.objects.bulk_create(
+    students = Student.objects.bulk_create(
         Student(user=u, cohort=cohort, route=p.route, candidate_number=_candidate(p.row.candidate_number))
         for u, p in zip(users, planned, strict=True)
     )
+    entries = []
+    for student in students:
+        user = student.user
+        fields = {
+            "last_name": ["", user.last_name],
+            "first_name": ["", user.first_name],
+            "email": ["", user.email],
+            "candidate_number": ["", student.candidate_number],
+            "route": ["", student.route],
+            "cohort": ["", cohort.name],
+        }
+        entries.append(_student_entry(student, "created", {k: v for k, v in fields.items() if v[1]}))
+    return entries
 
 
-def _update_student(cohort: Cohort, planned: PlannedRow) -> None:
+def _update_student(cohort: Cohort, planned: PlannedRow) -> dict[str, Any]:
+    """Apply the row to its student; return the audit line: each field changed, old → new."""
     student, row = planned.student, planned.row
     if student is None:
         raise ValueError("Une mise à jour porte toujours sur un étudiant existant.")
     user = student.user
-    user.last_name, user.first_name = row.last_name, row.first_name
-    if user.email.lower() != row.email.lower():
-        user.email = row.email.lower()
+    fields: dict[str, list[str]] = {}
+
+    def put(obj: Any, name: str, new: Any, shown_old: str | None = None, shown_new: str | None = None) -> None:
+        old = getattr(obj, name)
+        if old != new:
+            fields[name] = [shown_old if shown_old is not None else old, shown_new if shown_new is not None else new]
+            setattr(obj, name, new)
+
+    put(user, "last_name", row.last_name)
+    put(user, "first_name", row.first_name)
+    if planned.email_allowed and user.email.lower() != row.email.lower():
+        put(user, "email", row.email.lower())
     user.save(update_fields=["last_name", "first_name", "email"])
     number = _candidate(row.candidate_number)
     if number:
-        student.candidate_number = number
-    student.route = planned.route
+        put(student, "candidate_number", number)
+    put(student, "route", planned.route)
+    put(student, "cohort_id", cohort.pk, student.cohort.name, cohort.name)
     student.cohort = cohort
     student.save(update_fields=["candidate_number", "route", "cohort"])
+    return _student_entry(student, "updated", {("cohort" if k == "cohort_id" else k): v for k, v in fields.items()})
+
+
+def _student_entry(student: Student, action: str, fields: dict[str, list[str]]) -> dict[str, Any]:
+    return {"student_id": student.pk, "student": student.user.display_name, "action": action, "fields": fields}
+
+
+def _kept_entry(planned: PlannedRow) -> dict[str, Any]:
+    student = planned.student
+    return {
+        "line": planned.row.line,
+        "student_id": student.pk if student else None,
+        "student": student.user.display_name if student else "",
+        "field": "email",
+        "old": student.user.email if student else "",
+        "proposed": planned.row.email.lower(),
+        "reason": EMAIL_KEPT,
+    }
 
 
 def _username_base(row: RawRow) -> str:
