@@ -48,7 +48,8 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
             token = imports.store_pending_import(request.session, cohort=cohort, file_name=file_name, rows=rows)
         context = {"cohort": cohort, "preview": preview, "token": token, "file_name": file_name}
         return render(request, "accounts/student_import_preview.html", context)
-    return render(request, "accounts/student_import.html", {"cohort": cohort, "form": form})
+    limits = {"rows": imports.MAX_ROWS, "lines": imports.MAX_LINES, "columns": imports.MAX_COLUMNS}
+    return render(request, "accounts/student_import.html", {"cohort": cohort, "form": form, "limits": limits})
 
 
 @login_required
