@@ -101,7 +101,12 @@ def _add_one(request: HttpRequest, activity: Activity, uploaded) -> str:
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_evidence_for_user(request.user, pk)
-    return private_file_response(evidence.file, evidence.original_name, evidence.content_type)
+    # Names stored before names followed the detected type are offered with the type's extension too.
+    return private_file_response(
+        evidence.file,
+        evidence_services.name_for_type(evidence.original_name, evidence.content_type),
+        evidence.content_type,
+    )
 
 
 def private_file_response(field_file, filename: str, content_type: str) -> FileResponse:

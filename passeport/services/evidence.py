@@ -162,6 +162,28 @@ def clean_name(name: str) -> str:
     return (name or "fichier")[-255:]
 
 
+# Other spellings of a detected type's extension that a name may keep.
+EXTENSION_ALIASES = {JPEG: (".jpeg", ".jpe")}
+
+
+def name_for_type(name: str, content_type: str) -> str:
+    """``name`` ending with the extension of its detected type: « rapport.pdf.bat » holding a PDF is offered as
+    « rapport.pdf », « devis.pdf » holding a JPEG as « devis.jpg », « scan » as « scan.jpg ».
+
+    The last extension goes when it is not the type's; a browser or a file manager then never sees a name that
+    says one thing while the bytes are another (a double extension, or a page saved as « x.html »).
+    """
+    wanted = EXTENSIONS.get(content_type)
+    if wanted is None:
+        return name
+    allowed = (wanted, *EXTENSION_ALIASES.get(content_type, ()))
+    path = PurePath(name)
+    if path.suffix.lower() not in allowed and path.suffix:
+        path = path.with_suffix("")
+    stem = path.name or "fichier"
+    return stem if PurePath(stem).suffix.lower() in allowed else f"{stem}{wanted}"
+
+
 def inspect_upload(
     uploaded_file: UploadedFile, *, allowed: frozenset[str] = EVIDENCE_TYPES, allowed_text: str = EVIDENCE_TYPES_TEXT
 ) -> InspectedUpload:
@@ -187,7 +209,13 @@ def inspect_upload(
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
     uploaded_file.seek(0)
-    return InspectedUpload(content_type, EXTENSIONS[content_type], uploaded_file.size, digest.hexdigest(), name)
+    return InspectedUpload(
+        content_type,
+        EXTENSIONS[content_type],
+        uploaded_file.size,
+        digest.hexdigest(),
+        name_for_type(name, content_type),
+    )
 
 
 def add_evidence(*, activity: Activity, uploaded_file: UploadedFile, actor: User) -> Evidence:
