@@ -1,4 +1,4 @@
-"""Issue 13, finding 6: an uploaded file is stored and offered under a name ending with its detected type's extension."""
+"""Issue 13, finding 6: an upload is stored and offered under a name ending with its detected type's extension."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
