@@ -14,6 +14,10 @@ from referentiel.models import Level
 
 NOT_POSITIONED = ""
 NOT_POSITIONED_LABEL = "non positionné"
+NOTHING_SENT = (
+    "Aucune ligne de la grille n'a été transmise : rien n'a été enregistré. Rechargez la page, puis enregistrez à "
+    "nouveau."
+)
 
 
 def level_field_name(criterion: LayoutCriterion) -> str:
@@ -54,17 +58,29 @@ class GridForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
 
+    def clean(self):
+        # A line absent from the submission keeps what is stored (a page always sends every line, « non
+        # positionné » included): a POST carrying no line and no comment at all would otherwise erase the grid.
+        names = {level_field_name(c) for competency in self.competencies for c in competency.criteria}
+        names |= {comment_field_name(competency) for competency in self.competencies}
+        if self.competencies and not names & set(self.data):
+            raise forms.ValidationError(NOTHING_SENT)
+        return super().clean()
+
     def levels(self) -> dict[int, Level | None]:
+        """The lines the submission carries (a line it does not carry is left as it is)."""
         return {
             criterion.pk: self.level_by_code.get(self.cleaned_data.get(level_field_name(criterion)) or "")
             for competency in self.competencies
             for criterion in competency.criteria
+            if level_field_name(criterion) in self.data
         }
 
     def comments(self) -> dict[int, str]:
         return {
             competency.pk: (self.cleaned_data.get(comment_field_name(competency)) or "").strip()
             for competency in self.competencies
+            if comment_field_name(competency) in self.data
         }
 
     def chosen_code(self, criterion: LayoutCriterion) -> str:
