@@ -3,6 +3,8 @@
 A later reform adds a new ``ReferentielVersion``; past grids keep pointing at the rows they were filled with.
 """
 
+import datetime
+
 from django.db import models
 
 
@@ -203,6 +205,21 @@ class ExamSession(models.Model):
 
     def __str__(self) -> str:
         return f"Session {self.year}"
+
+    @property
+    def plausible_dates(self) -> tuple[datetime.date, datetime.date]:
+        """The two years of training that lead to this session: from 1 September two years before to 31 December."""
+        return datetime.date(self.year - 2, 9, 1), datetime.date(self.year, 12, 31)
+
+    def date_refusal(self, value: datetime.date, what: str = "La date") -> str | None:
+        """A French refusal for a date no step of this session can have (1900, 9999…), else None."""
+        first, last = self.plausible_dates
+        if first <= value <= last:
+            return None
+        return (
+            f"{what} du {value:%d/%m/%Y} est hors de la {self} : choisissez une date entre le {first:%d/%m/%Y} "
+            f"et le {last:%d/%m/%Y}."
+        )
 
 
 class ExamRule(models.Model):

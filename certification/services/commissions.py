@@ -175,6 +175,9 @@ def create_step(
     situation = commission.situations.filter(code=situation_code).first()
     if situation is None:
         raise CommissionError(f"La commission n'a pas de situation {situation_code}.")
+    refusal = commission.session.date_refusal(date, "La date")
+    if refusal:
+        raise CommissionError(refusal)
     if situation.steps.filter(date=date).exists():
         raise CommissionError(f"La situation {situation.code} a déjà une étape le {date:%d/%m/%Y}.")
     with transaction.atomic():

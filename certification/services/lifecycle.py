@@ -202,6 +202,9 @@ def record_readiness(
         raise LifecycleRefused("Indiquez sur quoi la commission fonde son jugement (formation, expérience, dossier).")
     if decided_on > timezone.localdate():
         raise LifecycleRefused("La date de la décision ne peut pas être dans le futur.")
+    refusal = commission.session.date_refusal(decided_on, "La décision")
+    if refusal:
+        raise LifecycleRefused(refusal)
     with transaction.atomic():
         readiness, created = Readiness.objects.select_for_update().get_or_create(
             situation=situation,
@@ -340,6 +343,9 @@ def record_absence(
         )
     if absent_on > timezone.localdate():
         raise LifecycleRefused("Une absence s'enregistre le jour même ou après, pas à l'avance.")
+    refusal = commission.session.date_refusal(absent_on, "L'absence")
+    if refusal:
+        raise LifecycleRefused(refusal)
     if kind not in AbsenceKind.values:
         raise LifecycleRefused("Indiquez si l'absence est justifiée ou non.")
     checked = None
@@ -456,6 +462,9 @@ def deliberation_blockers(
             )
         if deliberated_on > timezone.localdate():
             found.append("La date de la délibération ne peut pas être dans le futur.")
+        refusal = commission.session.date_refusal(deliberated_on, "La délibération")
+        if refusal:
+            found.append(refusal)
     return found
 
 

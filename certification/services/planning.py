@@ -123,6 +123,9 @@ def _check_request(
     commission = situation.commission
     if timezone.is_naive(starts_at):
         raise PlanningError("L'heure de début du passage est invalide.")
+    refusal = commission.session.date_refusal(timezone.localdate(starts_at), "Le passage")
+    if refusal:
+        raise PlanningError(refusal)
     if student.cohort_id != commission.cohort_id:
         raise PlanningError(f"{student} n'est pas dans la classe {commission.cohort.name} de cette commission.")
     if room.establishment_id != commission.cohort.establishment_id:

@@ -1,5 +1,6 @@
 """step_create: a dated step of situation A or B."""
 
+import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -46,3 +47,17 @@ def test_a_student_gets_a_404(cast, login):
     commission = make_commission(cast)
 
     assert login(cast.student).post(url(commission), {"situation": "A", "date": "2027-01-15"}).status_code == 404
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "9999-12-31", "2024-06-01"])
+def test_a_date_outside_the_sessions_two_years_is_refused_in_french(cast, login, day):
+    commission = make_commission(cast, with_steps=False)
+    response = login(cast.teacher).post(
+        reverse("certification:step_create", args=[commission.pk]),
+        {"situation": "A", "date": day, "label": ""},
+        follow=True,
+    )
+    assert "est hors de la Session 2027 : choisissez une date entre le 01/09/2025 et le 31/12/2027." in (
+        response.content.decode()
+    )
+    assert not SituationStep.objects.exists()
