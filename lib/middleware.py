@@ -17,4 +17,9 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        # School PCs are shared: what a signed-in person saw (grids, profiles, passeports, exports, downloads) must
+        # not stay in the browser's cache for the next one. A view that set its own Cache-Control keeps it.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "private, no-store"
         return response
