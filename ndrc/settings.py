@@ -23,13 +23,29 @@ _DEV_SECRET_KEY = "dev-only-insecure-key-for-demo-and-debug-never-in-production"
 # `manage.py makemigrations --check` works on a bare checkout.
 _KEYLESS_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] in (["makemigrations"], ["showmigrations"])
 SECRET_KEY = env_str("SECRET_KEY", "")
-if SECRET_KEY.strip().lower() in _PLACEHOLDER_KEYS or SECRET_KEY == _DEV_SECRET_KEY:
+
+
+def _weak_key(key: str) -> bool:
+    """Empty, a placeholder, the development key, Django's « insecure » one, shorter than 50 characters or with fewer
+    than 5 distinct characters (the rule of Django's security.W009): a key anyone could guess signs nothing."""
+    key = key.strip()
+    return (
+        key.lower() in _PLACEHOLDER_KEYS
+        or key == _DEV_SECRET_KEY
+        or key.startswith("django-insecure")
+        or len(key) < 50
+        or len(set(key)) < 5
+    )
+
+
+if _weak_key(SECRET_KEY):
     if not (DEBUG or DEMO_MODE or _KEYLESS_COMMAND):
         raise ImproperlyConfigured(
-            "SECRET_KEY manquante ou factice : définissez une clé secrète réelle "
+            "SECRET_KEY manquante ou factice (au moins 50 caractères variés) : définissez une clé secrète réelle "
             "(par exemple : python -c 'import secrets; print(secrets.token_urlsafe(50))')."
         )
-    SECRET_KEY = _DEV_SECRET_KEY
+    if SECRET_KEY.strip().lower() in _PLACEHOLDER_KEYS:
+        SECRET_KEY = _DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if (DEBUG or DEMO_MODE) else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -26,3 +26,32 @@ def test_other_commands_still_refuse_a_missing_key():
     result = _manage("check")
     assert result.returncode != 0
     assert "SECRET_KEY manquante ou factice" in result.stderr
+
+
+def test_a_short_or_guessable_key_is_refused_outside_demo():
+    for key in ("x", "django-insecure-" + "a1b2c3d4e5" * 6, "k" * 60):
+        result = subprocess.run(  # noqa: S603 - the project's own manage.py
+            [sys.executable, "manage.py", "check"],
+            cwd=ROOT,
+            env={
+                **{n: v for n, v in os.environ.items() if n not in ("DEBUG", "DEMO_MODE", "DJANGO_SETTINGS_MODULE")},
+                "SECRET_KEY": key,
+                "DEMO_MODE": "false",
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode != 0, key
+        assert "SECRET_KEY manquante ou factice" in result.stderr
+
+
+def test_a_real_key_starts():
+    import secrets
+
+    env = {n: v for n, v in os.environ.items() if n not in ("DEBUG", "DEMO_MODE", "DJANGO_SETTINGS_MODULE")}
+    env.update({"SECRET_KEY": secrets.token_urlsafe(50), "DEMO_MODE": "false", "ALLOWED_HOSTS": "ndrc.example.fr"})
+    result = subprocess.run(  # noqa: S603 - the project's own manage.py
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
