@@ -13,7 +13,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/oubli/",
         auth_views.PasswordResetView.as_view(

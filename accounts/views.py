@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -154,3 +155,13 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Classe enregistrée.")
         return redirect("accounts:cohort_detail", pk=cohort.pk)
     return render(request, "accounts/cohort_form.html", {"form": form, "cohort": cohort})
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out also empties what the browser kept for this site: the fiche editor's local copies of the text
+    (localStorage) and the cache — school PCs are shared (``Clear-Site-Data``, honoured on HTTPS and localhost)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
