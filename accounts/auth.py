@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 
 from accounts import throttle
+from audit.services import log_action
 
 
 class ThrottledModelBackend(ModelBackend):
@@ -35,11 +36,36 @@ class ThrottledModelBackend(ModelBackend):
         return super().user_can_authenticate(user)
 
 
+def _establishment_of(user) -> int | None:
+    """The establishment whose administrators read the person's connection entries (a student's school first)."""
+    student = getattr(user, "student", None) if hasattr(user, "student") else None
+    if student is not None:
+        return student.cohort.establishment_id
+    return user.memberships.order_by("pk").values_list("establishment_id", flat=True).first()
+
+
 @receiver(user_login_failed)
 def _on_login_failed(sender, credentials, request=None, **kwargs):
-    throttle.record_failure(credentials.get("username", ""), throttle.client_ip(request))
+    identifier = credentials.get("username", "") or ""
+    ip = throttle.client_ip(request)
+    throttle.record_failure(identifier, ip)
+    # Never the password: Django hands the credentials cleansed, and only the identifier typed is kept.
+    log_action("login.failed", changes={"identifier": identifier[:150], "ip": ip})
 
 
 @receiver(user_logged_in)
 def _on_logged_in(sender, request, user, **kwargs):
     throttle.clear_failures(user.username)
+    log_action(
+        "login.succeeded",
+        actor=user,
+        obj=user,
+        establishment_id=_establishment_of(user),
+        changes={"ip": throttle.client_ip(request)},
+    )
+
+
+@receiver(user_logged_out)
+def _on_logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        log_action("logout", actor=user, obj=user, establishment_id=_establishment_of(user))

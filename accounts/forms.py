@@ -3,12 +3,13 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.core.mail import EmailMultiAlternatives
 from django.template import loader
 
 from accounts import throttle
 from accounts.models import Cohort, Establishment, Role, Student, User
+from audit.services import log_action
 from referentiel.models import ExamSession
 
 
@@ -34,12 +35,59 @@ class LoginForm(AuthenticationForm):
         return super().clean()
 
 
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The current password is a guess like a login: wrong answers count for the account, and it is throttled."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        ip = throttle.client_ip(self.request)
+        if throttle.is_locked(self.user.username, ip):
+            raise forms.ValidationError(LoginForm.error_messages["throttled"], code="throttled")
+        try:
+            return super().clean_old_password()
+        except forms.ValidationError:
+            throttle.record_failure(self.user.username, ip)
+            log_action("password_change.refused", actor=self.user, obj=self.user, changes={"ip": ip})
+            raise
+
+
 class OutboxPasswordResetForm(PasswordResetForm):
     """Django's reset form; the mail goes to the outbox through EMAIL_BACKEND, so the request never waits on SMTP."""
 
     email = forms.EmailField(
         label="Adresse électronique", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+
+    def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+        """Throttle (per account and per IP address), audit, then hand the writing to a background task.
+
+        Known or unknown address, the request does the same work: two counts, one row, one task queued.
+        """
+        from accounts.tasks import send_password_reset
+
+        email = self.cleaned_data["email"]
+        ip = throttle.client_ip(request)
+        if not throttle.reset_allowed(email, ip):
+            log_action("password_reset.throttled", changes={"ip": ip})
+            return
+        throttle.record_reset(email, ip)
+        log_action("password_reset.requested", changes={"ip": ip})
+        domain = domain_override or (request.get_host() if request is not None else "")
+        send_password_reset.enqueue(email, domain, domain, use_https)
+
+    def send_reset_emails(self, *, domain: str, site_name: str, use_https: bool) -> None:
+        """Django's own sending (token, templates, one email per account), run by the task."""
+        super().save(
+            domain_override=domain,
+            use_https=use_https,
+            subject_template_name="accounts/email/password_reset-subject.txt",
+            email_template_name="accounts/email/password_reset-body.txt",
+            html_email_template_name="accounts/email/password_reset-body.html",
+            extra_email_context={"site_name": site_name},
+        )
 
     def get_users(self, email):
         """Also imported students and invited people who never chose a password: the reset link lets them choose one.

@@ -10,9 +10,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions, services
-from accounts.forms import AcceptInvitationForm, CohortForm, InviteProfessionalForm, InviteStaffForm
+from accounts.forms import (
+    AcceptInvitationForm,
+    CohortForm,
+    InviteProfessionalForm,
+    InviteStaffForm,
+    ThrottledPasswordChangeForm,
+)
 from accounts.models import Establishment, Membership, Role
 from audit.models import AuditEntry
+from audit.services import log_action
 
 
 @login_required
@@ -164,4 +171,25 @@ class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
         response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page with a throttled check of the current password (the form needs the request for the IP)."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        log_action("password_change.done", actor=self.request.user, obj=self.request.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        log_action("password_reset.done", actor=form.user, obj=form.user)
         return response

@@ -60,6 +60,13 @@ def evaluation_pack_download(request, pk: int, student_pk: int) -> HttpResponse:
     path = packs.pack_path(commission.pk, student.pk)
     if not default_storage.exists(path):
         raise Http404("Ce dossier d'évaluation n'est pas encore construit.")
+    log_action(
+        "evaluation_pack.downloaded",
+        actor=request.user,
+        obj=commission,
+        establishment_id=commission.cohort.establishment_id,
+        changes={"student": str(student), "student_id": student.pk},
+    )
     return FileResponse(
         default_storage.open(path, "rb"),
         as_attachment=True,

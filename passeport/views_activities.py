@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can_follow_student
+from audit.services import log_action
 from passeport.forms_activities import ActivityForm, group_criteria
 from passeport.models import Activity
 from passeport.permissions import (
@@ -101,6 +102,13 @@ def _add_one(request: HttpRequest, activity: Activity, uploaded) -> str:
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_evidence_for_user(request.user, pk)
+    log_action(
+        "evidence.downloaded",
+        actor=request.user,
+        obj=evidence,
+        establishment_id=evidence.activity.student.cohort.establishment_id,
+        changes={"activity": evidence.activity_id, "name": evidence.original_name},
+    )
     # Names stored before names followed the detected type are offered with the type's extension too.
     return private_file_response(
         evidence.file,

@@ -22,4 +22,3 @@ def test_pages_and_downloads_with_personal_or_jury_data_are_never_stored(cast, l
     response = login(getattr(cast, who)).get(reverse(name, args=args(commission, cast)))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
-
