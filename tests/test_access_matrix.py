@@ -84,7 +84,8 @@ def test_access(client, cast, name, index, persona):
     if user is not None:
         assert client.login(username=user.username, password=PASSWORD)
     url = reverse(name, args=row.args(cast))
-    response = getattr(client, row.method)(url, row.data)
+    data = row.data(cast) if callable(row.data) else row.data  # data naming rows of this test's database
+    response = getattr(client, row.method)(url, data)
     assert response.status_code == row.expected[persona], (
         f"{row.method.upper()} {url} as {persona}: {response.status_code}, expected {row.expected[persona]}"
     )

@@ -26,7 +26,7 @@ class Row:
     expected: dict[str, int]
     args: Callable[[Cast], list] = field(default=lambda cast: [])
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    data: dict | Callable[[Cast], dict] = field(default_factory=dict)
 
 
 def everyone(status: int, **overrides: int) -> dict[str, int]:
