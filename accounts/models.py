@@ -139,6 +139,13 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # What the invitation grants, on acceptance only, and how the inviter typed the person (shown while pending:
+    # never the name or the state of an account the inviter has no right to see).
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, blank=True)
+    email = models.EmailField("adresse invitée", blank=True)
+    first_name = models.CharField("prénom saisi", max_length=150, blank=True)
+    last_name = models.CharField("nom saisi", max_length=150, blank=True)
+    student_ids = models.JSONField("étudiants suivis", default=list, blank=True)
 
     class Meta:
         verbose_name = "invitation"

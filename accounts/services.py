@@ -32,7 +32,9 @@ def invite_person(
     base_url: str,
     students: list[Student] = (),
 ) -> Invitation:
-    """Give ``role`` in ``establishment`` to the person with ``email`` (created if new) and email a link.
+    """Email the person with ``email`` (an account created if new) a link that grants ``role`` in
+    ``establishment`` when accepted — not before: until then the role and the followed students are only on the
+    invitation, and the inviter sees the address and the names as typed, never an existing account's name or state.
 
     A person who already has a password keeps it; the link then simply confirms the new role.
     """
@@ -42,11 +44,6 @@ def invite_person(
             user = User(username=_free_username(email), email=email, first_name=first_name, last_name=last_name)
             user.set_unusable_password()
             user.save()
-        Membership.objects.get_or_create(
-            user=user, establishment=establishment, role=role, defaults={"invited_by": invited_by}
-        )
-        for student in students:
-            student.professionals.add(user)
         token = secrets.token_urlsafe(32)
         invitation = Invitation.objects.create(
             user=user,
@@ -54,6 +51,11 @@ def invite_person(
             invited_by=invited_by,
             token_hash=_hash(token),
             expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+            role=role,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            student_ids=[student.pk for student in students],
         )
         log_action(
             f"{role}.invited",
@@ -118,6 +120,17 @@ def accept_invitation(*, invitation: Invitation, password: str | None) -> User:
             user.save(update_fields=["password", "is_active"])
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
+        if invitation.role:
+            Membership.objects.get_or_create(
+                user=user,
+                establishment=invitation.establishment,
+                role=invitation.role,
+                defaults={"invited_by": invitation.invited_by},
+            )
+        for student in Student.objects.filter(
+            pk__in=invitation.student_ids, cohort__establishment=invitation.establishment
+        ):
+            student.professionals.add(user)
         log_action(
             "professional.invitation_accepted", actor=user, obj=user, establishment_id=invitation.establishment_id
         )

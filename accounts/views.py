@@ -17,7 +17,7 @@ from accounts.forms import (
     InviteStaffForm,
     ThrottledPasswordChangeForm,
 )
-from accounts.models import Establishment, Membership, Role
+from accounts.models import Establishment, Invitation, Membership, Role
 from audit.models import AuditEntry
 from audit.services import log_action
 
@@ -132,7 +132,13 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         .select_related("user", "establishment")
         .order_by("user__last_name", "user__first_name", "role")
     )
-    return render(request, "accounts/staff_list.html", {"memberships": memberships, "form": form})
+    pending = (
+        Invitation.objects.filter(establishment_id__in=establishment_ids, accepted_at__isnull=True)
+        .exclude(role="")
+        .order_by("-created_at")
+    )
+    context = {"memberships": memberships, "pending": pending, "form": form}
+    return render(request, "accounts/staff_list.html", context)
 
 
 @login_required

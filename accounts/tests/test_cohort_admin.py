@@ -66,7 +66,27 @@ def test_an_admin_invites_a_teacher(cast, login):
     )
     assert response.status_code == 302
     nina = User.objects.get(email="nina@lycee.fr")
+    # The role is granted when Nina accepts, not before (issue 13, finding 7); the page lists the invitation.
+    assert not Membership.objects.filter(user=nina).exists()
+    assert "Invitations en attente" in login(cast.admin).get(reverse("accounts:staff")).content.decode()
+    from accounts.services import accept_invitation
+
+    accept_invitation(invitation=nina.invitations.get(), password="Un-mot-de-passe-solide-2027")
     assert Membership.objects.filter(user=nina, role=Role.TEACHER, establishment=cast.establishment).exists()
+
+
+def test_inviting_another_establishments_staff_reveals_nothing_and_grants_nothing(cast, login):
+    """The address of a teacher of another establishment: the page shows what was typed, never the real name nor
+    « actif », and the person gets no role here until they accept."""
+    response = login(cast.admin).post(
+        reverse("accounts:staff"),
+        {"last_name": "Inconnu", "first_name": "Xavier", "email": cast.other_teacher.email, "role": "teacher"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert cast.other_teacher.last_name not in html and cast.other_teacher.first_name not in html
+    assert "Xavier INCONNU" in html
+    assert not Membership.objects.filter(user=cast.other_teacher, establishment=cast.establishment).exists()
 
 
 def test_inviting_an_existing_teacher_as_admin_keeps_their_password(cast, login, client):
@@ -74,6 +94,12 @@ def test_inviting_an_existing_teacher_as_admin_keeps_their_password(cast, login,
         reverse("accounts:staff"),
         {"last_name": "Prof", "first_name": "Bob", "email": cast.teacher.email, "role": "admin"},
     )
+    cast.teacher.refresh_from_db()
+    assert cast.teacher.has_usable_password()
+    assert not Membership.objects.filter(user=cast.teacher, role=Role.ADMIN).exists()  # not before accepting
+    from accounts.services import accept_invitation
+
+    accept_invitation(invitation=cast.teacher.invitations.get(), password=None)
     cast.teacher.refresh_from_db()
     assert cast.teacher.has_usable_password()
     assert Membership.objects.filter(user=cast.teacher, role=Role.ADMIN).exists()

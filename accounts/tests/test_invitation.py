@@ -30,6 +30,11 @@ def test_a_teacher_invites_a_professional_who_follows_the_chosen_students(cast, 
     assert response.status_code == 302
     pro = User.objects.get(email="tuteur@entreprise.fr")
     assert not pro.has_usable_password()
+    # Granted on acceptance only (issue 13, finding 7).
+    assert not Membership.objects.filter(user=pro).exists() and not pro.followed_students.exists()
+    from accounts.services import accept_invitation
+
+    accept_invitation(invitation=pro.invitations.get(), password=NEW_PASSWORD)
     assert Membership.objects.filter(user=pro, role=Role.PROFESSIONAL, establishment=cast.establishment).exists()
     assert list(pro.followed_students.all()) == [cast.student]
     assert AuditEntry.objects.filter(action="professional.invited", object_id=str(pro.pk)).exists()
