@@ -55,3 +55,11 @@ def test_a_real_key_starts():
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_nginx_example_never_replays_a_request_that_reached_the_application():
+    conf = (ROOT / "deploy" / "nginx" / "ndrc.conf").read_text(encoding="utf-8")
+    retries = [line.split()[1:] for line in conf.splitlines() if line.strip().startswith("proxy_next_upstream ")]
+    assert retries, "proxy_next_upstream must be set explicitly"
+    for values in retries:
+        assert values == ["error;"], values  # no « timeout », no http_5xx, no non_idempotent
