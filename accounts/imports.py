@@ -973,8 +973,15 @@ def _kept_entry(planned: PlannedRow) -> dict[str, Any]:
     }
 
 
+# Letters that NFKD does not decompose: transliterated, never dropped (« CŒUR » gives « coeur », not « cur »).
+LIGATURES = str.maketrans(
+    {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L"}
+)
+
+
 def _username_base(row: RawRow) -> str:
     def part(value: str) -> str:
+        value = value.translate(LIGATURES)
         ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
         return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
 

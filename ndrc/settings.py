@@ -83,6 +83,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "ndrc.urls"
+CSRF_FAILURE_VIEW = "ndrc.views.csrf_failure"
 
 TEMPLATES = [
     {

@@ -46,3 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def whoami(request: HttpRequest) -> HttpResponse:
     """« Mon compte » in one line: who is logged in. Also the load benchmark's baseline (one authenticated row)."""
     return render(request, "whoami.html", {"person": request.user})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form that failed its CSRF check (often an expired session): said in French, in the site's layout."""
+    return render(request, "403_csrf.html", status=403)

@@ -583,3 +583,13 @@ def test_a_token_is_only_valid_for_its_cohort(cast):
     session = FakeSession()
     token = imports.store_pending_import(session, cohort=cast.cohort, file_name="a.csv", rows=[])
     assert imports.pop_pending_import(session, cohort=cast.other_cohort, token=token) is None
+
+
+def test_ligatures_are_transliterated_in_usernames_never_dropped(cast):
+    rows = [
+        row(2, "CŒUR", "Maëlys", "maelys@example.org", "0242"),
+        row(3, "Lætitia", "Æsa", "aesa@example.org", "0243"),
+    ]
+    imports.apply_student_import(cohort=cast.cohort, rows=rows, actor=cast.teacher, file_name="liste.csv")
+    assert Student.objects.get(candidate_number="0242").user.username == "maelys.coeur"
+    assert Student.objects.get(candidate_number="0243").user.username == "aesa.laetitia"
