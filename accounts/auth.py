@@ -49,8 +49,14 @@ def _on_login_failed(sender, credentials, request=None, **kwargs):
     identifier = credentials.get("username", "") or ""
     ip = throttle.client_ip(request)
     throttle.record_failure(identifier, ip)
-    # Never the password: Django hands the credentials cleansed, and only the identifier typed is kept.
-    log_action("login.failed", changes={"identifier": identifier[:150], "ip": ip})
+    # Never the text typed (a password typed in the wrong field would land in the log): the account it names, if any.
+    account = get_user_model()._default_manager.filter(username=throttle.account_key(identifier)).first()
+    log_action(
+        "login.failed",
+        obj=account,
+        establishment_id=_establishment_of(account) if account else None,
+        changes={"account": account.username if account else "inconnu", "ip": ip},
+    )
 
 
 @receiver(user_logged_in)

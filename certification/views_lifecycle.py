@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from audit.services import log_action
 from certification.forms_lifecycle import AbsenceForm, ReadinessForm
 from certification.models import Absence, CandidateResult, Commission, Passage, Readiness, ResultStatus
 from certification.permissions import can_manage_commission, get_commission_student, member_of
@@ -175,6 +176,13 @@ def absence_document(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     commission = absence.situation.commission
     get_commission_student(request.user, commission.pk, absence.student_id)
+    log_action(
+        "absence.document_downloaded",
+        actor=request.user,
+        obj=absence,
+        establishment_id=commission.cohort.establishment_id,
+        changes={"student_id": absence.student_id},
+    )
     return private_file_response(absence.document, absence.document_name, absence.document_type)
 
 

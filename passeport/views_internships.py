@@ -7,10 +7,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Student
+from audit.services import log_action
 from passeport.forms_activities import InternshipForm
 from passeport.models import InternshipPeriod
 from passeport.permissions import get_internship_for_user, get_passeport_student_for_user
 from passeport.selectors_internships import internship_summary
+from passeport.services import evidence as evidence_services
 from passeport.services import internships as internship_services
 from passeport.services.evidence import EvidenceRefused
 from passeport.views_activities import private_file_response
@@ -77,4 +79,12 @@ def internship_attestation(request: HttpRequest, pk: int) -> FileResponse:
     period = get_internship_for_user(request.user, pk)
     if not period.attestation:
         raise Http404
-    return private_file_response(period.attestation, period.attestation_name, period.attestation_content_type)
+    log_action(
+        "attestation.downloaded",
+        actor=request.user,
+        obj=period,
+        establishment_id=period.student.cohort.establishment_id,
+        changes={"student_id": period.student_id},
+    )
+    name = evidence_services.name_for_type(period.attestation_name, period.attestation_content_type)
+    return private_file_response(period.attestation, name, period.attestation_content_type)

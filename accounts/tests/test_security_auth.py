@@ -70,7 +70,10 @@ def test_a_reset_does_the_same_work_for_a_known_and_an_unknown_address(cast, cli
 def test_logins_failures_logouts_and_password_changes_are_audited(cast, client, login):
     _login(client, cast.teacher.username, WRONG)
     failed = AuditEntry.objects.get(action="login.failed")
-    assert failed.changes["identifier"] == cast.teacher.username and WRONG not in str(failed.changes)
+    assert failed.changes["account"] == cast.teacher.username and WRONG not in str(failed.changes)
+    _login(client, "mot-de-passe-tape-au-mauvais-endroit", WRONG)
+    unknown = AuditEntry.objects.filter(action="login.failed").latest("pk")
+    assert unknown.changes["account"] == "inconnu" and "mauvais-endroit" not in str(unknown.changes)
     _login(client, cast.teacher.username, PASSWORD)
     assert AuditEntry.objects.get(action="login.succeeded").actor == cast.teacher
     client.post(reverse("accounts:logout"))
