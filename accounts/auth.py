@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 
 from accounts import throttle
+from accounts.permissions import home_establishment_id
 from audit.services import log_action
 
 
@@ -36,14 +37,6 @@ class ThrottledModelBackend(ModelBackend):
         return super().user_can_authenticate(user)
 
 
-def _establishment_of(user) -> int | None:
-    """The establishment whose administrators read the person's connection entries (a student's school first)."""
-    student = getattr(user, "student", None) if hasattr(user, "student") else None
-    if student is not None:
-        return student.cohort.establishment_id
-    return user.memberships.order_by("pk").values_list("establishment_id", flat=True).first()
-
-
 @receiver(user_login_failed)
 def _on_login_failed(sender, credentials, request=None, **kwargs):
     identifier = credentials.get("username", "") or ""
@@ -54,7 +47,7 @@ def _on_login_failed(sender, credentials, request=None, **kwargs):
     log_action(
         "login.failed",
         obj=account,
-        establishment_id=_establishment_of(account) if account else None,
+        establishment_id=home_establishment_id(account) if account else None,
         changes={"account": account.username if account else "inconnu", "ip": ip},
     )
 
@@ -66,7 +59,7 @@ def _on_logged_in(sender, request, user, **kwargs):
         "login.succeeded",
         actor=user,
         obj=user,
-        establishment_id=_establishment_of(user),
+        establishment_id=home_establishment_id(user),
         changes={"ip": throttle.client_ip(request)},
     )
 
@@ -74,4 +67,4 @@ def _on_logged_in(sender, request, user, **kwargs):
 @receiver(user_logged_out)
 def _on_logged_out(sender, request, user, **kwargs):
     if user is not None:
-        log_action("logout", actor=user, obj=user, establishment_id=_establishment_of(user))
+        log_action("logout", actor=user, obj=user, establishment_id=home_establishment_id(user))

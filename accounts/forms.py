@@ -9,6 +9,7 @@ from django.template import loader
 
 from accounts import throttle
 from accounts.models import Cohort, Establishment, Role, Student, User
+from accounts.permissions import home_establishment_id
 from audit.services import log_action
 from referentiel.models import ExamSession
 
@@ -109,7 +110,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
         """Django's message plus the outbox headers: kind, and the establishment whose administrators follow it."""
         user = context["user"]
         headers = {"X-NDRC-Kind": "password_reset"}
-        establishment_id = self._establishment_id(user)
+        establishment_id = home_establishment_id(user)
         if establishment_id is not None:
             headers["X-NDRC-Establishment"] = str(establishment_id)
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
@@ -124,14 +125,6 @@ class OutboxPasswordResetForm(PasswordResetForm):
             logging.getLogger("django.contrib.auth").exception(
                 "Réinitialisation : courriel non mis en file (%s)", user.pk
             )
-
-    @staticmethod
-    def _establishment_id(user) -> int | None:
-        """The student's school, else the establishment of the person's first membership."""
-        student = Student.objects.filter(user=user).select_related("cohort").first()
-        if student is not None:
-            return student.cohort.establishment_id
-        return user.memberships.order_by("pk").values_list("establishment_id", flat=True).first()
 
 
 class InviteProfessionalForm(forms.Form):

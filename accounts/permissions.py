@@ -27,6 +27,15 @@ def establishment_ids(user: User, *roles: str) -> set[int]:
     return found
 
 
+def home_establishment_id(user: User) -> int | None:
+    """The establishment whose administrators follow the person (their mails, their connections): a student's school,
+    else the establishment of the person's first membership."""
+    school = Student.objects.filter(user=user).values_list("cohort__establishment_id", flat=True).first()
+    if school is not None:
+        return school
+    return user.memberships.order_by("pk").values_list("establishment_id", flat=True).first()
+
+
 def staff_establishment_ids(user: User) -> set[int]:
     return establishment_ids(user, Role.ADMIN, Role.TEACHER)
 

@@ -53,7 +53,7 @@ def _situation_rows(commission: Commission, student) -> list[dict]:
                 "situation": situation,
                 "readiness": readiness.get(situation.pk),
                 "passage": passages.get(situation.pk),
-                "uninformed": lifecycle._situation_uninformed_reason(situation, student),
+                "uninformed": lifecycle.situation_uninformed_reason(situation, student),
             }
         )
     return rows
@@ -62,7 +62,7 @@ def _situation_rows(commission: Commission, student) -> list[dict]:
 def _context(commission: Commission, student, user: User, *, readiness_form=None, absence_form=None) -> dict:
     situations = commission.situations.order_by("code")
     present = presence_situations(commission)
-    dossier = lifecycle._dossier(commission, student)
+    dossier = lifecycle.dossier_of(commission, student)
     absences = list(
         Absence.objects.filter(situation__commission=commission, student=student).select_related("situation")
     )
@@ -79,7 +79,7 @@ def _context(commission: Commission, student, user: User, *, readiness_form=None
         "student": student,
         "rows": _situation_rows(commission, student),
         "dossier": dossier,
-        "conformity": lifecycle._conformity(dossier),
+        "conformity": lifecycle.conformity_of(dossier),
         "absences": absences,
         "result": result,
         "mark_blocked": lifecycle.mark_block_reason(commission, student, ResultStatus.MARK),

@@ -25,7 +25,14 @@ from certification import profiles as profile_logic
 from certification.locking import Locked, ensure_unlocked
 from certification.models import CandidateResult, Commission, ConformityCheck, GridLine, MarkRange, ResultStatus
 from certification.selectors import assessed as assessed_selectors
-from certification.services.lifecycle import Frozen, ensure_ranges_writable, frozen_reason, mark_block_reason
+from certification.services.lifecycle import (
+    FROZEN_MESSAGE,
+    Frozen,
+    ensure_ranges_writable,
+    frozen_student_ids,
+    mark_block_reason,
+    mark_block_reasons,
+)
 from lib import versioning
 from lib.refusals import Conflict
 from referentiel.models import Competency, ExamSession, Level
@@ -486,15 +493,19 @@ def save_group(
             .select_related("updated_by")
             .filter(commission=commission, student_id__in=ids)
         }
+        changed = [
+            wanted
+            for wanted in results
+            if wanted.student_id in students and _values(current.get(wanted.student_id)) != _wanted_values(wanted)
+        ]
+        # The lifecycle's rules for every changed row at once: a class marked in one save costs a few queries.
+        frozen = frozen_student_ids(commission, [wanted.student_id for wanted in changed])
+        not_yet = mark_block_reasons(commission, {students[w.student_id]: w.status for w in changed})
         to_write, refused, versions = [], [], {}
-        for wanted in results:
-            if wanted.student_id not in students:
-                continue
+        for wanted in changed:
             result = current.get(wanted.student_id)
-            if _values(result) == _wanted_values(wanted):
-                continue
             student = students[wanted.student_id]
-            blocked = frozen_reason(commission, student) or mark_block_reason(commission, student, wanted.status)
+            blocked = FROZEN_MESSAGE if wanted.student_id in frozen else not_yet.get(wanted.student_id)
             if result is not None and result.locked_at is not None:
                 refused.append(_locked_message(student))
             elif blocked:

@@ -364,3 +364,20 @@ def test_a_reopening_tells_the_student_and_needs_a_new_deliberation(cast, login,
     assert AuditEntry.objects.filter(action="commission.redeliberated").exists()
     assert "15" in login(cast.student).get(results_url).content.decode()
     assert CandidateResult.objects.get(student=cast.student).mark == Decimal("15")
+
+
+def test_the_rules_before_a_mark_cost_the_same_queries_for_a_class_as_for_one(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories_certification_marks import add_students
+
+    commission = make_marks_commission(cast)
+    markable = add_students(cast, 12, commission=commission)
+
+    def count(who) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert lifecycle.mark_block_reasons(commission, {student: "mark" for student in who}) == {}
+        return len(queries)
+
+    assert count(markable[:1]) == count(markable)
