@@ -180,7 +180,7 @@ def deliberation(request: HttpRequest, pk: int) -> HttpResponse:
     blockers: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            recorded, created = sheet_services.record_deliberation(
+            recorded, created = lifecycle.record_deliberation(
                 commission=commission, deliberated_on=form.cleaned_data["deliberated_on"], actor=request.user
             )
         except LifecycleRefused as refusal:

@@ -570,15 +570,6 @@ def sign_sheet(
     return SignOutcome(signature, renewed=renewed, locked=locked)
 
 
-def record_deliberation(
-    *, commission: Commission, deliberated_on: datetime.date, actor: User
-) -> tuple[Deliberation, bool]:
-    """The jury's deliberation (``certification.services.lifecycle`` checks every candidate has a final status)."""
-    from certification.services.lifecycle import record_deliberation as record
-
-    return record(commission=commission, deliberated_on=deliberated_on, actor=actor)
-
-
 @dataclass(frozen=True)
 class DisclosureRequest:
     requested_on: datetime.date
