@@ -189,8 +189,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    # Uploaded files are private: never under a public URL, only served by views that check access.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files are private: never under a public URL, only served by views that check access. A deleted file
+    # stays for a grace period so that every backup is complete (lib/storage.py).
+    "default": {"BACKEND": "lib.storage.TombstoneStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))

@@ -253,7 +253,8 @@ def add_evidence(*, activity: Activity, uploaded_file: UploadedFile, actor: User
 
 
 def delete_evidence(*, evidence: Evidence, actor: User) -> None:
-    """Remove the row now and the file once the deletion is committed (a rollback keeps both)."""
+    """Remove the row; the file's deletion is recorded in the same transaction (a rollback keeps both) and the file
+    itself goes after the grace period that keeps backups complete (``lib.storage``)."""
     storage, name = evidence.file.storage, evidence.file.name
     with transaction.atomic():
         log_action(
@@ -264,4 +265,4 @@ def delete_evidence(*, evidence: Evidence, actor: User) -> None:
             changes={"activity": evidence.activity_id, "original_name": evidence.original_name},
         )
         evidence.delete()
-        transaction.on_commit(lambda: storage.delete(name))
+        storage.delete(name)

@@ -43,7 +43,7 @@ def create_internship(
 def update_internship(
     *, period: InternshipPeriod, actor: User, data: dict[str, Any], attestation: UploadedFile | None = None
 ) -> InternshipPeriod:
-    """Change a period; a new attestation replaces the old one, whose file is removed after the commit."""
+    """Change a period; a new attestation replaces the old one, whose file is deleted with the change."""
     checked = _inspect(attestation)
     new_values = {name: data.get(name) for name in FIELDS}
     changes: dict[str, Any] = changed_fields(period, new_values)
@@ -66,7 +66,8 @@ def update_internship(
                 changes=changes,
             )
             if checked is not None and old_name:
-                transaction.on_commit(lambda: _delete_file(storage, old_name))
+                # Recorded with the change; the file goes after the grace period (lib.storage).
+                _delete_file(storage, old_name)
     except BaseException:
         if checked is not None:
             _delete_file(period.attestation.storage, period.attestation.name)

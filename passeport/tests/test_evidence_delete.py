@@ -1,8 +1,12 @@
-"""The author deletes a piece of evidence: the row at once, the file once the deletion is committed."""
+"""The author deletes a piece of evidence: the row at once, the file after the grace period that keeps backups whole."""
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
+from lib.models import PendingFileDeletion
+from lib.storage import purge_deleted_files
 from passeport.models import Evidence
 from passeport.services.evidence import add_evidence
 from passeport.tests import evidence_samples as samples
@@ -20,14 +24,16 @@ def _evidence(student):
     )
 
 
-def test_the_author_deletes_evidence_and_the_file_goes_after_commit(cast, login, django_capture_on_commit_callbacks):
+def test_the_author_deletes_evidence_and_the_file_goes_after_the_grace_period(cast, login):
     evidence = _evidence(cast.student)
     storage, name = evidence.file.storage, evidence.file.name
-    with django_capture_on_commit_callbacks(execute=True):
-        response = login(cast.student).post(reverse("passeport:evidence_delete", args=[evidence.pk]))
+    response = login(cast.student).post(reverse("passeport:evidence_delete", args=[evidence.pk]))
     assert response.status_code == 302
     assert response.url == reverse("passeport:activity_detail", args=[evidence.activity_id])
     assert not Evidence.objects.exists()
+    assert storage.exists(name)
+    assert PendingFileDeletion.objects.filter(name=name).exists()
+    purge_deleted_files(grace=timedelta(0))
     assert not storage.exists(name)
 
 

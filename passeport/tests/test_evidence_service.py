@@ -1,10 +1,13 @@
-"""add_evidence and delete_evidence: checked content, random names on disk, audit, files removed after commit."""
+"""add_evidence and delete_evidence: checked content, random names on disk, audit, files kept for a grace period."""
 
 import hashlib
+from datetime import timedelta
 
 import pytest
 
 from audit.models import AuditEntry
+from lib.models import PendingFileDeletion
+from lib.storage import purge_deleted_files
 from passeport.models import Evidence
 from passeport.services.evidence import EvidenceRefused, add_evidence, delete_evidence
 from passeport.tests import evidence_samples as samples
@@ -75,18 +78,19 @@ def test_an_empty_file_is_refused(cast):
         )
 
 
-def test_deleting_removes_the_row_at_once_and_the_file_after_commit(cast, django_capture_on_commit_callbacks):
+def test_deleting_removes_the_row_and_keeps_the_file_until_the_grace_period_ends(cast):
     evidence = add_evidence(
         activity=make_activity(cast.student),
         uploaded_file=samples.upload("a.pdf", samples.PDF_BYTES),
         actor=cast.student.user,
     )
     storage, name = evidence.file.storage, evidence.file.name
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        delete_evidence(evidence=evidence, actor=cast.student.user)
+    delete_evidence(evidence=evidence, actor=cast.student.user)
     assert not Evidence.objects.exists()
     assert storage.exists(name)
-    for callback in callbacks:
-        callback()
+    assert PendingFileDeletion.objects.filter(name=name).exists()
+    assert purge_deleted_files(grace=timedelta(hours=1)).removed == 0
+    assert storage.exists(name)
+    assert purge_deleted_files(grace=timedelta(0)).removed == 1
     assert not storage.exists(name)
     assert AuditEntry.objects.filter(action="evidence.deleted").exists()

@@ -1,12 +1,15 @@
 """Recording internship periods with their attestation, changing them, downloading the attestation."""
 
 import datetime
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from lib.models import PendingFileDeletion
+from lib.storage import purge_deleted_files
 from passeport.models import InternshipPeriod
 from passeport.tests import evidence_samples as samples
 
@@ -114,6 +117,8 @@ def test_the_student_changes_a_period_and_replaces_the_attestation(cast, login, 
     period.refresh_from_db()
     assert period.weeks == Decimal("7.5")
     assert period.attestation_name == "v2.png"
+    assert PendingFileDeletion.objects.filter(name=first).exists()
+    purge_deleted_files(grace=timedelta(0))
     assert not period.attestation.storage.exists(first)
     assert AuditEntry.objects.filter(action="internship.updated").count() == 2
 
