@@ -56,14 +56,16 @@ esac
 mkdir -p "$BACKUP_DIR"
 chmod 700 "$BACKUP_DIR"
 STAMP=$(date +%Y%m%d-%H%M%S)
+STARTED=$(date +%s)
 NAME="ndrc-$STAMP"
 WORK="$BACKUP_DIR/.$NAME.partial"
 [ ! -e "$BACKUP_DIR/$NAME" ] || die "le jeu $BACKUP_DIR/$NAME existe déjà."
 mkdir "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 
-# 1. The database. Taken before the files, so every file the database names is in the archive (a file added in
-#    between is only an unused extra).
+# 1. The database. Taken before the files, so every file the database names is in the archive: a file added in
+#    between is only an unused extra, and a file the application deletes in between stays at its path for the grace
+#    period of lib/storage.py (48 h, purged by ndrc-purge-files.timer), far longer than this run.
 if [ -n "$DATABASE_URL" ]; then
   pg_env_from_url "$DATABASE_URL"
   command -v pg_dump >/dev/null || die "pg_dump introuvable (paquet postgresql-client, même version que le serveur)."
@@ -129,6 +131,10 @@ fi
 mv "$WORK" "$BACKUP_DIR/$NAME"
 trap - EXIT
 say "Jeu de sauvegarde : $BACKUP_DIR/$NAME ($(du -sh "$BACKUP_DIR/$NAME" | cut -f1))"
+# The archive holds every file the dump names only if the run is shorter than the purge's grace period (48 h).
+if [ $(($(date +%s) - STARTED)) -gt 43200 ]; then
+  warn "la sauvegarde a duré plus de 12 h : vérifiez qu'elle reste bien plus courte que le délai de grâce de la purge (48 h)."
+fi
 
 # 4. Retention, by the date in each set's name: daily sets after KEEP_DAILY days, monthly ones after KEEP_MONTHLY.
 now=$(date +%s)

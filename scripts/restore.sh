@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Restores a set made by scripts/backup.sh into the database and MEDIA_ROOT of the current environment.
 # Refuses a non-empty target unless --replace. DEPLOYMENT.md (« Restauration ») explains when and how.
+# Run as root, it gives the SQLite file and MEDIA_ROOT to the application's account (APP_USER, default ndrc: the
+# User= of deploy/systemd), which must be able to open them. A PostgreSQL target is emptied by the database owner
+# (schema public dropped and recreated) in the transaction that restores it: a backup from an older version restores
+# over an upgraded database, whose newer tables pg_restore --clean would not know, then `manage.py migrate`.
 set -euo pipefail
 umask 027
 
@@ -12,11 +16,14 @@ Restaure le jeu de sauvegarde JEU (un dossier BACKUP_DIR/ndrc-AAAAMMJJ-HHMMSS) d
 DATABASE_URL (ou SQLITE_PATH) et dans MEDIA_ROOT. Arrêter d'abord les services qui écrivent dans la cible.
 
   --env-file FICHIER   lire les variables dans ce fichier (ex. /etc/ndrc/ndrc.env)
-  --replace            accepter une cible non vide : base PostgreSQL remplacée (pg_restore --clean), fichier
-                       SQLite et contenu de MEDIA_ROOT mis de côté (suffixe .avant-restauration-DATE)
+  --replace            accepter une cible non vide : base PostgreSQL vidée (schéma public supprimé et recréé par
+                       le propriétaire de la base, dans la transaction de la restauration), fichier SQLite et
+                       contenu de MEDIA_ROOT mis de côté (suffixe .avant-restauration-DATE)
   --no-media           restaurer la base seulement
 
 Sans --replace, une base qui a déjà des tables ou un MEDIA_ROOT non vide sont refusés et rien n'est modifié.
+Lancé en root, donne la base SQLite et MEDIA_ROOT au compte de l'application : APP_USER (défaut ndrc, celui des
+unités systemd), fichiers en 0640 et dossiers en 0750.
 EOF
 }
 
@@ -68,6 +75,7 @@ DATABASE_URL=${DATABASE_URL:-}
 SQLITE_PATH=${SQLITE_PATH:-$APP_DIR/var/db.sqlite3}
 MEDIA_ROOT=${MEDIA_ROOT:-$APP_DIR/var/media}
 STAMP=$(date +%Y%m%d-%H%M%S)
+OWNER=$(restored_files_owner "${APP_USER:-}")
 
 # 1. Is the set whole and intact, and does it fit the target?
 [ -f "$SET_DIR/SHA256SUMS" ] || die "$SET_DIR n'a pas de SHA256SUMS : ce n'est pas un jeu complet de backup.sh."
@@ -91,6 +99,11 @@ if [ -n "$DATABASE_URL" ]; then
   fi
 elif [ -e "$SQLITE_PATH" ] && [ "$REPLACE" != true ]; then
   die "$SQLITE_PATH existe déjà : ajoutez --replace pour le mettre de côté et le remplacer."
+elif [ -n "$OWNER" ] && [ -d "$(dirname "$SQLITE_PATH")" ] &&
+  ! runuser -u "${OWNER%%:*}" -- test -w "$(dirname "$SQLITE_PATH")"; then
+  # SQLite writes its -wal and -shm files beside the database: the folder must be the account's too.
+  die "le compte ${OWNER%%:*} ne peut pas écrire dans $(dirname "$SQLITE_PATH") (journal WAL de SQLite) : \
+chown ${OWNER} $(dirname "$SQLITE_PATH"), puis relancez."
 fi
 if [ "$MEDIA" = true ] && [ -d "$MEDIA_ROOT" ] && [ -n "$(ls -A "$MEDIA_ROOT")" ] && [ "$REPLACE" != true ]; then
   die "$MEDIA_ROOT n'est pas vide : ajoutez --replace pour mettre son contenu de côté, ou --no-media."
@@ -99,24 +112,31 @@ fi
 # 3. The database.
 if [ -n "$DATABASE_URL" ]; then
   say "Restauration de la base PostgreSQL « $PGDATABASE »…"
-  clean=()
-  [ "$REPLACE" != true ] || clean=(--clean --if-exists)
-  # One transaction: on any error nothing is left half-restored. Objects belong to the role of DATABASE_URL.
-  pg_restore --no-owner --no-privileges --exit-on-error --single-transaction "${clean[@]}" \
-    --dbname="$PGDATABASE" "$SET_DIR/db.pgdump" || die "échec de pg_restore : la base est inchangée."
+  pg_restore_replacing "$SET_DIR/db.pgdump" "$REPLACE" || die "échec de la restauration : la base est inchangée."
   # Fresh statistics for the planner (pg_restore leaves none); the catalogs that need a superuser are skipped quietly.
   PGOPTIONS="-c client_min_messages=error" psql -X -q -c "ANALYZE" >/dev/null
 else
   say "Restauration de la base SQLite « $SQLITE_PATH »…"
-  mkdir -p "$(dirname "$SQLITE_PATH")"
   if [ -e "$SQLITE_PATH" ]; then
     for suffix in "" -wal -shm; do
       [ ! -e "$SQLITE_PATH$suffix" ] || mv "$SQLITE_PATH$suffix" "$SQLITE_PATH.avant-restauration-$STAMP$suffix"
     done
     say "Ancienne base mise de côté : $SQLITE_PATH.avant-restauration-$STAMP"
   fi
+  created_folder=false
+  [ -d "$(dirname "$SQLITE_PATH")" ] || created_folder=true
+  mkdir -p "$(dirname "$SQLITE_PATH")"
   gunzip --stdout "$SET_DIR/db.sqlite3.gz" >"$SQLITE_PATH.restauration"
+  chmod 0640 "$SQLITE_PATH.restauration"
+  [ -z "$OWNER" ] || chown "$OWNER" "$SQLITE_PATH.restauration"
   mv "$SQLITE_PATH.restauration" "$SQLITE_PATH"
+  if [ -n "$OWNER" ]; then
+    for suffix in -wal -shm; do
+      [ ! -e "$SQLITE_PATH$suffix" ] || chown "$OWNER" "$SQLITE_PATH$suffix"
+    done
+    [ "$created_folder" != true ] || chown "$OWNER" "$(dirname "$SQLITE_PATH")"
+    say "Base SQLite donnée à $OWNER."
+  fi
 fi
 
 # 4. The private files.
@@ -130,8 +150,14 @@ if [ "$MEDIA" = true ]; then
     find "$MEDIA_ROOT" -mindepth 1 -maxdepth 1 -exec mv -t "$aside" {} +
     say "Anciens fichiers mis de côté : $aside"
   fi
-  tar --extract --gzip --file="$SET_DIR/media.tar.gz" --directory="$MEDIA_ROOT"
+  tar --extract --gzip --no-same-owner --file="$SET_DIR/media.tar.gz" --directory="$MEDIA_ROOT"
+  # Private files: the account reads and writes them, its group reads them, nobody else (DEPLOYMENT.md § 11).
+  chmod -R u+rwX,g+rX,g-w,o-rwx "$MEDIA_ROOT"
+  if [ -n "$OWNER" ]; then
+    chown -R "$OWNER" "$MEDIA_ROOT"
+    say "Fichiers donnés à $OWNER."
+  fi
 fi
 
 say "Restauration terminée depuis $(basename "$SET_DIR") ($(grep '^date=' "$SET_DIR/MANIFEST" | cut -d= -f2))."
-say "Ensuite : propriétaire des fichiers (chown -R ndrc:ndrc), manage.py migrate, puis redémarrer les services."
+say "Ensuite : manage.py migrate (si le jeu vient d'une version plus ancienne), puis redémarrer les services."
