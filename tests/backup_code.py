@@ -12,7 +12,7 @@ print(json.dumps([activity.pk for activity in activities]))
 """
 
 # Adds evidence with unique bytes and deletes about one in two, for WRITER_SECONDS, on activity WRITER_ACTIVITY;
-# prints one JSON line per event: {"event": "added"|"deleted", "name", "sha256", "at"}.
+# writes one JSON line per event to WRITER_LOG: {"event": "added"|"deleted", "name", "sha256", "at"}.
 WRITER = """
 import hashlib, json, os, random, secrets, time
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,17 +24,18 @@ activity = Activity.objects.select_related("student__user").get(pk=int(os.enviro
 author = activity.student.user
 end = time.monotonic() + float(os.environ["WRITER_SECONDS"])
 rng = random.Random(activity.pk)
+log = open(os.environ["WRITER_LOG"], "a")
 while time.monotonic() < end:
     content = PDF_BYTES + b"%" + secrets.token_hex(2000).encode() + b"\\n"
     upload = SimpleUploadedFile("preuve.pdf", content, content_type="application/pdf")
     evidence = add_evidence(activity=activity, uploaded_file=upload, actor=author)
     print(json.dumps({"event": "added", "name": evidence.file.name, "sha256": hashlib.sha256(content).hexdigest(),
-                      "at": time.time()}), flush=True)
+                      "at": time.time()}), file=log, flush=True)
     mine = list(Evidence.objects.filter(activity=activity))
     if len(mine) > 2 and rng.random() < 0.5:
         gone = rng.choice(mine)
         delete_evidence(evidence=gone, actor=author)
-        print(json.dumps({"event": "deleted", "name": gone.file.name, "at": time.time()}), flush=True)
+        print(json.dumps({"event": "deleted", "name": gone.file.name, "at": time.time()}), file=log, flush=True)
     time.sleep(0.02)
 """
 

@@ -24,7 +24,7 @@ from tests.throwaway_install import REPO, Install, drop_database, on_postgres, o
 
 WRITERS = 3
 WRITER_SECONDS = 16
-TAR_DELAY_SECONDS = 3
+TAR_DELAY_SECONDS = 4
 
 
 @pytest.fixture
@@ -57,40 +57,45 @@ def _slow_tar(folder: Path) -> str:
     return f"{folder}:{os.environ['PATH']}"
 
 
-def _start_writers(install: Install, activities: list[int]) -> list[subprocess.Popen]:
-    return [
-        subprocess.Popen(
-            [sys.executable, "manage.py", "shell", "-v", "0", "-c", backup_code.WRITER],
-            cwd=REPO,
-            env=install.env(WRITER_ACTIVITY=str(pk), WRITER_SECONDS=str(WRITER_SECONDS)),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for pk in activities[:WRITERS]
-    ]
+def _start_writers(install: Install, activities: list[int]) -> list[tuple[subprocess.Popen, Path]]:
+    writers = []
+    for pk in activities[:WRITERS]:
+        log = install.root / f"writer-{pk}.jsonl"
+        env = install.env(WRITER_ACTIVITY=str(pk), WRITER_SECONDS=str(WRITER_SECONDS), WRITER_LOG=str(log))
+        command = [sys.executable, "manage.py", "shell", "-v", "0", "-c", backup_code.WRITER]
+        writers.append((subprocess.Popen(command, cwd=REPO, env=env, stderr=subprocess.PIPE, text=True), log))
+    return writers
 
 
-def _events(writers: list[subprocess.Popen]) -> list[dict]:
+def _wait_until_written(writers: list[tuple[subprocess.Popen, Path]]) -> None:
+    """Django starts in a few seconds, more on a busy machine: wait for every writer's first pieces of evidence."""
+    deadline = time.monotonic() + 90
+    while not all(log.exists() and log.read_text().count("\n") >= 3 for _, log in writers):
+        assert time.monotonic() < deadline, "les écrivains n'ont rien écrit en 90 s"
+        assert all(writer.poll() is None for writer, _ in writers), "un écrivain s'est arrêté"
+        time.sleep(0.2)
+
+
+def _events(writers: list[tuple[subprocess.Popen, Path]]) -> list[dict]:
     events = []
-    for writer in writers:
-        out, err = writer.communicate(timeout=180)
+    for writer, log in writers:
+        _, err = writer.communicate(timeout=180)
         assert writer.returncode == 0, err
-        events += [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+        events += [json.loads(line) for line in log.read_text().splitlines()]
     return events
 
 
 def test_a_backup_taken_while_evidence_is_added_and_deleted_restores_every_file(install, restored, tmp_path):
     install.manage("migrate", "--noinput")
     writers = _start_writers(install, json.loads(install.python(backup_code.SEED)))
-    time.sleep(5)  # the writers have started and written
+    _wait_until_written(writers)
     started = time.time()
     backup = install.script("backup.sh", env=install.env(PATH=_slow_tar(tmp_path)))
     finished = time.time()
     events = _events(writers)
     assert backup.returncode == 0, backup.stderr
     deleted_during_backup = {e["name"] for e in events if e["event"] == "deleted" and started < e["at"] < finished}
-    assert deleted_during_backup, "aucune suppression pendant la sauvegarde : le test ne prouverait rien"
+    assert deleted_during_backup, f"aucune suppression pendant la sauvegarde ({len(events)} événements)"
 
     [backup_set] = install.sets()
     restore = install.script("restore.sh", str(backup_set), env=install.env(**restored))
