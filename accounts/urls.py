@@ -63,4 +63,5 @@ urlpatterns = [
     path("administration/personnel/", views.staff_list, name="staff"),
     path("administration/journal/", views.audit_log, name="audit_log"),
     path("administration/courriels/", views_outbox.outbox_list, name="outbox"),
+    path("administration/courriels/<int:pk>/reessayer/", views_outbox.outbox_retry, name="outbox_retry"),
 ]

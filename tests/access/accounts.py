@@ -1,4 +1,20 @@
+from django.utils import timezone
+
+from notifications.models import OutboxMessage, OutboxState
 from tests.access import ADMIN_ONLY, STAFF_ONLY, Row, everyone, logged_in
+
+
+def _failed_message(cast) -> int:
+    return OutboxMessage.objects.create(
+        establishment_id=cast.establishment.pk,
+        subject="Convocation",
+        from_email="ne-pas-repondre@example.org",
+        recipients=["emma@example.org"],
+        raw_message=b"Subject: x\r\n\r\nx\r\n",
+        state=OutboxState.FAILED,
+        next_attempt_at=timezone.now(),
+    ).pk
+
 
 ROWS: dict[str, list[Row]] = {
     "home": [Row(logged_in(200))],
@@ -46,5 +62,6 @@ ROWS: dict[str, list[Row]] = {
     "accounts:accept_invitation": [Row(everyone(404), args=lambda c: ["unknown-token"])],
     "accounts:audit_log": [Row(ADMIN_ONLY)],
     "accounts:outbox": [Row(ADMIN_ONLY)],
+    "accounts:outbox_retry": [Row(logged_in(404, admin=302), args=_failed_message, method="post")],
     "referentiel:detail": [Row(logged_in(200))],
 }
