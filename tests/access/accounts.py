@@ -62,6 +62,6 @@ ROWS: dict[str, list[Row]] = {
     "accounts:accept_invitation": [Row(everyone(404), args=lambda c: ["unknown-token"])],
     "accounts:audit_log": [Row(ADMIN_ONLY)],
     "accounts:outbox": [Row(ADMIN_ONLY)],
-    "accounts:outbox_retry": [Row(logged_in(404, admin=302), args=_failed_message, method="post")],
+    "accounts:outbox_retry": [Row(logged_in(404, admin=302), args=lambda c: [_failed_message(c)], method="post")],
     "referentiel:detail": [Row(logged_in(200))],
 }
