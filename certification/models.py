@@ -236,6 +236,11 @@ class Convocation(models.Model):
     informed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     outbox_message_id = models.BigIntegerField(null=True, blank=True)
     acknowledged_at = models.DateTimeField("accusé de lecture", null=True, blank=True)
+    # The teacher recorded handing the letter to the student (e.g. after the email was refused): a proof.
+    letter_handed_at = models.DateTimeField("lettre remise en main propre le", null=True, blank=True)
+    letter_handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "information officielle"
