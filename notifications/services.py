@@ -16,7 +16,6 @@ import logging
 import smtplib
 import socket
 from datetime import timedelta
-
 from email import policy
 from email.parser import BytesParser
 from email.utils import formatdate, make_msgid

@@ -101,7 +101,9 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
 
 
 def test_an_admin_cannot_retry_a_delivered_message(cast, login):
-    row = _row(cast.establishment.pk, "Convocation", state=OutboxState.SENT, next_attempt_at=None, sent_at=timezone.now())
+    row = _row(
+        cast.establishment.pk, "Convocation", state=OutboxState.SENT, next_attempt_at=None, sent_at=timezone.now()
+    )
 
     response = login(cast.admin).post(reverse("accounts:outbox_retry", args=[row.pk]), follow=True)
 

@@ -77,7 +77,9 @@ def _make_due(row: OutboxMessage) -> None:
     OutboxMessage.objects.filter(pk=row.pk, state=OutboxState.QUEUED).update(next_attempt_at=timezone.now())
 
 
-def test_fault_2_a_slow_server_gets_the_email_at_most_twice_with_one_message_id(short_timeout, start_smtp, file_message):
+def test_fault_2_a_slow_server_gets_the_email_at_most_twice_with_one_message_id(
+    short_timeout, start_smtp, file_message
+):
     inbox = start_smtp(StallingInbox())
     row = file_message()
 
