@@ -93,7 +93,7 @@ def delivery_of(convocation: Convocation, message: OutboxMessage | None) -> str:
 
 
 def attach_delivery(convocations: list[Convocation]) -> None:
-    """Set ``outbox``, ``delivery`` and ``delivery_label`` on each convocation, reading the outbox in one query."""
+    """Set ``outbox``, ``delivery_state`` and ``delivery_state_label`` on each convocation (one outbox query)."""
     ids = [c.outbox_message_id for c in convocations if c.outbox_message_id]
     found = {
         m.pk: m
@@ -101,8 +101,8 @@ def attach_delivery(convocations: list[Convocation]) -> None:
     }
     for convocation in convocations:
         convocation.outbox = found.get(convocation.outbox_message_id)
-        convocation.delivery = delivery_of(convocation, convocation.outbox)
-        convocation.delivery_label = DELIVERY_LABELS[convocation.delivery]
+        convocation.delivery_state = delivery_of(convocation, convocation.outbox)
+        convocation.delivery_state_label = DELIVERY_LABELS[convocation.delivery_state]
 
 
 def proven() -> Q:
@@ -517,9 +517,9 @@ def resend_convocation(*, convocation: Convocation, email: str, actor: User) -> 
     with transaction.atomic():
         current = _locked_current(convocation)
         attach_delivery([current])
-        if current.delivery not in (UNDELIVERED, UNCERTAIN):
+        if current.delivery_state not in (UNDELIVERED, UNCERTAIN):
             raise CommissionError(
-                f"La convocation de {current.student} est « {current.delivery_label} » : elle n'est pas renvoyée."
+                f"La convocation de {current.student} est « {current.delivery_state_label} » : elle n'est pas renvoyée."
             )
         if current.outbox is None:
             raise CommissionError(
@@ -542,7 +542,7 @@ def record_letter_handed(*, convocation: Convocation, actor: User) -> Convocatio
                 f"(le {timezone.localtime(current.letter_handed_at):%d/%m/%Y à %H:%M})."
             )
         attach_delivery([current])
-        previous = (current.method, current.delivery)
+        previous = (current.method, current.delivery_state)
         now = timezone.now()
         current.method = InformationMethod.LETTER
         current.letter_handed_at = current.informed_at = now

@@ -57,7 +57,8 @@ def test_the_task_is_queued_only_after_the_commit(cast, login, django_capture_on
     assert not Convocation.objects.exists()
 
 
-def test_the_commission_page_shows_the_progress(cast, login, post):
+def test_the_commission_page_shows_the_progress(cast, login, post, settings):
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     step = step_of(make_commission(cast))
     client = login(cast.teacher)
     post(client, step, {"scope": "selected", "students": [cast.student.pk]})
@@ -65,6 +66,17 @@ def test_the_commission_page_shows_the_progress(cast, login, post):
     response = client.get(reverse("certification:commission_detail", args=[step.situation.commission_id]))
 
     assert "1/2 informé·e(s)" in response.content.decode()
+
+
+def test_an_email_not_yet_accepted_by_the_server_is_not_counted_as_informed(cast, login, post):
+    step = step_of(make_commission(cast))  # the test SMTP server is down: the email stays queued
+    client = login(cast.teacher)
+    post(client, step, {"scope": "selected", "students": [cast.student.pk]})
+
+    page = client.get(reverse("certification:commission_detail", args=[step.situation.commission_id])).text
+
+    assert "0/2 informé·e(s)" in page
+    assert "envoi en cours" in page
 
 
 def test_it_lists_the_students_who_get_the_printed_letter(cast, login, post):
