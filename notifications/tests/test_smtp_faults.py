@@ -3,7 +3,6 @@
 Timeouts are made short through EMAIL_TIMEOUT, never waited out at their production length.
 """
 
-import asyncio
 import email
 from email import policy
 
@@ -15,52 +14,9 @@ from audit.models import AuditEntry
 from notifications import tasks
 from notifications.models import OutboxMessage, OutboxState
 from notifications.services import deliver_due_messages, deliver_message
+from notifications.tests.smtp_servers import CLIENT_TIMEOUT, DroppingInbox, RefusingInbox, StallingInbox
 
 pytestmark = pytest.mark.django_db
-
-CLIENT_TIMEOUT = 0.5
-
-
-class StallingInbox:
-    """Stores the message, then answers only after the client has given up (the slow server of fault 2)."""
-
-    def __init__(self, delay: float = CLIENT_TIMEOUT * 3) -> None:
-        self.envelopes: list = []
-        self.delay = delay
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        await asyncio.sleep(self.delay)
-        return "250 Message accepted for delivery"
-
-
-class RefusingInbox:
-    """Refuses the message data for good."""
-
-    def __init__(self) -> None:
-        self.envelopes: list = []
-
-    async def handle_DATA(self, server, session, envelope):
-        return "550 5.7.1 Message refusé"
-
-
-class DroppingInbox:
-    """Drops the connection after storing the message (``after_data``) or at the recipient, before any data."""
-
-    def __init__(self, *, after_data: bool) -> None:
-        self.envelopes: list = []
-        self.after_data = after_data
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if not self.after_data:
-            server.transport.abort()
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        server.transport.abort()
-        return "250 Message accepted for delivery"
 
 
 @pytest.fixture
