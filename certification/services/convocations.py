@@ -477,7 +477,7 @@ def _student_order(convocation: Convocation) -> tuple:
 
 def _locked_current(convocation: Convocation) -> Convocation:
     current = (
-        Convocation.objects.select_for_update()
+        Convocation.objects.select_for_update(of=("self",))
         .select_related("student__user", "student__cohort")
         .filter(pk=convocation.pk)
         .first()
