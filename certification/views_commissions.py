@@ -298,9 +298,20 @@ def inform_students(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Sans adresse électronique, {len(letters)} étudiant·e(s) à qui remettre la lettre imprimée "
                 f"(téléchargeable dans le tableau) : {_names(letters)}.",
             )
-    already = len(targets) - len(pending)
+    proven = set(
+        Convocation.objects.filter(convocation_services.proven(), step=step).values_list("student_id", flat=True)
+    )
+    already = sum(1 for student in targets if student.pk in proven)
     if already:
         messages.info(request, f"{already} étudiant·e(s) déjà informé·e(s) de cette date : inchangé.")
+    waiting = len(targets) - len(pending) - already
+    if waiting:
+        messages.info(
+            request,
+            f"{waiting} convocation(s) déjà envoyée(s), sans confirmation du serveur de messagerie (envoi en cours ou "
+            "remise incertaine) : non renvoyée(s). Pour une remise incertaine, renvoyez-la ou enregistrez la lettre "
+            "remise en main propre depuis le tableau des étudiants.",
+        )
     return redirect(back)
 
 

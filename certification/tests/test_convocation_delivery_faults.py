@@ -241,3 +241,34 @@ def test_a_dropped_connection_after_the_data_is_remise_incertaine_and_before_it_
 
     assert len([e for e in server.envelopes if e.rcpt_tos == [cast.student.user.email]]) == 2
     assert '<span class="tag tag-warn">remise incertaine</span>' in _cell(_page(teacher, step), cast.student)
+
+
+def test_fault_3_a_refused_passage_convocation_is_non_remise_on_the_proofs_page_and_can_be_resent(
+    cast, login, port, run, time_machine
+):
+    from tests.factories_certification_planning import at, schedule
+
+    time_machine.move_to("2027-05-20 10:00 +02:00", tick=False)
+    commission = make_commission(cast)
+    teacher = login(cast.teacher)
+    with smtp_server(RefusingInbox(at_rcpt=True), port) as server:
+        passage = run(lambda *_: schedule(commission, cast.student, at(14)), None)
+        convocation = Convocation.objects.get(passage=passage)
+        proofs = teacher.get(reverse("certification:convocation_proofs", args=[commission.pk])).text
+        assert '<span class="tag tag-err">non remise</span>' in proofs
+        assert reverse("certification:convocation_resend", args=[convocation.pk]) in proofs
+        assert "Convocations non remises : 1" in teacher.get(reverse("certification:todo")).text
+        server.accept = True
+
+        response = run(
+            teacher.post,
+            reverse("certification:convocation_resend", args=[convocation.pk]),
+            {"email": cast.student.user.email},
+        )
+
+    assert response.url == reverse("certification:convocation_proofs", args=[commission.pk])
+    (envelope,) = server.envelopes
+    assert envelope.rcpt_tos == [cast.student.user.email]
+    proofs = teacher.get(reverse("certification:convocation_proofs", args=[commission.pk])).text
+    assert '<span class="tag tag-ok">envoyé</span>' in proofs
+    assert AuditEntry.objects.filter(action="accounts.email_corrected").count() == 0  # same address: no change
