@@ -55,6 +55,7 @@ def inform_step_students(step_id: int, actor_id: int, student_ids: list[int] | N
         "letters": len(result.letters),
         "already": len(result.already),
         "failed": len(result.failed),
+        "resent": len(result.resent),
     }
     logger.info("Information de l'étape %s : %s", step_id, counts)
     return counts

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from certification.models import Convocation, InformationMethod
+from certification.selectors.todo import todo_count, todo_for
 from certification.services.convocations import can_assess
 from notifications.models import OutboxMessage, OutboxState
 from notifications.services import deliver_due_messages
@@ -81,6 +82,8 @@ def test_fault_3_a_convocation_refused_with_550_is_non_remise_on_the_commission_
     todo = teacher.get(reverse("certification:todo")).text
     assert "Convocations non remises : 2" in todo
     assert reverse("certification:commission_detail", args=[step.situation.commission_id]) + "#etudiants" in todo
+    assert todo_count(cast.teacher) == len(todo_for(cast.teacher)) == 1  # the navigation's counter agrees
+    assert todo_for(cast.teacher2) == []  # only the responsible is asked to act
 
 
 def test_fault_3_informing_again_resends_a_non_delivered_convocation_instead_of_inchange(cast, login, port, run):
