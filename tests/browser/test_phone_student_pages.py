@@ -31,7 +31,7 @@ OVERFLOW_SCRIPT = """() => {
 
 def assert_fits_the_phone(page) -> None:
     measure = page.evaluate(OVERFLOW_SCRIPT)
-    assert measure["scrollWidth"] <= measure["width"], f"{page.url} défile de côté à 375 px : {measure}"
+    assert measure["scrollWidth"] <= measure["width"], f"{page.url} défile de côté à {measure['width']} px : {measure}"
 
 
 @pytest.fixture
