@@ -100,6 +100,7 @@ def issue_codes(*, users: list[User], establishment: Establishment, issued_by: U
                 establishment=establishment,
                 issued_by=issued_by,
                 code_hash=make_password(code),
+                created_at=now,
                 expires_at=expires_at,
             )
             log_action(
