@@ -168,9 +168,9 @@ class LoginFailure(models.Model):
 
 class AccessCode(models.Model):
     """A one-time code printed on a slip for a first login without email (students imported from SIECLE, a jury
-    member without an address). Only its hash is stored (Django's password hasher, salted and slow): the code in
-    clear exists in the PDF handed out at issue time, never in the database. At most one live code per account;
-    issuing a new one marks the previous one replaced."""
+    member without an address). Only a keyed hash is stored (HMAC-SHA-256 of the account and the code, see
+    ``accounts.access_codes``): the code in clear exists in the PDF handed out at issue time, never in the database.
+    At most one live code per account; issuing a new one marks the previous one replaced."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_codes")
     establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+")

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.hashers import check_password
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from accounts.access_codes import digest
 from accounts.models import AccessCode, User
 from audit.models import AuditEntry
 from tests.personas import PASSWORD
@@ -94,7 +94,8 @@ def test_codes_are_stored_hashed_only(client, cast, sheet):
     code = sheet[cast.student.user.username]
     stored = AccessCode.objects.get(user=cast.student.user)
     assert code.replace("-", "") not in stored.code_hash
-    assert check_password(code.replace("-", ""), stored.code_hash)
+    assert stored.code_hash == digest(cast.student.user.pk, code)
+    assert digest(cast.student2.user.pk, code) != stored.code_hash  # tied to one account
 
 
 def test_the_site_url_setting_is_printed_when_set(client, cast, login, settings):
@@ -300,3 +301,22 @@ def test_students_and_professionals_cannot_print_sheets(client, cast, login, per
 def test_the_login_page_links_to_the_first_access_page(client, db):
     html = client.get(reverse("accounts:login")).content.decode()
     assert reverse("accounts:first_access") in html
+
+
+def test_codes_issued_under_a_previous_secret_key_still_work_from_the_fallbacks(client, cast, sheet, settings):
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "another-test-only-secret-key-" + "z" * 40
+    assert _first_access(client, "emma", sheet["emma"]).status_code == 302
+
+
+def test_a_code_used_in_another_tab_meanwhile_is_refused(client, cast, sheet):
+    """Two submissions of one slip: the first one to commit wins, the other is told the code served."""
+    from accounts import access_codes
+
+    checked = access_codes.check_code(username="emma", code=sheet["emma"], ip=None)
+    assert _first_access(client, "emma", sheet["emma"]).status_code == 302
+    with pytest.raises(access_codes.CodeRefused) as refusal:
+        access_codes.use_code(access_code=checked, password="Autre-mot-de-passe-4!", ip=None)
+    assert refusal.value.reason == "used"
+    cast.student.user.refresh_from_db()
+    assert cast.student.user.check_password(NEW_PASSWORD)
