@@ -1,24 +1,24 @@
-"""A full disk, for tests only: the n-th write to a file ``lib.files`` creates fails with ENOSPC.
+"""A full disk under one folder, for tests only: the n-th write to a file opened there fails with ENOSPC.
 
-As on a real full disk, the failing write first stores part of its data (the file on disk is truncated), then raises
-``OSError(errno.ENOSPC)``. Installed with ``monkeypatch`` (see ``disk_full`` in the tests that use it); production code
-has no switch for it.
+Files opened for writing under ``root`` with ``os.open`` + ``os.fdopen`` (how Django's FileSystemStorage and
+``lib.files`` write) are wrapped; as on a real full disk, the failing write stores part of its data first (the file
+on disk is truncated), then raises ``OSError(errno.ENOSPC)``. Installed with ``monkeypatch``; production code has no
+switch for it.
 """
 
 import errno
 import os
-
-from lib import files
+from pathlib import Path
 
 
 class _FillingFile:
-    def __init__(self, handle, state):
+    def __init__(self, handle, disk):
         self._handle = handle
-        self._state = state
+        self._disk = disk
 
     def write(self, data) -> int:
-        self._state.writes += 1
-        if self._state.writes >= self._state.fail_at:
+        self._disk.writes += 1
+        if self._disk.writes >= self._disk.fail_at:
             self._handle.write(bytes(data)[: len(data) // 2])
             self._handle.flush()
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -36,15 +36,33 @@ class _FillingFile:
 
 
 class DiskFull:
-    """``fail_at``: the number of the write (counted over every file written while installed) that fails."""
+    """``fail_at``: the number of the write (counted over every file written under ``root``) that fails."""
 
-    def __init__(self, fail_at: int = 1):
+    def __init__(self, root, fail_at: int = 1):
+        self.root = Path(root).resolve()
         self.fail_at = fail_at
         self.writes = 0
 
     def install(self, monkeypatch) -> "DiskFull":
-        real_open = files.open_temporary
-        monkeypatch.setattr(files, "open_temporary", lambda path: _FillingFile(real_open(path), self))
+        real_open, real_fdopen = os.open, os.fdopen
+        watched: set[int] = set()
+
+        def open_(path, flags, mode=0o777, *args, **kwargs):
+            descriptor = real_open(path, flags, mode, *args, **kwargs)
+            writing = flags & (os.O_WRONLY | os.O_RDWR)
+            if writing and isinstance(path, str | os.PathLike) and Path(path).resolve().is_relative_to(self.root):
+                watched.add(descriptor)
+            return descriptor
+
+        def fdopen(descriptor, *args, **kwargs):
+            handle = real_fdopen(descriptor, *args, **kwargs)
+            if descriptor in watched:
+                watched.discard(descriptor)
+                return _FillingFile(handle, self)
+            return handle
+
+        monkeypatch.setattr(os, "open", open_)
+        monkeypatch.setattr(os, "fdopen", fdopen)
         return self
 
 

@@ -35,7 +35,7 @@ def test_without_replace_an_existing_file_is_kept_and_another_name_chosen(storag
 
 @pytest.mark.parametrize("fail_at", [1, 2, 3])
 def test_disk_full_at_any_write_leaves_no_file_and_says_so_in_french(storage, tmp_path, monkeypatch, fail_at):
-    DiskFull(fail_at=fail_at).install(monkeypatch)
+    DiskFull(tmp_path, fail_at=fail_at).install(monkeypatch)
     content = ContentFile(b"x" * (3 * files.CHUNK_BYTES))
     with pytest.raises(files.FileNotSaved) as refused:
         files.save_file(storage, "preuves/rapport.pdf", content)
@@ -46,7 +46,7 @@ def test_disk_full_at_any_write_leaves_no_file_and_says_so_in_french(storage, tm
 
 def test_disk_full_while_replacing_keeps_the_previous_file_whole(storage, tmp_path, monkeypatch):
     files.save_file(storage, "p.pdf", PDF_BYTES)
-    DiskFull(fail_at=1).install(monkeypatch)
+    DiskFull(tmp_path, fail_at=1).install(monkeypatch)
     with pytest.raises(files.FileNotSaved):
         files.save_file(storage, "p.pdf", PDF_BYTES + b"%nouveau", replace=True)
     assert (tmp_path / "p.pdf").read_bytes() == PDF_BYTES
