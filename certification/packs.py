@@ -299,6 +299,8 @@ def store_pack(commission: Commission, student: Student) -> str:
     """
     pack = _start(commission, student)
     path = pack_path(commission.pk, student.pk)
+    silence = _silence("PACK_BUILD_SILENCE", BUILD_SILENCE).total_seconds()
+    files.remove_leftovers(default_storage, path, older_than=silence)
     try:
         content, pages = _build(commission, student, partial(_heartbeat, pack.pk))
         saved = files.save_file(

@@ -18,6 +18,7 @@ import hashlib
 import io
 import os
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +106,23 @@ def save_field_file(field_file: FieldFile, filename: str, content: bytes | File,
     field_file.name = saved.name
     field_file._committed = True
     return saved
+
+
+def remove_leftovers(storage: Storage, name: str, *, older_than: float) -> int:
+    """Remove the temporary files of ``name`` that a killed writer left (SIGKILL, power cut), once older than
+    ``older_than`` seconds (a younger one may be another writer's, still at work). Returns how many."""
+    if not isinstance(storage, FileSystemStorage):
+        return 0
+    path = Path(storage.path(name))
+    removed = 0
+    for leftover in path.parent.glob(f".{path.name}.*{TEMPORARY_SUFFIX}"):
+        try:
+            if time.time() - leftover.stat().st_mtime > older_than:
+                leftover.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
 
 
 def _save_local(storage, name, path, content, expected_size, expected_sha256, check) -> SavedFile:

@@ -2,6 +2,8 @@
 
 import errno
 import hashlib
+import os
+import time
 
 import pytest
 from django.core.files.base import ContentFile
@@ -95,3 +97,16 @@ def test_a_storage_without_local_paths_is_written_then_checked():
     with pytest.raises(files.FileNotSaved):
         files.save_file(storage, "q.pdf", b"%PDF-tronque", check=files.pdf_check())
     assert not storage.exists("q.pdf")
+
+
+def test_temporaries_a_killed_writer_left_are_removed_once_old(storage, tmp_path):
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    old, young = folder / f".7.pdf.aaaa{files.TEMPORARY_SUFFIX}", folder / f".7.pdf.bbbb{files.TEMPORARY_SUFFIX}"
+    other = folder / f".8.pdf.cccc{files.TEMPORARY_SUFFIX}"
+    for path in (old, young, other):
+        path.write_bytes(b"%PDF-")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    os.utime(other, (time.time() - 3600, time.time() - 3600))
+    assert files.remove_leftovers(storage, "packs/7.pdf", older_than=600) == 1
+    assert sorted(p.name for p in folder.iterdir()) == sorted([young.name, other.name])
