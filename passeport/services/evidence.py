@@ -237,6 +237,17 @@ def store_upload(field_file: FieldFile, filename: str, uploaded_file: UploadedFi
         raise EvidenceRefused(f"« {checked.original_name} » : {failure.message}") from failure
 
 
+def file_cut_short(evidence: Evidence) -> bool:
+    """The stored file is there but no longer has the size recorded when it was received (a stat, not a read).
+
+    A missing file is not « cut short »: its download answers 404.
+    """
+    try:
+        return evidence.file.size != evidence.size
+    except FileNotFoundError:
+        return False
+
+
 def add_evidence(*, activity: Activity, uploaded_file: UploadedFile, actor: User) -> Evidence:
     """Attach one checked file to ``activity``. Raise ``EvidenceRefused`` (nothing stored) if it is not accepted."""
     checked = inspect_upload(uploaded_file)
