@@ -69,7 +69,7 @@ def test_fault_1_disk_full_while_building_packs_leaves_them_failed_never_ready(
     page = _page(client, commission)
     assert f"{ready} / {total} dossiers prêts" in page
     assert f"{total - ready} en échec" in page
-    assert "Échec de la construction : Espace disque insuffisant sur le serveur" in page
+    assert "Échec de la construction – Espace disque insuffisant sur le serveur" in page
     failed = EvaluationPack.objects.filter(commission=commission, state=PackState.FAILED).first()
     response = _download(client, commission, failed.student)
     assert response.redirect_chain and response.redirect_chain[0][1] == 302
