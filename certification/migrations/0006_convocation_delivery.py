@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certification', '0004_absence_readiness_reopening'),
+        ('certification', '0005_evaluation_pack_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
