@@ -44,7 +44,9 @@ def beat(*, worker_id: str, started_at: datetime) -> None:
 
 
 class HeartbeatThread(threading.Thread):
-    """Beats at once, then every HEALTH_HEARTBEAT_SECONDS until stopped; a database error is logged, never fatal."""
+    """Beats every HEALTH_HEARTBEAT_SECONDS until stopped; a database error is logged, never fatal.
+
+    The first beat is the caller's (``beat_once`` before ``start``), so a worker is seen before it takes a task."""
 
     def __init__(self, worker_id: str) -> None:
         super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
@@ -54,9 +56,8 @@ class HeartbeatThread(threading.Thread):
 
     def run(self) -> None:
         try:
-            while not self.stopped.is_set():
+            while not self.stopped.wait(settings.HEALTH_HEARTBEAT_SECONDS):
                 self.beat_once()
-                self.stopped.wait(settings.HEALTH_HEARTBEAT_SECONDS)
         finally:
             connection.close()
 

@@ -10,6 +10,7 @@ class Command(db_worker.Command):
 
     def handle(self, *, worker_id: str, **options) -> None:
         heartbeat = HeartbeatThread(worker_id)
+        heartbeat.beat_once()
         heartbeat.start()
         try:
             super().handle(worker_id=worker_id, **options)
