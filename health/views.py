@@ -20,7 +20,8 @@ def sante(request: HttpRequest) -> HttpResponse:
     depend on who asks; never_cache sets Cache-Control, so the security middleware does not look at the user either.
     """
     report = run_checks()
-    return JsonResponse(report.as_public_dict(), status=200 if report.ok else 503)
+    status = 200 if report.ok else 503
+    return JsonResponse(report.as_public_dict(), status=status, json_dumps_params={"ensure_ascii": False})
 
 
 @login_required

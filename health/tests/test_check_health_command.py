@@ -173,7 +173,7 @@ def test_no_alert_without_recipients(report_is, alert_settings):
     assert "désactivée (HEALTH_ALERT_EMAILS vide)" in output
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_real_checks_fail_on_a_stale_worker(database_queue, heartbeat, settings):
     settings.HEALTH_WORKER_MAX_AGE_SECONDS = 60
     heartbeat(seconds_ago=3600)

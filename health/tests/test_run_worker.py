@@ -2,6 +2,7 @@
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -9,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
@@ -17,7 +19,8 @@ from health.heartbeat import HeartbeatThread, beat
 from health.models import WorkerHeartbeat
 
 
-@pytest.mark.django_db
+# The worker closes its database connection between tasks, so the test cannot sit inside a rolled-back transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_beats_before_working_and_runs_the_queue(database_queue):
     result = nothing.enqueue()
     call_command("run_worker", "--batch", "--no-reload", "--no-startup-delay", "--worker-id", "hote-1", verbosity=0)
@@ -54,22 +57,12 @@ def nothing() -> None:
     """The task run by the batch worker above."""
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_killed_worker_stops_beating(tmp_path):
     """In a real process: the heartbeat is fresh while the worker lives, and goes stale once it is SIGKILLed."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ndrc.settings",
-        "DEMO_MODE": "true",
-        "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
-        "MEDIA_ROOT": str(tmp_path),
-        "HEALTH_HEARTBEAT_SECONDS": "1",
-    }
-    env.pop("DATABASE_URL", None)
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, timeout=120)  # noqa: S603
+    env = _worker_environment(tmp_path)
     worker = subprocess.Popen(  # noqa: S603
-        [*manage, "run_worker", "--no-reload", "--worker-id", "hote-1", "-v0"], env=env
+        [sys.executable, "manage.py", "run_worker", "--no-reload", "--worker-id", "hote-1", "-v0"], env=env
     )
     try:
         assert _wait_for(lambda: _age(env) is not None and _age(env) < 2, seconds=30)
@@ -81,16 +74,30 @@ def test_a_killed_worker_stops_beating(tmp_path):
         worker.kill()
 
 
-def _age(env: dict) -> float | None:
-    import sqlite3
+def _worker_environment(tmp_path) -> dict:
+    """The worker process sees this test's database: PostgreSQL's test database, or a SQLite file of its own (the
+    in-memory test database is out of another process's reach)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ndrc.settings", "DEMO_MODE": "true", "MEDIA_ROOT": str(tmp_path)}
+    env["HEALTH_HEARTBEAT_SECONDS"] = "1"
+    if connection.vendor == "postgresql":
+        db = connection.settings_dict
+        env["DATABASE_URL"] = f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        return env
+    env.pop("DATABASE_URL", None)
+    env["SQLITE_PATH"] = str(tmp_path / "db.sqlite3")
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, check=True, timeout=120)  # noqa: S603
+    return env
 
+
+def _age(env: dict) -> float | None:
+    """Seconds since the last beat of any worker, or None before the first."""
+    if "SQLITE_PATH" not in env:
+        latest = WorkerHeartbeat.objects.order_by("-last_seen").first()
+        return None if latest is None else (timezone.now() - latest.last_seen).total_seconds()
     with sqlite3.connect(env["SQLITE_PATH"]) as db:
-        try:
-            row = db.execute(
-                "SELECT (julianday('now') - julianday(max(last_seen))) * 86400 FROM health_workerheartbeat"
-            ).fetchone()
-        except sqlite3.OperationalError:
-            return None
+        row = db.execute(
+            "SELECT (julianday('now') - julianday(max(last_seen))) * 86400 FROM health_workerheartbeat"
+        ).fetchone()
     return row[0]
 
 

@@ -20,7 +20,7 @@ from tests.personas import PASSWORD, make_user
 
 from .conftest import make_message, make_task
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 URL = reverse("health:sante")
 # The requirement: an unreachable database is reported within 2 s.
