@@ -20,6 +20,7 @@ import copy
 import shutil
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -151,6 +152,10 @@ def with_short_timeouts(settings_dict: dict) -> dict:
     settings_dict["CONN_MAX_AGE"] = 0
     settings_dict["CONN_HEALTH_CHECKS"] = False
     if settings_dict["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(settings_dict["NAME"])
+        if not name.startswith("file:") and name != ":memory:":
+            # Read-write but never create: a missing database file is an error, not a new empty database.
+            settings_dict["NAME"] = f"file:{urllib.parse.quote(name)}?mode=rw"
         options["timeout"] = 1
         # The usual init command waits 20 s for a lock; the journal mode is kept in the file anyway.
         options["init_command"] = "PRAGMA busy_timeout=1000;"

@@ -121,6 +121,16 @@ def test_it_answers_503_in_time_when_the_sqlite_file_cannot_be_opened(client, mo
     assert elapsed < PROBE_BOUND_SECONDS
 
 
+@pytest.mark.sqlite_only
+def test_a_missing_sqlite_file_is_an_error_and_is_not_created(client, monkeypatch, tmp_path):
+    missing = tmp_path / "db.sqlite3"
+    monkeypatch.setitem(connections.settings["default"], "NAME", str(missing))
+    response, _ = _probe(client)
+    assert response.status_code == 503
+    assert response.json()["verifications"]["base"] == "erreur"
+    assert not missing.exists()
+
+
 @pytest.mark.postgres_only
 @pytest.mark.parametrize(
     ("host", "port"),
