@@ -70,6 +70,9 @@ class Report:
     def failing(self) -> tuple[str, ...]:
         return tuple(check.name for check in self.checks if not check.ok)
 
+    def get(self, name: str) -> Check:
+        return next(check for check in self.checks if check.name == name)
+
     def as_public_dict(self) -> dict:
         """What /sante/ answers: the verdict of each check, nothing else."""
         return {"statut": OK if self.ok else ERROR, "verifications": {c.name: c.status for c in self.checks}}
@@ -78,53 +81,63 @@ class Report:
 def run_checks() -> Report:
     """Every check, within DEADLINE seconds whatever the database and the disk do."""
     started = time.monotonic()
-    disk = _Bounded(check_media_space)
-    database = _start_database_checks()
-    disk_result = disk.result(DEADLINE - (time.monotonic() - started))
-    database_result = database.result(DEADLINE - (time.monotonic() - started)) if database else None
-    if database_result is None:
-        reason = "ne répond pas dans le délai" if database else "la vérification précédente ne répond toujours pas"
+    disk = _start("espace_disque", check_media_space)
+    database = _start("base", _database_checks)
+    disk_result = _outcome(disk, DEADLINE - (time.monotonic() - started))
+    database_result = _outcome(database, DEADLINE - (time.monotonic() - started))
+    if not isinstance(database_result, tuple):
         database_result = (
-            Check("base", ERROR, f"Base de données : {reason} ({DEADLINE:g} s)."),
+            Check("base", ERROR, f"Base de données : {database_result}."),
             Check("travailleur", UNCHECKED, "Travailleur des tâches : non vérifié (base indisponible)."),
             Check("courriels", UNCHECKED, "File des courriels : non vérifiée (base indisponible)."),
         )
-    if disk_result is None:
-        disk_result = Check("espace_disque", ERROR, f"Espace disque : MEDIA_ROOT ne répond pas ({DEADLINE:g} s).")
+    if not isinstance(disk_result, Check):
+        disk_result = Check("espace_disque", ERROR, f"Espace disque : {disk_result}.")
     base, worker, outbox = database_result
     return Report((base, disk_result, worker, outbox))
 
 
+def _outcome(bounded: "_Bounded | None", timeout: float):
+    """The check's result, or why there is none, in French."""
+    if bounded is None:
+        return f"la vérification précédente ne répond toujours pas (plus de {DEADLINE:g} s)"
+    if not bounded.done.wait(max(timeout, 0)):
+        return f"pas de réponse en {DEADLINE:g} s"
+    if isinstance(bounded.value, Exception):
+        return f"vérification impossible ({type(bounded.value).__name__} : {_first_line(bounded.value)})"
+    return bounded.value
+
+
 class _Bounded:
-    """Runs ``function`` in a daemon thread; ``result`` waits at most the given time for it."""
+    """Runs ``function`` in a daemon thread; the caller waits on ``done`` as long as it wants, never longer."""
 
     def __init__(self, function: Callable) -> None:
-        self._value = None
-        self._done = threading.Event()
+        self.value = None
+        self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, args=(function,), name="health-check", daemon=True)
         self.thread.start()
 
     def _run(self, function: Callable) -> None:
-        self._value = function()
-        self._done.set()
-
-    def result(self, timeout: float):
-        self._done.wait(max(timeout, 0))
-        return self._value if self._done.is_set() else None
-
-
-_database_lock = threading.Lock()
-_database_running: _Bounded | None = None
+        try:
+            self.value = function()
+        except Exception as exc:
+            self.value = exc
+        finally:
+            self.done.set()
 
 
-def _start_database_checks() -> _Bounded | None:
-    """A new database check, unless the last one still hangs (then None: one stuck thread, not one per probe)."""
-    global _database_running
-    with _database_lock:
-        if _database_running is not None and _database_running.thread.is_alive():
+_running_lock = threading.Lock()
+_running: dict[str, _Bounded] = {}
+
+
+def _start(name: str, function: Callable) -> _Bounded | None:
+    """A new check, unless the last one of that name still hangs (then None: one stuck thread, not one per probe)."""
+    with _running_lock:
+        previous = _running.get(name)
+        if previous is not None and previous.thread.is_alive():
             return None
-        _database_running = _Bounded(_database_checks)
-        return _database_running
+        _running[name] = _Bounded(function)
+        return _running[name]
 
 
 def _database_checks() -> tuple[Check, Check, Check]:

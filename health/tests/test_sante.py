@@ -167,8 +167,8 @@ def test_it_answers_503_within_2_seconds_when_postgresql_hangs(client, monkeypat
     assert response.json()["verifications"]["base"] == "erreur"
     assert elapsed < PROBE_BOUND_SECONDS
     # The check's thread itself gives up on connect_timeout (2 s): no thread is left hanging for ever.
-    checks._database_running.thread.join(timeout=3)
-    assert not checks._database_running.thread.is_alive()
+    checks._running["base"].thread.join(timeout=3)
+    assert not checks._running["base"].thread.is_alive()
     monkeypatch.undo()
     assert _probe(client)[0].status_code == 200
 
@@ -190,10 +190,42 @@ def test_a_hanging_database_check_does_not_hold_the_probe(client, monkeypatch):
         second, second_elapsed = _probe(client)
     finally:
         release.set()
+        checks._running["base"].thread.join(5)  # the next test must not find it still running
     assert (first.status_code, second.status_code) == (503, 503)
     assert elapsed < PROBE_BOUND_SECONDS
     assert second_elapsed < 0.5  # no second wait: the first check still runs
     assert len(started) == 1
+
+
+def test_a_hanging_disk_does_not_hold_the_probe(client, monkeypatch):
+    """A hard-mounted NFS share that stopped answering blocks statvfs for ever."""
+    release = threading.Event()
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: release.wait(10))
+    try:
+        response, elapsed = _probe(client)
+    finally:
+        release.set()
+        checks._running["espace_disque"].thread.join(5)
+    assert response.status_code == 503
+    assert response.json()["verifications"] == {
+        "base": "ok",
+        "espace_disque": "erreur",
+        "travailleur": "ok",
+        "courriels": "ok",
+    }
+    assert elapsed < PROBE_BOUND_SECONDS
+
+
+def test_a_check_that_raises_is_an_error_not_a_crash(client, monkeypatch):
+    def broken():
+        raise RuntimeError("imprévu")
+
+    monkeypatch.setattr(checks, "check_worker", broken)
+    monkeypatch.setattr(checks, "check_media_space", broken)
+    response, _ = _probe(client)
+    assert response.status_code == 503
+    assert response.json()["verifications"]["travailleur"] == "erreur"
+    assert response.json()["verifications"]["espace_disque"] == "erreur"
 
 
 def test_it_sets_no_cookie_and_is_never_cached(client):

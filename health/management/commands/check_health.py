@@ -20,7 +20,7 @@ class Command(BaseCommand):
         report = run_checks()
         for check in report.checks:
             self.stdout.write(("[ok] " if check.ok else "[ERREUR] ") + check.message)
-        extra_lines = self._failure_lines() if report.checks[0].ok else []
+        extra_lines = self._failure_lines() if report.get("base").ok else []
         for line in extra_lines:
             self.stdout.write(line)
         if report.ok:
