@@ -18,8 +18,8 @@ if [ "$HOST" != "127.0.0.1" ] && [ "$HOST" != "localhost" ]; then
   echo "  réseau de la salle seulement, jamais de données réelles. Noms acceptés : ${ALLOWED_HOSTS}" >&2
 fi
 
-# The worker sends each email as soon as it is committed, and its deferred retries.
-"$BIN/python" manage.py db_worker --queue-name default --interval 1 &
+# The worker sends each email as soon as it is committed, and its deferred retries; its heartbeat feeds /sante/.
+"$BIN/python" manage.py run_worker --queue-name default --interval 1 &
 worker=$!
 # The sweep is the safety net: it sends what a lost task left queued and requeues what a killed worker left
 # "sending". It does not depend on the task queue, so nothing it rescues can be lost the same way twice.
