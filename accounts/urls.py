@@ -56,7 +56,10 @@ urlpatterns = [
     path("classes/<int:pk>/", views.cohort_detail, name="cohort_detail"),
     path("classes/<int:pk>/modifier/", views.cohort_edit, name="cohort_edit"),
     path("classes/<int:pk>/importer/", views_import.import_upload, name="student_import"),
-    path("classes/<int:pk>/importer/confirmer/", views_import.import_confirm, name="student_import_confirm"),
+    path("classes/<int:pk>/importer/<slug:token>/", views_import.import_preview, name="student_import_preview"),
+    path(
+        "classes/<int:pk>/importer/<slug:token>/confirmer/", views_import.import_confirm, name="student_import_confirm"
+    ),
     path("etudiants/<int:pk>/", views.student_detail, name="student_detail"),
     path("professionnels/inviter/", views.invite_professional, name="invite_professional"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
