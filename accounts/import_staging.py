@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts import import_columns, imports, siecle
@@ -22,6 +23,7 @@ from accounts.models import Cohort, ImportMapping, StagedImport, User
 from audit.services import log_action
 
 STAGED_TTL = timedelta(hours=1)
+APPLIED_KEPT = timedelta(days=400)
 SAMPLE_VALUES = 3
 
 TABLE, SIECLE = "table", "siecle"
@@ -69,7 +71,11 @@ def stage_upload(*, cohort: Cohort, actor: User, parsed: imports.ParsedUpload) -
         if problem:
             raise ImportFileError(problem)
     with transaction.atomic():
-        StagedImport.objects.filter(expires_at__lt=timezone.now()).delete()
+        # Waiting files expire; applied ones (emptied of their data) are kept a school year for their choices.
+        now = timezone.now()
+        StagedImport.objects.filter(
+            Q(applied_at__isnull=True, expires_at__lt=now) | Q(applied_at__lt=now - APPLIED_KEPT)
+        ).delete()
         StagedImport.objects.filter(cohort=cohort, created_by=actor, applied_at__isnull=True).delete()
         return StagedImport.objects.create(
             token=secrets.token_urlsafe(24),
@@ -92,7 +98,19 @@ def _initial_choices(cohort: Cohort, parsed: imports.ParsedUpload) -> dict:
 
 
 def _divisions_of_the_class(cohort: Cohort, siecle_file: siecle.SiecleFile) -> list[str]:
-    """The divisions where the file puts the students of the class already imported from SIECLE (a later file)."""
+    """The divisions ticked for the class's last SIECLE import, when the new file still has them; else those where
+    the file puts the students of the class already imported from SIECLE. A later file then shows its difference
+    at once (a student who moved to another division appears as leaving, not as dragging their division in)."""
+    in_file = siecle_file.divisions()
+    last = (
+        StagedImport.objects.filter(cohort=cohort, kind=SIECLE, applied_at__isnull=False)
+        .order_by("-applied_at")
+        .first()
+    )
+    if last is not None:
+        kept = [code for code in last.choices.get("divisions", []) if code in in_file]
+        if kept:
+            return kept
     known = set(cohort.students.exclude(record__siecle_id="").values_list("record__siecle_id", flat=True))
     found = {code for s in siecle_file.students if s.siecle_id in known for code in s.divisions}
     return sorted(found)
