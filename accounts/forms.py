@@ -281,4 +281,6 @@ class ImportChoicesForm(forms.Form):
     def chosen_divisions(self) -> list[str] | None:
         if "divisions" not in self.fields:
             return None
-        return list(self.cleaned_data.get("divisions") or [])
+        chosen = list(self.cleaned_data.get("divisions") or [])
+        # A spreadsheet with none ticked means all of them (no class is made of no division).
+        return chosen or (None if self.column_count else [])

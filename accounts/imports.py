@@ -536,7 +536,7 @@ def _read_csv(name: str, data: bytes) -> list[list[str]]:
 
 
 def _decode(name: str, data: bytes) -> str:
-    """UTF-8 (with or without BOM) first, strictly; then Windows-1252, what French Excel writes."""
+    """UTF-8 (with or without BOM) first, strictly; then Windows-1252 or ISO-8859-15 (see below)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
@@ -544,12 +544,23 @@ def _decode(name: str, data: bytes) -> str:
             raise ImportFileError(_not_text(name)) from None
     if b"\x00" in data:
         raise ImportFileError(_not_text(name))
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(_not_text(name))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    return data.decode(_single_byte_encoding(data), errors="replace")
+
+
+# Where ISO-8859-15 and Windows-1252 differ in printable letters: « Œ » is 0xBC in the first, « ¼ » in the second.
+_LATIN9_ONLY = frozenset(b"\xa4\xa6\xa8\xb4\xb8\xbc\xbd\xbe")
+
+
+def _single_byte_encoding(data: bytes) -> str:
+    """Windows-1252 (what French Excel writes) unless the file has none of its 0x80–0x9F characters and some of
+    the bytes that only ISO-8859-15 makes letters (Œ, œ, Ÿ, Š, Ž, €): a name list never holds « ¼ » or « ¤ »."""
+    if any(0x80 <= b <= 0x9F for b in data) or not _LATIN9_ONLY.intersection(data):
+        return "cp1252"
+    return "iso-8859-15"
 
 
 def _not_text(name: str) -> str:
