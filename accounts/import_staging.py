@@ -71,11 +71,7 @@ def stage_upload(*, cohort: Cohort, actor: User, parsed: imports.ParsedUpload) -
         if problem:
             raise ImportFileError(problem)
     with transaction.atomic():
-        # Waiting files expire; applied ones (emptied of their data) are kept a school year for their choices.
-        now = timezone.now()
-        StagedImport.objects.filter(
-            Q(applied_at__isnull=True, expires_at__lt=now) | Q(applied_at__lt=now - APPLIED_KEPT)
-        ).delete()
+        purge_staged_imports()
         StagedImport.objects.filter(cohort=cohort, created_by=actor, applied_at__isnull=True).delete()
         return StagedImport.objects.create(
             token=secrets.token_urlsafe(24),
@@ -116,8 +112,18 @@ def _divisions_of_the_class(cohort: Cohort, siecle_file: siecle.SiecleFile) -> l
     return sorted(found)
 
 
+def purge_staged_imports() -> None:
+    """Forget the files nobody confirmed in time (they hold students' names and INE), and the applied rows (emptied
+    of their data) after a school year: those are kept for the divisions they were confirmed with."""
+    now = timezone.now()
+    StagedImport.objects.filter(
+        Q(applied_at__isnull=True, expires_at__lt=now) | Q(applied_at__lt=now - APPLIED_KEPT)
+    ).delete()
+
+
 def get_staged(*, user: User, cohort: Cohort, token: str) -> StagedImport | None:
     """The waiting import of ``token`` if it is ``user``'s, for ``cohort``, not applied and not expired."""
+    purge_staged_imports()
     if not token:
         return None
     return StagedImport.objects.filter(
@@ -125,7 +131,9 @@ def get_staged(*, user: User, cohort: Cohort, token: str) -> StagedImport | None
     ).first()
 
 
-def update_choices(staged: StagedImport, *, mapping: list[str] | None = None, divisions: list[str] | None = None):
+def update_choices(
+    staged: StagedImport, *, mapping: list[str] | None = None, divisions: list[str] | None = None
+) -> None:
     """Record the importer's corrections; the version changes so that an older page can no longer confirm."""
     with transaction.atomic():
         locked = StagedImport.objects.select_for_update().get(pk=staged.pk)
@@ -251,6 +259,12 @@ def _siecle_plan(staged: StagedImport, described: StagedPreview) -> _Plan | None
     siecle_file = siecle.SiecleFile.from_payload(staged.payload)
     chosen = list(staged.choices.get("divisions") or [])
     described.divisions = [Division(code, n, code in chosen) for code, n in siecle_file.divisions().items()]
+    if not described.divisions:
+        described.problems = [
+            "Ce fichier SIECLE ne répartit les élèves dans aucune division : exportez « ElevesSansAdresses » après "
+            "la constitution des divisions, puis déposez-le à nouveau."
+        ]
+        return None
     if not chosen:
         described.problems = ["Choisissez la ou les divisions SIECLE qui forment la classe, puis affichez l'aperçu."]
         return None

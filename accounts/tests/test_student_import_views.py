@@ -236,6 +236,14 @@ def test_an_expired_staged_import_cannot_be_confirmed(cast, login):
     assert not User.objects.filter(email="a@example.org").exists()
 
 
+def test_files_nobody_confirmed_in_time_are_forgotten(cast, login):
+    client = login(cast.teacher)
+    response = client.post(upload_url(cast.cohort), {"file": csv_file("Nom;Prénom\nA;B\n")}, follow=True)
+    StagedImport.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    client.get(response.redirect_chain[-1][0])
+    assert not StagedImport.objects.exists()
+
+
 def test_a_confirmation_after_the_data_changed_applies_nothing_and_says_why(cast, login):
     client = login(cast.teacher)
     text = "Nom;Prénom;Email\nDurand;Léa;lea@example.org\nPetit;Noé;noe@example.org\n"
