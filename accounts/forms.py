@@ -258,7 +258,7 @@ class ImportChoicesForm(forms.Form):
                 choices=FIELD_CHOICES,
                 required=False,
                 initial=column.field,
-                help_text=f"Exemples : {samples}" if samples else "Colonne vide",
+                help_text=samples or "(colonne vide)",
             )
         if divisions:
             self.fields["divisions"] = forms.MultipleChoiceField(

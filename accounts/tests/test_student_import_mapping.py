@@ -48,7 +48,7 @@ def test_a_windows_1252_export_with_extra_columns_is_mapped_and_regime_is_ignore
         "col_6": "email",
     }
     assert "Colonnes ignorées : « Né(e) le », « Régime », « Options »." in html
-    assert "Exemples : Demi-pensionnaire, Externe, Interne" in html
+    assert "<td>Demi-pensionnaire, Externe, Interne</td>" in html
     assert "BTS2NDRC (3 élèves)" in html and "BTS1NDRC (1 élève)" in html
     assert "<dt>Lignes en erreur</dt><dd>0</dd>" in html
     assert "<dt>À créer</dt><dd>4</dd>" in html
