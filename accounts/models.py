@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from referentiel.models import ExamSession
 
@@ -163,6 +164,37 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.ip_address} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AccessCode(models.Model):
+    """A one-time code printed on a slip for a first login without email (students imported from SIECLE, a jury
+    member without an address). Only a keyed hash is stored (HMAC-SHA-256 of the account and the code, see
+    ``accounts.access_codes``): the code in clear exists in the PDF handed out at issue time, never in the database.
+    At most one live code per account; issuing a new one marks the previous one replaced."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_codes")
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "code de première connexion"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(used_at__isnull=True, replaced_at__isnull=True),
+                name="access_code_one_live_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Code de {self.user} ({self.created_at:%Y-%m-%d})"
 
 
 # --- Imports from school software (issue 14): what the school's records say, mappings, staged files -------------

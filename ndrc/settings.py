@@ -169,6 +169,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Public address of the site (« https://ccf.lycee.fr ») for links in emails sent by background jobs.
 SITE_URL = env_str("SITE_URL", "").rstrip("/")
 LOGIN_THROTTLE_MINUTES = env_int("LOGIN_THROTTLE_MINUTES", 15)
+# One-time codes printed for a first login without email (« Première connexion »): days before they expire.
+ACCESS_CODE_DAYS = env_int("ACCESS_CODE_DAYS", 30)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

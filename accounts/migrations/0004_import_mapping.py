@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_invitation_grants_on_acceptance'),
+        ('accounts', '0003_access_codes'),
     ]
 
     operations = [
