@@ -1,10 +1,13 @@
 """Issue 14: a teacher imports a class from a SIECLE export by choosing its division, then a school-software CSV
-export with extra columns (régime, date de naissance, division, options) through the mapping step."""
+export with extra columns (régime, date de naissance, division, options) through the mapping step; then prints the
+code sheet and a student imported from SIECLE (no email) gets in with a code."""
 
+import io
 import re
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from accounts.models import Student
 from accounts.tests.siecle_files import first_file, siecle_xml
@@ -81,3 +84,21 @@ def test_a_teacher_imports_a_siecle_division_then_a_csv_export_through_the_mappi
     assert_accessible(page)
     assert Student.objects.filter(cohort=cast.cohort).count() == 2 + 3 + 2
     assert not Student.objects.filter(user__last_name="FAURE").exists()
+
+    # Maëlys came from SIECLE without an address: the code sheet lets her in.
+    page.get_by_role("link", name="Codes de première connexion").click()
+    expect(page.get_by_label("CŒUR Maëlys")).to_be_checked()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Imprimer les codes des étudiants cochés (PDF)").click()
+    pdf = PdfReader(io.BytesIO(download_info.value.path().read_bytes()))
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    code = re.search(r"Code\s*([A-Z2-9]{5}-[A-Z2-9]{5})", text[text.index("maelys.coeur") :]).group(1)
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.goto(f"{live_server.url}/connexion/")
+    page.get_by_role("link", name=re.compile("Première connexion")).click()
+    page.get_by_label("Identifiant").fill("maelys.coeur")
+    page.get_by_label("Code de première connexion").fill(code)
+    page.get_by_label("Nouveau mot de passe").fill("Premiere-connexion-2027!")
+    page.get_by_label("Confirmation du mot de passe").fill("Premiere-connexion-2027!")
+    page.get_by_role("button", name="Choisir mon mot de passe et me connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Bonjour Maëlys"))
