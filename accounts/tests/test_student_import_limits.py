@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from accounts import imports
+from accounts import import_files
 from accounts.models import Student, User
 
 HEADER = ["Nom", "Prénom", "Email"]
@@ -175,5 +175,5 @@ def test_the_upload_page_states_the_limits(cast, login):
 
 @pytest.mark.parametrize(("index", "letters"), [(1, "A"), (26, "Z"), (27, "AA"), (100, "CV"), (16384, "XFD")])
 def test_column_letters(index, letters):
-    assert imports._column_letter(index) == letters
-    assert imports._column_index(letters) == index
+    assert import_files._column_letter(index) == letters
+    assert import_files._column_index(letters) == index
