@@ -450,8 +450,8 @@ class _Existing:
     users_by_email: dict[str, User]
     students_by_number: dict[str, Student]
     students_by_ine: dict[str, Student]
-    # The cohort's students by name, for lines that carry no identifier at all (a SIECLE file or an export
-    # without addresses on a class imported before).
+    # The cohort's students by name, for lines whose identifiers match nobody (a SIECLE file on a class typed in
+    # before, or a spreadsheet with addresses on a class imported from SIECLE without them).
     cohort_by_name: dict[tuple[str, str], list[Student]]
 
     @classmethod
@@ -469,7 +469,7 @@ class _Existing:
         if ines:
             by_ine = Student.objects.filter(record__ine__in=ines).select_related(*related)
         mates = Student.objects.none()
-        if any(not r.email and not r.ine and not r.candidate_number for r in rows) or ines:
+        if rows:
             mates = cohort.students.select_related(*related)
         if lock:
             users, students = users.select_for_update(of=("self",)), students.select_for_update(of=("self",))
@@ -488,13 +488,18 @@ class _Existing:
         )
 
     def by_name(self, row: RawRow) -> Student | None:
-        """The one student of the cohort with this name and no other INE; None when none or several."""
+        """The one student of the cohort with this name, no other INE and, when the line gives an address, none
+        of their own (an account without address, e.g. imported from SIECLE); None when none or several."""
         found = {s.pk: s for s in self.cohort_by_name.get(_name_key(row.last_name, row.first_name), [])}
         if row.birth_name:
             for s in self.cohort_by_name.get(_name_key(row.birth_name, row.first_name), []):
                 found[s.pk] = s
         ine = _ine(row.ine)
-        candidates = [s for s in found.values() if not ine or not (record_of(s) and record_of(s).ine)]
+        candidates = [
+            s
+            for s in found.values()
+            if (not ine or not (record_of(s) and record_of(s).ine)) and (not row.email or not s.user.email)
+        ]
         return candidates[0] if len(candidates) == 1 else None
 
 
@@ -536,7 +541,7 @@ def _match(
                 None,
             )
     student = found[0][1] if found else None
-    if student is None and not row.email:
+    if student is None:
         student = existing.by_name(row)
     if student is not None and not scope.covers(student):
         return student, None, OUTSIDE_SCOPE.format(name=student.user.display_name, cohort=student.cohort.name)
@@ -559,7 +564,8 @@ def _changes(
         if scope.may_change_emails:
             changes.append(f"adresse : {user.email or '—'} → {row.email.lower()}")
         else:
-            kept.append(f"adresse non modifiée ({user.email} reste, {row.email.lower()} ignorée) : {EMAIL_KEPT}")
+            shown = user.email or "aucune adresse"
+            kept.append(f"adresse non modifiée ({shown} reste, {row.email.lower()} ignorée) : {EMAIL_KEPT}")
     number = _candidate(row.candidate_number)
     if number and student.candidate_number != number:
         changes.append(f"n° candidat : {student.candidate_number or '—'} → {number}")

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from accounts.models import ImportMapping, StagedImport, Student, User
 from accounts.tests.import_helpers import confirm_form, preview_url, upload
+from accounts.tests.siecle_files import first_file, siecle_xml
 from audit.models import AuditEntry
 
 # An ordinary school-software export: « Régime » is the canteen status, not the route.
@@ -195,3 +196,20 @@ def test_a_student_of_another_establishment_named_by_email_is_refused_as_before(
     email = cast.other_student.user.email
     response = upload(login(cast.teacher), cast.cohort, csv_upload(f"Nom;Prénom;Email\nX;Y;{email}\n", "utf-8"))
     assert f"adresse « {email} » déjà utilisée par un autre compte" in response.content.decode()
+
+
+def test_a_spreadsheet_with_addresses_completes_students_imported_from_siecle_without_duplicating_them(cast, login):
+    client = login(cast.admin)
+    response = upload(client, cast.cohort, SimpleUploadedFile("eleves.xml", siecle_xml(first_file())))
+    response = client.post(preview_url(response), {"divisions": ["BTS2NDRC"]}, follow=True)
+    client.post(*confirm_form(response))
+    students_before = Student.objects.count()
+
+    export = "Nom;Prénom;Mél\nLEFÈVRE;Éloïse;eloise@example.org\nROUX;Anaïs;anais@example.org\n"
+    response = upload(client, cast.cohort, csv_upload(export, "utf-8"))
+    html = response.content.decode()
+    assert "adresse : — → eloise@example.org" in html
+    assert "<dt>À créer</dt><dd>1</dd>" in html
+    client.post(*confirm_form(response))
+    assert Student.objects.count() == students_before + 1
+    assert User.objects.get(email="eloise@example.org").student.record.ine == "070123457AC"
