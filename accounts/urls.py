@@ -56,7 +56,10 @@ urlpatterns = [
     path("classes/<int:pk>/", views.cohort_detail, name="cohort_detail"),
     path("classes/<int:pk>/modifier/", views.cohort_edit, name="cohort_edit"),
     path("classes/<int:pk>/importer/", views_import.import_upload, name="student_import"),
-    path("classes/<int:pk>/importer/confirmer/", views_import.import_confirm, name="student_import_confirm"),
+    path("classes/<int:pk>/importer/<slug:token>/", views_import.import_preview, name="student_import_preview"),
+    path(
+        "classes/<int:pk>/importer/<slug:token>/confirmer/", views_import.import_confirm, name="student_import_confirm"
+    ),
     path("classes/<int:pk>/codes/", views_codes.cohort_codes, name="cohort_codes"),
     path("premiere-connexion/", views_codes.first_access, name="first_access"),
     path("administration/personnel/<int:pk>/code/", views_codes.professional_code, name="professional_code"),

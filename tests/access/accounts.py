@@ -45,13 +45,20 @@ ROWS: dict[str, list[Row]] = {
             args=lambda c: [c.first_year.pk],
         ),
     ],
-    # Confirming with no previewed file: allowed people are sent back with a message, others never learn more.
+    # A preview or a confirmation with no staged file: allowed people are sent back with a message, others never
+    # learn more.
+    "accounts:student_import_preview": [
+        Row(
+            logged_in(302, other_teacher=404, professional=404, student=404, student2=404),
+            args=lambda c: [c.cohort.pk, "perime"],
+        ),
+    ],
     "accounts:student_import_confirm": [
         Row(
             logged_in(302, other_teacher=404, professional=404, student=404, student2=404),
-            args=lambda c: [c.cohort.pk],
+            args=lambda c: [c.cohort.pk, "perime"],
             method="post",
-            data={"token": "stale"},
+            data={"version": "1"},
         ),
     ],
     "accounts:student_detail": [
