@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# 127.0.0.1: this machine only; HOST=0.0.0.0 serves the room's network (see README).
+HOST ?= 127.0.0.1
 DEMO_ENV := DEMO_MODE=true
 
 .PHONY: run serve test lint check-deploy clean-demo
@@ -24,7 +26,7 @@ run: $(VENV)/.installed
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
-	$(DEMO_ENV) PORT=$(PORT) bash scripts/serve.sh
+	$(DEMO_ENV) PORT=$(PORT) HOST=$(HOST) bash scripts/serve.sh
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -34,6 +36,15 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(DEMO_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory check-deploy
+
+# Back to a fresh demo: removes the demo's SQLite database, files and emails under var/ (never a DATABASE_URL
+# database); the next `make run` loads the demo again.
+clean-demo:
+	@if [ -n "$$DATABASE_URL$$SQLITE_PATH$$MEDIA_ROOT" ]; then \
+	  echo "clean-demo n'efface que la démo de var/ : retirez DATABASE_URL, SQLITE_PATH et MEDIA_ROOT." >&2; exit 1; fi
+	rm -f var/db.sqlite3 var/db.sqlite3-wal var/db.sqlite3-shm
+	rm -rf var/media var/mail
+	@echo "Démo effacée : « make run » la recharge à neuf."
 
 # `check --deploy` with production-like settings must print no warning.
 check-deploy: $(VENV)/.installed

@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Pa
 from django.core.mail import EmailMultiAlternatives
 from django.template import loader
 
-from accounts import throttle
+from accounts import import_columns, imports, throttle
 from accounts.models import Cohort, Establishment, Role, Student, User
 from accounts.permissions import home_establishment_id
 from audit.services import log_action
@@ -208,3 +208,79 @@ class CohortForm(forms.ModelForm):
             if not teacher.memberships.filter(establishment=establishment, role=Role.TEACHER).exists():
                 self.add_error("teachers", f"{teacher.display_name} n'enseigne pas dans cet établissement.")
         return data
+
+
+# --- Student imports (accounts/views_import.py) ---------------------------------------------------------------------
+
+
+class StudentImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier des étudiants (CSV, XLSX ou SIECLE)",
+        help_text=(
+            "L'export de votre logiciel de vie scolaire (Pronote, EcoleDirecte…) ou de votre tableur, en CSV ou XLSX, "
+            "avec une ligne d'intitulés puis un étudiant par ligne ; ou l'export SIECLE « ElevesSansAdresses » (XML). "
+            "Vous choisirez ensuite à quoi correspond chaque colonne ou quelles divisions forment la classe."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.txt,.xlsx,.xml,text/csv,text/xml,application/xml,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        try:
+            self.cleaned_data["parsed"] = imports.read_upload(uploaded)
+        except imports.ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return uploaded
+
+
+FIELD_CHOICES = [(import_columns.IGNORED, "— Ignorée —"), *import_columns.FIELDS.items()]
+
+
+class ImportChoicesForm(forms.Form):
+    """The importer's corrections on a waiting import: one select box per column (CSV, XLSX), the divisions.
+
+    ``columns`` and ``divisions`` come from ``import_staging.describe``; without columns (a SIECLE file) at least
+    one division must be ticked.
+    """
+
+    def __init__(self, *args, columns=(), divisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.column_count = len(columns)
+        for column in columns:
+            samples = ", ".join(column.samples)
+            self.fields[f"col_{column.index}"] = forms.ChoiceField(
+                label=f"Colonne « {column.title or f'n° {column.index + 1}'} »",
+                choices=FIELD_CHOICES,
+                required=False,
+                initial=column.field,
+                help_text=samples or "(colonne vide)",
+            )
+        if divisions:
+            self.fields["divisions"] = forms.MultipleChoiceField(
+                label="Divisions qui forment la classe",
+                choices=[(d.code, f"{d.code} ({d.count} élève{'s' if d.count > 1 else ''})") for d in divisions],
+                initial=[d.code for d in divisions if d.checked],
+                widget=forms.CheckboxSelectMultiple,
+                required=not columns,
+                error_messages={"required": "Cochez au moins une division."},
+            )
+
+    def column_fields(self):
+        return [self[f"col_{i}"] for i in range(self.column_count)]
+
+    def chosen_mapping(self) -> list[str] | None:
+        if not self.column_count:
+            return None
+        return [self.cleaned_data.get(f"col_{i}", "") for i in range(self.column_count)]
+
+    def chosen_divisions(self) -> list[str] | None:
+        if "divisions" not in self.fields:
+            return None
+        chosen = list(self.cleaned_data.get("divisions") or [])
+        # A spreadsheet with none ticked means all of them (no class is made of no division).
+        return chosen or (None if self.column_count else [])

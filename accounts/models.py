@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from referentiel.models import ExamSession
 
@@ -163,3 +164,106 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.ip_address} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AccessCode(models.Model):
+    """A one-time code printed on a slip for a first login without email (students imported from SIECLE, a jury
+    member without an address). Only a keyed hash is stored (HMAC-SHA-256 of the account and the code, see
+    ``accounts.access_codes``): the code in clear exists in the PDF handed out at issue time, never in the database.
+    At most one live code per account; issuing a new one marks the previous one replaced."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_codes")
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "code de première connexion"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(used_at__isnull=True, replaced_at__isnull=True),
+                name="access_code_one_live_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Code de {self.user} ({self.created_at:%Y-%m-%d})"
+
+
+# --- Imports from school software (issue 14): what the school's records say, mappings, staged files -------------
+
+
+class StudentRecord(models.Model):
+    """What the school's software says about a student: INE, SIECLE id, birth name, and whether they left.
+
+    Kept beside ``Student`` (one row per imported student) so that an import can recognise a student again in a
+    later file. A student who left is archived, never deleted: their passeport and dossiers stay as they were.
+    ``User.last_name`` holds the name in use (SIECLE's « nom d'usage » when there is one); ``birth_name`` the
+    « nom de famille ».
+    """
+
+    student = models.OneToOneField(Student, on_delete=models.CASCADE, related_name="record")
+    ine = models.CharField("INE", max_length=20, blank=True)
+    siecle_id = models.CharField("identifiant SIECLE", max_length=30, blank=True)
+    birth_name = models.CharField("nom de famille", max_length=150, blank=True)
+    archived_at = models.DateTimeField("archivé le", null=True, blank=True)
+    left_on = models.DateField("sorti·e le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "fiche administrative d'étudiant"
+        constraints = [
+            models.UniqueConstraint(fields=["ine"], condition=~models.Q(ine=""), name="student_record_unique_ine"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} ({self.ine or 'sans INE'})"
+
+
+class ImportMapping(models.Model):
+    """The columns an establishment's exports carry, remembered: normalised header → field (or "" for ignored)."""
+
+    establishment = models.OneToOneField(Establishment, on_delete=models.CASCADE, related_name="import_mapping")
+    columns = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "correspondance de colonnes d'import"
+
+    def __str__(self) -> str:
+        return f"Colonnes d'import – {self.establishment}"
+
+
+class StagedImport(models.Model):
+    """A parsed upload waiting for its confirmation, kept on the server (the client only holds its token).
+
+    ``payload`` is what the file said (a table, or SIECLE students); ``choices`` what the importer chose (column
+    mapping, divisions) with a ``version`` that the confirmation must repeat, so that a tab showing an older
+    preview cannot apply a newer choice. ``applied_at`` makes a second confirmation a no-op.
+    """
+
+    token = models.CharField(max_length=43, unique=True)
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="staged_imports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=[("table", "CSV ou XLSX"), ("siecle", "SIECLE (XML)")])
+    file_name = models.CharField(max_length=255)
+    payload = models.JSONField(default=dict)
+    choices = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import en attente de confirmation"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.cohort}"

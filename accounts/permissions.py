@@ -130,3 +130,23 @@ def get_establishment_for_admin(user: User, pk: int) -> Establishment:
     if pk not in admin_establishment_ids(user):
         raise Http404
     return Establishment.objects.get(pk=pk)
+
+
+def get_professional_for_admin(user: User, pk: int) -> User:
+    """A professional of the administrator's establishment, for a first-login code. Outside: 404. A person who also
+    holds a staff role or is a student: 403 — their access is not a professional's, the administrator may not take it.
+    """
+    target = (
+        User.objects.filter(
+            pk=pk,
+            memberships__role=Role.PROFESSIONAL,
+            memberships__establishment_id__in=admin_establishment_ids(user),
+        )
+        .distinct()
+        .first()
+    )
+    if target is None:
+        raise Http404
+    if target.memberships.exclude(role=Role.PROFESSIONAL).exists() or Student.objects.filter(user=target).exists():
+        raise PermissionDenied("Ce compte n'est pas seulement celui d'un professionnel : pas de code de connexion.")
+    return target

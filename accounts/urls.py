@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import forms, views, views_import, views_outbox
+from accounts import forms, views, views_codes, views_import, views_outbox
 
 app_name = "accounts"
 
@@ -56,11 +56,18 @@ urlpatterns = [
     path("classes/<int:pk>/", views.cohort_detail, name="cohort_detail"),
     path("classes/<int:pk>/modifier/", views.cohort_edit, name="cohort_edit"),
     path("classes/<int:pk>/importer/", views_import.import_upload, name="student_import"),
-    path("classes/<int:pk>/importer/confirmer/", views_import.import_confirm, name="student_import_confirm"),
+    path("classes/<int:pk>/importer/<slug:token>/", views_import.import_preview, name="student_import_preview"),
+    path(
+        "classes/<int:pk>/importer/<slug:token>/confirmer/", views_import.import_confirm, name="student_import_confirm"
+    ),
+    path("classes/<int:pk>/codes/", views_codes.cohort_codes, name="cohort_codes"),
+    path("premiere-connexion/", views_codes.first_access, name="first_access"),
+    path("administration/personnel/<int:pk>/code/", views_codes.professional_code, name="professional_code"),
     path("etudiants/<int:pk>/", views.student_detail, name="student_detail"),
     path("professionnels/inviter/", views.invite_professional, name="invite_professional"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("administration/personnel/", views.staff_list, name="staff"),
     path("administration/journal/", views.audit_log, name="audit_log"),
     path("administration/courriels/", views_outbox.outbox_list, name="outbox"),
+    path("administration/courriels/<int:pk>/reessayer/", views_outbox.outbox_retry, name="outbox_retry"),
 ]

@@ -36,7 +36,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = permissions.get_cohort_for_user(request.user, pk)
-    students = cohort.students.select_related("user")
+    students = cohort.students.select_related("user", "record")
     return render(request, "accounts/cohort_detail.html", {"cohort": cohort, "students": students})
 
 

@@ -1,35 +1,14 @@
-"""Importing a cohort's students: upload and preview, then confirm (see ``accounts.imports``)."""
+"""Importing a cohort's students: upload, then preview with the importer's choices (column mapping or SIECLE
+divisions), then confirm. See ``accounts.imports``, ``accounts.siecle`` and ``accounts.import_staging``."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import imports, permissions
-
-
-class StudentImportForm(forms.Form):
-    file = forms.FileField(
-        label="Fichier des étudiants (CSV ou XLSX)",
-        help_text=(
-            "Une ligne d'intitulés puis un étudiant par ligne. Colonnes obligatoires : Nom, Prénom, Email ; "
-            "facultatives : N° candidat, Voie (scolaire, apprenti ou formation continue ; à défaut, la voie de "
-            "la classe). CSV séparé par des points-virgules ou des virgules, ou classeur Excel (XLSX)."
-        ),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
-    )
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        try:
-            self.cleaned_data["rows"] = imports.parse_student_file(uploaded)
-        except imports.ImportFileError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return uploaded
+from accounts import import_staging, imports, permissions
+from accounts.forms import ImportChoicesForm, StudentImportForm
 
 
 @login_required
@@ -39,36 +18,54 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     bound = request.method == "POST"  # an empty POST (no file chosen) must still show « obligatoire »
     form = StudentImportForm(request.POST if bound else None, request.FILES if bound else None)
     if bound and form.is_valid():
-        file_name = form.cleaned_data["file"].name
-        rows = form.cleaned_data["rows"]
-        preview = imports.preview_student_import(cohort=cohort, rows=rows, actor=request.user)
-        imports.discard_pending_imports(request.session, cohort=cohort)
-        token = ""
-        if preview.is_valid:
-            token = imports.store_pending_import(request.session, cohort=cohort, file_name=file_name, rows=rows)
-        context = {"cohort": cohort, "preview": preview, "token": token, "file_name": file_name}
-        return render(request, "accounts/student_import_preview.html", context)
+        try:
+            staged = import_staging.stage_upload(cohort=cohort, actor=request.user, parsed=form.cleaned_data["parsed"])
+        except imports.ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("accounts:student_import_preview", pk=cohort.pk, token=staged.token)
     limits = {"rows": imports.MAX_ROWS, "lines": imports.MAX_LINES, "columns": imports.MAX_COLUMNS}
     return render(request, "accounts/student_import.html", {"cohort": cohort, "form": form, "limits": limits})
 
 
 @login_required
-@require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     cohort = permissions.get_cohort_for_admin(request.user, pk)
-    token = request.POST.get("token", "")
-    pending = imports.pop_pending_import(request.session, cohort=cohort, token=token)
-    if pending is None:
+    staged = import_staging.get_staged(user=request.user, cohort=cohort, token=token)
+    if staged is None:
         messages.error(request, imports.ALREADY_DONE_MESSAGE)
         return redirect("accounts:student_import", pk=cohort.pk)
+    described = import_staging.describe(staged, actor=request.user)
+    form = ImportChoicesForm(
+        request.POST if request.method == "POST" else None, columns=described.columns, divisions=described.divisions
+    )
+    if request.method == "POST" and form.is_valid():
+        import_staging.update_choices(staged, mapping=form.chosen_mapping(), divisions=form.chosen_divisions())
+        return redirect("accounts:student_import_preview", pk=cohort.pk, token=staged.token)
+    context = {"cohort": cohort, "described": described, "form": form, "staged": staged}
+    return render(request, "accounts/student_import_preview.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    cohort = permissions.get_cohort_for_admin(request.user, pk)
     try:
-        result = imports.apply_student_import(
-            cohort=cohort, rows=pending.rows, actor=request.user, file_name=pending.file_name, import_id=token
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = 0
+    try:
+        file_name, result = import_staging.confirm_staged_import(
+            cohort=cohort, token=token, actor=request.user, version=version
         )
-    except imports.ImportStale as exc:
+    except imports.ImportAlreadyApplied as exc:
         messages.error(request, str(exc))
         return redirect("accounts:student_import", pk=cohort.pk)
-    messages.success(request, _summary(pending.file_name, result))
+    except imports.ImportStale as exc:  # the choices or the data changed: the preview shows what would happen now
+        messages.error(request, str(exc))
+        return redirect("accounts:student_import_preview", pk=cohort.pk, token=token)
+    messages.success(request, _summary(file_name, result))
     return redirect("accounts:cohort_detail", pk=cohort.pk)
 
 
@@ -80,6 +77,11 @@ def _summary(file_name: str, result: imports.ImportResult) -> str:
         f"Import de « {file_name} » terminé : {result.created} étudiant{s(result.created)} "
         f"créé{s(result.created)}, {result.updated} mis à jour, {result.unchanged} inchangé{s(result.unchanged)}."
     )
+    if result.archived:
+        summary += (
+            f" {result.archived} étudiant{s(result.archived)} parti{s(result.archived)} archivé{s(result.archived)} "
+            "(leur travail est conservé)."
+        )
     if result.refused:
         summary += (
             f" {result.refused} ligne{s(result.refused)} ignorée{s(result.refused)} : "

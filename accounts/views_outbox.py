@@ -1,13 +1,16 @@
-"""The administrators' view of outgoing email: what is waiting, what left, what failed and why."""
+"""The administrators' view of outgoing email: what is waiting, what left, what failed and why; and a retry."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions
-from notifications.models import OutboxState
+from notifications import services
+from notifications.models import OutboxMessage, OutboxState
 from notifications.selectors import outbox_for_establishments
 
 PAGE_SIZE = 50
@@ -20,8 +23,24 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("etat", "")
     if state not in OutboxState.values:
         state = ""
-    messages = outbox_for_establishments(permissions.admin_establishment_ids(request.user), state=state)
-    page = Paginator(messages, PAGE_SIZE).get_page(request.GET.get("page"))
+    messages_ = outbox_for_establishments(permissions.admin_establishment_ids(request.user), state=state)
+    page = Paginator(messages_, PAGE_SIZE).get_page(request.GET.get("page"))
     filters = {"etat": state} if state else {}
     context = {"page": page, "filters": filters, "state": state, "states": OutboxState.choices}
     return render(request, "notifications/outbox_list.html", context)
+
+
+@login_required
+@require_POST
+def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require_admin(request.user)
+    establishment_ids = list(permissions.admin_establishment_ids(request.user))
+    if not OutboxMessage.objects.filter(pk=pk, establishment_id__in=establishment_ids).exists():
+        raise Http404
+    try:
+        message = services.retry_message(message_id=pk, actor=request.user, establishment_ids=establishment_ids)
+    except services.OutboxRefusal as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, f"Nouvel envoi demandé pour « {message.subject} » : il part dans quelques secondes.")
+    return redirect(reverse("accounts:outbox") + f"#courriel-{pk}")

@@ -236,6 +236,11 @@ class Convocation(models.Model):
     informed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     outbox_message_id = models.BigIntegerField(null=True, blank=True)
     acknowledged_at = models.DateTimeField("accusé de lecture", null=True, blank=True)
+    # The teacher recorded handing the letter to the student (e.g. after the email was refused): a proof.
+    letter_handed_at = models.DateTimeField("lettre remise en main propre le", null=True, blank=True)
+    letter_handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "information officielle"
@@ -794,3 +799,42 @@ class DossierReminder(models.Model):
 
     def __str__(self) -> str:
         return f"Relance {self.exam.code} J-{self.days_before} – {self.student}"
+
+
+class PackState(models.TextChoices):
+    QUEUED = "queued", "En attente"
+    BUILDING = "building", "En cours"
+    READY = "ready", "Prêt"
+    FAILED = "failed", "Échec"
+
+
+class EvaluationPack(models.Model):
+    """The build state of one candidate's « dossier d'évaluation » PDF (the file itself lives in storage).
+
+    « Prêt » only once the file was written whole and checked (it parses, has ``pages`` pages, ``size`` bytes).
+    A build whose ``heartbeat_at`` stops moving was interrupted (its worker died): see ``certification.packs``.
+    """
+
+    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="packs")
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=10, choices=PackState.choices, default=PackState.QUEUED)
+    requested_at = models.DateTimeField()
+    heartbeat_at = models.DateTimeField(help_text="Dernier signe de vie de la construction (ou la demande).")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "dossier d'évaluation (PDF)"
+        constraints = [
+            models.UniqueConstraint(fields=["commission", "student"], name="evaluation_pack_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(state="ready") | (models.Q(size__gt=0) & models.Q(pages__gt=0)),
+                name="evaluation_pack_ready_is_verified",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dossier d'évaluation {self.student_id} – commission {self.commission_id}"

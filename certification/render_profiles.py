@@ -126,11 +126,19 @@ LOW = _FieldKind(RangeForm, "low")
 HIGH = _FieldKind(RangeForm, "high")
 
 
-def _errors(errors: Sequence[str], extra: str = "") -> str:
+def _errors(errors: Sequence[str]) -> str:
     if not errors:
         return ""
     # conditional_escape, as {{ error }} did: an error message marked safe is kept as it is.
-    return "".join(f'<p class="error"{extra}>{conditional_escape(error)}</p>' for error in errors)
+    return "".join(f'<p class="error">{conditional_escape(error)}</p>' for error in errors)
+
+
+def _field_errors(state: FieldState) -> str:
+    """A field's errors under the id its ``aria-describedby`` names (``id_<name>_error``), read with the field."""
+    if not state.errors:
+        return ""
+    messages = "".join(f"<p>{conditional_escape(error)}</p>" for error in state.errors)
+    return f'<div class="error" id="id_{escape(state.name)}_error">{messages}</div>'
 
 
 def _url_maker(name: str, commission_pk: int):
@@ -173,18 +181,17 @@ def _row(row, states, suggestion: str, is_responsible: bool, edit_url, reopen_ur
         )
     locked_class = ' class="locked"' if locked else ""
     suggestion_html = f'<small class="suggestion">{suggestion}</small>' if suggestion else ""
-    mark_errors = _errors(mark.errors, f' id="{mark_id}_error"')  # the id the field's aria-describedby names
     return (
         f'<tr id="candidat-{pk}"{locked_class}>\n'
         f'<th scope="row">{"".join(head)}\n</th>\n'
         f"<td>{profile}\n</td>\n"
         f'<td>\n<label for="id_{escape(status.name)}" class="visually-hidden">Statut de {name}</label>'
-        f"{STATUS.render(status)}\n{VERSION.render(version)}\n{_errors(status.errors)}\n</td>\n"
+        f"{STATUS.render(status)}\n{VERSION.render(version)}\n{_field_errors(status)}\n</td>\n"
         f'<td>\n<label for="{mark_id}" class="visually-hidden">Note sur 20 de {name}</label>'
         f"{MARK.render(mark, formatted)}\n"
-        f"{suggestion_html}\n{mark_errors}\n</td>\n"
+        f"{suggestion_html}\n{_field_errors(mark)}\n</td>\n"
         f'<td>\n<label for="id_{escape(reason.name)}" class="visually-hidden">Motif d\'absence de {name}</label>'
-        f"{ABSENT_REASON.render(reason)}\n{_errors(reason.errors)}\n</td>\n"
+        f"{ABSENT_REASON.render(reason)}\n{_field_errors(reason)}\n</td>\n"
         f"<td>\n{actions}\n</td>\n</tr>\n"
     )
 
@@ -198,7 +205,7 @@ def _range_fieldset(key: str, states, non_field_errors: Sequence[str], editable:
         f'<label for="id_{escape(low.name)}">de</label> {LOW.render(low, formatted)}\n'
         f'<label for="id_{escape(high.name)}">à</label> {HIGH.render(high, formatted)} '
         '<span aria-hidden="true">/ 20</span>\n'
-        f"{_errors(low.errors)}\n{_errors(high.errors)}\n</fieldset>\n"
+        f"{_field_errors(low)}\n{_field_errors(high)}\n</fieldset>\n"
     )
 
 

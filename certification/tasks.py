@@ -17,7 +17,10 @@ logger = logging.getLogger(__name__)
 
 @task()
 def build_evaluation_pack(commission_id: int, student_id: int, redo: bool = False) -> str:
-    """Build one candidate's pack; an existing pack is left alone unless ``redo``."""
+    """Build one candidate's pack; a ready (checked, intact) pack is left alone unless ``redo``.
+
+    A failure is recorded on the pack (« échec », in French, on the page) and raised again for the task table.
+    """
     commission = Commission.objects.select_related("exam", "session", "cohort").filter(pk=commission_id).first()
     student = (
         Student.objects.select_related("user")
@@ -26,7 +29,7 @@ def build_evaluation_pack(commission_id: int, student_id: int, redo: bool = Fals
     )
     if commission is None or student is None:
         return "skipped"
-    if not redo and packs.pack_exists(commission_id, student_id):
+    if not redo and packs.ready_pack(commission, student) is not None:
         return "exists"
     packs.store_pack(commission, student)
     return "built"
@@ -55,6 +58,7 @@ def inform_step_students(step_id: int, actor_id: int, student_ids: list[int] | N
         "letters": len(result.letters),
         "already": len(result.already),
         "failed": len(result.failed),
+        "resent": len(result.resent),
     }
     logger.info("Information de l'étape %s : %s", step_id, counts)
     return counts

@@ -3,6 +3,7 @@ from django.urls import path
 from certification import (
     views_commissions,
     views_conformity,
+    views_convocations,
     views_dossiers,
     views_exports,
     views_grids,
@@ -41,6 +42,12 @@ urlpatterns = [
         name="uninformed_reason",
     ),
     path("informations/<int:pk>/accuse/", views_commissions.convocation_ack, name="convocation_ack"),
+    path("informations/<int:pk>/renvoyer/", views_convocations.convocation_resend, name="convocation_resend"),
+    path(
+        "informations/<int:pk>/lettre-remise/",
+        views_convocations.convocation_letter_handed,
+        name="convocation_letter_handed",
+    ),
 ]
 
 urlpatterns += [

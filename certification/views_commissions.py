@@ -130,6 +130,7 @@ def _student_rows(commission: Commission, steps: list[SituationStep]) -> list[St
     """One row per student of the cohort with their information per step: a fixed number of queries."""
     students = commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name")
     informations = convocation_services.information_by_student_step(steps)
+    convocation_services.attach_delivery(list(informations.values()))
     reasons = convocation_services.uninformed_reasons(steps)
     dossiers = dict(
         Dossier.objects.filter(
@@ -168,10 +169,24 @@ def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "single_assessor": bool(commission.exam.definition and commission.exam.definition.single_assessor),
     }
     for index, step in enumerate(steps):
-        # Who is still to be informed of this step: the checkboxes of its « inform » form.
-        step.to_inform = [row.student for row in rows if row.cells[index].convocation is None]
-        # The progress of a background information: informed so far, out of the class.
-        step.informed_count = len(rows) - len(step.to_inform)
+        convocations = [row.cells[index].convocation for row in rows]
+        # Who is still to be informed of this step: the checkboxes of its « inform » form. A convocation whose
+        # email was not delivered (« non remise ») is sent again by the same form.
+        step.to_inform = [
+            row.student
+            for row, convocation in zip(rows, convocations, strict=True)
+            if convocation is None or convocation.delivery_state == convocation_services.UNDELIVERED
+        ]
+        step.undelivered_ids = {
+            c.student_id for c in convocations if c is not None and c.delivery_state == convocation_services.UNDELIVERED
+        }
+        step.undelivered_count = len(step.undelivered_ids)
+        # The progress of a background information: informed (with a proof) so far, out of the class.
+        step.informed_count = sum(
+            1 for c in convocations if c is not None and c.delivery_state == convocation_services.DELIVERED
+        )
+        # Sent but without a proof yet: on its way, or « remise incertaine ».
+        step.waiting_count = len(rows) - step.informed_count - len(step.to_inform)
     if can_manage:
         context["member_form"] = AddMemberForm(candidates=_member_candidates(commission))
         context["step_form"] = StepForm(situations=[situation.code for situation in situations])
@@ -264,6 +279,7 @@ def inform_students(request: HttpRequest, pk: int) -> HttpResponse:
     selected = form.selected_ids()
     targets = [student for student in cohort if selected is None or student.pk in selected]
     informed = set(Convocation.objects.filter(step=step).values_list("student_id", flat=True))
+    informed -= convocation_services.undelivered_student_ids(step)  # « non remise »: informing sends it again
     pending = [student for student in targets if student.pk not in informed]
     if pending:
         ids = [student.pk for student in pending]
@@ -282,9 +298,20 @@ def inform_students(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Sans adresse électronique, {len(letters)} étudiant·e(s) à qui remettre la lettre imprimée "
                 f"(téléchargeable dans le tableau) : {_names(letters)}.",
             )
-    already = len(targets) - len(pending)
+    proven = set(
+        Convocation.objects.filter(convocation_services.proven(), step=step).values_list("student_id", flat=True)
+    )
+    already = sum(1 for student in targets if student.pk in proven)
     if already:
         messages.info(request, f"{already} étudiant·e(s) déjà informé·e(s) de cette date : inchangé.")
+    waiting = len(targets) - len(pending) - already
+    if waiting:
+        messages.info(
+            request,
+            f"{waiting} convocation(s) déjà envoyée(s), sans confirmation du serveur de messagerie (envoi en cours ou "
+            "remise incertaine) : non renvoyée(s). Pour une remise incertaine, renvoyez-la ou enregistrez la lettre "
+            "remise en main propre depuis le tableau des étudiants.",
+        )
     return redirect(back)
 
 

@@ -48,18 +48,26 @@ def evaluation_packs(request, pk: int) -> HttpResponse:
         else:
             messages.info(request, "Tous les dossiers d'évaluation sont prêts ou déjà en cours de construction.")
         return redirect("certification:evaluation_packs", pk=commission.pk)
-    progress = packs.pack_progress(commission)
-    rows = [(student, student.pk in progress.built) for student in packs.candidates(commission)]
-    return render(request, "certification/packs.html", {"commission": commission, "progress": progress, "rows": rows})
+    statuses = packs.pack_statuses(commission)
+    context = {"commission": commission, "progress": packs.pack_progress(statuses), "statuses": statuses}
+    return render(request, "certification/packs.html", context)
 
 
 @login_required
 @require_GET
 def evaluation_pack_download(request, pk: int, student_pk: int) -> HttpResponse:
     commission, student = get_commission_student(request.user, pk, student_pk)
-    path = packs.pack_path(commission.pk, student.pk)
-    if not default_storage.exists(path):
-        raise Http404("Ce dossier d'évaluation n'est pas encore construit.")
+    pack = packs.ready_pack(commission, student)
+    if pack is None:
+        if not packs.has_pack(commission, student):
+            raise Http404("Ce dossier d'évaluation n'est pas encore construit.")
+        # Never an empty or unchecked file behind a 200: the page says what happened and offers the rebuild.
+        messages.error(
+            request,
+            f"Le dossier d'évaluation de {student} n'est pas prêt (construction en cours, interrompue ou en échec, "
+            "ou fichier altéré) : il n'a pas été téléchargé. « Construire les dossiers manquants » le reconstruit.",
+        )
+        return redirect("certification:evaluation_packs", pk=commission.pk)
     log_action(
         "evaluation_pack.downloaded",
         actor=request.user,
@@ -68,7 +76,7 @@ def evaluation_pack_download(request, pk: int, student_pk: int) -> HttpResponse:
         changes={"student": str(student), "student_id": student.pk},
     )
     return FileResponse(
-        default_storage.open(path, "rb"),
+        default_storage.open(packs.pack_path(commission.pk, student.pk), "rb"),
         as_attachment=True,
         filename=packs.pack_filename(commission, student),
         content_type="application/pdf",

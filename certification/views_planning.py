@@ -45,9 +45,9 @@ from certification.selectors.passages import candidate_release_at
 from certification.services import lifecycle
 from certification.services import planning as planning_services
 from certification.services.commissions import CommissionError
-from certification.services.convocations import information_by_student_step
+from certification.services.convocations import attach_delivery, information_by_student_step
 from certification.services.convocations import student_convocations as convocations_of
-from notifications.models import OutboxMessage, OutboxState
+from notifications.models import OutboxState
 
 DAY_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -277,17 +277,19 @@ DELIVERY_LABELS = {
     OutboxState.SENDING: ("en cours d'envoi", "tag-warn"),
     OutboxState.SENT: ("envoyé", "tag-ok"),
     OutboxState.FAILED: ("échec", "tag-err"),
+    OutboxState.UNCERTAIN: ("remise incertaine", "tag-warn"),
+    OutboxState.REFUSED: ("non remise", "tag-err"),
 }
 
 
 def _attach_delivery(convocations: list[Convocation]) -> None:
-    """Each convocation's outbox state (one query for all of them)."""
-    ids = [c.outbox_message_id for c in convocations if c.outbox_message_id]
-    outbox = {m.pk: m for m in OutboxMessage.objects.filter(pk__in=ids).only("pk", "state", "sent_at", "last_error")}
+    """Each convocation's outbox state and proof (one query for all of them)."""
+    attach_delivery(convocations)
     for convocation in convocations:
-        message = outbox.get(convocation.outbox_message_id)
-        convocation.outbox = message
-        if convocation.method == InformationMethod.LETTER:
+        message = convocation.outbox
+        if convocation.letter_handed_at:
+            convocation.delivery, convocation.delivery_tag = "lettre remise en main propre", "tag-ok"
+        elif convocation.method == InformationMethod.LETTER:
             convocation.delivery, convocation.delivery_tag = "lettre à remettre", "tag-warn"
         elif message is None:
             convocation.delivery, convocation.delivery_tag = "courriel introuvable", "tag-err"
@@ -357,7 +359,11 @@ def _proof_rows(commission: Commission) -> list[ProofRow]:
 @require_GET
 def convocation_proofs(request: HttpRequest, pk: int) -> HttpResponse:
     commission = get_commission_for_user(request.user, pk)
-    context = {"commission": commission, "rows": _proof_rows(commission)}
+    context = {
+        "commission": commission,
+        "rows": _proof_rows(commission),
+        "can_manage": can_manage_commission(request.user, commission),
+    }
     return render(request, "certification/planning/convocation_proofs.html", context)
 
 

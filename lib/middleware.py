@@ -19,7 +19,10 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         # School PCs are shared: what a signed-in person saw (grids, profiles, passeports, exports, downloads) must
         # not stay in the browser's cache for the next one. A view that set its own Cache-Control keeps it.
+        # The header is tested first: a view that set its own (/sante/) never loads the user, hence no session read.
+        if "Cache-Control" in response.headers:
+            return response
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
+        if user is not None and user.is_authenticated:
             response.headers["Cache-Control"] = "private, no-store"
         return response

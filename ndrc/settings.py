@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "lib",
     "audit",
     "notifications",
+    "health",
     "referentiel",
     "accounts",
     "passeport",
@@ -169,6 +170,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Public address of the site (« https://ccf.lycee.fr ») for links in emails sent by background jobs.
 SITE_URL = env_str("SITE_URL", "").rstrip("/")
 LOGIN_THROTTLE_MINUTES = env_int("LOGIN_THROTTLE_MINUTES", 15)
+# One-time codes printed for a first login without email (« Première connexion »): days before they expire.
+ACCESS_CODE_DAYS = env_int("ACCESS_CODE_DAYS", 30)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -239,9 +242,27 @@ TASKS = {
     }
 }
 
+# --- Health (/sante/, check_health) -------------------------------------------------------
+# Below this much free space in MEDIA_ROOT (in Mo), /sante/ answers 503: packs and uploads would start failing.
+HEALTH_MEDIA_MIN_FREE_MB = env_int("HEALTH_MEDIA_MIN_FREE_MB", 1024)
+# A worker (`manage.py run_worker`) writes a heartbeat every HEALTH_HEARTBEAT_SECONDS; none for
+# HEALTH_WORKER_MAX_AGE_SECONDS means no worker runs. A task due for HEALTH_TASK_MAX_WAIT_MINUTES means none works.
+HEALTH_HEARTBEAT_SECONDS = env_int("HEALTH_HEARTBEAT_SECONDS", 30)
+HEALTH_WORKER_MAX_AGE_SECONDS = env_int("HEALTH_WORKER_MAX_AGE_SECONDS", 180)
+HEALTH_TASK_MAX_WAIT_MINUTES = env_int("HEALTH_TASK_MAX_WAIT_MINUTES", 15)
+# An email due for this long and still not sent is a backlog (the outbox sweep runs every 30 s).
+HEALTH_OUTBOX_MAX_DELAY_MINUTES = env_int("HEALTH_OUTBOX_MAX_DELAY_MINUTES", 30)
+# check_health writes here when something fails (comma-separated addresses; empty: no email), directly over SMTP,
+# at most once per state change and again after HEALTH_ALERT_REPEAT_HOURS if it lasts.
+HEALTH_ALERT_EMAILS = env_list("HEALTH_ALERT_EMAILS", [])
+HEALTH_ALERT_REPEAT_HOURS = env_int("HEALTH_ALERT_REPEAT_HOURS", 24)
+HEALTH_ALERT_STATE_FILE = env_str("HEALTH_ALERT_STATE_FILE", str(BASE_DIR / "var" / "health-alert.json"))
+
 # --- Security -----------------------------------------------------------------------------
 _SECURE_DEFAULT = not (DEBUG or DEMO_MODE)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _SECURE_DEFAULT)
+# The probe may call gunicorn directly over HTTP on the host (no TLS there): it must not get a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _SECURE_DEFAULT)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _SECURE_DEFAULT)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _SECURE_DEFAULT else 0)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("referentiel/", include("referentiel.urls")),
     path("", include("passeport.urls")),
     path("", include("certification.urls")),
+    path("", include("health.urls")),
 ]

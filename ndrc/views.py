@@ -9,6 +9,7 @@ from accounts import permissions
 from accounts.models import Establishment
 from certification.context_processors import todo_items
 from certification.services.convocations import student_convocations
+from health.selectors import FAILURE_WINDOW, failure_summary
 
 HOME_TODO_ITEMS = 5
 
@@ -36,7 +37,10 @@ def home(request: HttpRequest) -> HttpResponse:
             context["todo"] = todo[:HOME_TODO_ITEMS]
             context["todo_count"] = len(todo)
     if permissions.is_establishment_admin(user):
-        context["admin_establishments"] = Establishment.objects.filter(pk__in=permissions.admin_establishment_ids(user))
+        admin_ids = permissions.admin_establishment_ids(user)
+        context["admin_establishments"] = Establishment.objects.filter(pk__in=admin_ids)
+        context["failures"] = failure_summary(admin_ids)
+        context["failure_days"] = FAILURE_WINDOW.days
     if permissions.is_professional(user):
         context["followed_students"] = user.followed_students.select_related("user", "cohort")
     return render(request, "home.html", context)

@@ -21,6 +21,16 @@ class OutboxState(models.TextChoices):
     SENDING = "sending", "En cours d'envoi"
     SENT = "sent", "Envoyé"
     FAILED = "failed", "Échec définitif"
+    # The server received the whole message but its answer never came: it may have been delivered.
+    UNCERTAIN = "uncertain", "Incertain"
+    # The server refused the recipient or the message for good (5xx): it was not delivered.
+    REFUSED = "refused", "Non remis"
+
+
+# States where delivery has stopped without a 250 from the server: what an administrator may retry.
+RETRYABLE_STATES = (OutboxState.FAILED, OutboxState.UNCERTAIN, OutboxState.REFUSED)
+# Sends that reached the end of DATA without an answer: the first one and a single retry (same Message-ID).
+MAX_UNCERTAIN_SENDS = 2
 
 
 class OutboxMessage(models.Model):
@@ -36,6 +46,8 @@ class OutboxMessage(models.Model):
     raw_message = models.BinaryField("message MIME")
     state = models.CharField("état", max_length=10, choices=OutboxState.choices, default=OutboxState.QUEUED)
     attempts = models.PositiveIntegerField("tentatives", default=0)
+    # Attempts whose message data reached the server without an answer: each may have delivered the message.
+    uncertain_attempts = models.PositiveIntegerField("envois sans réponse", default=0)
     next_attempt_at = models.DateTimeField("prochaine tentative", null=True, blank=True)
     # When a worker took the row; a row left "sending" long after this belonged to a worker that died.
     claimed_at = models.DateTimeField("pris en charge le", null=True, blank=True)
@@ -76,4 +88,12 @@ class OutboxMessage(models.Model):
     @property
     def state_tag(self) -> str:
         """CSS modifier of the state badge on the administrators' page."""
-        return {OutboxState.SENT: "tag-ok", OutboxState.FAILED: "tag-err"}.get(self.state, "tag-warn")
+        return {
+            OutboxState.SENT: "tag-ok",
+            OutboxState.FAILED: "tag-err",
+            OutboxState.REFUSED: "tag-err",
+        }.get(self.state, "tag-warn")
+
+    @property
+    def can_be_retried(self) -> bool:
+        return self.state in RETRYABLE_STATES

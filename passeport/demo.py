@@ -19,13 +19,13 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.html import escape
 
 from accounts.demo import DEMO_SESSION_YEAR, DEMO_UAI
 from accounts.models import Cohort, Student, User
 from audit.services import log_action
+from lib import files
 from passeport.models import (
     Activity,
     Evidence,
@@ -122,7 +122,7 @@ def _internship(student: Student, item: dict[str, Any]) -> InternshipPeriod:
     )
     if created:
         pdf = _attestation_pdf(student, period)
-        period.attestation.save("attestation-de-stage.pdf", ContentFile(pdf), save=False)
+        files.save_field_file(period.attestation, "attestation-de-stage.pdf", pdf, check=files.pdf_check())
         period.save(update_fields=["attestation"])
     return period
 
@@ -166,7 +166,7 @@ def _evidence(activity: Activity, item: dict[str, Any]) -> Evidence:
         sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=activity.student.user,
     )
-    evidence.file.save(item["name"], ContentFile(content), save=False)
+    files.save_field_file(evidence.file, item["name"], content, expected_sha256=evidence.sha256)
     evidence.save()
     return evidence
 

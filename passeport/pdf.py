@@ -15,7 +15,7 @@ from django.template.loader import select_template
 from django.utils.text import slugify
 from weasyprint.formatting_structure.boxes import ParentBox, TextBox
 
-from lib import pdf
+from lib import glyphs, pdf
 from passeport.models import Fiche, FicheVerso
 from passeport.rubrics import Rubric, fiche_form
 from referentiel.exams import fiche_rules
@@ -70,6 +70,8 @@ class Layout:
     overflowing: tuple[RubricRef, ...]
     # The longest rubric(s) of the part that runs over: where cutting pays most.
     to_shorten: tuple[RubricRef, ...]
+    # Rubrics holding characters no installed font can draw (they would print as empty boxes), with those characters.
+    undrawable: tuple[tuple[RubricRef, tuple[str, ...]], ...] = ()
 
     @property
     def also_spilling(self) -> tuple[RubricRef, ...]:
@@ -192,6 +194,12 @@ def _analyse(fiche: Fiche, verso: FicheVerso | None, document) -> Layout:
     overflowing = tuple(
         ref for part, last in last_page.items() for ref in refs[part] if max(pages.get((part, ref.code), {0})) > last
     )
+    undrawable = tuple(
+        (ref, tuple(glyphs.describe(char) for char in missing))
+        for part in last_page
+        for ref in refs[part]
+        if (missing := glyphs.undrawable(_clean(contents[part].get(ref.code))))
+    )
     to_shorten: tuple[RubricRef, ...] = ()
     for part in last_page:
         if any(ref.part == part for ref in overflowing):
@@ -205,6 +213,7 @@ def _analyse(fiche: Fiche, verso: FicheVerso | None, document) -> Layout:
         empty_rubrics=tuple(ref for part in last_page for ref in refs[part] if ref.length == 0),
         overflowing=overflowing,
         to_shorten=to_shorten,
+        undrawable=undrawable,
     )
 
 

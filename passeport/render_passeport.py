@@ -91,8 +91,8 @@ def timeline(entries: list[TimelineEntry], activity_url, fiche_url) -> SafeStrin
 def matrices(p: Passeport, activity_url) -> SafeString:
     """One ``<section>`` per exam: the table of critères × activities with counts and the latest formative level."""
     head = "".join(
-        f'<th scope="col" class="matrix-activity"><a href="{activity_url(a.pk)}"><span aria-hidden="true">A{n}</span>'
-        f'<span class="visually-hidden">{escape(a.title)}</span></a></th>'
+        f'<th scope="col" class="matrix-activity"><a href="{activity_url(a.pk)}">A{n}'
+        f'<span class="visually-hidden"> – {escape(a.title)}</span></a></th>'
         for n, a in enumerate(p.activities, 1)
     )
     colspan = len(p.activities) + 4

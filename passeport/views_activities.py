@@ -100,8 +100,16 @@ def _add_one(request: HttpRequest, activity: Activity, uploaded) -> str:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_for_user(request.user, pk)
+    if evidence_services.file_cut_short(evidence):
+        # A file cut short on disk (written before writes were checked, or damaged since) is never served as if whole.
+        messages.error(
+            request,
+            f"Le fichier de la preuve « {evidence.original_name} » est incomplet ou absent sur le serveur : "
+            "il ne peut pas être téléchargé. Déposez-le à nouveau ou prévenez l'administrateur.",
+        )
+        return redirect("passeport:activity_detail", pk=evidence.activity_id)
     log_action(
         "evidence.downloaded",
         actor=request.user,

@@ -25,6 +25,7 @@ VIEW_FILES = sorted(
         *Path("passeport").glob("views*.py"),
         *Path("certification").glob("views*.py"),
         *Path("referentiel").glob("views*.py"),
+        *Path("health").glob("views*.py"),
     ]
 )
 MATRIX = [".venv/bin/python", "-m", "pytest", "-q", "-x", "tests/test_access_matrix.py", "-p", "no:randomly"]

@@ -108,3 +108,9 @@ def get_question_for_user(user, pk, **flags):
     from certification.models import Question
 
     return get_object_or_404(Question, pk=pk)
+
+
+def get_professional_for_admin(user, pk, **flags):
+    from accounts.models import User
+
+    return get_object_or_404(User, pk=pk)

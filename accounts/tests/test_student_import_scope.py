@@ -1,12 +1,11 @@
 """Issue 13, findings 2 and 10: an import never touches a student outside the importer's reach, a teacher's import
 never changes an existing account's address, and every change applied is audited field by field."""
 
-import re
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Cohort, Student
+from accounts.tests.import_helpers import confirm_form
 from audit.models import AuditEntry
 from notifications.models import OutboxMessage
 from tests.personas import make_student
@@ -18,18 +17,8 @@ def upload_url(cohort) -> str:
     return reverse("accounts:student_import", args=[cohort.pk])
 
 
-def confirm_url(cohort) -> str:
-    return reverse("accounts:student_import_confirm", args=[cohort.pk])
-
-
 def csv_file(text: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("eleves.csv", text.encode("utf-8"), content_type="text/csv")
-
-
-def token_of(response) -> str:
-    match = re.search(r'name="token" value="([^"]+)"', response.content.decode())
-    assert match, "le formulaire de confirmation est absent"
-    return match.group(1)
 
 
 def snapshot(student: Student) -> tuple:
@@ -49,13 +38,13 @@ def test_a_teacher_cannot_take_over_a_student_of_another_class(cast, login):
     before = snapshot(nina)
     client = login(cast.teacher)
     text = f"Nom;Prénom;Email;N° candidat\nDurand;Léa;lea@example.org;\nPirate;Pierre;{PIRATE};0249\n"
-    response = client.post(upload_url(cast.cohort), {"file": csv_file(text)})
+    response = client.post(upload_url(cast.cohort), {"file": csv_file(text)}, follow=True)
     html = response.content.decode()
     assert "<dt>Lignes ignorées</dt><dd>1</dd>" in html
     assert "Ligne 3</th><td>Nina SIMON est inscrit·e dans la classe « NDRC 1 », que vous n&#x27;enseignez pas" in html
     assert "Importer 1 étudiant</button>" in html
 
-    response = client.post(confirm_url(cast.cohort), {"token": token_of(response)}, follow=True)
+    response = client.post(*confirm_form(response), follow=True)
     assert "1 ligne ignorée : étudiant d&#x27;une classe que vous n&#x27;enseignez pas." in response.content.decode()
     assert snapshot(nina) == before
     assert Student.objects.filter(user__email="lea@example.org", cohort=cast.cohort).exists()
@@ -73,21 +62,23 @@ def test_a_teacher_cannot_take_over_a_student_of_another_class(cast, login):
 def test_a_file_of_only_foreign_students_offers_no_confirmation(cast, login):
     nina = other_class_student(cast)
     response = login(cast.teacher).post(
-        upload_url(cast.cohort), {"file": csv_file(f"Nom;Prénom;Email\nS;N;{nina.user.email}\n")}
+        upload_url(cast.cohort), {"file": csv_file(f"Nom;Prénom;Email\nS;N;{nina.user.email}\n")}, follow=True
     )
     html = response.content.decode()
     assert "Aucune ligne du fichier ne peut être importée." in html
-    assert 'name="token"' not in html
+    assert "/confirmer/" not in html
 
 
 def test_an_admin_may_move_a_student_of_another_class_and_it_is_audited(cast, login):
     nina = other_class_student(cast)
     client = login(cast.admin)
     response = client.post(
-        upload_url(cast.cohort), {"file": csv_file("Nom;Prénom;Email;N° candidat\nSimon;Nina;nina@example.org;0249\n")}
+        upload_url(cast.cohort),
+        {"file": csv_file("Nom;Prénom;Email;N° candidat\nSimon;Nina;nina@example.org;0249\n")},
+        follow=True,
     )
     assert "classe : NDRC 1 → NDRC 2" in response.content.decode()
-    client.post(confirm_url(cast.cohort), {"token": token_of(response)})
+    client.post(*confirm_form(response))
     nina.refresh_from_db()
     assert nina.cohort == cast.cohort
     [line] = AuditEntry.objects.get(action="students.imported").changes["students"]
@@ -103,7 +94,7 @@ def test_a_teacher_import_leaves_an_existing_address_and_says_so(cast, login):
     emma = cast.student
     client = login(cast.teacher)
     text = f"Nom;Prénom;Email;N° candidat\nMartin;Emma;{PIRATE};{emma.candidate_number}\n"
-    response = client.post(upload_url(cast.cohort), {"file": csv_file(text)})
+    response = client.post(upload_url(cast.cohort), {"file": csv_file(text)}, follow=True)
     html = response.content.decode()
     assert "nom : Étudiante → Martin" in html
     assert (
@@ -111,7 +102,7 @@ def test_a_teacher_import_leaves_an_existing_address_and_says_so(cast, login):
         "l&#x27;établissement peut changer l&#x27;adresse d&#x27;un compte existant"
     ) in html
 
-    response = client.post(confirm_url(cast.cohort), {"token": token_of(response)}, follow=True)
+    response = client.post(*confirm_form(response), follow=True)
     assert "1 adresse non modifiée" in response.content.decode()
     emma.user.refresh_from_db()
     assert (emma.user.email, emma.user.last_name) == ("emma@example.org", "Martin")
@@ -135,9 +126,9 @@ def test_an_admin_import_changes_the_address_and_audits_old_and_new(cast, login)
     emma = cast.student
     client = login(cast.admin)
     text = f"Nom;Prénom;Email;N° candidat\nÉtudiante;Emma;Emma.Nouvelle@example.org;{emma.candidate_number}\n"
-    response = client.post(upload_url(cast.cohort), {"file": csv_file(text)})
+    response = client.post(upload_url(cast.cohort), {"file": csv_file(text)}, follow=True)
     assert "adresse : emma@example.org → emma.nouvelle@example.org" in response.content.decode()
-    client.post(confirm_url(cast.cohort), {"token": token_of(response)})
+    client.post(*confirm_form(response))
     emma.user.refresh_from_db()
     assert emma.user.email == "emma.nouvelle@example.org"
     entry = AuditEntry.objects.get(action="students.imported")
@@ -157,10 +148,10 @@ def test_a_student_moved_out_of_the_teachers_classes_after_the_preview_is_not_to
     """The confirmation checks the reach again: the preview's promise is not a permission."""
     client = login(cast.teacher)
     text = "Nom;Prénom;Email\nMartin;Lucas;lucas@example.org\n"
-    token = token_of(client.post(upload_url(cast.cohort), {"file": csv_file(text)}))
+    form = confirm_form(client.post(upload_url(cast.cohort), {"file": csv_file(text)}, follow=True))
     other = Cohort.objects.create(establishment=cast.establishment, name="NDRC 2B", year=2, exam_session=cast.session)
     Student.objects.filter(pk=cast.student2.pk).update(cohort=other)
     before = snapshot(cast.student2)
-    client.post(confirm_url(cast.cohort), {"token": token})
+    client.post(*form)
     assert snapshot(cast.student2) == before
     assert AuditEntry.objects.get(action="students.imported").changes["refused"] == 1

@@ -16,6 +16,10 @@ candidates: each kind is a single query over « candidate × commission where th
 - « Fiche sujet à rédiger » (exams whose definition has a fiche sujet: E4; teachers of the commission, not the
   professionals): a candidate with a passage of the fiche sujet's situation (E4 B), or a submitted dossier, and no
   fiche sujet yet; scheduled passages first, soonest first.
+- « Convocations non remises » (the commission's responsible): one item per commission with its count of current
+  convocations whose email was refused, given up or left « incertain » (``services.convocations.stopped``), linking
+  to the commission page where each can be resent or replaced by the letter handed over. Read with the seats, so no
+  extra query.
 """
 
 import functools
@@ -29,6 +33,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -46,6 +51,7 @@ from certification.models import (
     CandidateResult,
     Commission,
     CommissionMember,
+    Convocation,
     Dossier,
     DossierState,
     EvaluationSheet,
@@ -59,6 +65,7 @@ from certification.models import (
     SituationStep,
     SubjectSheet,
 )
+from certification.services.convocations import stopped
 from certification.services.sheets import format_mark
 from lib.prepared import PreparedQuery, count_each
 from referentiel.exams import all_definitions, subject_situations
@@ -67,10 +74,12 @@ from referentiel.models import Criterion
 GRID = "grid"
 SIGNATURE = "signature"
 SUBJECT = "subject"
+DELIVERY = "delivery"
 KIND_LABELS = {
     GRID: "Grille à remplir",
     SIGNATURE: "Signature demandée",
     SUBJECT: "Fiche sujet à rédiger",
+    DELIVERY: "Convocations non remises",
 }
 SIGNABLE = [ResultStatus.MARK, ResultStatus.RESERVED, ResultStatus.NOT_VALID, ResultStatus.ABSENT]
 SUBJECT_WRITERS = [MemberRole.TEACHER, MemberRole.ATELIER]
@@ -95,9 +104,13 @@ def todo_for(user: User) -> list[TodoItem]:
     """Every item of the user's to-do list, by kind (grids, signatures, fiches sujet)."""
     if not user.is_authenticated:
         return []
-    seats = CommissionMember.objects.filter(user=user).select_related(
-        "commission__exam", "commission__cohort", "commission__session"
+    seats = (
+        CommissionMember.objects.filter(user=user)
+        .select_related("commission__exam", "commission__cohort", "commission__session")
+        .annotate(undelivered_n=Subquery(_undelivered_count("commission_id")))
+        .order_by("commission_id")
     )
+    seats = list(seats)
     commissions = {seat.commission_id: seat.commission for seat in seats}
     if not commissions:
         return []
@@ -105,7 +118,50 @@ def todo_for(user: User) -> list[TodoItem]:
         *_grids_to_fill(user, commissions),
         *_sheets_to_sign(user, commissions),
         *_subjects_to_write(user, commissions),
+        *_undelivered_convocations(user, seats),
     ]
+
+
+def _undelivered_count(commission_ref: str) -> QuerySet[Convocation]:
+    """The number of current convocations of the commission ``OuterRef(commission_ref)`` left without a proof."""
+    commission = OuterRef(commission_ref)
+    return (
+        Convocation.objects.filter(stopped())
+        .filter(Q(step__situation__commission_id=commission) | Q(passage__situation__commission_id=commission))
+        .order_by()
+        # COUNT as a plain function: one aggregate over the subquery's rows, no GROUP BY.
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")
+    )
+
+
+def _undelivered_convocations(user: User, seats: list[CommissionMember]) -> list[TodoItem]:
+    items = []
+    for seat in seats:
+        if seat.commission.responsible_id != user.pk or not seat.undelivered_n:
+            continue
+        n = seat.undelivered_n
+        items.append(
+            TodoItem(
+                kind=DELIVERY,
+                label=f"{KIND_LABELS[DELIVERY]} : {n}",
+                url=reverse("certification:commission_detail", args=[seat.commission_id]) + "#etudiants",
+                commission=seat.commission,
+                detail=f"{n} convocation{'s' if n > 1 else ''} refusée{'s' if n > 1 else ''} ou sans confirmation "
+                "du serveur de messagerie : renvoyez-la ou remettez la lettre en main propre",
+            )
+        )
+    return items
+
+
+def _delivery_rows(user: User | int) -> QuerySet[Commission]:
+    return Commission.objects.filter(responsible_id=user, members__user_id=user).filter(
+        Exists(
+            Convocation.objects.filter(stopped()).filter(
+                Q(step__situation__commission_id=OuterRef("pk")) | Q(passage__situation__commission_id=OuterRef("pk"))
+            )
+        )
+    )
 
 
 def todo_count(user: User) -> int:
@@ -118,12 +174,13 @@ def todo_count(user: User) -> int:
     if not user.is_authenticated:
         return 0
     now = timezone.now()
-    grids, subjects = count_each(
+    grids, subjects, deliveries = count_each(
         (_PREPARED_GRIDS, {"user": user.pk, "now": now, "today": timezone.localdate(now)}),
         (_PREPARED_SUBJECTS, {"user": user.pk}),
+        (_PREPARED_DELIVERIES, {"user": user.pk}),
     )
     to_sign = sum(1 for row in _PREPARED_SHEETS.rows(user=user.pk) if _signature_due(*row)[0])
-    return grids + to_sign + subjects
+    return grids + to_sign + subjects + deliveries
 
 
 def _signature_due(version: int, status: str, mark, own_version: int | None, own_mark: str | None) -> tuple[bool, str]:
@@ -405,3 +462,6 @@ _PREPARED_SUBJECTS = PreparedQuery(
     Student, lambda user: _subject_rows(user).select_related(None).order_by().values_list("pk"), user=_SENTINEL_USER
 )
 _PREPARED_SHEETS = PreparedQuery(EvaluationSheet, _sheet_values, user=_SENTINEL_USER)
+_PREPARED_DELIVERIES = PreparedQuery(
+    Commission, lambda user: _delivery_rows(user).order_by().values_list("pk"), user=_SENTINEL_USER
+)

@@ -10,6 +10,13 @@ lock for the whole batch. Since already informed students are skipped, sending a
 A scheduled passage (the student comes: E4 situation B, E6) is convoked by ``convoke_passage``, called by the
 planning service inside the transaction that saves the passage; a moved passage supersedes the current convocation
 and convokes again. For a passage, the convocation sent before its start is what allows the assessment.
+
+« Informé·e » needs a proof (issue 18): the email accepted by the mail server (outbox « envoyé »), the student's
+acknowledgement in the app, or a letter (handed over and recorded by the teacher, or the letter of a student without
+an email address). An email still on its way is « envoi en cours »; refused or given up, « non remise » (informing
+again sends it again); sent without an answer from the server, « remise incertaine ». The last two let the teacher
+resend it (possibly to a corrected address) or record the letter handed over. Rows filed before the outbox existed
+(no message id) keep counting as informed.
 """
 
 import datetime
@@ -17,8 +24,11 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +44,8 @@ from certification.convocation_pdf import (
 )
 from certification.models import Convocation, InformationMethod, Passage, SituationStep, UninformedAssessment
 from certification.services.commissions import CommissionError
-from notifications.models import OutboxMessage
+from notifications import services as outbox
+from notifications.models import OutboxMessage, OutboxState
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +59,81 @@ class InformResult:
     letters: list[Student] = field(default_factory=list)
     already: list[Student] = field(default_factory=list)
     failed: list[Student] = field(default_factory=list)
+    # A convocation whose email was not delivered, sent again.
+    resent: list[Student] = field(default_factory=list)
+
+
+DELIVERED, PENDING, UNCERTAIN, UNDELIVERED = "delivered", "pending", "uncertain", "undelivered"
+DELIVERY_LABELS = {
+    DELIVERED: "informé·e",
+    PENDING: "envoi en cours",
+    UNCERTAIN: "remise incertaine",
+    UNDELIVERED: "non remise",
+}
+_DELIVERY_OF_STATE = {
+    OutboxState.QUEUED: PENDING,
+    OutboxState.SENDING: PENDING,
+    OutboxState.SENT: DELIVERED,
+    OutboxState.UNCERTAIN: UNCERTAIN,
+    OutboxState.FAILED: UNDELIVERED,
+    OutboxState.REFUSED: UNDELIVERED,
+}
+UNDELIVERED_STATES = [OutboxState.FAILED, OutboxState.REFUSED]
+
+
+def delivery_of(convocation: Convocation, message: OutboxMessage | None) -> str:
+    """What the proof of ``convocation`` says; ``message`` is its outbox row (None when missing)."""
+    if convocation.acknowledged_at or convocation.letter_handed_at or convocation.method == InformationMethod.LETTER:
+        return DELIVERED
+    if not convocation.outbox_message_id:
+        return DELIVERED  # filed before the outbox: nothing to check
+    if message is None:
+        return UNDELIVERED
+    return _DELIVERY_OF_STATE[message.state]
+
+
+def attach_delivery(convocations: list[Convocation]) -> None:
+    """Set ``outbox``, ``delivery_state`` and ``delivery_state_label`` on each convocation (one outbox query)."""
+    ids = [c.outbox_message_id for c in convocations if c.outbox_message_id]
+    found = {
+        m.pk: m
+        for m in OutboxMessage.objects.filter(pk__in=ids).only("pk", "state", "last_error", "sent_at", "recipients")
+    }
+    for convocation in convocations:
+        convocation.outbox = found.get(convocation.outbox_message_id)
+        convocation.delivery_state = delivery_of(convocation, convocation.outbox)
+        convocation.delivery_state_label = DELIVERY_LABELS[convocation.delivery_state]
+
+
+def proven() -> Q:
+    """The condition of ``delivery_of(...) == DELIVERED`` on Convocation rows, for the rules written as queries."""
+    sent = OutboxMessage.objects.filter(pk=OuterRef("outbox_message_id"), state=OutboxState.SENT)
+    return (
+        Q(acknowledged_at__isnull=False)
+        | Q(letter_handed_at__isnull=False)
+        | Q(method=InformationMethod.LETTER)
+        | Q(outbox_message_id__isnull=True)
+        | Q(Exists(sent))
+    )
+
+
+def stopped(states: list[str] | None = None) -> Q:
+    """Current convocations whose email stopped without proof: non remise, or also incertaine by default."""
+    states = states or [*UNDELIVERED_STATES, OutboxState.UNCERTAIN]
+    messages = OutboxMessage.objects.filter(pk=OuterRef("outbox_message_id"), state__in=states)
+    return Q(
+        Exists(messages),
+        method=InformationMethod.EMAIL,
+        acknowledged_at__isnull=True,
+        letter_handed_at__isnull=True,
+        superseded_at__isnull=True,
+    )
+
+
+def undelivered_student_ids(step: SituationStep) -> set[int]:
+    """Students whose information of ``step`` was not delivered: informing them again sends it again."""
+    convocations = Convocation.objects.filter(stopped(UNDELIVERED_STATES), step=step)
+    return set(convocations.values_list("student_id", flat=True))
 
 
 def inform_students(*, step: SituationStep, actor: User, student_ids: list[int] | None = None) -> InformResult:
@@ -57,16 +143,18 @@ def inform_students(*, step: SituationStep, actor: User, student_ids: list[int] 
     if student_ids is not None:
         students = students.filter(pk__in=student_ids)
     informed = set(Convocation.objects.filter(step=step).values_list("student_id", flat=True))
+    undelivered = undelivered_student_ids(step)
     common = step_letter_context(step)
     result = InformResult()
     for student in students:
-        if student.pk in informed:
+        if student.pk in informed and student.pk not in undelivered:
             result.already.append(student)
             continue
         context = letter_context(common, student)
         letter = render_letter_pdf(context)
+        inform = _resend_one if student.pk in undelivered else _inform_one
         try:
-            convocation = _inform_one(step=step, student=student, actor=actor, context=context, letter=letter)
+            convocation = inform(step=step, student=student, actor=actor, context=context, letter=letter)
         except Exception:
             # One bad address must not stop the class: the others are informed, this one is reported.
             logger.exception("Information de l'étudiant %s pour l'étape %s impossible", student.pk, step.pk)
@@ -74,6 +162,8 @@ def inform_students(*, step: SituationStep, actor: User, student_ids: list[int] 
             continue
         if convocation is None:
             result.already.append(student)
+        elif student.pk in undelivered:
+            result.resent.append(student)
         elif convocation.method == InformationMethod.EMAIL:
             result.emailed.append(student)
         else:
@@ -114,6 +204,40 @@ def _inform_one(
             },
         )
     return convocation
+
+
+def _resend_one(
+    *, step: SituationStep, student: Student, actor: User, context: dict, letter: bytes
+) -> Convocation | None:
+    """Send again the information whose email was not delivered, to the student's current address."""
+    email = student.user.email.strip()
+    if not email:
+        raise CommissionError(f"{student} n'a pas d'adresse électronique : remettez-lui la lettre en main propre.")
+    with transaction.atomic():
+        Student.objects.select_for_update().filter(pk=student.pk).first()
+        convocation = Convocation.objects.filter(stopped(UNDELIVERED_STATES), step=step, student=student).first()
+        if convocation is None:
+            return None  # delivered, or resent by someone else meanwhile
+        previous = convocation.outbox_message_id
+        convocation.outbox_message_id = _send_email(step, student, email, context, letter)
+        _log_resend(convocation, actor=actor, previous=previous, address=email)
+    return convocation
+
+
+def _log_resend(convocation: Convocation, *, actor: User, previous: int | None, address: str) -> None:
+    convocation.informed_at, convocation.informed_by = timezone.now(), actor
+    convocation.save(update_fields=["outbox_message_id", "informed_at", "informed_by"])
+    log_action(
+        "convocation.resent",
+        actor=actor,
+        obj=convocation,
+        establishment_id=convocation.student.cohort.establishment_id,
+        changes={
+            "student": str(convocation.student),
+            "address": address,
+            "outbox_message_id": [previous, convocation.outbox_message_id],
+        },
+    )
 
 
 def _send_email(step: SituationStep, student: Student, email: str, context: dict, letter: bytes) -> int | None:
@@ -266,14 +390,15 @@ def record_uninformed_reason(
 
 
 def _informed_in_time(student: Student, step: SituationStep) -> bool:
-    # Informed on or before the step's date; the app cannot know the hour the commission meets.
-    return Convocation.objects.filter(step=step, student=student, informed_at__date__lte=step.date).exists()
+    # Informed (with a proof) on or before the step's date; the app cannot know the hour the commission meets.
+    return Convocation.objects.filter(proven(), step=step, student=student, informed_at__date__lte=step.date).exists()
 
 
 def passage_informed_in_time(passage: Passage) -> bool:
-    """The current convocation of the passage (what the student was last told) was sent before it starts."""
+    """The current convocation of the passage (what the student was last told) was sent, with a proof, before it
+    starts."""
     return Convocation.objects.filter(
-        passage=passage, superseded_at__isnull=True, informed_at__lt=passage.starts_at
+        proven(), passage=passage, superseded_at__isnull=True, informed_at__lt=passage.starts_at
     ).exists()
 
 
@@ -348,3 +473,91 @@ def _student_order(convocation: Convocation) -> tuple:
     else:
         when = convocation.scheduled_for or convocation.informed_at
     return (convocation.superseded_at is not None, -when.timestamp(), -convocation.informed_at.timestamp())
+
+
+def _locked_current(convocation: Convocation) -> Convocation:
+    current = (
+        Convocation.objects.select_for_update(of=("self",))
+        .select_related("student__user", "student__cohort")
+        .filter(pk=convocation.pk)
+        .first()
+    )
+    if current is None or current.superseded_at is not None:
+        raise CommissionError("Cette convocation a été remplacée par une plus récente : agissez sur celle-ci.")
+    return current
+
+
+def _correct_address(student: Student, email: str, *, actor: User) -> str:
+    """The address the email goes to; a corrected one replaces the student's (unique among accounts)."""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise CommissionError(f"« {email} » n'est pas une adresse électronique valide.") from None
+    user = student.user
+    old = user.email
+    if email.lower() != old.strip().lower():
+        if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+            raise CommissionError(f"L'adresse « {email} » est déjà celle d'un autre compte : rien n'est envoyé.")
+        user.email = email
+        user.save(update_fields=["email"])
+        log_action(
+            "accounts.email_corrected",
+            actor=actor,
+            obj=user,
+            establishment_id=student.cohort.establishment_id,
+            changes={"email": [old, email], "reason": "convocation non remise"},
+        )
+    return email
+
+
+def resend_convocation(*, convocation: Convocation, email: str, actor: User) -> Convocation:
+    """Send the email of a « non remise » or « incertaine » convocation again (a copy of the same message, new
+    Message-ID), to ``email``: the student's address, possibly corrected here."""
+    email = email.strip()
+    with transaction.atomic():
+        current = _locked_current(convocation)
+        attach_delivery([current])
+        if current.delivery_state not in (UNDELIVERED, UNCERTAIN):
+            raise CommissionError(
+                f"La convocation de {current.student} est « {current.delivery_state_label} » : elle n'est pas renvoyée."
+            )
+        if current.outbox is None:
+            raise CommissionError(
+                "Le courriel d'origine est introuvable : remettez la lettre en main propre et enregistrez-le."
+            )
+        address = _correct_address(current.student, email, actor=actor)
+        previous = current.outbox_message_id
+        current.outbox_message_id = outbox.resend_copy(message_id=previous, to=address).pk
+        _log_resend(current, actor=actor, previous=previous, address=address)
+    return current
+
+
+def record_letter_handed(*, convocation: Convocation, actor: User) -> Convocation:
+    """The teacher handed the printed letter to the student: the information is proven from now on."""
+    with transaction.atomic():
+        current = _locked_current(convocation)
+        if current.letter_handed_at is not None:
+            raise CommissionError(
+                f"La remise de la lettre à {current.student} est déjà enregistrée "
+                f"(le {timezone.localtime(current.letter_handed_at):%d/%m/%Y à %H:%M})."
+            )
+        attach_delivery([current])
+        previous = (current.method, current.delivery_state)
+        now = timezone.now()
+        current.method = InformationMethod.LETTER
+        current.letter_handed_at = current.informed_at = now
+        current.letter_handed_by = current.informed_by = actor
+        current.save(update_fields=["method", "letter_handed_at", "letter_handed_by", "informed_at", "informed_by"])
+        log_action(
+            "convocation.letter_handed",
+            actor=actor,
+            obj=current,
+            establishment_id=current.student.cohort.establishment_id,
+            changes={
+                "student": str(current.student),
+                "method": [previous[0], current.method],
+                "delivery_before": previous[1],
+                "outbox_message_id": current.outbox_message_id,
+            },
+        )
+    return current

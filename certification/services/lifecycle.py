@@ -416,7 +416,13 @@ def record_absence(
     actor: User,
 ) -> Absence:
     """Record an absence on the day of a situation where the candidate comes. Nothing is stored when refused."""
-    from passeport.services.evidence import ATTESTATION_TYPES, ATTESTATION_TYPES_TEXT, EvidenceRefused, inspect_upload
+    from passeport.services.evidence import (
+        ATTESTATION_TYPES,
+        ATTESTATION_TYPES_TEXT,
+        EvidenceRefused,
+        inspect_upload,
+        store_upload,
+    )
 
     commission = situation.commission
     ensure_writable(commission, student)
@@ -449,7 +455,10 @@ def record_absence(
     )
     if checked is not None:
         absence.document_name, absence.document_type = checked.original_name, checked.content_type
-        absence.document.save(f"justificatif{checked.extension}", document, save=False)
+        try:
+            store_upload(absence.document, f"justificatif{checked.extension}", document, checked)
+        except EvidenceRefused as refusal:
+            raise LifecycleRefused(str(refusal)) from refusal
     try:
         with transaction.atomic():
             absence.save()

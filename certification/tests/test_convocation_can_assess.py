@@ -13,6 +13,7 @@ from certification.services.convocations import (
     inform_students,
     record_uninformed_reason,
 )
+from notifications.services import deliver_due_messages
 from tests.factories_certification_commissions import make_commission, make_convocation, step_of
 
 
@@ -25,10 +26,13 @@ def test_a_student_not_informed_cannot_be_assessed(cast):
     )
 
 
-def test_once_informed_the_student_can_be_assessed(cast):
+def test_once_informed_the_student_can_be_assessed(cast, settings):
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     step = step_of(make_commission(cast))
 
     inform_students(step=step, actor=cast.teacher, student_ids=[cast.student.pk])
+    assert can_assess(cast.student, step) is False  # the email is still on its way: no proof yet
+    deliver_due_messages()
 
     assert can_assess(cast.student, step) is True
     assert assessment_block_reason(cast.student, step) is None

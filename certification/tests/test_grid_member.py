@@ -136,3 +136,14 @@ def test_the_candidate_gets_404_on_their_own_grid(cast, login):
     commission = make_grid_commission(cast)
     fill_grid(commission, cast.student, seat(commission, cast.teacher), ["TS"])
     assert login(cast.student).get(_url(commission, cast.student)).status_code == 404
+
+
+def test_the_levels_are_defined_in_words_on_the_page(cast, login):
+    # A hover title reaches neither the keyboard nor a touch screen: the legend is text on the page.
+    commission = make_grid_commission(cast)
+
+    html = login(cast.teacher).get(_url(commission, cast.student)).content.decode()
+
+    legend = html.split('<dl class="level-legend"')[1].split("</dl>")[0]
+    assert re.findall(r"<dt>(\w+)</dt>", legend) == ["TI", "I", "S", "TS"]
+    assert "<dd>Satisfaisant</dd>" in legend

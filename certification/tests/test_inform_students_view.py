@@ -57,7 +57,8 @@ def test_the_task_is_queued_only_after_the_commit(cast, login, django_capture_on
     assert not Convocation.objects.exists()
 
 
-def test_the_commission_page_shows_the_progress(cast, login, post):
+def test_the_commission_page_shows_the_progress(cast, login, post, settings):
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     step = step_of(make_commission(cast))
     client = login(cast.teacher)
     post(client, step, {"scope": "selected", "students": [cast.student.pk]})
@@ -65,6 +66,17 @@ def test_the_commission_page_shows_the_progress(cast, login, post):
     response = client.get(reverse("certification:commission_detail", args=[step.situation.commission_id]))
 
     assert "1/2 informé·e(s)" in response.content.decode()
+
+
+def test_an_email_not_yet_accepted_by_the_server_is_not_counted_as_informed(cast, login, post):
+    step = step_of(make_commission(cast))  # the test SMTP server is down: the email stays queued
+    client = login(cast.teacher)
+    post(client, step, {"scope": "selected", "students": [cast.student.pk]})
+
+    page = client.get(reverse("certification:commission_detail", args=[step.situation.commission_id])).text
+
+    assert "0/2 informé·e(s)" in page
+    assert "envoi en cours" in page
 
 
 def test_it_lists_the_students_who_get_the_printed_letter(cast, login, post):
@@ -103,7 +115,8 @@ def test_a_student_of_another_cohort_cannot_be_ticked(cast, login, post):
     assert not Convocation.objects.exists()
 
 
-def test_informing_twice_counts_those_already_informed(cast, login, post):
+def test_informing_twice_counts_those_already_informed(cast, login, post, settings):
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     step = step_of(make_commission(cast))
     client = login(cast.teacher)
     post(client, step, {"scope": "all"})
@@ -112,6 +125,20 @@ def test_informing_twice_counts_those_already_informed(cast, login, post):
 
     assert Convocation.objects.count() == 2
     assert _messages(response)[-1] == "2 étudiant·e(s) déjà informé·e(s) de cette date : inchangé."
+
+
+def test_informing_again_while_the_emails_wait_for_the_server_sends_nothing_more_and_says_why(cast, login, post):
+    step = step_of(make_commission(cast))  # the test SMTP server is down: the emails stay queued
+    client = login(cast.teacher)
+    post(client, step, {"scope": "all"})
+
+    response = post(client, step, {"scope": "all"})
+
+    assert OutboxMessage.objects.count() == 2
+    assert _messages(response)[-1].startswith(
+        "2 convocation(s) déjà envoyée(s), sans confirmation du serveur de messagerie (envoi en cours ou remise "
+        "incertaine) : non renvoyée(s)."
+    )
 
 
 def test_a_member_who_does_not_manage_gets_a_403(cast, login):

@@ -129,7 +129,7 @@ def test_second_request_skips_built_packs_unless_refaire(cast, login, commission
 
 
 def test_queued_candidates_are_not_queued_twice(cast, commission):
-    packs.write_status(commission.pk, [cast.student.pk])
+    packs._mark_queued(commission, [cast.student.pk])
     assert cast.student.pk not in packs.to_build(commission)
     assert cast.student.pk in packs.to_build(commission, redo=True)
 

@@ -52,8 +52,8 @@ OLD_GROUPS = """
       {% if editable %}<input type="hidden" name="plage" value="{{ group.key }}">{% endif %}
       <label for="{{ form.low.id_for_label }}">de</label> {{ form.low }}
       <label for="{{ form.high.id_for_label }}">à</label> {{ form.high }} <span aria-hidden="true">/ 20</span>
-      {% for error in form.low.errors %}<p class="error">{{ error }}</p>{% endfor %}
-      {% for error in form.high.errors %}<p class="error">{{ error }}</p>{% endfor %}
+      {% if form.low.errors %}<div class="error" id="{{ form.low.auto_id }}_error">{% for error in form.low.errors %}<p>{{ error }}</p>{% endfor %}</div>{% endif %}
+      {% if form.high.errors %}<div class="error" id="{{ form.high.auto_id }}_error">{% for error in form.high.errors %}<p>{{ error }}</p>{% endfor %}</div>{% endif %}
     </fieldset>
     {% endwith %}{% endif %}
 
@@ -73,16 +73,16 @@ OLD_GROUPS = """
         <td>
           <label for="{{ form.status.id_for_label }}" class="visually-hidden">Statut de {{ row.student }}</label>{{ form.status }}
           {{ form.version }}
-          {% for error in form.status.errors %}<p class="error">{{ error }}</p>{% endfor %}
+          {% if form.status.errors %}<div class="error" id="{{ form.status.auto_id }}_error">{% for error in form.status.errors %}<p>{{ error }}</p>{% endfor %}</div>{% endif %}
         </td>
         <td>
           <label for="{{ form.mark.id_for_label }}" class="visually-hidden">Note sur 20 de {{ row.student }}</label>{{ form.mark }}
           {% if group.suggestion %}<small class="suggestion">{{ group.suggestion }}</small>{% endif %}
-          {% for error in form.mark.errors %}<p class="error" id="{{ form.mark.auto_id }}_error">{{ error }}</p>{% endfor %}
+          {% if form.mark.errors %}<div class="error" id="{{ form.mark.auto_id }}_error">{% for error in form.mark.errors %}<p>{{ error }}</p>{% endfor %}</div>{% endif %}
         </td>
         <td>
           <label for="{{ form.absent_reason.id_for_label }}" class="visually-hidden">Motif d'absence de {{ row.student }}</label>{{ form.absent_reason }}
-          {% for error in form.absent_reason.errors %}<p class="error">{{ error }}</p>{% endfor %}
+          {% if form.absent_reason.errors %}<div class="error" id="{{ form.absent_reason.auto_id }}_error">{% for error in form.absent_reason.errors %}<p>{{ error }}</p>{% endfor %}</div>{% endif %}
         </td>
         <td>
           <a href="{% url 'certification:result_edit' commission.pk row.student.pk %}">Profil et résultat<span class="visually-hidden"> de {{ row.student }}</span></a>
@@ -251,7 +251,7 @@ def test_a_submitted_page_with_errors_writes_what_the_template_wrote(cast, group
     assert _normalize(new) == _normalize(_old(page, group, editable=True, is_responsible=True))
     # The invalid mark names its message, and the message carries that id (screen readers read it with the field).
     assert f'aria-describedby="id_c{cast.student2.pk}-mark_error"' in new
-    assert f'<p class="error" id="id_c{cast.student2.pk}-mark_error">' in new
+    assert f'<div class="error" id="id_c{cast.student2.pk}-mark_error"><p>' in new
     assert "La borne basse doit être inférieure ou égale à la borne haute." in new
 
 

@@ -106,7 +106,7 @@ def test_after_the_last_attempt_the_message_has_failed_for_good_with_the_reason(
     assert deliver_due_messages()["failed"] == 0  # never picked up again
 
 
-def test_a_recipient_refused_by_the_server_fails_at_once(start_smtp, file_message):
+def test_a_recipient_refused_by_the_server_is_not_delivered_at_once(start_smtp, file_message):
     from notifications.tests.conftest import Inbox
 
     start_smtp(Inbox(refuse_recipients=True))
@@ -115,7 +115,7 @@ def test_a_recipient_refused_by_the_server_fails_at_once(start_smtp, file_messag
     deliver_message(message_id=row.pk)
     row.refresh_from_db()
 
-    assert row.state == OutboxState.FAILED
+    assert row.state == OutboxState.REFUSED
     assert row.attempts == 1
     assert row.last_error.startswith("Destinataire refusé par le serveur SMTP : inconnu@example.org (550")
 

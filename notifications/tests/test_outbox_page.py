@@ -98,3 +98,47 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_an_admin_cannot_retry_a_delivered_message(cast, login):
+    row = _row(
+        cast.establishment.pk, "Convocation", state=OutboxState.SENT, next_attempt_at=None, sent_at=timezone.now()
+    )
+
+    response = login(cast.admin).post(reverse("accounts:outbox_retry", args=[row.pk]), follow=True)
+
+    assert "Ce courriel a déjà été remis au serveur de messagerie le" in response.text
+    row.refresh_from_db()
+    assert row.state == OutboxState.SENT
+
+
+def test_a_refused_message_can_be_retried_and_the_retry_is_audited(cast, login):
+    from audit.models import AuditEntry
+
+    row = _row(cast.establishment.pk, "Convocation", state=OutboxState.REFUSED, attempts=1, next_attempt_at=None)
+
+    response = login(cast.admin).post(reverse("accounts:outbox_retry", args=[row.pk]), follow=True)
+
+    assert "Nouvel envoi demandé pour « Convocation »" in response.text
+    row.refresh_from_db()
+    assert row.state == OutboxState.QUEUED
+    assert AuditEntry.objects.filter(action="outbox.retried", object_id=str(row.pk)).count() == 1
+
+
+def test_another_establishments_message_cannot_be_retried(cast, login):
+    row = _row(cast.other_establishment.pk, "Ailleurs", state=OutboxState.FAILED, next_attempt_at=None)
+
+    assert login(cast.admin).post(reverse("accounts:outbox_retry", args=[row.pk])).status_code == 404
+    assert login(cast.teacher).post(reverse("accounts:outbox_retry", args=[row.pk])).status_code == 404
+    row.refresh_from_db()
+    assert row.state == OutboxState.FAILED
+
+
+def test_the_failed_messages_offer_a_retry_button_and_the_sent_ones_do_not(cast, login):
+    _row(cast.establishment.pk, "Parti", state=OutboxState.SENT, next_attempt_at=None, sent_at=timezone.now())
+    failed = _row(cast.establishment.pk, "Bloqué", state=OutboxState.FAILED, next_attempt_at=None)
+
+    page = login(cast.admin).get(URL).text
+
+    assert page.count("Renvoyer<span") == 1
+    assert reverse("accounts:outbox_retry", args=[failed.pk]) in page

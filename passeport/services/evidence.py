@@ -6,6 +6,7 @@ from the content type the browser sends: an executable renamed ``.pdf`` is refus
 
 import hashlib
 import io
+import logging
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -15,11 +16,15 @@ from typing import IO
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 
 from accounts.models import User
 from audit.services import log_action
+from lib import files
 from lib.refusals import Refused
 from passeport.models import Activity, Evidence
+
+logger = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -218,6 +223,31 @@ def inspect_upload(
     )
 
 
+def store_upload(field_file: FieldFile, filename: str, uploaded_file: UploadedFile, checked: InspectedUpload) -> None:
+    """Write a checked upload whole or not at all: the bytes on disk must be those received (size and digest).
+
+    A full disk or a failed write raises ``EvidenceRefused`` in French; no file, truncated or not, is left.
+    """
+    try:
+        files.save_field_file(
+            field_file, filename, uploaded_file, expected_size=checked.size, expected_sha256=checked.sha256
+        )
+    except files.FileNotSaved as failure:
+        logger.error("Upload of %s not stored (%s): %s", filename, failure.reason, failure.__cause__ or failure)
+        raise EvidenceRefused(f"« {checked.original_name} » : {failure.message}") from failure
+
+
+def file_cut_short(evidence: Evidence) -> bool:
+    """The stored file is there but no longer has the size recorded when it was received (a stat, not a read).
+
+    A missing file is not « cut short »: its download answers 404.
+    """
+    try:
+        return evidence.file.size != evidence.size
+    except FileNotFoundError:
+        return False
+
+
 def add_evidence(*, activity: Activity, uploaded_file: UploadedFile, actor: User) -> Evidence:
     """Attach one checked file to ``activity``. Raise ``EvidenceRefused`` (nothing stored) if it is not accepted."""
     checked = inspect_upload(uploaded_file)
@@ -230,7 +260,7 @@ def add_evidence(*, activity: Activity, uploaded_file: UploadedFile, actor: User
         uploaded_by=actor,
     )
     # Stored under a random name whose extension matches the detected content, whatever the file was called.
-    evidence.file.save(f"preuve{checked.extension}", uploaded_file, save=False)
+    store_upload(evidence.file, f"preuve{checked.extension}", uploaded_file, checked)
     try:
         with transaction.atomic():
             evidence.save()

@@ -8,7 +8,13 @@ from django.db import transaction
 from accounts.models import Student, User
 from audit.services import changed_fields, log_action
 from passeport.models import InternshipPeriod
-from passeport.services.evidence import ATTESTATION_TYPES, ATTESTATION_TYPES_TEXT, InspectedUpload, inspect_upload
+from passeport.services.evidence import (
+    ATTESTATION_TYPES,
+    ATTESTATION_TYPES_TEXT,
+    InspectedUpload,
+    inspect_upload,
+    store_upload,
+)
 
 FIELDS = ("kind", "organisation", "start_date", "end_date", "weeks", "tutor_name")
 
@@ -86,7 +92,7 @@ def _attach(period: InternshipPeriod, attestation: UploadedFile | None, checked:
         return
     period.attestation_name = checked.original_name
     period.attestation_content_type = checked.content_type
-    period.attestation.save(f"attestation{checked.extension}", attestation, save=False)
+    store_upload(period.attestation, f"attestation{checked.extension}", attestation, checked)
 
 
 def _delete_file(storage, name: str) -> None:

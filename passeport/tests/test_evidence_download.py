@@ -46,3 +46,13 @@ def test_a_file_missing_from_the_storage_answers_404(cast, login):
     evidence = _evidence(cast.student)
     evidence.file.storage.delete(evidence.file.name)
     assert login(cast.student).get(reverse("passeport:evidence_download", args=[evidence.pk])).status_code == 404
+
+
+def test_a_file_cut_short_on_disk_is_never_served_as_a_whole_one(cast, login):
+    evidence = _evidence(cast.student)
+    with open(evidence.file.path, "wb"):
+        pass  # emptied, as the full disk of issue 18 left some files
+    response = login(cast.student).get(reverse("passeport:evidence_download", args=[evidence.pk]), follow=True)
+    assert response.redirect_chain[0][1] == 302
+    assert response["Content-Type"].startswith("text/html")
+    assert "est incomplet ou absent sur le serveur" in response.content.decode()

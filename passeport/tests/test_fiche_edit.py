@@ -220,3 +220,16 @@ def test_an_e6_save_updates_the_network_kind_and_the_real_lived_answer(cast, log
     assert fiche.kind == other_kind
     assert fiche.real_lived is False
     assert fiche.recto["diagnostic"] == "Réseau diagnostic"
+
+
+def test_each_fiche_has_its_own_page_title(cast, login):
+    # Tabs and screen readers tell fiches apart by the title: the fiche's own title and whose it is.
+    fiche = make_fiche(cast.student, title="Salon de l'habitat")
+    other = make_fiche(cast.student2, title="Négociation Régie Fourvière")
+
+    mine = login(cast.teacher).get(_url(fiche)).content.decode()
+    theirs = login(cast.teacher).get(_url(other)).content.decode()
+
+    title = html.unescape(mine.split("<title>")[1].split("</title>")[0])
+    assert title.startswith(f"Salon de l'habitat – fiche E4 n° {fiche.number} – {cast.student.user.display_name}")
+    assert "Négociation Régie Fourvière" in theirs.split("</title>")[0]

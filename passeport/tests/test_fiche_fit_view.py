@@ -99,3 +99,24 @@ def test_another_student_gets_not_found(cast, login):
     fiche = make_filled_fiche(cast.student)
 
     assert login(cast.student2).get(url(fiche)).status_code == 404
+
+
+def test_it_names_characters_the_pdf_cannot_draw_before_the_pdf_is_made(cast, login):
+    # U+10FFFD (private use) is in no font: the PDF would print an empty box. French punctuation prints fine.
+    fiche = make_filled_fiche(cast.student)
+    fiche.recto["historique"] = "Un salon réussi \U0010fffd « Œuvre » — l’équipe \u200d"
+    fiche.save(update_fields=["recto"])
+
+    html = login(cast.student).get(url(fiche), **HTMX).content.decode()
+
+    assert "ne peuvent pas être imprimés dans le PDF officiel" in html
+    link = '<a href="#rubric-historique">Historique/Problématique de l’activité</a>'
+    assert f"{link} (recto) : \U0010fffd (U+10FFFD)" in html
+    assert "U+0152" not in html  # Œ is drawn
+    assert "U+200D" not in html  # an invisible joiner is not a character to replace
+
+
+def test_a_fiche_in_plain_french_has_no_character_warning(cast, login):
+    html = login(cast.student).get(url(make_filled_fiche(cast.student)), **HTMX).content.decode()
+
+    assert "ne peuvent pas être imprimés" not in html

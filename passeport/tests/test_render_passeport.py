@@ -54,7 +54,7 @@ REFERENCE = {
       <thead>
         <tr>
           <th scope="col">Critère</th>
-          {% for a in p.activities %}<th scope="col" class="matrix-activity"><a href="{% url 'passeport:activity_detail' a.pk %}"><span aria-hidden="true">A{{ forloop.counter }}</span><span class="visually-hidden">{{ a.title }}</span></a></th>{% endfor %}
+          {% for a in p.activities %}<th scope="col" class="matrix-activity"><a href="{% url 'passeport:activity_detail' a.pk %}">A{{ forloop.counter }}<span class="visually-hidden"> – {{ a.title }}</span></a></th>{% endfor %}
           <th scope="col">Activités</th>
           <th scope="col">Preuves</th>
           <th scope="col">Dernier niveau formatif</th>
@@ -208,7 +208,8 @@ def test_the_page_escapes_user_text_and_keeps_ids_and_labels(rich, login):
         assert f'id="{anchor}"' in page
         assert f'aria-labelledby="{anchor}"' in page
     assert page.count('<th scope="col" class="matrix-activity">') == 2 * 3
-    assert '<span aria-hidden="true">A3</span><span class="visually-hidden">Même jour</span>' in page
+    # The visible « A3 » begins the link's accessible name (WCAG 2.5.3: a voice user says what they see).
+    assert '>A3<span class="visually-hidden"> – Même jour</span></a>' in page
     assert "Évaluations formatives (3)" in page
 
 

@@ -55,7 +55,10 @@
     if (store) { keys.forEach(function (key) { store.removeItem(key); }); }
   }
 
+  // Routine states (« Enregistrement… », « Enregistré à … ») change silently: announced after every pause in
+  // typing, they would interrupt a screen-reader user all the time. Errors and conflicts are announced.
   function setStatus(text, kind) {
+    status.setAttribute("aria-live", kind === "error" ? "assertive" : "off");
     status.textContent = text;
     status.classList.toggle("is-error", kind === "error");
     status.classList.toggle("is-ok", kind === "ok");

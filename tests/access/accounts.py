@@ -1,4 +1,20 @@
+from django.utils import timezone
+
+from notifications.models import OutboxMessage, OutboxState
 from tests.access import ADMIN_ONLY, STAFF_ONLY, Row, everyone, logged_in
+
+
+def _failed_message(cast) -> int:
+    return OutboxMessage.objects.create(
+        establishment_id=cast.establishment.pk,
+        subject="Convocation",
+        from_email="ne-pas-repondre@example.org",
+        recipients=["emma@example.org"],
+        raw_message=b"Subject: x\r\n\r\nx\r\n",
+        state=OutboxState.FAILED,
+        next_attempt_at=timezone.now(),
+    ).pk
+
 
 ROWS: dict[str, list[Row]] = {
     "home": [Row(logged_in(200))],
@@ -29,13 +45,20 @@ ROWS: dict[str, list[Row]] = {
             args=lambda c: [c.first_year.pk],
         ),
     ],
-    # Confirming with no previewed file: allowed people are sent back with a message, others never learn more.
+    # A preview or a confirmation with no staged file: allowed people are sent back with a message, others never
+    # learn more.
+    "accounts:student_import_preview": [
+        Row(
+            logged_in(302, other_teacher=404, professional=404, student=404, student2=404),
+            args=lambda c: [c.cohort.pk, "perime"],
+        ),
+    ],
     "accounts:student_import_confirm": [
         Row(
             logged_in(302, other_teacher=404, professional=404, student=404, student2=404),
-            args=lambda c: [c.cohort.pk],
+            args=lambda c: [c.cohort.pk, "perime"],
             method="post",
-            data={"token": "stale"},
+            data={"version": "1"},
         ),
     ],
     "accounts:student_detail": [
@@ -46,5 +69,6 @@ ROWS: dict[str, list[Row]] = {
     "accounts:accept_invitation": [Row(everyone(404), args=lambda c: ["unknown-token"])],
     "accounts:audit_log": [Row(ADMIN_ONLY)],
     "accounts:outbox": [Row(ADMIN_ONLY)],
+    "accounts:outbox_retry": [Row(logged_in(404, admin=302), args=lambda c: [_failed_message(c)], method="post")],
     "referentiel:detail": [Row(logged_in(200))],
 }

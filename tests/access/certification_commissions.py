@@ -87,6 +87,19 @@ ROWS: dict[str, list[Row]] = {
             args=lambda c: [_informed_step(c, c.student2).pk, c.student2.pk],
         ),
     ],
+    # Resending a convocation or recording the letter handed over: who manages the commission only.
+    "certification:convocation_resend": [
+        Row(MANAGE_POST, args=lambda c: [make_convocation(step_of(_commission(c)), c.student).pk], method="post"),
+        Row(
+            MEMBER_POST, args=lambda c: [make_convocation(step_of(_member_commission(c)), c.student).pk], method="post"
+        ),
+    ],
+    "certification:convocation_letter_handed": [
+        Row(MANAGE_POST, args=lambda c: [make_convocation(step_of(_commission(c)), c.student).pk], method="post"),
+        Row(
+            MEMBER_POST, args=lambda c: [make_convocation(step_of(_member_commission(c)), c.student).pk], method="post"
+        ),
+    ],
     "certification:convocation_ack": [
         Row(logged_in(404, student=302), args=lambda c: [_convocation(c, c.student).pk], method="post"),
     ],

@@ -63,11 +63,14 @@ def test_a_stale_tab_that_autosaves_stops_and_keeps_the_text(live_server, page):
 
     page.get_by_label(HISTORIQUE).fill(TAB_ONE_TEXT)
     expect(page.locator("#fiche-save-status")).to_have_text(re.compile(r"^Enregistré à \d\d:\d\d"))
+    # A routine save is not announced to screen readers (it would interrupt after every pause in typing)...
+    expect(page.locator("#fiche-save-status")).to_have_attribute("aria-live", "off")
 
     second.get_by_label(HISTORIQUE).fill(TAB_TWO_TEXT)
 
     status = second.locator("#fiche-save-status")
     expect(status).to_contain_text("Cette fiche a été modifiée ailleurs")
+    expect(status).to_have_attribute("aria-live", "assertive")  # ...a conflict is
     expect(status).to_contain_text("Votre texte n'a pas été perdu")
     expect(status.get_by_role("link", name="Recharger la page")).to_be_visible()
     copy = FicheVersion.objects.get(fiche=fiche, is_conflict=True)

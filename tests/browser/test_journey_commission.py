@@ -70,8 +70,10 @@ def student_row(page: Page, name: str):
 
 
 def test_a_deposited_dossier_goes_through_the_commission_to_a_released_mark_without_the_grid(
-    live_server, page, browser
+    live_server, page, browser, settings
 ):
+    # The information emails are accepted at once: « informé·e » needs the mail server's acceptance (issue 18).
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cast = build_cast()
     fiches = e4_fiches(cast.student)
     make_internship(cast.student)

@@ -97,6 +97,8 @@ def test_the_demo_class_from_absence_de_depot_and_a_justified_absence_to_a_reope
     live_server, browser, settings, tmp_path
 ):
     settings.DEMO_MODE = True
+    # The information emails are accepted at once: « informé·e » needs the mail server's acceptance (issue 18).
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("load_demo", verbosity=0)
     # The demo's commission with a professional member: the one of the exam with a fiche sujet (E4).

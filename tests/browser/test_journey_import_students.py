@@ -37,15 +37,15 @@ def test_a_teacher_imports_a_class_list_and_finds_the_students_in_the_cohort(liv
     expect(page.get_by_role("heading", level=1)).to_have_text(cast.cohort.name)
     assert_accessible(page)
 
-    page.get_by_role("link", name="Importer des étudiants (CSV ou XLSX)").click()
-    page.get_by_label("Fichier des étudiants (CSV ou XLSX)").set_input_files(class_list)
+    page.get_by_role("link", name="Importer des étudiants (CSV, XLSX ou SIECLE)").click()
+    page.get_by_label("Fichier des étudiants (CSV, XLSX ou SIECLE)").set_input_files(class_list)
     assert_accessible(page)
 
     page.get_by_role("button", name="Prévisualiser").click()
     import_button = page.get_by_role("button", name=re.compile(r"^Importer"))
     expect(import_button).to_be_visible()
     for last_name, first_name, email, _number in NEW_STUDENTS:
-        row = page.get_by_role("row").filter(has_text=email)
+        row = page.locator("#lignes").get_by_role("row").filter(has_text=email)
         expect(row).to_have_count(1)
         expect(row).to_contain_text(last_name)
         expect(row).to_contain_text(first_name)

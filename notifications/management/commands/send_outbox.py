@@ -40,5 +40,6 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"Courriels : {counts['sent']} envoyé(s), {counts['queued']} à réessayer, "
-            f"{counts['failed']} en échec définitif, {counts['requeued']} remis en file."
+            f"{counts['failed']} en échec définitif, {counts['refused']} non remis (refusés), "
+            f"{counts['uncertain']} incertain(s), {counts['requeued']} remis en file."
         )

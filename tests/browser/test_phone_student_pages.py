@@ -1,0 +1,93 @@
+"""A student's pages on a phone (375 px wide): nothing scrolls sideways, and axe finds nothing blocking.
+
+Students write their passeport and fiches on their phones between two lessons; a page wider than the screen hides
+the end of every line of a form. The pass visits each page a student uses with realistic content (a long activity
+title, an evidence file with a long name, a filled fiche), at the width of the smallest common phone.
+"""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from passeport.models import Activity
+from passeport.tests.evidence_samples import PDF_BYTES
+from passeport.tests.fiche_pdf_texts import make_filled_fiche
+from tests.browser.helpers import assert_accessible, log_in
+from tests.personas import build_cast
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 740}
+
+# The page's scroll width against the screen's, and the elements reaching past the right edge (what to fix).
+OVERFLOW_SCRIPT = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(el => el.getBoundingClientRect().right > width + 1)
+    .map(el => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)} px)`);
+  return {scrollWidth: document.documentElement.scrollWidth, width, wide: wide.slice(0, 10)};
+}"""
+
+
+def assert_fits_the_phone(page) -> None:
+    measure = page.evaluate(OVERFLOW_SCRIPT)
+    assert measure["scrollWidth"] <= measure["width"], f"{page.url} défile de côté à {measure['width']} px : {measure}"
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        bypass_csp=True,
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_the_student_pages_fit_a_phone_without_sideways_scrolling(live_server, phone, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cast = build_cast()
+    fiche = make_filled_fiche(cast.student)
+    activity = fiche.activity
+    activity.title = "Organisation et animation du salon régional de l'habitat durable et de la rénovation énergétique"
+    activity.save(update_fields=["title"])
+    student = cast.student
+    url = live_server.url
+
+    log_in(phone, url, student.user.username, check_login_page=True)
+    assert_fits_the_phone(phone)
+
+    pages = [
+        reverse("home"),
+        reverse("passeport:my_passeport"),
+        reverse("passeport:activity_create", args=[student.pk]),
+        reverse("passeport:activity_detail", args=[activity.pk]),
+        reverse("passeport:fiche_edit", args=[fiche.pk]),
+        reverse("passeport:fiche_fit", args=[fiche.pk]),
+        reverse("passeport:fiche_versions", args=[fiche.pk]),
+        reverse("certification:dossier_list", args=[student.pk]),
+        reverse("certification:student_results", args=[student.pk]),
+        reverse("accounts:password_change"),
+    ]
+    for path in pages:
+        phone.goto(url + path)
+        expect(phone.get_by_role("heading", level=1)).to_be_visible()
+        assert_fits_the_phone(phone)
+        assert_accessible(phone)
+
+    # Evidence upload from the phone: the long file name must not widen the page either.
+    evidence = tmp_path / "compte-rendu-de-la-negociation-avec-le-cabinet-regie-fourviere-version-finale.pdf"
+    evidence.write_bytes(PDF_BYTES)
+    phone.goto(url + reverse("passeport:activity_detail", args=[activity.pk]))
+    phone.get_by_label("Ajouter des preuves").set_input_files([evidence])
+    phone.get_by_role("button", name="Envoyer les fichiers").click()
+    expect(phone.get_by_role("link", name=evidence.name)).to_be_visible()
+    assert_fits_the_phone(phone)
+    assert_accessible(phone)
+    assert Activity.objects.get(pk=activity.pk).evidence.count() == 1
