@@ -52,6 +52,7 @@ urlpatterns = [
     path("fiches/<int:pk>/versions/", views_fiches.fiche_versions, name="fiche_versions"),
     path("fiches/<int:pk>/versions/<int:version_pk>/", views_fiches.fiche_version_diff, name="fiche_version_diff"),
     path("fiches/<int:pk>/pdf/", views_pdf.fiche_pdf, name="fiche_pdf"),
+    path("fiches/<int:pk>/word/", views_pdf.fiche_docx, name="fiche_docx"),
     path("fiches/<int:pk>/mise-en-page/", views_pdf.fiche_fit, name="fiche_fit"),
     # Teacher follow-up
     path("fiches/<int:pk>/commentaires/", views_followup.fiche_comment, name="fiche_comment"),
