@@ -102,6 +102,8 @@ def _cut(document: DocumentObject, start: str, end: str) -> DocumentObject:
         kept.pop()  # the blank paragraph holding the page break before the next annex
     section = next((s for child in children[first:] for s in child.iter(qn("w:sectPr"))), body.find(qn("w:sectPr")))
     section = copy.deepcopy(section)
+    # Without header or footer references: the circulaire's running footer (« Annexes de la circulaire… », its page
+    # numbers) belongs to the circulaire, not to the form a team fills in.
     for child in list(body.iterchildren()):
         if child not in kept:
             body.remove(child)

@@ -35,6 +35,7 @@ def require_office() -> None:
 def docx_to_pdf(content: bytes, workdir: Path) -> bytes:
     """The PDF LibreOffice makes of ``content`` (a private profile: tests never share or touch a user's)."""
     require_office()
+    workdir.mkdir(parents=True, exist_ok=True)
     source = workdir / "document.docx"
     source.write_bytes(content)
     profile = (workdir / "lo-profile").as_uri()
@@ -70,3 +71,11 @@ def pdf_text(content: bytes, workdir: Path) -> str:
         [PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, timeout=60
     )
     return " ".join(out.stdout.decode("utf-8").split())
+
+
+def pdf_pages_with_text(content: bytes, workdir: Path) -> int:
+    """Pages holding any text (LibreOffice 7.4 ends some official models with an empty page of its own)."""
+    path = workdir / "text-pages.pdf"
+    path.write_bytes(content)
+    reader = PdfReader(str(path))
+    return sum(1 for page in reader.pages if (page.extract_text() or "").strip())
