@@ -27,6 +27,7 @@ def fiche_docx_context(fiche: Fiche, verso: FicheVerso | None = None) -> dict:
         **t,  # a rubric written after its label in the same cell (« Date(s) : », « Lieu de l'activité : »)
         "t": t,
         "box": boxes,
+        "year": fiche.student.cohort.exam_session.year,
         "number": fiche.number,
         "title": fiche.title,
         "last_name": user.last_name,

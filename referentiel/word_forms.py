@@ -25,9 +25,9 @@ from docxtpl import DocxTemplate, Listing
 from referentiel.official_forms import FORMS_DIR, official_form
 
 WORD_DIR = FORMS_DIR / "word"
-# Wingdings: the form's empty circle, and the same circle filled.
+# Wingdings: the form's empty circle, and a filled one (both drawn by LibreOffice's OpenSymbol too).
 BOX_EMPTY = "F0A1"
-BOX_CHECKED = "F0A4"
+BOX_CHECKED = "F06C"
 DOTS = "…"
 CRITERION_LINE = re.compile(r"^\s*(\d+)\s*[–-]")
 # Relationships of the whole annex file that the cut-out pages no longer use (pictures of other annexes).
@@ -136,7 +136,7 @@ def _unique_cells(table: Table, row: int) -> dict[int, Any]:
 
 
 def _plain_run(paragraph_element, like=None):
-    """A new run formatted like ``like`` (a run) or like the paragraph mark, never bold."""
+    """A new run formatted like ``like`` (a run) or like the paragraph mark, in plain letters."""
     run = paragraph_element.makeelement(qn("w:r"), {})
     source = like.find(qn("w:rPr")) if like is not None else None
     if source is None:
@@ -144,7 +144,8 @@ def _plain_run(paragraph_element, like=None):
         source = ppr.find(qn("w:rPr")) if ppr is not None else None
     if source is not None:
         rpr = copy.deepcopy(source)
-        for tag in ("w:b", "w:bCs", "w:caps", "w:smallCaps"):
+        # The form's blank lines may carry struck-through, underlined or bold marks: the student's text is plain.
+        for tag in ("w:b", "w:bCs", "w:caps", "w:smallCaps", "w:strike", "w:dstrike", "w:u", "w:vanish"):
             for node in rpr.findall(qn(tag)):
                 rpr.remove(node)
         run.append(rpr)
@@ -211,7 +212,11 @@ def _place_ticks(table: Table) -> None:
 
 
 def _place_paragraph(document: DocumentObject, spec: dict[str, Any]) -> None:
-    paragraph = next(p for p in document.paragraphs if p.text.strip().startswith(spec["starts"]))
+    paragraph = next(  # in the body or in a table cell (the fiche's heading row holds « Session 2025 »)
+        paragraph
+        for element in document.element.body.iter(qn("w:p"))
+        if (paragraph := Paragraph(element, document)).text.strip().startswith(spec["starts"])
+    )
     if "append" in spec:
         runs = paragraph._p.findall(qn("w:r"))
         _add_text_run(paragraph._p, " " + _tag(spec["append"]), runs[-1] if runs else None)

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 from docx import Document
+from docx.oxml.ns import qn
 
 from audit.models import AuditEntry
 from passeport.docx import render_fiche_docx
@@ -59,6 +60,7 @@ def test_e4_fiche_converts_into_as_many_pages_as_the_pdf_with_every_rubric(cast,
     for rubric in fiche_form(fiche.forms_session, "E4").rubrics:  # the labels are the model's own
         assert _loose(rubric.label.rstrip(" :")) in cells, rubric.code
     assert _loose(fiche.title) in text
+    assert "SESSION2027" in text.upper()  # the student's session, not the circulaire's
     assert _loose(cast.student.user.last_name) in text
 
 
@@ -87,7 +89,7 @@ def test_text_is_escaped_and_line_breaks_kept(cast):
 def test_kind_box_is_checked(cast):
     fiche = make_filled_fiche(cast.student)
     xml = Document(io.BytesIO(render_fiche_docx(fiche))).element.xml
-    assert xml.count('w:char="F0A4"') == 1  # the fiche's kind; the other one stays empty
+    assert xml.count('w:char="F06C"') == 1  # the fiche's kind; the other one stays empty
     assert 'w:char="{{' not in xml
 
 
@@ -112,3 +114,13 @@ def test_fiche_page_links_to_the_word_file(cast, login):
     for user in (cast.student.user, cast.teacher):
         page = login(user).get(reverse("passeport:fiche_edit", args=[fiche.pk])).content.decode()
         assert reverse("passeport:fiche_docx", args=[fiche.pk]) + "?verso=1" in page
+
+
+def test_e6_kind_and_real_lived_boxes(cast):
+    fiche = make_filled_fiche(cast.student, exam_code="E6", real_lived=False)
+    document = Document(io.BytesIO(render_fiche_docx(fiche)))
+    header = document.tables[0]
+    real_cell = next(c for c in header.rows[3].cells if "OUI" in c.text)
+    symbols = [s.get(qn("w:char")) for s in real_cell._tc.iter(qn("w:sym"))]
+    assert symbols == ["F0A1", "F06C"]  # OUI empty, NON filled
+    assert document.element.xml.count('w:char="F06C"') == 2  # and the fiche's network kind
