@@ -62,6 +62,11 @@ urlpatterns += [
         name="grid_evidence",
     ),
     path("commissions/<int:pk>/candidats/<int:student_pk>/grille/pdf/", views_grids.grid_pdf, name="grid_pdf"),
+    path(
+        "commissions/<int:pk>/candidats/<int:student_pk>/grille/word/",
+        views_grids.grid_docx_download,
+        name="grid_docx",
+    ),
     # Profiles and marks
     path("commissions/<int:pk>/profils/", views_marks.profiles, name="profiles"),
     path("commissions/<int:pk>/candidats/<int:student_pk>/resultat/", views_marks.result_edit, name="result_edit"),

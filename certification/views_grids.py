@@ -11,6 +11,7 @@ from functools import cached_property
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -18,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Student, User
 from accounts.permissions import can_view_student
+from audit.services import log_action
+from certification import grid_docx
 from certification import grid_pdf as grid_documents
 from certification.forms_grids import GridForm, comment_field_name, grid_initial, level_field_name
 from certification.models import Commission, CommissionMember, Grid, MemberRole
@@ -340,5 +343,27 @@ def grid_pdf(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(
         True, grid_documents.grid_filename(commission, student, member)
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def grid_docx_download(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    """The grid on the national Word model: the same access as its PDF (jury only), audited."""
+    commission, student = get_commission_student(request.user, pk, student_pk)
+    member = _pdf_member(request, commission)
+    content = grid_docx.render_grid_docx(commission, student, member)
+    filename = grid_docx.grid_docx_filename(commission, student, member)
+    with transaction.atomic():
+        log_action(
+            "grid.word_downloaded",
+            actor=request.user,
+            obj=commission,
+            establishment_id=commission.cohort.establishment_id,
+            changes={"student_id": student.pk, "member_id": member.pk if member else None, "filename": filename},
+        )
+    response = HttpResponse(content, content_type=grid_docx.CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -263,6 +263,30 @@ def passeport_for(student: Student) -> Passeport:
     )
 
 
+# One row per position (or one for an assessment without any), in the order ``_formative`` unpacks.
+_FORMATIVE_FIELDS = (
+    "pk",
+    "assessed_on",
+    "comment",
+    "assessor_id",
+    "assessor__first_name",
+    "assessor__last_name",
+    "assessor__username",
+    "activity_id",
+    "activity__title",
+    "fiche_id",
+    "fiche__exam__code",
+    "fiche__number",
+    "fiche__title",
+    "positions__criterion_id",
+    "positions__criterion__competency__block__exam__code",
+    "positions__criterion__title",
+    "positions__level_id",
+    "positions__criterion__competency__order",
+    "positions__criterion__number",
+)
+
+
 @functools.cache
 def _passeport_querysets() -> dict[str, QuerySet]:
     """The passeport's querysets without their student (or version, or session) filter, built once per process.
@@ -291,28 +315,7 @@ def _passeport_querysets() -> dict[str, QuerySet]:
         ),
         "links": Activity.criteria.through.objects.order_by().values_list("activity_id", "criterion_id"),
         "levels": Level.objects.order_by(),
-        # One row per position (or one for an assessment without any).
-        "formative": FormativeAssessment.objects.order_by().values_list(
-            "pk",
-            "assessed_on",
-            "comment",
-            "assessor_id",
-            "assessor__first_name",
-            "assessor__last_name",
-            "assessor__username",
-            "activity_id",
-            "activity__title",
-            "fiche_id",
-            "fiche__exam__code",
-            "fiche__number",
-            "fiche__title",
-            "positions__criterion_id",
-            "positions__criterion__competency__block__exam__code",
-            "positions__criterion__title",
-            "positions__level_id",
-            "positions__criterion__competency__order",
-            "positions__criterion__number",
-        ),
+        "formative": FormativeAssessment.objects.order_by().values_list(*_FORMATIVE_FIELDS),
         "criteria": Criterion.objects.filter(competency__block__exam__ccf=True)
         .order_by()
         .values_list(
@@ -614,3 +617,29 @@ def _sort(rows: list[StudentRow], columns: list, sort: str, order: str) -> tuple
         rows.sort(key=lambda r: _name_key(r.student))
         rows.sort(key=lambda r: r.cells[index].sort_key, reverse=order == "desc")
     return sort, order
+
+
+# --- Formative assessments of several students (spreadsheet export) -----------------------------------------------
+
+
+def formative_by_student(
+    *, cohort: Cohort | None = None, student: Student | None = None
+) -> list[tuple[CohortStudent, list[PasseportAssessment]]]:
+    """The formative assessments of a class (or of one student), student by student in name order, each student's
+    read exactly as the passeport reads them (``_formative``): two queries whatever the number of students."""
+    target = cohort if cohort is not None else student.cohort
+    levels = {lv.pk: lv for lv in Level.objects.filter(version_id=target.exam_session.version_id)}
+    qs = FormativeAssessment.objects.order_by()
+    qs = qs.filter(student__cohort=cohort) if cohort is not None else qs.filter(student=student)
+    rows_by_student: dict[int, list[tuple]] = defaultdict(list)
+    names: dict[int, CohortStudent] = {}
+    for pk, last_name, first_name, *row in qs.values_list(
+        "student_id", "student__user__last_name", "student__user__first_name", *_FORMATIVE_FIELDS
+    ):
+        names.setdefault(pk, CohortStudent(pk, last_name, first_name))
+        rows_by_student[pk].append(row)
+    out = []
+    for pk in sorted(names, key=lambda pk: (_name_key(names[pk]), pk)):
+        assessments, _ = _formative(rows_by_student[pk], levels)
+        out.append((names[pk], assessments[::-1]))  # oldest first: a spreadsheet reads down in time
+    return out

@@ -3,6 +3,7 @@ from django.urls import path
 from passeport import (
     views_activities,
     views_authorship,
+    views_exports,
     views_fiches,
     views_followup,
     views_internships,
@@ -17,6 +18,21 @@ urlpatterns = [
     path("mon-passeport/", views_passeport.my_passeport, name="my_passeport"),
     path("etudiants/<int:student_pk>/passeport/", views_passeport.passeport, name="passeport"),
     path("classes/<int:cohort_pk>/suivi/", views_passeport.cohort_overview, name="cohort_overview"),
+    # Spreadsheets (fmt: xlsx or csv)
+    path(
+        "classes/<int:cohort_pk>/suivi.<str:fmt>", views_exports.cohort_followup_export, name="cohort_followup_export"
+    ),
+    path(
+        "classes/<int:cohort_pk>/evaluations-formatives.<str:fmt>",
+        views_exports.cohort_formative_export,
+        name="cohort_formative_export",
+    ),
+    path("etudiants/<int:student_pk>/passeport.<str:fmt>", views_exports.passeport_export, name="passeport_export"),
+    path(
+        "etudiants/<int:student_pk>/evaluations-formatives.<str:fmt>",
+        views_exports.student_formative_export,
+        name="student_formative_export",
+    ),
     # Activities and evidence
     path("etudiants/<int:student_pk>/activites/nouvelle/", views_activities.activity_create, name="activity_create"),
     path("activites/<int:pk>/", views_activities.activity_detail, name="activity_detail"),
@@ -36,6 +52,7 @@ urlpatterns = [
     path("fiches/<int:pk>/versions/", views_fiches.fiche_versions, name="fiche_versions"),
     path("fiches/<int:pk>/versions/<int:version_pk>/", views_fiches.fiche_version_diff, name="fiche_version_diff"),
     path("fiches/<int:pk>/pdf/", views_pdf.fiche_pdf, name="fiche_pdf"),
+    path("fiches/<int:pk>/word/", views_pdf.fiche_docx, name="fiche_docx"),
     path("fiches/<int:pk>/mise-en-page/", views_pdf.fiche_fit, name="fiche_fit"),
     # Teacher follow-up
     path("fiches/<int:pk>/commentaires/", views_followup.fiche_comment, name="fiche_comment"),

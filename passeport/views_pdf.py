@@ -1,12 +1,17 @@
-"""The official PDF of a fiche and the « does it fit its two pages? » check (advice only: it never blocks)."""
+"""The official PDF of a fiche, the same on the national Word model, and the « does it fit its two pages? » check
+(advice only: it never blocks)."""
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from audit.services import log_action
+from passeport.docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
+from passeport.docx import docx_filename, render_fiche_docx
 from passeport.models import Fiche, FicheVerso
 from passeport.pdf import analyse_fiche_layout, chosen_verso, pdf_filename, render_fiche_pdf
 from passeport.permissions import get_fiche_for_user
@@ -53,3 +58,25 @@ def fiche_fit(request: HttpRequest, pk: int) -> HttpResponse:
         "editor_url": "" if in_editor else reverse("passeport:fiche_edit", args=[fiche.pk]),
     }
     return render(request, "passeport/fiche_fit.html", context)
+
+
+@login_required
+@require_GET
+def fiche_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The fiche on the national Word model (ANNEXE V–1 / VII–1), for whoever may read it; audited."""
+    fiche = get_fiche_for_user(request.user, pk)
+    verso = _verso_from_query(request, fiche)
+    content = render_fiche_docx(fiche, verso)
+    filename = docx_filename(fiche, verso)
+    with transaction.atomic():
+        log_action(
+            "fiche.word_downloaded",
+            actor=request.user,
+            obj=fiche,
+            establishment_id=fiche.student.cohort.establishment_id,
+            changes={"filename": filename, "verso": verso.order if verso is not None else None},
+        )
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response

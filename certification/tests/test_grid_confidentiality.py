@@ -31,6 +31,8 @@ def _grid_urls(commission, student):
         reverse("certification:grid_evidence", args=[*args, competency.pk]),
         reverse("certification:grid_pdf", args=args),
         reverse("certification:grid_pdf", args=args) + f"?membre={member.pk}",
+        reverse("certification:grid_docx", args=args),
+        reverse("certification:grid_docx", args=args) + f"?membre={member.pk}",
     ]
 
 

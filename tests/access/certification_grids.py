@@ -69,4 +69,8 @@ ROWS: dict[str, list[Row]] = {
         Row(READ, args=_args),
         Row(_with_professional_and(READ, 200), args=_with_professional),
     ],
+    "certification:grid_docx": [
+        Row(READ, args=_args),
+        Row(_with_professional_and(READ, 200), args=_with_professional),
+    ],
 }

@@ -11,6 +11,10 @@ ROWS: dict[str, list[Row]] = {
         Row(CAST_STUDENT_FICHE, args=lambda c: [make_fiche(c.student).pk]),
         Row(STUDENT2_FICHE, args=lambda c: [make_fiche(c.student2).pk]),
     ],
+    "passeport:fiche_docx": [
+        Row(CAST_STUDENT_FICHE, args=lambda c: [make_fiche(c.student).pk]),
+        Row(STUDENT2_FICHE, args=lambda c: [make_fiche(c.student2).pk]),
+    ],
     "passeport:fiche_fit": [
         Row(CAST_STUDENT_FICHE, args=lambda c: [make_fiche(c.student).pk]),
         Row(STUDENT2_FICHE, args=lambda c: [make_fiche(c.student2).pk]),
