@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from lib.collation import French
 from referentiel.models import ExamSession
 
 
@@ -112,7 +113,7 @@ class Student(models.Model):
 
     class Meta:
         verbose_name = "étudiant·e"
-        ordering = ["user__last_name", "user__first_name"]
+        ordering = [French("user__last_name"), French("user__first_name"), "pk"]  # French alphabetical order
         constraints = [
             models.UniqueConstraint(
                 fields=["candidate_number"], condition=~models.Q(candidate_number=""), name="student_unique_candidate"

@@ -47,6 +47,7 @@ from certification.services import planning as planning_services
 from certification.services.commissions import CommissionError
 from certification.services.convocations import information_by_student_step
 from certification.services.convocations import student_convocations as convocations_of
+from lib.collation import by_name
 from notifications.models import OutboxMessage, OutboxState
 
 DAY_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -92,7 +93,7 @@ def _members_of(commission: Commission) -> QuerySet[CommissionMember]:
 def _schedule_form(commission: Commission, data=None) -> ScheduleForm:
     return ScheduleForm(
         data,
-        students=commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"),
+        students=commission.cohort.students.select_related("user").order_by(*by_name()),
         situations=planning_services.presence_situations(commission),
         rooms=_rooms_of(commission),
         members=_members_of(commission),
@@ -310,7 +311,7 @@ class ProofRow:
 
 
 def _proof_rows(commission: Commission) -> list[ProofRow]:
-    students = list(commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"))
+    students = list(commission.cohort.students.select_related("user").order_by(*by_name()))
     steps = list(SituationStep.objects.filter(situation__commission=commission).select_related("situation"))
     step_informations = information_by_student_step(steps)
     # Where the candidate comes, the passage's convocation is the proof: a step line shows only an earlier

@@ -60,6 +60,7 @@ from certification.models import (
     SubjectSheet,
 )
 from certification.services.sheets import format_mark
+from lib.collation import by_name
 from lib.prepared import PreparedQuery, count_each
 from referentiel.exams import all_definitions, subject_situations
 from referentiel.models import Criterion
@@ -236,7 +237,7 @@ def _grid_rows(user: User | int, now: datetime | None = None, today: date | None
         .filter(Q(Exists(step_passed)) | Q(Exists(passage_started)))
         .exclude(_closed_result())
         .filter(positioned_n__lt=F("criteria_n"))
-        .order_by("commission_pk", "user__last_name", "user__first_name", "pk")
+        .order_by("commission_pk", *by_name())
     )
     return rows
 
@@ -289,7 +290,7 @@ def _sheet_rows(user: User | int) -> QuerySet[EvaluationSheet]:
         )
         .filter(result_status__in=SIGNABLE)
         .filter(Q(seat_responsible=True) | Exists(on_jury))
-        .order_by("commission_id", "student__user__last_name", "student__user__first_name", "pk")
+        .order_by("commission_id", *by_name("student__user__"))
     )
 
 
@@ -362,7 +363,7 @@ def _subject_rows(user: User | int) -> QuerySet[Student]:
         .exclude(Exists(sheet))
         .filter(Q(passage_at__isnull=False) | Q(Exists(submitted)))
         .exclude(_closed_result())
-        .order_by(F("passage_at").asc(nulls_last=True), "user__last_name", "user__first_name", "pk")
+        .order_by(F("passage_at").asc(nulls_last=True), *by_name())
     )
     return rows
 

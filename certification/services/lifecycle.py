@@ -52,6 +52,7 @@ from certification.models import (
     SituationStep,
     UninformedAssessment,
 )
+from lib.collation import by_name
 from lib.refusals import Refused
 
 FROZEN_MESSAGE = (
@@ -357,7 +358,7 @@ def readiness_warnings(commission: Commission, student: Student) -> list[str]:
 
 def not_ready(commission: Commission, situations: Iterable[Situation]) -> list[tuple[Situation, list[Student]]]:
     """For the planning: the candidates the commission has not judged ready, per situation (only those missing)."""
-    students = list(commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"))
+    students = list(commission.cohort.students.select_related("user").order_by(*by_name()))
     found = []
     for situation in situations:
         ready = set(Readiness.objects.filter(situation=situation).values_list("student_id", flat=True))
@@ -527,9 +528,7 @@ def deliberation_blockers(
     """Everything that prevents the deliberation (French), empty when it may be recorded."""
     found: list[str] = []
     if students is None:
-        students = list(
-            commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name")
-        )
+        students = list(commission.cohort.students.select_related("user").order_by(*by_name()))
     results = {r.student_id: r for r in CandidateResult.objects.filter(commission=commission)}
     pending = _pending_absences(commission, [s.pk for s in students])
     for student in students:
@@ -697,7 +696,7 @@ class Progress:
 
 def commission_progress(commission: Commission) -> Progress:
     """Per step, the candidates that still hold the lifecycle back, in a fixed number of queries."""
-    students = list(commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"))
+    students = list(commission.cohort.students.select_related("user").order_by(*by_name()))
     ids = [student.pk for student in students]
     names = {student.pk: str(student) for student in students}
     situations = list(commission.situations.order_by("code"))
