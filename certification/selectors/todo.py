@@ -20,7 +20,6 @@ candidates: each kind is a single query over « candidate × commission where th
 
 import functools
 import operator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from django.db.models import (
@@ -59,43 +58,28 @@ from certification.models import (
     SituationStep,
     SubjectSheet,
 )
+from certification.selectors.steps import blocking_steps
+from certification.selectors.todo_item import GRID, KIND_LABELS, SIGNATURE, SUBJECT, TodoItem
 from certification.services.sheets import format_mark
 from lib.collation import by_name
 from lib.prepared import PreparedQuery, count_each
 from referentiel.exams import all_definitions, subject_situations
 from referentiel.models import Criterion
 
-GRID = "grid"
-SIGNATURE = "signature"
-SUBJECT = "subject"
-KIND_LABELS = {
-    GRID: "Grille à remplir",
-    SIGNATURE: "Signature demandée",
-    SUBJECT: "Fiche sujet à rédiger",
-}
 SIGNABLE = [ResultStatus.MARK, ResultStatus.RESERVED, ResultStatus.NOT_VALID, ResultStatus.ABSENT]
 SUBJECT_WRITERS = [MemberRole.TEACHER, MemberRole.ATELIER]
 OWN_SIGNATURE = ("own_version", "own_mark")
 
 
-@dataclass(frozen=True)
-class TodoItem:
-    kind: str
-    label: str
-    url: str
-    commission: Commission
-    student: Student | None = None
-    detail: str = ""
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
-
-
 def todo_for(user: User) -> list[TodoItem]:
-    """Every item of the user's to-do list, by kind (grids, signatures, fiches sujet)."""
+    """Every item of the user's to-do list, by kind: the steps that block the commissions the user manages, then
+    grids, signatures and fiches sujet. A new kind is one more function returning ``TodoItem`` rows, listed here."""
     if not user.is_authenticated:
         return []
+    return [*blocking_steps(user), *_seat_items(user)]
+
+
+def _seat_items(user: User) -> list[TodoItem]:
     seats = CommissionMember.objects.filter(user=user).select_related(
         "commission__exam", "commission__cohort", "commission__session"
     )
@@ -124,7 +108,7 @@ def todo_count(user: User) -> int:
         (_PREPARED_SUBJECTS, {"user": user.pk}),
     )
     to_sign = sum(1 for row in _PREPARED_SHEETS.rows(user=user.pk) if _signature_due(*row)[0])
-    return grids + to_sign + subjects
+    return len(blocking_steps(user)) + grids + to_sign + subjects
 
 
 def _signature_due(version: int, status: str, mark, own_version: int | None, own_mark: str | None) -> tuple[bool, str]:
