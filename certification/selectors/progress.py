@@ -112,27 +112,27 @@ def _read(commissions: list[Commission]) -> _Read:
     students: dict[int, list[Student]] = defaultdict(list)
     for student in Student.objects.filter(cohort_id__in=cohort_ids).select_related("user").order_by(*by_name()):
         students[student.cohort_id].append(student)
-    student_ids = [s.pk for group in students.values() for s in group]
     situations: dict[int, list[Situation]] = defaultdict(list)
     for situation in Situation.objects.filter(commission__in=commissions).order_by("commission_id", "code"):
         situations[situation.commission_id].append(situation)
-    situation_ids = [s.pk for group in situations.values() for s in group]
-    dossiers = {
-        (d.student_id, d.exam_id, d.session_id): d
-        for d in Dossier.objects.filter(
-            student_id__in=student_ids,
-            exam_id__in={c.exam_id for c in commissions},
-            session_id__in={c.session_id for c in commissions},
-        ).order_by()
-    }
+    situation_ids = Situation.objects.filter(commission__in=commissions).values("pk")
+    # Subqueries rather than lists of ids: each query runs whatever was found before it (a fixed count).
+    of_students = Dossier.objects.filter(
+        student__cohort_id__in=cohort_ids,
+        exam_id__in={c.exam_id for c in commissions},
+        session_id__in={c.session_id for c in commissions},
+    ).order_by()
+    dossiers = {(d.student_id, d.exam_id, d.session_id): d for d in of_students}
     decisions: dict[int, str] = {}
-    checks = ConformityCheck.objects.filter(dossier__in=list(dossiers.values())).order_by("-decided_at", "-pk")
+    checks = ConformityCheck.objects.filter(dossier__in=of_students.values("pk")).order_by("-decided_at", "-pk")
     for dossier_id, decision in checks.values_list("dossier_id", "decision"):
         decisions.setdefault(dossier_id, decision)
     passages = {
         (p.situation_id, p.student_id): p for p in Passage.objects.filter(situation_id__in=situation_ids).order_by()
     }
-    current = Convocation.objects.filter(passage__in=list(passages.values()), superseded_at__isnull=True).order_by()
+    current = Convocation.objects.filter(
+        passage__situation__commission__in=commissions, superseded_at__isnull=True
+    ).order_by()
     reconvoked, convoked = set(), set()
     in_time = ExpressionWrapper(Q(informed_at__lt=F("passage__starts_at")), output_field=BooleanField())
     for passage_id, before_start in current.annotate(in_time=in_time).values_list("passage_id", "in_time"):
