@@ -23,10 +23,14 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from passeport.models import Fiche
 
 SESSION_KEY = "unsaved_fiche"
+# A fiche holds at most about twenty rubrics of 8,000 characters (data/forms): twice that is never a real text.
+MAX_KEPT_CHARS = 400_000
 EXPIRED_MESSAGE = (
     "Votre session a expiré pendant que vous écriviez : la fiche n'a pas été enregistrée, mais votre texte est "
     "conservé. Reconnectez-vous : la fiche s'ouvrira avec ce texte, à vérifier puis enregistrer."
 )
+NOT_KEPT_MESSAGE = "Votre session a expiré : reconnectez-vous pour continuer."
+AUTOSAVE_EXPIRED_MESSAGE = "Votre session a expiré : l'enregistrement automatique est suspendu."
 RESTORED_MESSAGE = (
     "Voici le texte que vous aviez envoyé quand votre session a expiré. Il n'est pas encore enregistré : vérifiez-le "
     "puis cliquez sur « Enregistrer »."
@@ -38,10 +42,18 @@ CHANGED_SINCE_MESSAGE = (
 
 
 def keep_and_ask_to_log_in(request: HttpRequest, fiche_pk: int) -> HttpResponse:
-    """The anonymous POST of the editor: keep what was sent, then the login page, back to the editor after it."""
+    """The anonymous POST of the editor: keep what was sent, then the login page, back to the editor after it.
+
+    Anyone can post here without an account: only a text of an existing fiche, of a size a fiche can have, is kept
+    (one per browser session), so an anonymous visitor cannot fill the session table.
+    """
     data = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
-    request.session[SESSION_KEY] = {"fiche": fiche_pk, "data": data, "at": int(time.time())}
-    messages.warning(request, EXPIRED_MESSAGE)
+    size = sum(len(value) for values in data.values() for value in values)
+    if size <= MAX_KEPT_CHARS and Fiche.objects.filter(pk=fiche_pk).exists():
+        request.session[SESSION_KEY] = {"fiche": fiche_pk, "data": data, "at": int(time.time())}
+        messages.warning(request, EXPIRED_MESSAGE)
+    else:
+        messages.warning(request, NOT_KEPT_MESSAGE)
     return redirect_to_login(request.path)
 
 

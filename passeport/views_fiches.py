@@ -141,9 +141,11 @@ def _render_read_only(request: HttpRequest, fiche: Fiche) -> HttpResponse:
     return render(request, "passeport/fiche_read.html", context)
 
 
-@login_required
 @require_POST
 def fiche_autosave(request: HttpRequest, pk: int) -> JsonResponse:
+    if not request.user.is_authenticated:
+        # The editor says it in its status line; « Enregistrer » then keeps the text through the login.
+        return JsonResponse({"status": "expired", "message": unsaved.AUTOSAVE_EXPIRED_MESSAGE}, status=401)
     fiche = get_fiche_for_user(request.user, pk, write=True)
     form = _bound_editor_form(request, fiche)
     if not form.is_valid():

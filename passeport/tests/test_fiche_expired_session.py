@@ -147,3 +147,30 @@ def test_an_anonymous_visit_of_the_editor_still_asks_to_log_in(client, cast):
     response = client.get(_url(fiche))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
     assert unsaved.SESSION_KEY not in client.session
+
+
+def test_the_autosave_after_expiry_says_so_and_saves_nothing(cast):
+    fiche = make_fiche(cast.student)
+    client = _csrf_client(cast.student.user)
+    token = _open_then_expire(client, fiche)
+    response = client.post(
+        reverse("passeport:fiche_autosave", args=[fiche.pk]),
+        _editor_data(fiche, LOST_TEXT),
+        HTTP_X_CSRFTOKEN=token,
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 401
+    assert response.json() == {"status": "expired", "message": unsaved.AUTOSAVE_EXPIRED_MESSAGE}
+    fiche.refresh_from_db()
+    assert LOST_TEXT not in fiche.recto.get("historique", "")
+
+
+def test_a_text_too_long_for_any_fiche_is_not_kept(cast):
+    fiche = make_fiche(cast.student)
+    client = _csrf_client(cast.student.user)
+    token = _open_then_expire(client, fiche)
+    giant = "x" * (unsaved.MAX_KEPT_CHARS + 1)
+    response = client.post(_url(fiche), {**_editor_data(fiche, giant), "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert unsaved.SESSION_KEY not in client.session
+    assert unsaved.NOT_KEPT_MESSAGE in html.unescape(client.get(response["Location"]).content.decode())
