@@ -48,6 +48,7 @@ from certification.services.commissions import CommissionError
 from certification.services.convocations import information_by_student_step
 from certification.services.convocations import student_convocations as convocations_of
 from lib.collation import by_name
+from lib.french import de
 from notifications.models import OutboxMessage, OutboxState
 
 DAY_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -173,7 +174,7 @@ def _scheduled_message(passage: Passage) -> str:
         if passage.student.user.email.strip()
         else "sans adresse électronique : imprimez la convocation et remettez-la"
     )
-    return f"Passage de {passage.student} planifié le {start:%d/%m/%Y à %H:%M}, salle {passage.room.name} ; {how}."
+    return f"Passage {de(passage.student)} planifié le {start:%d/%m/%Y à %H:%M}, salle {passage.room.name} ; {how}."
 
 
 @login_required
@@ -211,7 +212,7 @@ def passage_edit(request: HttpRequest, pk: int) -> HttpResponse:
             notified = before != (passage.starts_at, passage.room_id)
             messages.success(
                 request,
-                f"Passage de {passage.student} modifié ; "
+                f"Passage {de(passage.student)} modifié ; "
                 + (
                     "nouvelle convocation envoyée (« Modification de votre convocation »)."
                     if notified

@@ -54,6 +54,7 @@ from certification.models import (
     UninformedAssessment,
 )
 from lib.collation import by_name
+from lib.french import de
 from lib.refusals import Refused
 
 if TYPE_CHECKING:
@@ -477,7 +478,7 @@ def record_absence(
         if absence.document:
             absence.document.storage.delete(absence.document.name)
         raise LifecycleRefused(
-            f"Une absence de {student} le {absent_on:%d/%m/%Y} en situation {situation.code} est déjà enregistrée."
+            f"Une absence {de(student)} le {absent_on:%d/%m/%Y} en situation {situation.code} est déjà enregistrée."
         ) from None
     except BaseException:
         if absence.document:
@@ -647,14 +648,14 @@ def reopen_after_deliberation(*, commission: Commission, student: Student, actor
         if not Deliberation.objects.filter(commission=commission).exists():
             raise LifecycleRefused("Le jury n'a pas encore délibéré : rien à rouvrir après délibération.")
         if open_reopening(commission, student) is not None:
-            raise LifecycleRefused(f"Le résultat de {student} est déjà rouvert : une nouvelle délibération l'attend.")
+            raise LifecycleRefused(f"Le résultat {de(student)} est déjà rouvert : une nouvelle délibération l'attend.")
         try:
             with transaction.atomic():
                 reopening = Reopening.objects.create(
                     commission=commission, student=student, reason=reason, reopened_by=actor
                 )
         except IntegrityError:
-            raise LifecycleRefused(f"Le résultat de {student} est déjà rouvert.") from None
+            raise LifecycleRefused(f"Le résultat {de(student)} est déjà rouvert.") from None
         _audit(
             "result.reopened_after_deliberation",
             commission,
