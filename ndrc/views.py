@@ -8,7 +8,7 @@ from django.shortcuts import render
 from accounts import permissions
 from accounts.models import Establishment
 from certification.context_processors import todo_items
-from certification.models import CommissionMember
+from certification.models import CommissionMember, Dossier, DossierState
 from certification.selectors.todo_item import STEP
 from certification.services.convocations import student_convocations
 
@@ -25,6 +25,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["student"] = student
         context["student_session"] = student.cohort.exam_session
         context["convocations"] = student_convocations(student)
+        # The next actions of a candidate: the dossiers still in preparation, to complete and deposit.
+        context["draft_dossiers"] = list(
+            Dossier.objects.filter(student=student, state=DossierState.DRAFT).select_related("exam").order_by("exam")
+        )
     if permissions.is_staff_member(user):
         context["cohorts"] = (
             permissions.cohorts_for_user(user)

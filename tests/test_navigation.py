@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from certification.models import MemberRole
 from tests.factories_certification_commissions import add_member, make_commission
+from tests.factories_certification_dossiers import complete_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +73,10 @@ def test_an_outsider_sees_only_home_and_referentiel(cast, login):
 def test_the_current_page_is_marked(cast, login):
     page = login(cast.teacher).get(reverse("accounts:cohort_list")).content.decode()
     assert f'<a href="{reverse("accounts:cohort_list")}" aria-current="page">Classes</a>' in page
+
+
+def test_a_students_home_lists_the_dossier_to_deposit(cast, login):
+    dossier = complete_dossier(cast.student)
+    page = login(cast.student).get(reverse("home")).content.decode()
+    edit = reverse("certification:dossier_edit", args=[cast.student.pk, dossier.exam.code])
+    assert f'<a href="{edit}">Compléter et déposer mon dossier {dossier.exam.code}</a>' in page
