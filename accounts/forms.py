@@ -11,6 +11,7 @@ from accounts import import_columns, imports, throttle
 from accounts.models import Cohort, Establishment, Role, Student, User
 from accounts.permissions import home_establishment_id
 from audit.services import log_action
+from lib.collation import by_name
 from referentiel.models import ExamSession
 
 
@@ -196,7 +197,7 @@ class CohortForm(forms.ModelForm):
         self.fields["teachers"].queryset = (
             User.objects.filter(memberships__establishment_id__in=establishment_ids, memberships__role=Role.TEACHER)
             .distinct()
-            .order_by("last_name", "first_name")
+            .order_by(*by_name(""))
         )
         self.fields["teachers"].label_from_instance = lambda user: user.display_name
         self.fields["teachers"].required = False
