@@ -56,6 +56,7 @@ from certification.models import (
 from lib.collation import by_name
 from lib.french import de
 from lib.refusals import Refused
+from lib.storage import discard_file
 
 if TYPE_CHECKING:
     from certification.selectors.progress import Progress
@@ -485,13 +486,13 @@ def record_absence(
             )
     except IntegrityError:
         if absence.document:
-            absence.document.storage.delete(absence.document.name)
+            discard_file(absence.document.storage, absence.document.name)
         raise LifecycleRefused(
             f"Une absence {de(student)} le {absent_on:%d/%m/%Y} en situation {situation.code} est déjà enregistrée."
         ) from None
     except BaseException:
         if absence.document:
-            absence.document.storage.delete(absence.document.name)
+            discard_file(absence.document.storage, absence.document.name)
         raise
     return absence
 

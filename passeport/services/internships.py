@@ -7,6 +7,7 @@ from django.db import transaction
 
 from accounts.models import Student, User
 from audit.services import changed_fields, log_action
+from lib.storage import discard_file
 from passeport.models import InternshipPeriod
 from passeport.services.evidence import (
     ATTESTATION_TYPES,
@@ -41,7 +42,7 @@ def create_internship(
                 },
             )
     except BaseException:
-        _delete_file(period.attestation.storage, period.attestation.name)
+        discard_file(period.attestation.storage, period.attestation.name)
         raise
     return period
 
@@ -76,7 +77,7 @@ def update_internship(
                 _delete_file(storage, old_name)
     except BaseException:
         if checked is not None:
-            _delete_file(period.attestation.storage, period.attestation.name)
+            discard_file(period.attestation.storage, period.attestation.name)
         raise
     return period
 
