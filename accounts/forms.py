@@ -145,7 +145,9 @@ class InviteProfessionalForm(forms.Form):
             self.fields["students"].queryset = students_qs
 
 
-class AcceptInvitationForm(forms.Form):
+class NewPasswordForm(forms.Form):
+    """A password chosen twice; a mismatch is told on the confirmation field."""
+
     password1 = forms.CharField(
         label="Mot de passe",
         strip=False,
@@ -158,17 +160,23 @@ class AcceptInvitationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "Les deux mots de passe ne correspondent pas.")
+        return data
+
+
+class AcceptInvitationForm(NewPasswordForm):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
 
     def clean(self):
         data = super().clean()
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            raise forms.ValidationError("Les deux mots de passe ne correspondent pas.")
-        if p1:
-            password_validation.validate_password(p1, self.user)
+        if data.get("password1") and not self.has_error("password2"):
+            password_validation.validate_password(data["password1"], self.user)
         return data
 
 
