@@ -67,7 +67,7 @@ def _render_form(
         "form": form,
         "student": student,
         "period": period,
-        "periods": student.internships.all(),
+        "periods": student.internships.select_related("official_attestation"),
         "summary": internship_summary(student),
     }
     return render(request, "passeport/internship_form.html", context)
