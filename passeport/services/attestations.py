@@ -234,22 +234,23 @@ def sign(
     if duration is None or duration.weeks <= 0:
         raise AttestationRefused("La présence déclarée doit représenter au moins une demi-semaine de stage.")
     period = record.period
-    with transaction.atomic():
-        locked = InternshipAttestation.objects.select_for_update().get(pk=record.pk)
-        if locked.state == AttestationState.SIGNED or locked.link_hash != record.link_hash:
-            already = LINK_MESSAGES["used"] if via == SignedVia.LINK else "L'attestation est déjà signée."
-            raise AttestationRefused(already)
-        for name in TUTOR_FIELDS:
-            setattr(record, name, data[name])
-        record.state = AttestationState.SIGNED
-        record.signed_at = timezone.now()
-        record.signed_by = signer
-        record.signed_via = via
-        if via == SignedVia.LINK:
-            record.link_used_at = record.signed_at
-        content = render_attestation_pdf(record)
-        saved = save_field_file(record.pdf, attestation_filename(record), content, check=pdf_check())
-        try:
+    saved = None
+    try:
+        with transaction.atomic():
+            locked = InternshipAttestation.objects.select_for_update().get(pk=record.pk)
+            if locked.state == AttestationState.SIGNED or locked.link_hash != record.link_hash:
+                already = LINK_MESSAGES["used"] if via == SignedVia.LINK else "L'attestation est déjà signée."
+                raise AttestationRefused(already)
+            for name in TUTOR_FIELDS:
+                setattr(record, name, data[name])
+            record.state = AttestationState.SIGNED
+            record.signed_at = timezone.now()
+            record.signed_by = signer
+            record.signed_via = via
+            if via == SignedVia.LINK:
+                record.link_used_at = record.signed_at
+            content = render_attestation_pdf(record)
+            saved = save_field_file(record.pdf, attestation_filename(record), content, check=pdf_check())
             record.save()
             before = {
                 "start_date": str(period.start_date),
@@ -275,7 +276,9 @@ def sign(
                     "pdf_sha256": saved.sha256,
                 },
             )
-        except BaseException:
+    except BaseException:
+        # After the rollback: the deletion of the orphan file is recorded on its own (lib.storage).
+        if saved is not None:
             record.pdf.storage.delete(saved.name)
-            raise
+        raise
     return record
