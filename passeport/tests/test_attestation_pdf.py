@@ -1,12 +1,14 @@
 """The attestation de stage's PDF carries every word of ANNEXE III-2, in the annex's order, and the values."""
 
 import datetime
+import io
 import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from passeport.attestation import attestation_form, render_attestation_pdf
 from passeport.models import AttestationState, InternshipAttestation, InternshipPeriod
@@ -53,7 +55,9 @@ def test_every_label_of_the_form_file_is_verbatim_in_the_circulaire():
 
 
 def test_the_pdf_matches_annex_iii_2_word_for_word_with_the_values(cast, tmp_path):
-    text = pdf_text(render_attestation_pdf(_signed(cast.student)), tmp_path)
+    content = render_attestation_pdf(_signed(cast.student))
+    assert len(PdfReader(io.BytesIO(content)).pages) == 1  # one sheet, as the paper form
+    text = pdf_text(content, tmp_path)
     assert missing_labels(text) == []
     for value in (
         "Maisons Rhône",
