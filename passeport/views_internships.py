@@ -54,6 +54,8 @@ def internship_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EvidenceRefused as refusal:
             form.add_error("attestation", refusal.message)
+        except internship_services.InternshipLocked as locked:
+            form.add_error(None, locked.message)
         else:
             messages.success(request, "Période en entreprise modifiée.")
             return redirect("passeport:internship_create", student_pk=period.student_id)

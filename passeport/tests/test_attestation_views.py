@@ -273,3 +273,49 @@ def test_signing_refuses_a_presence_under_half_a_week(cast, client, login):
     assert response.status_code == 200
     assert "au moins une demi-semaine" in response.content.decode()
     assert InternshipAttestation.objects.get(period=period).state == AttestationState.SENT
+
+
+def test_an_attestation_waiting_for_the_tutor_is_still_missing(cast, login):
+    period = _period(cast.student)
+    _send(login(cast.student), period)
+    assert InternshipAttestation.objects.get(period=period).state == AttestationState.SENT
+    assert internship_summary(cast.student)["missing_attestations"] == 1
+    assert not InternshipPeriod.objects.get(pk=period.pk).has_attestation
+
+
+def test_the_student_cannot_change_the_signed_dates_or_weeks(cast, client, login):
+    period = _period(cast.student)
+    _send(login(cast.student), period)
+    link = _link_from_outbox()
+    client.logout()
+    client.post(link, _sign_data())
+    login(cast.student)
+    response = client.post(
+        reverse("passeport:internship_edit", args=[period.pk]),
+        {
+            "kind": "stage",
+            "organisation": "Maisons Rhône",
+            "start_date": "2026-01-05",
+            "end_date": "2026-02-27",
+            "weeks": "7",
+            "tutor_name": "Mme Martin",
+        },
+    )
+    assert response.status_code == 200
+    assert "ses dates et sa durée ne se modifient plus" in response.content.decode()
+    period.refresh_from_db()
+    assert period.weeks == Decimal(8)
+    # The tutor's name is still the student's to correct.
+    client.post(
+        reverse("passeport:internship_edit", args=[period.pk]),
+        {
+            "kind": "stage",
+            "organisation": "Maisons Rhône",
+            "start_date": "2026-01-05",
+            "end_date": "2026-02-27",
+            "weeks": "8",
+            "tutor_name": "Claire Martin",
+        },
+    )
+    period.refresh_from_db()
+    assert period.tutor_name == "Claire Martin"
