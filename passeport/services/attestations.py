@@ -117,8 +117,13 @@ def save_draft(*, period: InternshipPeriod, actor: User, data: dict[str, Any]) -
         created = record is None
         if created:
             record = InternshipAttestation(period=period)
+        tutor_before = (record.tutor_user_id, record.tutor_email)
         for name, value in values.items():
             setattr(record, name, "" if value is None and name not in _NULLABLE else value)
+        if not created and (record.tutor_user_id, record.tutor_email) != tutor_before:
+            # Another tutor: what was sent to the previous one no longer opens anything.
+            record.state = AttestationState.DRAFT
+            record.link_hash, record.link_expires_at, record.link_used_at = "", None, None
         record.save()
         log_action(
             "attestation.drafted" if created else "attestation.draft_updated",

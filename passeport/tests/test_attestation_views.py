@@ -319,3 +319,26 @@ def test_the_student_cannot_change_the_signed_dates_or_weeks(cast, client, login
     )
     period.refresh_from_db()
     assert period.tutor_name == "Claire Martin"
+
+
+def test_changing_the_tutor_kills_the_link_sent_to_the_previous_one(cast, client, login):
+    period = _period(cast.student)
+    _send(login(cast.student), period)
+    link = _link_from_outbox()
+    client.post(reverse("passeport:attestation_edit", args=[period.pk]), _draft(tutor_email="autre@maisons-rhone.fr"))
+    record = InternshipAttestation.objects.get(period=period)
+    assert record.state == AttestationState.DRAFT and record.link_hash == ""
+    client.logout()
+    assert client.get(link).status_code == 404
+
+
+def test_the_tutor_account_cannot_sign_before_the_student_sends(cast, client, login):
+    period = _period(cast.student)
+    login(cast.student).post(
+        reverse("passeport:attestation_edit", args=[period.pk]),
+        _draft(tutor_email="", tutor_user=str(cast.professional.pk)),
+    )
+    record = InternshipAttestation.objects.get(period=period)
+    assert record.state == AttestationState.DRAFT
+    login(cast.professional)
+    assert client.get(reverse("passeport:attestation_sign", args=[record.pk])).status_code == 404
