@@ -48,6 +48,7 @@ def internship_summary(student: Student) -> dict[str, Any]:
         missing=Count("pk", filter=Q(attestation="") & ~signed),
         signed=Count("pk", filter=signed),
         paper=Count("pk", filter=~Q(attestation="") & ~signed),
+        pending=Count("pk", filter=Q(attestation="") & Q(official_attestation__state=AttestationState.SENT)),
     )
     total = totals["total"] or Decimal(0)
     missing = totals["missing"]
@@ -59,7 +60,7 @@ def internship_summary(student: Student) -> dict[str, Any]:
         "status": status,
         "message": _message(status, total, expected, minimum, totals["periods"]),
         "missing_attestations": missing,
-        "attestation_message": _attestation_message(missing),
+        "attestation_message": _attestation_message(missing, totals["pending"]),
         "signed_attestations": totals["signed"],
         "paper_attestations": totals["paper"],
     }
@@ -85,11 +86,14 @@ def _message(status: str, total: Decimal, expected: int, minimum: int, periods: 
     )
 
 
-def _attestation_message(missing: int) -> str:
+def _attestation_message(missing: int, pending: int = 0) -> str:
     if not missing:
         return ""
     periods = "période n'a pas son" if missing == 1 else "périodes n'ont pas leur"
+    waiting = ""
+    if pending:
+        waiting = f" ({pending} en attente de la signature du tuteur)"
     return (
-        f"{missing} {periods} attestation (attestation de stage, contrat ou certificat de travail) : "
+        f"{missing} {periods} attestation{waiting} (attestation de stage, contrat ou certificat de travail) : "
         "sans attestation, le dossier n'est pas conforme."
     )

@@ -279,7 +279,10 @@ def test_an_attestation_waiting_for_the_tutor_is_still_missing(cast, login):
     period = _period(cast.student)
     _send(login(cast.student), period)
     assert InternshipAttestation.objects.get(period=period).state == AttestationState.SENT
-    assert internship_summary(cast.student)["missing_attestations"] == 1
+    summary = internship_summary(cast.student)
+    assert summary["missing_attestations"] == 1
+    waiting = "1 période n'a pas son attestation (1 en attente de la signature du tuteur)"
+    assert waiting in summary["attestation_message"]
     assert not InternshipPeriod.objects.get(pk=period.pk).has_attestation
 
 
