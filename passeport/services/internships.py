@@ -18,6 +18,17 @@ from passeport.services.evidence import (
 )
 
 FIELDS = ("kind", "organisation", "start_date", "end_date", "weeks", "tutor_name")
+# Set by the tutor's signature of the official attestation (passeport.services.attestations): not the student's.
+SIGNED_FIELDS = ("kind", "start_date", "end_date", "weeks")
+
+
+class InternshipLocked(Exception):
+    """The change would contradict the attestation signed by the tutor; ``message`` is French."""
+
+    message = (
+        "Cette période a une attestation de stage signée par le tuteur : sa nature, ses dates et sa durée ne se "
+        "modifient plus."
+    )
 
 
 def create_internship(
@@ -56,6 +67,8 @@ def update_internship(
     changes: dict[str, Any] = changed_fields(period, new_values)
     if not changes and checked is None:
         return period
+    if period.signed_attestation is not None and any(name in changes for name in SIGNED_FIELDS):
+        raise InternshipLocked(InternshipLocked.message)
     storage, old_name = period.attestation.storage, period.attestation.name
     for name, value in new_values.items():
         setattr(period, name, value)
