@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError
-from django.utils import timezone
 
 from audit.models import AuditEntry
 from passeport.models import InternshipPeriod
@@ -33,9 +32,6 @@ def _data(**overrides):
 
 
 def test_a_refused_write_leaves_no_file_behind(cast, private_media):
-    from lib.models import PendingFileDeletion
-    from lib.storage import purge_deleted_files
-
     with pytest.raises(IntegrityError):
         create_internship(
             student=cast.student,
@@ -44,10 +40,6 @@ def test_a_refused_write_leaves_no_file_behind(cast, private_media):
             attestation=samples.upload("contrat.pdf", samples.PDF_BYTES),
         )
     assert not InternshipPeriod.objects.exists()
-    # The orphan is recorded as deleted (lib.storage keeps it for the grace period) and the purge removes it.
-    left = samples.media_files(private_media)
-    assert len(left) == 1 and PendingFileDeletion.objects.filter(name__endswith=left[0].name).exists()
-    purge_deleted_files(grace=datetime.timedelta(0), now=timezone.now() + datetime.timedelta(seconds=1))
     assert samples.media_files(private_media) == []
 
 
