@@ -7,6 +7,7 @@ from certification import (
     views_dossiers,
     views_exports,
     views_grids,
+    views_inform,
     views_jury,
     views_lifecycle,
     views_marks,
@@ -34,7 +35,8 @@ urlpatterns = [
     path("commissions/<int:pk>/", views_commissions.commission_detail, name="commission_detail"),
     path("commissions/<int:pk>/membres/", views_commissions.commission_members, name="commission_members"),
     path("commissions/<int:pk>/etapes/", views_commissions.step_create, name="step_create"),
-    path("etapes/<int:pk>/informer/", views_commissions.inform_students, name="inform_students"),
+    path("etapes/<int:pk>/informer/", views_inform.inform_students, name="inform_students"),
+    path("etapes/<int:pk>/informer/confirmer/", views_inform.inform_confirm, name="inform_confirm"),
     path("etapes/<int:pk>/lettre/<int:student_pk>/", views_commissions.convocation_letter, name="convocation_letter"),
     path(
         "etapes/<int:pk>/sans-information/<int:student_pk>/",

@@ -72,6 +72,10 @@ ROWS: dict[str, list[Row]] = {
         Row(MANAGE_POST, args=lambda c: [step_of(_commission(c)).pk], method="post"),
         Row(MEMBER_POST, args=lambda c: [step_of(_member_commission(c)).pk], method="post"),
     ],
+    "certification:inform_confirm": [
+        Row(MANAGE_GET, args=lambda c: [step_of(_commission(c)).pk]),
+        Row(MEMBER_GET, args=lambda c: [step_of(_member_commission(c)).pk]),
+    ],
     "certification:uninformed_reason": [
         Row(MANAGE_GET, args=lambda c: [step_of(_commission(c)).pk, c.student.pk]),
         Row(MEMBER_GET, args=lambda c: [step_of(_member_commission(c)).pk, c.student.pk]),
