@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from certification.models import Criterion, MemberRole
 from certification.selectors import progress
+from certification.selectors.steps import blocking_steps
 from tests.factories_certification_commissions import add_member
 from tests.factories_certification_grids import criteria_of, fill_grid, seat
 from tests.factories_certification_jury import make_passage
@@ -190,3 +191,27 @@ def test_an_outsider_gets_a_404(cast, login):
     commission = make_marks_commission(cast)
 
     assert login(cast.outsider).get(url(commission)).status_code == 404
+
+
+def test_the_todos_item_counts_are_the_rows_of_the_page_filtered_by_that_step(cast, login):
+    commission = make_marks_commission(cast, "E6", markable=True)
+    add_students(cast, 2, prefix="x")  # neither informed nor deposited: no dossier, no mark
+    make_result(commission, cast.student, mark="12")  # to sign
+    make_result(commission, cast.student2, status="reserved")
+    client = login(cast.teacher)
+    labels = {
+        "Dossier non déposé, sans NV enregistré": progress.DOSSIER,
+        **{label: step for step, label in progress.FINAL_STEPS.items()},
+    }
+
+    items = [item for item in blocking_steps(cast.teacher) if item.label in labels]
+
+    assert {labels[item.label] for item in items} == {
+        progress.DOSSIER,
+        progress.MARK,
+        progress.CONFORMITY,
+        progress.SIGNATURE,
+    }
+    for item in items:
+        page = client.get(url(commission, etape=labels[item.label])).text
+        assert len(_names(page)) == item.count, item.label
