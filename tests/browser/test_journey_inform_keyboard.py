@@ -6,7 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from certification.models import Convocation
-from tests.browser.helpers import assert_accessible, log_in
+from tests.browser.helpers import assert_accessible, assert_no_sideways_scroll, log_in
 from tests.factories_certification_commissions import make_commission, step_of
 from tests.personas import build_cast
 
@@ -57,3 +57,19 @@ def test_the_teacher_informs_the_class_with_the_keyboard_and_confirms_once(live_
     page.keyboard.press("Enter")
     expect(page.locator("tbody tr")).to_have_count(1)
     expect(page.locator("tbody tr")).to_contain_text("Lucas")
+
+
+def test_the_progress_and_confirmation_pages_reflow_at_320_px(live_server, page_at):
+    narrow = page_at(320, 640)
+    cast = build_cast()
+    commission = make_commission(cast)
+    log_in(narrow, live_server.url, cast.teacher.username)
+
+    for name, args in [
+        ("certification:commission_progress", [commission.pk]),
+        ("certification:inform_confirm", [step_of(commission, "A").pk]),
+    ]:
+        narrow.goto(live_server.url + reverse(name, args=args))
+        expect(narrow.get_by_role("heading", level=1)).to_be_visible()
+        assert_no_sideways_scroll(narrow)
+        assert_accessible(narrow)
