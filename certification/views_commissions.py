@@ -5,11 +5,9 @@ information. Every write goes through certification.services.
 """
 
 from dataclasses import dataclass
-from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,11 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Cohort, Role, Student, User
 from accounts.permissions import admin_establishment_ids, establishment_ids, is_staff_member
-from certification import convocation_pdf, tasks
+from certification import convocation_pdf
 from certification.forms_commissions import (
     AddMemberForm,
     CommissionForm,
-    InformForm,
     RemoveMemberForm,
     StepForm,
     UninformedReasonForm,
@@ -188,10 +185,27 @@ def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         # Sent but without a proof yet: on its way, or « remise incertaine ».
         step.waiting_count = len(rows) - step.informed_count - len(step.to_inform)
+    _in_flight(steps, rows)
     if can_manage:
         context["member_form"] = AddMemberForm(candidates=_member_candidates(commission))
         context["step_form"] = StepForm(situations=[situation.code for situation in situations])
     return render(request, "certification/commission_detail.html", context)
+
+
+def _in_flight(steps: list[SituationStep], rows: list[StudentRow]) -> None:
+    """« Envoi en cours » instead of the button while a confirmed information is being sent: n sent of n queued."""
+    requested = convocation_services.requests_in_flight([step.pk for step in steps])
+    for index, step in enumerate(steps):
+        ids = set(requested.get(step.pk, []))
+        states = {
+            row.student.pk: getattr(row.cells[index].convocation, "delivery_state", None)
+            for row in rows
+            if row.student.pk in ids
+        }
+        step.sending_total = len(states)
+        step.sending_done = sum(1 for state in states.values() if state == convocation_services.DELIVERED)
+        # Still running: some requested student has no convocation yet, or an email still queued.
+        step.sending = any(state in (None, convocation_services.PENDING) for state in states.values())
 
 
 def _first_error(form) -> str:
@@ -259,61 +273,6 @@ def step_create(request: HttpRequest, pk: int) -> HttpResponse:
                 "Informez maintenant officiellement les étudiants de cette date.",
             )
     return redirect(reverse("certification:commission_detail", args=[commission.pk]) + "#situations")
-
-
-def _names(students: list[Student]) -> str:
-    return ", ".join(str(student) for student in students)
-
-
-@login_required
-@require_POST
-def inform_students(request: HttpRequest, pk: int) -> HttpResponse:
-    """Informing a class renders one PDF per student: it runs as a background task, the page shows the progress."""
-    step = get_step_for_user(request.user, pk, manage=True)
-    commission = step.situation.commission
-    back = reverse("certification:commission_detail", args=[commission.pk]) + f"#etape-{step.pk}"
-    cohort = Student.objects.filter(cohort_id=commission.cohort_id).select_related("user")
-    form = InformForm(request.POST, student_ids=[student.pk for student in cohort])
-    if not form.is_valid():
-        messages.error(request, _first_error(form))
-        return redirect(back)
-    selected = form.selected_ids()
-    targets = [student for student in cohort if selected is None or student.pk in selected]
-    informed = set(Convocation.objects.filter(step=step).values_list("student_id", flat=True))
-    informed -= convocation_services.undelivered_student_ids(step)  # « non remise »: informing sends it again
-    pending = [student for student in targets if student.pk not in informed]
-    if pending:
-        ids = [student.pk for student in pending]
-        transaction.on_commit(
-            partial(tasks.inform_step_students.enqueue, step.pk, request.user.pk, ids if selected else None)
-        )
-        messages.success(
-            request,
-            f"Information en cours : {len(pending)} étudiant·e(s) à informer de la date du {step.date:%d/%m/%Y}, "
-            "par courriel avec la lettre officielle en PDF. L'avancement s'affiche sur cette page.",
-        )
-        letters = [student for student in pending if not student.user.email.strip()]
-        if letters:
-            messages.warning(
-                request,
-                f"Sans adresse électronique, {len(letters)} étudiant·e(s) à qui remettre la lettre imprimée "
-                f"(téléchargeable dans le tableau) : {_names(letters)}.",
-            )
-    proven = set(
-        Convocation.objects.filter(convocation_services.proven(), step=step).values_list("student_id", flat=True)
-    )
-    already = sum(1 for student in targets if student.pk in proven)
-    if already:
-        messages.info(request, f"{already} étudiant·e(s) déjà informé·e(s) de cette date : inchangé.")
-    waiting = len(targets) - len(pending) - already
-    if waiting:
-        messages.info(
-            request,
-            f"{waiting} convocation(s) déjà envoyée(s), sans confirmation du serveur de messagerie (envoi en cours ou "
-            "remise incertaine) : non renvoyée(s). Pour une remise incertaine, renvoyez-la ou enregistrez la lettre "
-            "remise en main propre depuis le tableau des étudiants.",
-        )
-    return redirect(back)
 
 
 def _letter_step_and_student(user: User, pk: int, student_pk: int) -> tuple[SituationStep, Student]:

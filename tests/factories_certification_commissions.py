@@ -1,7 +1,9 @@
 """Builders of commissions, dated steps and informations for tests (the cast lives in tests/personas.py)."""
 
 import datetime
+import re
 
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Student, User
@@ -61,3 +63,19 @@ def make_convocation(step: SituationStep, student: Student, informed_by: User | 
         informed_at=timezone.now(),
         informed_by=informed_by or step.situation.commission.responsible,
     )
+
+
+def confirm_information(client, step: SituationStep, data: dict):
+    """The commission page's « Informer officiellement »: the confirmation page (GET), then its confirmed POST.
+
+    Returns the POST's response, or the GET's when the confirmation page sent the teacher back (nothing to send,
+    nothing ticked).
+    """
+    page = client.get(reverse("certification:inform_confirm", args=[step.pk]), data)
+    if page.status_code != 200:
+        return page
+    fields = re.findall(r'<input type="hidden" name="(confirmation|scope|students)" value="([^"]*)">', page.text)
+    posted: dict[str, list[str]] = {}
+    for name, value in fields:
+        posted.setdefault(name, []).append(value)
+    return client.post(reverse("certification:inform_students", args=[step.pk]), posted)

@@ -276,3 +276,37 @@ def commissions_progress(commissions: list[Commission]) -> dict[int, Progress]:
         return {}
     read = _read(commissions)
     return {commission.pk: _progress(read, commission) for commission in commissions}
+
+
+def _dossier_missing(read: _Read, commission: Commission, student: Student) -> bool:
+    dossier = read.dossiers.get((student.pk, commission.exam_id, commission.session_id))
+    nv = dossier is not None and read.decisions.get(dossier.pk) == ConformityDecision.NOT_VALID
+    return not nv and (dossier is None or dossier.state != DossierState.SUBMITTED)
+
+
+def blocking_by_student(read: _Read, commission: Commission) -> dict[int, set[str]]:
+    """``{student id: the steps the to-do counts them in}``, by the rules of ``_progress`` (a test keeps them equal)."""
+    situations = read.situations.get(commission.pk, [])
+    pending = _pending_absences(read, commission)
+    found: dict[int, set[str]] = {}
+    for student in read.students.get(commission.cohort_id, []):
+        steps = set()
+        if any(_informed(read, situation, student) is False for situation in situations):
+            steps.add(INFORM)
+        if any((situation.pk, student.pk) not in read.ready for situation in situations):
+            steps.add(READINESS)
+        if _dossier_missing(read, commission, student):
+            steps.add(DOSSIER)
+        if student.pk in pending:
+            steps.add(ABSENCE)
+        else:
+            final = _final_status_step(read.results.get((commission.pk, student.pk)))
+            if final:
+                steps.add(final)
+        found[student.pk] = steps
+    return found
+
+
+def read_commission(commission: Commission) -> _Read:
+    """What the to-do reads of one commission, for the candidate rows of ``selectors.candidates``."""
+    return _read([commission])

@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Student, User
+from audit.models import AuditEntry
 from audit.services import log_action
 from certification.convocation_pdf import (
     letter_context,
@@ -561,3 +562,50 @@ def record_letter_handed(*, convocation: Convocation, actor: User) -> Convocatio
             },
         )
     return current
+
+
+# How long a requested information shows « envoi en cours » instead of the button: the worker sends a class in a few
+# minutes; past this the button comes back (informing again skips those already informed).
+IN_FLIGHT = datetime.timedelta(minutes=30)
+REQUESTED = "convocation.inform_requested"
+
+
+def request_information(*, step: SituationStep, actor: User, student_ids: list[int], nonce: str) -> bool:
+    """Record the teacher's confirmed request to inform ``student_ids`` of ``step`` and queue it after the commit.
+
+    Idempotent: a confirmation (``nonce``) is honoured once; a double submit returns False and queues nothing. The
+    step's row is locked (PostgreSQL) so two submits of the same confirmation cannot both pass the check.
+    """
+    from certification import tasks  # tasks import this module: imported when called
+
+    with transaction.atomic():
+        SituationStep.objects.select_for_update().filter(pk=step.pk).first()
+        if already_requested(step, nonce):
+            return False
+        log_action(
+            REQUESTED,
+            actor=actor,
+            obj=step,
+            establishment_id=step.situation.commission.cohort.establishment_id,
+            changes={"nonce": nonce, "students": sorted(student_ids), "date": step.date.isoformat()},
+        )
+        ids = sorted(student_ids)
+        transaction.on_commit(lambda: tasks.inform_step_students.enqueue(step.pk, actor.pk, ids))
+    return True
+
+
+def already_requested(step: SituationStep, nonce: str) -> bool:
+    return AuditEntry.objects.filter(
+        action=REQUESTED, object_type="certification.situationstep", object_id=str(step.pk), changes__nonce=nonce
+    ).exists()
+
+
+def requests_in_flight(step_ids: list[int]) -> dict[int, list[int]]:
+    """``{step id: students of its latest recent request}`` for the steps whose information was requested lately."""
+    rows = AuditEntry.objects.filter(
+        action=REQUESTED,
+        object_type="certification.situationstep",
+        object_id__in=[str(pk) for pk in step_ids],
+        at__gte=timezone.now() - IN_FLIGHT,
+    ).order_by("at", "pk")
+    return {int(pk): changes.get("students", []) for pk, changes in rows.values_list("object_id", "changes")}

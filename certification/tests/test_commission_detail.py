@@ -68,6 +68,7 @@ def test_a_member_who_does_not_manage_sees_no_forms(cast, login):
 
     assert response.context["can_manage"] is False
     assert reverse("certification:inform_students", args=[step_of(commission).pk]) not in response.content.decode()
+    assert reverse("certification:inform_confirm", args=[step_of(commission).pk]) not in response.content.decode()
 
 
 def test_e6_says_single_assessor_and_offers_no_member_form(cast, login):

@@ -21,7 +21,7 @@ from certification.services.convocations import can_assess
 from notifications.models import OutboxMessage, OutboxState
 from notifications.services import deliver_due_messages
 from notifications.tests.smtp_servers import CLIENT_TIMEOUT, DroppingInbox, RefusingInbox, StallingInbox, smtp_server
-from tests.factories_certification_commissions import make_commission, step_of
+from tests.factories_certification_commissions import confirm_information, make_commission, step_of
 from tests.factories_certification_planning import free_port, point_delivery_at
 
 
@@ -60,7 +60,7 @@ def _cell(page: str, student) -> str:
 
 
 def _inform(run, client, step):
-    return run(client.post, reverse("certification:inform_students", args=[step.pk]), {"scope": "all"})
+    return run(lambda url, data: confirm_information(client, step, data), None, {"scope": "all"})
 
 
 def test_fault_3_a_convocation_refused_with_550_is_non_remise_on_the_commission_page_and_in_the_todo(

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from certification.models import Convocation, InformationMethod
 from notifications.models import OutboxMessage
-from tests.factories_certification_commissions import add_member, make_commission, step_of
+from tests.factories_certification_commissions import add_member, confirm_information, make_commission, step_of
 
 
 def url(step):
@@ -23,11 +23,12 @@ def _messages(response) -> list[str]:
 
 @pytest.fixture
 def post(django_capture_on_commit_callbacks):
-    """``post(client, step, data)``: the POST, then the queued task as a worker would run it."""
+    """``post(client, step, data)``: the confirmation page, its confirmed POST, then the queued task as a worker would
+    run it."""
 
     def _post(client, step, data):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url(step), data)
+            return confirm_information(client, step, data)
 
     return _post
 
@@ -51,7 +52,7 @@ def test_the_task_is_queued_only_after_the_commit(cast, login, django_capture_on
     step = step_of(make_commission(cast))
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        login(cast.teacher).post(url(step), {"scope": "all"})
+        confirm_information(login(cast.teacher), step, {"scope": "all"})
 
     assert len(callbacks) == 1
     assert not Convocation.objects.exists()

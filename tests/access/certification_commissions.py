@@ -72,6 +72,16 @@ ROWS: dict[str, list[Row]] = {
         Row(MANAGE_POST, args=lambda c: [step_of(_commission(c)).pk], method="post"),
         Row(MEMBER_POST, args=lambda c: [step_of(_member_commission(c)).pk], method="post"),
     ],
+    "certification:commission_progress": [
+        # Every member reads it (a professional, the rows of their passage jury); the administration too.
+        Row(MANAGE_GET, args=lambda c: [_commission(c).pk]),
+        Row(logged_in(404, admin=200, teacher=200), args=lambda c: [_member_commission(c).pk]),
+        Row(logged_in(404, admin=200, teacher=200, professional=200), args=lambda c: [_with_professional(c).pk]),
+    ],
+    "certification:inform_confirm": [
+        Row(MANAGE_GET, args=lambda c: [step_of(_commission(c)).pk]),
+        Row(MEMBER_GET, args=lambda c: [step_of(_member_commission(c)).pk]),
+    ],
     "certification:uninformed_reason": [
         Row(MANAGE_GET, args=lambda c: [step_of(_commission(c)).pk, c.student.pk]),
         Row(MEMBER_GET, args=lambda c: [step_of(_member_commission(c)).pk, c.student.pk]),

@@ -124,12 +124,17 @@ def test_a_deposited_dossier_goes_through_the_commission_to_a_released_mark_with
         teacher.locator(f"#etape-{step_a.pk}").get_by_role(
             "button", name=re.compile(r"^Informer officiellement")
         ).click()
+        expect(teacher.get_by_role("heading", level=1)).to_have_text("Confirmer l'information officielle")
+        assert_accessible(teacher)
+        teacher.get_by_role("button", name=re.compile(r"^Confirmer l'envoi")).click()
         expect(teacher.locator(f"#etape-{step_a.pk}")).to_contain_text("tous informés")
         # And of situation B's date: no mark is possible before the candidate is informed of every situation.
         step_b = step_of(commission, "B")
         teacher.locator(f"#etape-{step_b.pk}").get_by_role(
             "button", name=re.compile(r"^Informer officiellement")
         ).click()
+        expect(teacher.get_by_role("heading", level=1)).to_have_text("Confirmer l'information officielle")
+        teacher.get_by_role("button", name=re.compile(r"^Confirmer l'envoi")).click()
         expect(teacher.locator(f"#etape-{step_b.pk}")).to_contain_text("tous informés")
         student_row(teacher, emma).get_by_role("link", name="Ma grille").click()
         expect(teacher.get_by_role("heading", level=1)).to_contain_text("Ma grille d’aide à l’évaluation")

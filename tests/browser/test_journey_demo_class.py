@@ -116,6 +116,10 @@ def test_the_demo_class_from_absence_de_depot_and_a_justified_absence_to_a_reope
             step_a = commission.situations.get(code="A").steps.order_by("date").first()
             inform = re.compile(r"^Informer officiellement")
             prof.locator(f"#etape-{step_a.pk}").get_by_role("button", name=inform).click()
+            # The confirmation says who and how before anything is sent (two pages, one more click).
+            expect(prof.get_by_role("heading", level=1)).to_have_text("Confirmer l'information officielle")
+            assert_accessible(prof)
+            prof.get_by_role("button", name=re.compile(r"^Confirmer l'envoi")).click()
             expect(prof.locator(f"#etape-{step_a.pk}")).to_contain_text("tous informés")
 
             # Emma is judged ready for A and B.
