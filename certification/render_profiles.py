@@ -276,7 +276,8 @@ def _save_button(number: int, key: str) -> str:
     button sends the whole form, so nothing typed elsewhere is lost; ``groupe`` only says where the user was)."""
     return (
         f'<p class="profile-save"><button type="submit" class="button" name="groupe" value="{number}">'
-        f'Enregistrer les plages et les notes<span class="visually-hidden"> (profil {escape(key)})</span></button></p>\n'
+        "Enregistrer les plages et les notes"
+        f'<span class="visually-hidden"> (profil {escape(key)})</span></button></p>\n'
     )
 
 
