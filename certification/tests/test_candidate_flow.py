@@ -215,3 +215,14 @@ def test_the_profiles_page_has_no_save_for_a_reader(cast, login):
     fill_grid(commission, cast.student, None, ["S"] * 11)
     html = login(cast.admin).get(reverse("certification:profiles", args=[commission.pk])).content.decode()
     assert 'name="groupe"' not in html
+
+
+def test_save_and_sign_without_a_mark_saves_the_sheet_and_says_why_it_is_not_signed(cast, login):
+    commission = make_commission(cast)  # no result: the mark is not set yet
+    response = login(cast.teacher).post(
+        _sheet(commission, cast.student), _sheet_post(**{"suite": "signer", "signature-password": PASSWORD})
+    )
+    assert response.status_code == 200
+    assert "La commission n&#x27;a pas encore fixé la note" in response.content.decode()
+    assert EvaluationSheet.objects.get(commission=commission, student=cast.student).version == 1
+    assert not Signature.objects.exists()
