@@ -123,7 +123,8 @@ def _row(row, level_cells: list[tuple[str, str, str]], agreed_mode: bool) -> str
     name = escape(row.field_name)
     agreed = row.agreed
     disagreement = agreed is not None and agreed.disagreement
-    head = [f"{number} – {title}"]
+    group_id = f"critere-{escape(criterion.pk)}"
+    head = [f'<span id="{group_id}">{number} – {title}</span>']
     if row.indicators:
         head.append(f'<span class="grid-indicators">({escape(row.indicators)})</span>')
     if disagreement:
@@ -147,16 +148,22 @@ def _row(row, level_cells: list[tuple[str, str, str]], agreed_mode: bool) -> str
         cells.append(f'<td><ul class="grid-member-levels">{positions}</ul></td>')
     chosen = row.chosen
     which = f"critère {number} {title}"
+    # One group per critère (RGAA 11.5/11.6): a cell spanning the level columns holds the radios, labelled by the
+    # critère's text in the row heading.
+    cells.append(
+        f'<td colspan="{len(level_cells) + 1}" class="grid-choices">'
+        f'<div role="radiogroup" aria-labelledby="{group_id}" class="grid-radios">'
+    )
     for raw, code, label in level_cells:
         checked = " checked" if chosen == raw else ""
         cells.append(
-            f'<td class="grid-choice grid-level" data-grid-level="{code}"><label><input type="radio" name="{name}" '
-            f'value="{code}"{checked}><span class="visually-hidden">{label} – {which}</span></label></td>'
+            f'<label class="grid-choice grid-level" data-grid-level="{code}"><input type="radio" name="{name}" '
+            f'value="{code}"{checked}><span class="visually-hidden">{label} – {which}</span></label>'
         )
     checked = "" if chosen else " checked"
     cells.append(
-        f'<td class="grid-choice"><label><input type="radio" name="{name}" value=""{checked}>'
-        f'<span class="visually-hidden">Non positionné – {which}</span></label></td>'
+        f'<label class="grid-choice"><input type="radio" name="{name}" value=""{checked}>'
+        f'<span class="visually-hidden">Non positionné – {which}</span></label></div></td>'
     )
     cells.append("</tr>\n")
     return "".join(cells)

@@ -262,10 +262,23 @@ def render_groups(
                 _row(row, row_states_of(row), suggestion, is_responsible, edit_url, reopen_url, formatted)
                 for row in group.rows
             )
-            parts.append("</tbody>\n</table></div>\n</section>\n")
+            parts.append("</tbody>\n</table></div>\n")
+            if editable:
+                parts.append(_save_button(number, group.key))
+            parts.append("</section>\n")
         if shape is not None:
             parts.append("</section>\n")
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above
+
+
+def _save_button(number: int, key: str) -> str:
+    """A save at the end of each profile: the group's marks are saved without crossing the rest of the page (the
+    button sends the whole form, so nothing typed elsewhere is lost; ``groupe`` only says where the user was)."""
+    return (
+        f'<p class="profile-save"><button type="submit" class="button" name="groupe" value="{number}">'
+        "Enregistrer les plages et les notes"
+        f'<span class="visually-hidden"> (profil {escape(key)})</span></button></p>\n'
+    )
 
 
 def _group(group, number: int, in_shape: bool, level_items: dict, formatted: dict, editable: bool, range_of) -> str:

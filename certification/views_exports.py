@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.services import log_action
 from certification import exports, packs
 from certification.permissions import get_commission_for_user, get_commission_student
+from lib.french import de
 
 
 @login_required
@@ -64,7 +65,7 @@ def evaluation_pack_download(request, pk: int, student_pk: int) -> HttpResponse:
         # Never an empty or unchecked file behind a 200: the page says what happened and offers the rebuild.
         messages.error(
             request,
-            f"Le dossier d'évaluation de {student} n'est pas prêt (construction en cours, interrompue ou en échec, "
+            f"Le dossier d'évaluation {de(student)} n'est pas prêt (construction en cours, interrompue ou en échec, "
             "ou fichier altéré) : il n'a pas été téléchargé. « Construire les dossiers manquants » le reconstruit.",
         )
         return redirect("certification:evaluation_packs", pk=commission.pk)

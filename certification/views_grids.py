@@ -14,13 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Student, User
 from accounts.permissions import can_view_student
 from audit.services import log_action
-from certification import grid_docx
+from certification import candidate_flow, grid_docx
 from certification import grid_pdf as grid_documents
 from certification.forms_grids import GridForm, comment_field_name, grid_initial, level_field_name
 from certification.models import Commission, CommissionMember, Grid, MemberRole
@@ -208,12 +209,19 @@ def _save(request: HttpRequest, page: GridPage, form: GridForm, member: Commissi
         form.with_base_version(conflict.current_version)
         page.reload()
         return None, True
-    if changed:
-        messages.success(request, f"Grille enregistrée (version {grid.version}).")
-    else:
-        messages.info(request, "Aucune modification : la grille est inchangée.")
     name = "certification:grid_member" if member is not None else "certification:grid_agreed"
-    return redirect(name, pk=page.commission.pk, student_pk=page.student.pk), False
+    choice = request.POST.get("suite", "")
+    onward = candidate_flow.onward_url(page.commission, page.student, name, choice)
+    # Said on the next page, which may be another candidate's: the message names whose grid was saved.
+    whose = f" de {page.student}" if onward else ""
+    if changed:
+        messages.success(request, f"Grille{whose} enregistrée (version {grid.version}).")
+    else:
+        messages.info(request, f"Aucune modification : la grille{whose} est inchangée.")
+    if onward is None and choice == candidate_flow.NEXT_CANDIDATE:
+        messages.info(request, "C’était le dernier candidat de la commission : il n’y a pas de candidat suivant.")
+    here = reverse(name, args=[page.commission.pk, page.student.pk]) + candidate_flow.MESSAGES_FRAGMENT
+    return redirect(onward or here), False
 
 
 @login_required
@@ -234,6 +242,7 @@ def grid_member(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         "member": member,
         "sections_html": _sections_html(_sections(form, page, conflict), page, agreed_mode=False),
         "conflict": conflict,
+        "flow": candidate_flow.candidate_flow(commission, student, "certification:grid_member", member=True),
         **_block_context(page, request.user),
     }
     return render(request, "certification/grid_member.html", context, status=409 if conflict else 200)
@@ -292,6 +301,9 @@ def grid_agreed(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         "sections_html": _sections_html(sections, page, agreed_mode=True),
         "disagreements": grid_services.disagreements(lines),
         "conflict": conflict,
+        "flow": candidate_flow.candidate_flow(
+            commission, student, "certification:grid_agreed", member=member is not None
+        ),
         **_block_context(page, request.user),
     }
     return render(request, "certification/grid_agreed.html", context, status=409 if conflict else 200)

@@ -13,10 +13,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods
 
-from certification import render_profiles
+from certification import candidate_flow, render_profiles
 from certification.forms_marks import RangeForm, ResultForm, ResultRowForm, plain, profile_field_name, step_message
 from certification.locking import Locked, is_locked, reopen
 from certification.models import Commission, MarkRange, ResultStatus
@@ -173,6 +174,8 @@ def _render_profiles(
         "editable": editable,
         "step_message": step_message(marks_services.mark_step(commission.session)),
         "is_responsible": is_responsible,
+        # Étape suivante: the evaluation sheets, from the first candidate in the commission page's order.
+        "first_candidate": next(iter(candidate_flow.ordered_candidates(commission)), None),
     }
     return render(request, "certification/profiles.html", context, status=status)
 
@@ -204,7 +207,7 @@ def profiles(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Enregistré : {changed} modification(s).")
     else:
         messages.info(request, "Aucune modification à enregistrer.")
-    return redirect("certification:profiles", pk=commission.pk)
+    return redirect(reverse("certification:profiles", args=[commission.pk]) + candidate_flow.MESSAGES_FRAGMENT)
 
 
 def _rerender_conflict(request, commission: Commission, data: QueryDict, conflict: MarksConflict, step):
@@ -276,7 +279,10 @@ def result_edit(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
             status = 409
         else:
             messages.success(request, f"Résultat {de(student)} enregistré.")
-            return redirect("certification:profiles", pk=commission.pk)
+            here = "certification:result_edit"
+            onward = candidate_flow.onward_url(commission, student, here, request.POST.get("suite", ""))
+            profiles_url = reverse("certification:profiles", args=[commission.pk]) + candidate_flow.MESSAGES_FRAGMENT
+            return redirect(onward or profiles_url)
     context = {
         "commission": commission,
         "student": student,
@@ -289,6 +295,7 @@ def result_edit(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         "not_assessed": [competency for competency in scale.competencies if not row.assesses(competency.pk)],
         "nv_warning": row.dossier_nv and form["status"].value() != ResultStatus.NOT_VALID,
         "is_responsible": commission.responsible_id == request.user.pk,
+        "flow": candidate_flow.candidate_flow(commission, student, "certification:result_edit", member=editable),
     }
     return render(request, "certification/result_edit.html", context, status=status)
 

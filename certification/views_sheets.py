@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Student, User
 from accounts.permissions import admin_establishment_ids
-from certification import sheet_pdf
+from certification import candidate_flow, sheet_pdf
 from certification.forms_sheets import DeliberationForm, EvaluationSheetForm, GridDisclosureForm, SignForm
 from certification.locking import Locked, is_locked
 from certification.models import Commission, Deliberation, Reopening
@@ -29,11 +30,21 @@ from certification.permissions import (
 from certification.services import lifecycle
 from certification.services import sheets as sheet_services
 from certification.services.lifecycle import LifecycleRefused
-from certification.services.sheets import DisclosureRequest, SheetError, StaleSheet
+from certification.services.sheets import (
+    SIGNATURE_REFUSED,
+    TOO_MANY_TRIES,
+    DisclosureRequest,
+    SheetError,
+    StaleSheet,
+)
 from lib.collation import by_name
 from lib.refusals import Refused
 
 ADMIN_ONLY = "Seule l'administration de l'établissement peut faire cela."
+# The refusals that are about the password typed: shown under the field (aria-invalid, aria-describedby).
+PASSWORD_REFUSALS = (SIGNATURE_REFUSED, TOO_MANY_TRIES)
+SIGN_PREFIX = "signature"  # the signature field inside the sheet's form (« Enregistrer et signer »)
+SAVE_AND_SIGN = "signer"
 
 
 def _require_admin_of(user: User, commission: Commission) -> None:
@@ -49,19 +60,55 @@ def _pdf_response(content: bytes, filename: str, *, attachment: bool) -> HttpRes
     return response
 
 
-def _sheet_page(request, commission, student, form, *, conflict=None) -> HttpResponse:
+def _sheet_page(request, commission, student, form, *, conflict=None, sign_form=None) -> HttpResponse:
+    member = member_of(request.user, commission)
+    view = sheet_services.sheet_view(commission, student)
     context = {
         "commission": commission,
         "student": student,
-        "view": sheet_services.sheet_view(commission, student),
+        "view": view,
         "form": form,
         "conflict": conflict,
-        "member": member_of(request.user, commission),
+        "member": member,
         "locked": is_locked(commission, student),
         "released": sheet_services.is_released(commission),
         "is_admin": commission.cohort.establishment_id in admin_establishment_ids(request.user),
+        "flow": candidate_flow.candidate_flow(
+            commission, student, "certification:evaluation_sheet", member=member is not None
+        ),
+        # Sign on the same page: the password under the sheet, « Enregistrer et signer » saves then signs.
+        "sign_form": (sign_form or SignForm(prefix=SIGN_PREFIX)) if form is not None and member else None,
+        "may_sign": member is not None and view.may_sign(member),
     }
     return render(request, "certification/sheet_edit.html", context)
+
+
+def _sign(request, commission, student, member, form: SignForm):
+    """The signature service; a refusal is added to the form (under the password when it is about the password)."""
+    try:
+        outcome = sheet_services.sign_sheet(
+            commission=commission,
+            student=student,
+            member=member,
+            password=form.cleaned_data["password"],
+            actor=request.user,
+        )
+    except Refused as refusal:
+        form.add_error("password" if refusal.message in PASSWORD_REFUSALS else None, refusal.message)
+        return None
+    if outcome.already:
+        messages.info(request, "Vous aviez déjà signé cette version de la fiche d'évaluation.")
+    else:
+        messages.success(request, "Fiche d'évaluation signée électroniquement.")
+    if outcome.locked:
+        messages.info(request, "Toutes les signatures requises sont données : la grille et la note sont verrouillées.")
+    return outcome
+
+
+def _sheet_url(commission, student) -> str:
+    return (
+        reverse("certification:evaluation_sheet", args=[commission.pk, student.pk]) + candidate_flow.MESSAGES_FRAGMENT
+    )
 
 
 @login_required
@@ -76,10 +123,12 @@ def evaluation_sheet(request: HttpRequest, pk: int, student_pk: int) -> HttpResp
     view = sheet_services.sheet_view(commission, student)
     if request.method == "GET":
         return _sheet_page(request, commission, student, EvaluationSheetForm(view=view) if editable else None)
-    require_member(request.user, commission)
+    member = require_member(request.user, commission)
     form = EvaluationSheetForm(request.POST, view=view)
-    if not form.is_valid():
-        return _sheet_page(request, commission, student, form)
+    signing = request.POST.get("suite") == SAVE_AND_SIGN
+    sign_form = SignForm(request.POST if signing else None, prefix=SIGN_PREFIX)
+    if not form.is_valid() or (signing and not sign_form.is_valid()):
+        return _sheet_page(request, commission, student, form, sign_form=sign_form)
     try:
         sheet_services.save_sheet(
             commission=commission,
@@ -90,7 +139,7 @@ def evaluation_sheet(request: HttpRequest, pk: int, student_pk: int) -> HttpResp
         )
     except Locked as refusal:
         messages.error(request, refusal.message)
-        return redirect("certification:evaluation_sheet", pk=commission.pk, student_pk=student.pk)
+        return redirect(_sheet_url(commission, student))
     except StaleSheet as conflict:
         # Keep the member's texts; the form now carries the current version, shown beside each field.
         current = sheet_services.sheet_view(commission, student)
@@ -106,7 +155,11 @@ def evaluation_sheet(request: HttpRequest, pk: int, student_pk: int) -> HttpResp
     messages.success(
         request, "Fiche d'évaluation enregistrée. Les signatures données avant cette version sont à renouveler."
     )
-    return redirect("certification:evaluation_sheet", pk=commission.pk, student_pk=student.pk)
+    if signing and _sign(request, commission, student, member, sign_form) is None:
+        # Saved but not signed: the page again (the saved sheet), the reason under the password.
+        fresh = EvaluationSheetForm(view=sheet_services.sheet_view(commission, student))
+        return _sheet_page(request, commission, student, fresh, sign_form=sign_form)
+    return redirect(_sheet_url(commission, student))
 
 
 @login_required
@@ -116,26 +169,8 @@ def evaluation_sign(request: HttpRequest, pk: int, student_pk: int) -> HttpRespo
     member = require_member(request.user, commission)
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            outcome = sheet_services.sign_sheet(
-                commission=commission,
-                student=student,
-                member=member,
-                password=form.cleaned_data["password"],
-                actor=request.user,
-            )
-        except Refused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            if outcome.already:
-                messages.info(request, "Vous aviez déjà signé cette version de la fiche d'évaluation.")
-            else:
-                messages.success(request, "Fiche d'évaluation signée électroniquement.")
-            if outcome.locked:
-                messages.info(
-                    request, "Toutes les signatures requises sont données : la grille et la note sont verrouillées."
-                )
-            return redirect("certification:evaluation_sheet", pk=commission.pk, student_pk=student.pk)
+        if _sign(request, commission, student, member, form) is not None:
+            return redirect(_sheet_url(commission, student))
     view = sheet_services.sheet_view(commission, student)
     context = {
         "commission": commission,
@@ -144,6 +179,7 @@ def evaluation_sign(request: HttpRequest, pk: int, student_pk: int) -> HttpRespo
         "form": form,
         "member": member,
         "may_sign": view.may_sign(member),
+        "flow": candidate_flow.candidate_flow(commission, student, "certification:evaluation_sign", member=True),
     }
     return render(request, "certification/sheet_sign.html", context)
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can_follow_student
@@ -18,6 +19,9 @@ from passeport.permissions import (
 )
 from passeport.services import activities as activity_services
 from passeport.services import evidence as evidence_services
+
+# The tag of the messages shown under the evidence file field (templates/passeport/includes/evidence_upload.html).
+EVIDENCE_FIELD_TAG = "champ-preuves"
 
 
 @login_required
@@ -79,14 +83,16 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk, write=True)
     files = request.FILES.getlist("files")
     if not files:
-        messages.error(request, "Choisissez au moins un fichier à ajouter.")
+        messages.error(request, "Choisissez au moins un fichier à ajouter.", extra_tags=EVIDENCE_FIELD_TAG)
     added = [name for uploaded in files if (name := _add_one(request, activity, uploaded))]
     if added:
         names = ", ".join(f"« {name} »" for name in added)
         messages.success(
             request, f"Preuve{'s' if len(added) > 1 else ''} ajoutée{'s' if len(added) > 1 else ''} : {names}."
         )
-    return redirect("passeport:activity_detail", pk=activity.pk)
+    # A refusal is shown under the file field (evidence_upload.html): the page opens on that field.
+    fragment = "#id_files" if len(added) < len(files) or not files else ""
+    return redirect(reverse("passeport:activity_detail", args=[activity.pk]) + fragment)
 
 
 def _add_one(request: HttpRequest, activity: Activity, uploaded) -> str:
@@ -94,7 +100,7 @@ def _add_one(request: HttpRequest, activity: Activity, uploaded) -> str:
     try:
         evidence = evidence_services.add_evidence(activity=activity, uploaded_file=uploaded, actor=request.user)
     except evidence_services.EvidenceRefused as refusal:
-        messages.error(request, refusal.message)
+        messages.error(request, refusal.message, extra_tags=EVIDENCE_FIELD_TAG)
         return ""
     return evidence.original_name
 

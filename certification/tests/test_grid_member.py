@@ -65,7 +65,7 @@ def test_a_member_saves_and_is_sent_back_to_their_grid(cast, login):
     response = login(cast.teacher).post(
         _url(commission, cast.student), grid_post(commission, ["S", "TS"], comments={competency.pk: "Ciblage précis"})
     )
-    assert response.status_code == 302 and response["Location"] == _url(commission, cast.student)
+    assert response.status_code == 302 and response["Location"] == _url(commission, cast.student) + "#messages"
     grid = Grid.objects.get(member=seat(commission, cast.teacher))
     assert grid.version == 1
     assert grid.comments.get().text == "Ciblage précis"

@@ -122,7 +122,8 @@ def test_the_radio_buttons_ids_labels_and_checked_state():
     assert "Enregistré entre-temps : (vide)" in html
     assert reverse("certification:grid_evidence", args=[COMMISSION_PK, STUDENT_PK, 11]) in html
     # the indicators follow the critère's title after a space, as in the template
-    assert 'Analyser un portefeuille client <span class="grid-indicators">(Pertinence, qualification)</span>' in html
+    indicators = '<span class="grid-indicators">(Pertinence, qualification)</span>'
+    assert f"Analyser un portefeuille client</span> {indicators}" in html
 
 
 def test_the_agreed_mode_shows_each_members_level_and_the_disagreement():
@@ -133,3 +134,17 @@ def test_the_agreed_mode_shows_each_members_level_and_the_disagreement():
     assert '<span class="help">non positionné</span>' in html
     assert "pré-rempli : tous les membres d’accord" in html
     assert "Commentaire de la commission – Cibler" in html
+
+
+@pytest.mark.parametrize("agreed", [False, True])
+def test_each_criterions_radios_are_one_group_labelled_by_the_criterion(agreed):
+    html = _python(_sections(agreed=agreed, conflict=False), agreed)
+    groups = re.findall(r'<div role="radiogroup" aria-labelledby="([^"]+)" class="grid-radios">(.*?)</div>', html, re.S)
+    assert [group_id for group_id, _ in groups] == ["critere-101", "critere-102", "critere-103"]
+    for group_id, body in groups:
+        criterion = group_id.removeprefix("critere-")
+        assert body.count('type="radio"') == 5
+        assert set(re.findall(r'name="([^"]+)"', body)) == {f"critere_{criterion}"}
+        # the group's name is the critère's text, held by an element of the row heading
+        assert re.search(rf'<th scope="row"><span id="{group_id}">\d – ', html)
+    assert '<td colspan="5" class="grid-choices">' in html

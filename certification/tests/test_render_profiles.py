@@ -92,6 +92,7 @@ OLD_GROUPS = """
       {% endwith %}{% endfor %}
       </tbody>
     </table></div>
+    {% if editable %}<p class="profile-save"><button type="submit" class="button" name="groupe" value="{{ group.number }}">Enregistrer les plages et les notes<span class="visually-hidden"> (profil {{ group.key }})</span></button></p>{% endif %}
   </section>
   {% endfor %}
   {% if page.has_choice %}</section>{% endif %}

@@ -49,7 +49,7 @@ def test_it_saves_the_edited_profile_and_the_mark(cast, login, commission):
     agree_grid(commission, cast.student, "S-S-NE-S")
     response = login(cast.teacher).post(url(commission, cast.student), data(commission, "TS-S-NE-S", mark="14,5"))
     assert response.status_code == 302
-    assert response.url == reverse("certification:profiles", args=[commission.pk])
+    assert response.url == reverse("certification:profiles", args=[commission.pk]) + "#messages"
     result = CandidateResult.objects.get(commission=commission, student=cast.student)
     assert result.profile == profile_of(commission, "TS-S-NE-S")
     assert (result.status, result.mark, result.version) == ("mark", Decimal("14.5"), 1)

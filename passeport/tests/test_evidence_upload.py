@@ -1,5 +1,7 @@
 """Uploading evidence: several files at once, each checked by size and content; a refusal stores nothing."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -103,3 +105,30 @@ def test_a_file_big_enough_to_be_spooled_to_disk_is_stored_whole(cast, login, se
     with stored["ventes.xlsx"].file.open("rb") as handle:
         assert handle.read() == data
     assert stored["devis.pdf"].size == len(samples.PDF_BYTES) * 50
+
+
+def test_a_refused_file_is_told_under_the_file_field_which_the_page_opens_on(cast, login):
+    activity = make_activity(cast.student)
+    client = login(cast.student)
+    url = reverse("passeport:evidence_upload", args=[activity.pk])
+    response = client.post(url, {"files": [samples.upload("virus.exe", b"MZ\x90\x00binary")]})
+    assert response.status_code == 302 and response["Location"].endswith("#id_files")
+    page = client.get(response["Location"]).content.decode()
+    field = re.search(r'<input type="file"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in field
+    assert 'aria-describedby="id_files_helptext id_files_error"' in field
+    error = re.search(r'<div class="error" id="id_files_error">(.*?)</div>', page, re.S).group(1)
+    assert "virus.exe" in error
+    # the next visit: no error left on the field
+    assert 'aria-invalid="true"' not in client.get(response["Location"]).content.decode()
+
+
+def test_an_accepted_file_leaves_the_field_without_error(cast, login):
+    activity = make_activity(cast.student)
+    client = login(cast.student)
+    response = client.post(
+        reverse("passeport:evidence_upload", args=[activity.pk]),
+        {"files": [samples.upload("devis.pdf", samples.PDF_BYTES)]},
+    )
+    assert not response["Location"].endswith("#id_files")
+    assert 'id="id_files_error"' not in client.get(response["Location"]).content.decode()

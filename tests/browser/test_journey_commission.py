@@ -174,7 +174,7 @@ def test_a_deposited_dossier_goes_through_the_commission_to_a_released_mark_with
         group.get_by_label("de", exact=True).fill("13")
         group.get_by_label("à", exact=True).fill("15")
         teacher.get_by_label(f"Note sur 20 de {emma}").fill("14")
-        teacher.get_by_role("button", name="Enregistrer les plages et les notes").click()
+        teacher.get_by_role("button", name="Enregistrer les plages et les notes", exact=True).click()
         expect(teacher.get_by_text(re.compile(r"^Enregistré : \d+ modification"))).to_be_visible()
         result = CandidateResult.objects.get(commission=commission, student=cast.student)
         assert result.mark == 14

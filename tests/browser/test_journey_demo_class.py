@@ -82,7 +82,7 @@ def sign(page: Page, base: str, commission: Commission, student) -> None:
 def set_mark(page: Page, base: str, commission: Commission, name: str, mark: str) -> None:
     page.goto(base + reverse("certification:profiles", args=[commission.pk]))
     page.get_by_label(f"Note sur 20 de {name}").fill(mark)
-    page.get_by_role("button", name="Enregistrer les plages et les notes").click()
+    page.get_by_role("button", name="Enregistrer les plages et les notes", exact=True).click()
     expect(page.get_by_text(re.compile(r"^Enregistré : \d+ modification"))).to_be_visible()
 
 
@@ -145,7 +145,7 @@ def test_the_demo_class_from_absence_de_depot_and_a_justified_absence_to_a_reope
             prof.get_by_role("button", name="Enregistrer le contrôle").click()
             prof.goto(base + reverse("certification:profiles", args=[commission.pk]))
             prof.locator(f'select[name="c{missing.pk}-status"]').select_option("nv")
-            prof.get_by_role("button", name="Enregistrer les plages et les notes").click()
+            prof.get_by_role("button", name="Enregistrer les plages et les notes", exact=True).click()
             expect(prof.get_by_text(re.compile(r"^Enregistré : \d+ modification"))).to_be_visible()
         assert CandidateResult.objects.get(commission=commission, student=missing).status == "nv"
 
