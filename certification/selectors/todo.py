@@ -100,10 +100,34 @@ class TodoItem:
         return KIND_LABELS[self.kind]
 
 
+# Items a higher app adds (harmonisation requests, issue 16): ``register_source(kind, label, items, rows)`` with
+# ``items(user) -> list[TodoItem]`` and ``rows(user id) -> QuerySet`` (one row per item, counted with the others in
+# the counter's single round trip); this module never imports those apps.
+_SOURCES: list[tuple] = []
+
+
+def register_source(kind: str, label: str, items, rows) -> None:
+    if any(source[0] == kind for source in _SOURCES):
+        return
+    KIND_LABELS[kind] = label
+    model = rows(0).model
+    _SOURCES.append(
+        (kind, items, PreparedQuery(model, lambda user: rows(user).order_by().values_list("pk"), user=_SENTINEL_USER))
+    )
+
+
+def _registered_items(user: User) -> list[TodoItem]:
+    return [item for _kind, items, _count in _SOURCES for item in items(user)]
+
+
 def todo_for(user: User) -> list[TodoItem]:
     """Every item of the user's to-do list, by kind (grids, signatures, fiches sujet)."""
     if not user.is_authenticated:
         return []
+    return _own_items(user) + _registered_items(user)
+
+
+def _own_items(user: User) -> list[TodoItem]:
     seats = (
         CommissionMember.objects.filter(user=user)
         .select_related("commission__exam", "commission__cohort", "commission__session")
@@ -174,13 +198,14 @@ def todo_count(user: User) -> int:
     if not user.is_authenticated:
         return 0
     now = timezone.now()
-    grids, subjects, deliveries = count_each(
+    grids, subjects, deliveries, *registered = count_each(
         (_PREPARED_GRIDS, {"user": user.pk, "now": now, "today": timezone.localdate(now)}),
         (_PREPARED_SUBJECTS, {"user": user.pk}),
         (_PREPARED_DELIVERIES, {"user": user.pk}),
+        *((prepared, {"user": user.pk}) for _kind, _items, prepared in _SOURCES),
     )
     to_sign = sum(1 for row in _PREPARED_SHEETS.rows(user=user.pk) if _signature_due(*row)[0])
-    return grids + to_sign + subjects + deliveries
+    return grids + to_sign + subjects + deliveries + sum(registered)
 
 
 def _signature_due(version: int, status: str, mark, own_version: int | None, own_mark: str | None) -> tuple[bool, str]:
