@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef
 
 from accounts.models import Academie, Establishment
 from certification.models import CandidateResult, Commission, Deliberation, MarkRange, ResultStatus
-from certification.profiles import NOT_ASSESSED
+from certification.profiles import NOT_ASSESSED, fmt
 from harmonisation.models import HarmonisationRequest
 from referentiel.models import Competency, Exam, ExamSession
 
@@ -223,9 +223,8 @@ def _anomalies(rows: list[EstablishmentRow], commissions: list[Commission]) -> l
     for row in rows:
         for c in row.candidates:
             if c.outside_range:
-                label = (
-                    f"{c.code} : {c.mark} hors de la plage {c.low}–{c.high} fixée par la commission ({c.profile_key})"
-                )
+                bounds = f"{fmt(c.low)}–{fmt(c.high)}"
+                label = f"{c.code} : {fmt(c.mark)} hors de la plage {bounds} de la commission ({c.profile_key})"
                 anomalies.append(Anomaly(label, row.establishment, c.result_id))
     for commission in commissions:
         establishment = commission.cohort.establishment

@@ -81,6 +81,15 @@ def make_world(cast: Cast, *, size: int = 3) -> World:
     return World(academie, other_academie, inspector, third, commission, high, other)
 
 
+def make_inspector(cast: Cast) -> User:
+    """Only the role: an inspector of an académie holding the cast's establishment, no commission created."""
+    academie = Academie.objects.create(code="10", name="Lyon")
+    Establishment.objects.filter(pk=cast.establishment.pk).update(academie=academie)
+    inspector = make_user("ines", "Inès", "Inspectrice")
+    AcademieMembership.objects.create(user=inspector, academie=academie)
+    return inspector
+
+
 def make_request(cast: Cast, world: World | None = None) -> HarmonisationRequest:
     """An open request to the cast's commission (responsible: cast.teacher) about cast.student."""
     world = world or make_world(cast)

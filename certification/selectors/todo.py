@@ -101,8 +101,8 @@ class TodoItem:
 
 
 # Items a higher app adds (harmonisation requests, issue 16): ``register_source(kind, label, items, rows)`` with
-# ``items(user) -> list[TodoItem]`` and ``rows(user id) -> QuerySet`` (one row per item, counted with the others in
-# the counter's single round trip); this module never imports those apps.
+# ``items(user, {id: commission where the user sits}) -> list[TodoItem]`` and ``rows(user id) -> QuerySet`` (one row
+# per item, counted with the others in the counter's single round trip); this module never imports those apps.
 _SOURCES: list[tuple] = []
 
 
@@ -116,21 +116,13 @@ def register_source(kind: str, label: str, items, rows) -> None:
     )
 
 
-def _registered_items(user: User) -> list[TodoItem]:
-    return [item for _kind, items, _count in _SOURCES for item in items(user)]
-
-
 def todo_for(user: User) -> list[TodoItem]:
     """Every item of the user's to-do list, by kind (grids, signatures, fiches sujet)."""
     if not user.is_authenticated:
         return []
-    return _own_items(user) + _registered_items(user)
-
-
-def _own_items(user: User) -> list[TodoItem]:
     seats = (
         CommissionMember.objects.filter(user=user)
-        .select_related("commission__exam", "commission__cohort", "commission__session")
+        .select_related("commission__exam", "commission__cohort__establishment", "commission__session")
         .annotate(undelivered_n=Subquery(_undelivered_count("commission_id")))
         .order_by("commission_id")
     )
@@ -143,6 +135,7 @@ def _own_items(user: User) -> list[TodoItem]:
         *_sheets_to_sign(user, commissions),
         *_subjects_to_write(user, commissions),
         *_undelivered_convocations(user, seats),
+        *(item for _kind, items, _prepared in _SOURCES for item in items(user, commissions)),
     ]
 
 
