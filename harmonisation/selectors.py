@@ -83,10 +83,14 @@ class EstablishmentRow:
 @dataclass
 class ProfileCell:
     establishment: Establishment
-    marks: list[Decimal]
+    candidates: list[Candidate]  # by mark
     ranges: list[tuple[Decimal, Decimal]]
     gap: Decimal | None
     commission_ids: list[int]
+
+    @property
+    def marks(self) -> list[Decimal]:
+        return [c.mark for c in self.candidates]
 
     @property
     def median(self) -> Decimal | None:
@@ -210,9 +214,10 @@ def _profiles(rows: list[EstablishmentRow], ranges: dict) -> list[ProfileRow]:
                 continue
             commission_ids = sorted({c.commission_id for c in mine})
             cell_ranges = sorted({ranges[(cid, key)] for cid in commission_ids if (cid, key) in ranges})
-            cell_median = median(sorted(c.mark for c in mine))
+            mine.sort(key=lambda c: (c.mark, c.code))
+            cell_median = median([c.mark for c in mine])
             gap = None if cell_median is None or overall is None else cell_median - overall
-            cells.append(ProfileCell(row.establishment, sorted(c.mark for c in mine), cell_ranges, gap, commission_ids))
+            cells.append(ProfileCell(row.establishment, mine, cell_ranges, gap, commission_ids))
         profiles.append(ProfileRow(key, overall, cells))
     profiles.sort(key=lambda p: (-len(p.cells), -p.count, p.key))
     return profiles
