@@ -4,7 +4,7 @@ the commission answers (a justification, or a reopening through ``certification.
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Student, User
+from accounts.models import Academie, Student, User
 from audit.services import log_action
 from certification.models import CandidateResult, Commission
 from certification.services import lifecycle
@@ -26,6 +26,11 @@ def log_candidate_access(*, actor: User, result: CandidateResult) -> None:
             establishment_id=result.commission.cohort.establishment_id,
             changes={"student_id": result.student_id, "commission_id": result.commission_id},
         )
+
+
+def log_export(*, actor: User, academie: Academie, filename: str) -> None:
+    with transaction.atomic():
+        log_action("harmonisation.marks_exported", actor=actor, obj=academie, changes={"filename": filename})
 
 
 def ask_review(

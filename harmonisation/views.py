@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Student
 from certification.models import EvaluationSheet, GridLine, MarkRange
-from harmonisation import permissions, selectors, services
+from harmonisation import exports, permissions, selectors, services
 from harmonisation.charts import strip_chart
 from harmonisation.forms import AnswerForm, ReviewRequestForm
 from passeport.models import Evidence
@@ -117,3 +117,16 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("certification:todo")
     context = {"item": harmonisation_request, "form": form}
     return render(request, "harmonisation/answer.html", context)
+
+
+@login_required
+def export(request: HttpRequest, academie: int, session: int, fmt: str) -> HttpResponse:
+    the_academie = permissions.get_academie_for_inspector(request.user, academie)
+    the_session = get_object_or_404(ExamSession, pk=session)
+    if fmt not in exports.FORMATS:
+        raise Http404
+    result = exports.export_marks(the_academie, the_session, fmt)
+    services.log_export(actor=request.user, academie=the_academie, filename=result.filename)
+    response = HttpResponse(result.content, content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return response

@@ -30,6 +30,7 @@ def _result(cast):
 ROWS: dict[str, list[Row]] = {
     "harmonisation:index": [Row(NOBODY)],
     "harmonisation:exam": [Row(NOBODY, args=_ids)],
+    "harmonisation:export": [Row(NOBODY, args=lambda c: [_world(c).academie.pk, c.session.pk, "csv"])],
     "harmonisation:candidate": [Row(NOBODY, args=_result)],
     "harmonisation:ask_candidate": [Row(NOBODY, args=_result, method="post", data={"reason": "À revoir."})],
     "harmonisation:ask_profile": [
