@@ -164,6 +164,7 @@ def harmonisation(academie: Academie, session: ExamSession, exam: Exam) -> Harmo
             "commission_id", "profile_key", "low", "high"
         )
     }
+    unsigned = dict.fromkeys(by_commission, 0)  # results set but not locked by the signatures, per commission
     for values in (
         CandidateResult.objects.filter(commission__in=commissions)
         .values_list("pk", "commission_id", "student__candidate_number", "status", "mark", "profile", "locked_at")
@@ -173,6 +174,7 @@ def harmonisation(academie: Academie, session: ExamSession, exam: Exam) -> Harmo
         row = rows[by_commission[candidate.commission_id].cohort.establishment_id]
         row.candidates.append(candidate)
         row.locked += values[6] is not None
+        unsigned[candidate.commission_id] += values[6] is None and candidate.status != ResultStatus.PENDING
     ordered = list(rows.values())
     requests = list(
         HarmonisationRequest.objects.filter(commission__in=commissions)
@@ -185,7 +187,7 @@ def harmonisation(academie: Academie, session: ExamSession, exam: Exam) -> Harmo
         exam=exam,
         rows=ordered,
         profiles=_profiles(ordered, ranges),
-        anomalies=_anomalies(ordered, commissions),
+        anomalies=_anomalies(ordered, commissions, unsigned),
         requests=requests,
     )
 
@@ -223,8 +225,12 @@ def _profiles(rows: list[EstablishmentRow], ranges: dict) -> list[ProfileRow]:
     return profiles
 
 
-def _anomalies(rows: list[EstablishmentRow], commissions: list[Commission]) -> list[Anomaly]:
-    anomalies = []
+RATE_GAP = 0.15  # an establishment's NV or absence rate this far from the académie's is listed
+RATE_MINIMUM = 5  # candidates, below which a rate says nothing
+
+
+def _anomalies(rows: list[EstablishmentRow], commissions: list[Commission], unsigned: dict[int, int]) -> list[Anomaly]:
+    anomalies = [*_rate_anomalies(rows)]
     for row in rows:
         for c in row.candidates:
             if c.outside_range:
@@ -235,6 +241,26 @@ def _anomalies(rows: list[EstablishmentRow], commissions: list[Commission]) -> l
         establishment = commission.cohort.establishment
         if not commission.deliberated:
             anomalies.append(Anomaly(f"{commission.cohort.name} : délibération en attente", establishment))
+        elif unsigned[commission.pk]:
+            n = unsigned[commission.pk]
+            label = f"{commission.cohort.name} : délibération enregistrée, {n} fiche{'s' if n > 1 else ''} non signée"
+            anomalies.append(Anomaly(label + ("s" if n > 1 else ""), establishment))
+    return anomalies
+
+
+def _rate_anomalies(rows: list[EstablishmentRow]) -> list[Anomaly]:
+    total = sum(len(row.candidates) for row in rows)
+    anomalies = []
+    for status, name in ((ResultStatus.NOT_VALID, "NV"), (ResultStatus.ABSENT, "d'absence")):
+        if not total:
+            break
+        overall = sum(row.count(status) for row in rows) / total
+        for row in rows:
+            n = len(row.candidates)
+            rate = row.count(status) / n if n else 0
+            if n >= RATE_MINIMUM and abs(rate - overall) >= RATE_GAP:
+                label = f"taux {name} de {rate:.0%} contre {overall:.0%} dans l'académie".replace("%", " %")
+                anomalies.append(Anomaly(label, row.establishment))
     return anomalies
 
 

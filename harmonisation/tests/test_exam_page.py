@@ -1,8 +1,10 @@
+import datetime
 import re
 
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from certification.models import CandidateResult, Deliberation, ResultStatus
 from tests.factories_harmonisation import key_of, make_world
 from tests.personas import PASSWORD
 
@@ -74,3 +76,18 @@ def test_the_page_runs_the_same_number_of_queries_at_two_sizes(client, cast, dja
         client.get(url)
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
     assert len(small) <= 14
+
+
+def test_it_lists_deliberations_recorded_before_signatures_and_nv_rates_far_from_the_academie(client, cast):
+    world = make_world(cast)
+    Deliberation.objects.create(
+        commission=world.high_commission, deliberated_on=datetime.date(2027, 6, 20), recorded_by=cast.teacher
+    )
+    CandidateResult.objects.filter(commission=world.commission).exclude(student=cast.student).update(
+        status=ResultStatus.NOT_VALID, mark=None
+    )
+    _login(client, world)
+    page = client.get(_url(cast, world)).content.decode()
+    assert "NDRC 2 A : délibération enregistrée, 6 fiches non signées" in page
+    assert 'Lycée Jean Moulin – <a href="#etab-' in page
+    assert "taux NV de 86 % contre 46 % dans l&#x27;académie" in page
