@@ -44,7 +44,10 @@ def get_result_for_inspector(user: User, pk: int) -> CandidateResult:
     """A candidate's result in an establishment of the inspector's académies."""
     try:
         return CandidateResult.objects.select_related(
-            "student__cohort__establishment", "commission__exam", "commission__session", "commission__cohort"
+            "student__cohort__establishment",
+            "commission__exam",
+            "commission__session",
+            "commission__cohort__establishment",
         ).get(pk=pk, commission__cohort__establishment__academie_id__in=academie_ids(user))
     except CandidateResult.DoesNotExist:
         raise Http404 from None

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Student
@@ -81,7 +82,9 @@ def _ask(
     form = ReviewRequestForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Indiquez le motif de la demande.")
-        return redirect(*back) if student else redirect(f"{reverse(back[0], args=[back[1]])}?profil={profile_key}")
+        if student is not None:
+            return redirect(*back)
+        return redirect(f"{reverse(back[0], args=[back[1]])}?{urlencode({'profil': profile_key})}")
     try:
         services.ask_review(
             actor=request.user,
@@ -94,7 +97,8 @@ def _ask(
         messages.error(request, refusal.message)
     else:
         messages.success(request, "Demande envoyée à la commission : sa ou son responsable la verra dans « À faire ».")
-    return redirect("harmonisation:index")
+    academie = commission.cohort.establishment.academie_id
+    return redirect("harmonisation:exam", academie, commission.session_id, commission.exam_id)
 
 
 @login_required
