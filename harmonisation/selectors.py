@@ -192,10 +192,21 @@ def harmonisation(academie: Academie, session: ExamSession, exam: Exam) -> Harmo
     )
 
 
+def _key(profile: dict, competencies: list[int], status: str) -> str:
+    profile = profile or {}
+    return "-".join(profile.get(str(c)) or NOT_ASSESSED for c in competencies) if status == ResultStatus.MARK else ""
+
+
+def profile_key_of(result: CandidateResult) -> str:
+    """The key of one candidate's profile, as the harmonisation page compares it ("" without a mark)."""
+    block = result.commission.exam.block_id
+    competencies = list(Competency.objects.filter(block_id=block).order_by("order").values_list("pk", flat=True))
+    return _key(result.profile, competencies, result.status)
+
+
 def _candidate(values: tuple, competencies: list[int], ranges: dict) -> Candidate:
     pk, commission_id, number, status, mark, profile, _locked = values
-    profile = profile or {}
-    key = "-".join(profile.get(str(c)) or NOT_ASSESSED for c in competencies) if status == ResultStatus.MARK else ""
+    key = _key(profile, competencies, status)
     low, high = ranges.get((commission_id, key), (None, None))
     return Candidate(pk, number or f"R{pk}", commission_id, status, mark, key, low, high)
 

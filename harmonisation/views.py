@@ -45,6 +45,7 @@ def candidate(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "result": result,
         "code": student.candidate_number or f"R{result.pk}",
+        "profile_key": selectors.profile_key_of(result),
         "lines": GridLine.objects.filter(grid__commission=commission, grid__student=student, grid__member=None)
         .select_related("criterion", "level")
         .order_by("criterion__pk"),

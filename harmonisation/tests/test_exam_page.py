@@ -52,6 +52,8 @@ def test_opening_a_candidate_is_logged(client, cast):
     result = world.high_commission.results.first()
     response = client.get(reverse("harmonisation:candidate", args=[result.pk]))
     assert response.status_code == 200
+    page = response.content.decode()
+    assert f"<dd>{key_of(world.high_commission)}</dd>" in page and result.student.user.last_name not in page
     entry = AuditEntry.objects.get(action="harmonisation.candidate_opened")
     assert entry.actor == world.inspector
     assert entry.establishment_id == world.third.pk
