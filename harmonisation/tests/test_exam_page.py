@@ -93,3 +93,28 @@ def test_it_lists_deliberations_recorded_before_signatures_and_nv_rates_far_from
     assert "NDRC 2 A : délibération enregistrée, 6 fiches non signées" in page
     assert 'Lycée Jean Moulin – <a href="#etab-' in page
     assert "taux NV de 86 % contre 46 % dans l&#x27;académie" in page
+
+
+def test_the_candidate_file_shows_the_agreed_grid_the_sheet_and_the_evidence_read_only(client, cast):
+    from certification.models import EvaluationSheet, Situation, SituationAppraisal
+    from referentiel.models import Criterion
+    from tests.factories import add_evidence, make_activity
+    from tests.factories_certification_marks import agree_grid
+
+    world = make_world(cast)
+    agree_grid(world.commission, cast.student, key_of(world.commission))
+    sheet = EvaluationSheet.objects.create(commission=world.commission, student=cast.student)
+    situation = Situation.objects.filter(commission=world.commission).first()
+    SituationAppraisal.objects.create(sheet=sheet, situation=situation, text="Négociation menée avec aisance.")
+    add_evidence(make_activity(cast.student), 1)
+    _login(client, world)
+    result = world.commission.results.get(student=cast.student)
+    page = client.get(reverse("harmonisation:candidate", args=[result.pk])).content.decode()
+    criterion = Criterion.objects.filter(competency__block_id=world.commission.exam.block_id).first()
+    assert str(criterion) in page.replace("&#x27;", "'")
+    assert "Négociation menée avec aisance." in page
+    assert "Pas de grille commune" not in page
+    from passeport.models import Evidence
+
+    assert Evidence.objects.get().original_name in page
+    assert "<form" in page and page.count("<form") == 2  # the request form and the logout form only
