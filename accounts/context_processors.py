@@ -2,8 +2,9 @@ from accounts import permissions
 
 
 def roles(request):
-    user = request.user
-    if not user.is_authenticated:
+    # No user on a request refused before the authentication middleware (an unknown Host gets the 400 page).
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {}
     return {
         "is_staff_member": permissions.is_staff_member(user),

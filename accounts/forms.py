@@ -11,6 +11,7 @@ from accounts import import_columns, imports, throttle
 from accounts.models import Cohort, Establishment, Role, Student, User
 from accounts.permissions import home_establishment_id
 from audit.services import log_action
+from lib.collation import by_name
 from referentiel.models import ExamSession
 
 
@@ -144,7 +145,9 @@ class InviteProfessionalForm(forms.Form):
             self.fields["students"].queryset = students_qs
 
 
-class AcceptInvitationForm(forms.Form):
+class NewPasswordForm(forms.Form):
+    """A password chosen twice; a mismatch is told on the confirmation field."""
+
     password1 = forms.CharField(
         label="Mot de passe",
         strip=False,
@@ -157,17 +160,23 @@ class AcceptInvitationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "Les deux mots de passe ne correspondent pas.")
+        return data
+
+
+class AcceptInvitationForm(NewPasswordForm):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
 
     def clean(self):
         data = super().clean()
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            raise forms.ValidationError("Les deux mots de passe ne correspondent pas.")
-        if p1:
-            password_validation.validate_password(p1, self.user)
+        if data.get("password1") and not self.has_error("password2"):
+            password_validation.validate_password(data["password1"], self.user)
         return data
 
 
@@ -196,7 +205,7 @@ class CohortForm(forms.ModelForm):
         self.fields["teachers"].queryset = (
             User.objects.filter(memberships__establishment_id__in=establishment_ids, memberships__role=Role.TEACHER)
             .distinct()
-            .order_by("last_name", "first_name")
+            .order_by(*by_name(""))
         )
         self.fields["teachers"].label_from_instance = lambda user: user.display_name
         self.fields["teachers"].required = False

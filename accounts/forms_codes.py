@@ -1,9 +1,11 @@
 from django import forms
-from django.contrib.auth import password_validation
+
+from accounts.forms import NewPasswordForm
 
 
-class FirstAccessForm(forms.Form):
-    """« Première connexion »: the username and the code of the printed slip, and the password chosen now."""
+class FirstAccessForm(NewPasswordForm):
+    """« Première connexion »: the username and the code of the printed slip, and the password chosen now (checked
+    against the product's rules by the service, once the code names the account)."""
 
     username = forms.CharField(
         label="Identifiant",
@@ -16,21 +18,8 @@ class FirstAccessForm(forms.Form):
         help_text="Les 10 caractères de votre fiche, avec ou sans le tiret.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}),
     )
-    password1 = forms.CharField(
-        label="Nouveau mot de passe",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label="Confirmation du mot de passe",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    field_order = ["username", "code", "password1", "password2"]
 
-    def clean(self):
-        data = super().clean()
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", "Les deux mots de passe ne correspondent pas.")
-        return data
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = "Nouveau mot de passe"

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from lib.collation import French
 from referentiel.models import ExamSession
 
 
@@ -117,7 +118,7 @@ class Student(models.Model):
 
     class Meta:
         verbose_name = "étudiant·e"
-        ordering = ["user__last_name", "user__first_name"]
+        ordering = [French("user__last_name"), French("user__first_name"), "pk"]  # French alphabetical order
         constraints = [
             models.UniqueConstraint(
                 fields=["candidate_number"], condition=~models.Q(candidate_number=""), name="student_unique_candidate"

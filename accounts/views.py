@@ -20,6 +20,7 @@ from accounts.forms import (
 from accounts.models import Establishment, Invitation, Membership, Role
 from audit.models import AuditEntry
 from audit.services import log_action
+from lib.collation import by_name
 
 
 @login_required
@@ -36,7 +37,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = permissions.get_cohort_for_user(request.user, pk)
-    students = cohort.students.select_related("user", "record")
+    students = cohort.students.select_related("user", "record").order_by(*by_name())
     return render(request, "accounts/cohort_detail.html", {"cohort": cohort, "students": students})
 
 
@@ -130,7 +131,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     memberships = (
         Membership.objects.filter(establishment_id__in=establishment_ids)
         .select_related("user", "establishment")
-        .order_by("user__last_name", "user__first_name", "role")
+        .order_by(*by_name(), "role")
     )
     pending = (
         Invitation.objects.filter(establishment_id__in=establishment_ids, accepted_at__isnull=True)

@@ -140,5 +140,5 @@ def _attestation_defects(internships: Sequence[InternshipPeriod]) -> list[Defect
             "n'a pas son attestation (fichier manquant).",
         )
         for period in internships
-        if not period.attestation
+        if not period.has_attestation
     ]

@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 
 from accounts.models import Student
 from certification.models import CandidateResult, Commission, ResultStatus
+from lib.collation import by_name
 from lib.spreadsheets import append_safe_row, safe_row
 
 HEADER = ("Nom", "Prénom", "N° candidat", "Note")
@@ -46,11 +47,7 @@ def result_value(result: CandidateResult | None) -> Decimal | str:
 def summary_rows(commission: Commission) -> Iterator[tuple[str, str, str, Decimal | str]]:
     """Candidates of the commission's cohort, by name; the header is not included."""
     results = {r.student_id: r for r in CandidateResult.objects.filter(commission=commission)}
-    students = (
-        Student.objects.filter(cohort_id=commission.cohort_id)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "pk")
-    )
+    students = Student.objects.filter(cohort_id=commission.cohort_id).select_related("user").order_by(*by_name())
     for student in students:
         user = student.user
         yield user.last_name, user.first_name, student.candidate_number or "", result_value(results.get(student.pk))

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from accounts.models import Cohort, User
 from certification.models import MemberRole
 from certification.services.commissions import establishment_teachers
+from lib.collation import by_name
 from referentiel.models import Exam, ExamSession
 
 
@@ -34,7 +35,7 @@ class CommissionForm(forms.Form):
         teachers = User.objects.none()
         for establishment_id in establishment_ids:
             teachers = teachers | establishment_teachers(establishment_id)
-        self.fields["responsible"].queryset = teachers.distinct().order_by("last_name", "first_name")
+        self.fields["responsible"].queryset = teachers.distinct().order_by(*by_name(""))
 
     def clean(self):
         data = super().clean()

@@ -51,7 +51,7 @@ def fiche_options(student: Student, exam: Exam) -> list[FicheOption]:
 
 class InternshipChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: InternshipPeriod) -> str:
-        missing = "" if obj.attestation else " — attestation manquante"
+        missing = "" if obj.has_attestation else " — attestation manquante"
         return f"{obj.organisation}, du {obj.start_date:%d/%m/%Y} au {obj.end_date:%d/%m/%Y}{missing}"
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import Cohort, Establishment, Student
+from lib.french import de
 from passeport.models import Fiche, FicheVersion, FicheVerso, InternshipPeriod
 from referentiel.models import Competency, Criterion, Exam, ExamSession, Level
 
@@ -51,7 +52,7 @@ class Dossier(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Dossier {self.exam.code} de {self.student} ({self.session})"
+        return f"Dossier {self.exam.code} {de(self.student)} ({self.session})"
 
 
 class DossierFiche(models.Model):
@@ -317,7 +318,7 @@ class Grid(models.Model):
 
     def __str__(self) -> str:
         who = self.member.user if self.member_id else "commission"
-        return f"Grille {self.commission.exam.code} de {self.student} ({who})"
+        return f"Grille {self.commission.exam.code} {de(self.student)} ({who})"
 
     @property
     def is_agreed(self) -> bool:
@@ -438,7 +439,7 @@ class EvaluationSheet(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Fiche d'évaluation de {self.student} – {self.commission}"
+        return f"Fiche d'évaluation {de(self.student)} – {self.commission}"
 
 
 class SituationAppraisal(models.Model):
@@ -638,7 +639,7 @@ class SubjectSheet(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Fiche sujet de {self.student} – {self.commission}"
+        return f"Fiche sujet {de(self.student)} – {self.commission}"
 
 
 class ParameterChange(models.Model):
@@ -747,7 +748,7 @@ class Passage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Passage de {self.student} – situation {self.situation.code} – {self.starts_at:%d/%m/%Y %H:%M}"
+        return f"Passage {de(self.student)} – situation {self.situation.code} – {self.starts_at:%d/%m/%Y %H:%M}"
 
 
 class PassageJuror(models.Model):
@@ -776,7 +777,7 @@ class PassageNote(models.Model):
         constraints = [models.UniqueConstraint(fields=["passage", "member"], name="passagenote_unique")]
 
     def __str__(self) -> str:
-        return f"Notes de {self.member.user} – {self.passage}"
+        return f"Notes {de(self.member.user)} – {self.passage}"
 
 
 class DossierReminder(models.Model):

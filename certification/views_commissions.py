@@ -47,6 +47,7 @@ from certification.services import commissions as commission_services
 from certification.services import convocations as convocation_services
 from certification.services import lifecycle
 from certification.services.commissions import CommissionError
+from lib.collation import by_name
 
 
 def _require_commission_pages(user: User) -> None:
@@ -123,12 +124,12 @@ def _member_candidates(commission: Commission) -> QuerySet[User]:
     people = commission_services.establishment_teachers(establishment_id) | (
         commission_services.establishment_professionals(establishment_id)
     )
-    return people.exclude(commission_seats__commission=commission).distinct().order_by("last_name", "first_name")
+    return people.exclude(commission_seats__commission=commission).distinct().order_by(*by_name(""))
 
 
 def _student_rows(commission: Commission, steps: list[SituationStep]) -> list[StudentRow]:
     """One row per student of the cohort with their information per step: a fixed number of queries."""
-    students = commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name")
+    students = commission.cohort.students.select_related("user").order_by(*by_name())
     informations = convocation_services.information_by_student_step(steps)
     convocation_services.attach_delivery(list(informations.values()))
     reasons = convocation_services.uninformed_reasons(steps)

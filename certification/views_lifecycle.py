@@ -22,6 +22,7 @@ from certification.permissions import can_manage_commission, get_commission_stud
 from certification.services import lifecycle
 from certification.services.conformity import ConformityError, ensure_dossier
 from certification.services.planning import presence_situations
+from lib.french import de
 from lib.refusals import Refused
 from passeport.views_activities import private_file_response
 
@@ -198,6 +199,6 @@ def no_deposit(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         messages.error(request, refusal.message)
         return redirect(_page_url(commission, student.pk))
     messages.info(
-        request, f"Dossier de {student} : aucun dépôt. Enregistrez la décision NV (« absence de dépôt ») ci-dessous."
+        request, f"Dossier {de(student)} : aucun dépôt. Enregistrez la décision NV (« absence de dépôt ») ci-dessous."
     )
     return redirect("certification:conformity_check", pk=dossier.pk)

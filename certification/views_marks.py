@@ -24,6 +24,7 @@ from certification.permissions import get_commission_for_user, get_commission_st
 from certification.services import lifecycle
 from certification.services import marks as marks_services
 from certification.services.marks import GroupPage, MarksConflict
+from lib.french import de
 from lib.refusals import Refused
 
 REASON_REQUIRED = "Indiquez le motif de la réouverture."
@@ -274,7 +275,7 @@ def result_edit(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
             form.data["version"] = str(conflict.versions.get(student.pk, data["version"]))
             status = 409
         else:
-            messages.success(request, f"Résultat de {student} enregistré.")
+            messages.success(request, f"Résultat {de(student)} enregistré.")
             return redirect("certification:profiles", pk=commission.pk)
     context = {
         "commission": commission,
@@ -302,7 +303,7 @@ def result_reopen(request: HttpRequest, pk: int, student_pk: int) -> HttpRespons
     deliberated = lifecycle.deliberation_of(commission) is not None
     after_deliberation = deliberated and lifecycle.open_reopening(commission, student) is None
     if not is_locked(commission, student) and not after_deliberation:
-        messages.info(request, f"Le résultat de {student} n'est ni signé ni délibéré : rien à rouvrir.")
+        messages.info(request, f"Le résultat {de(student)} n'est ni signé ni délibéré : rien à rouvrir.")
         return redirect("certification:profiles", pk=commission.pk)
     error = ""
     reason = request.POST.get("reason", "").strip() if request.method == "POST" else ""
@@ -321,7 +322,7 @@ def result_reopen(request: HttpRequest, pk: int, student_pk: int) -> HttpRespons
         else:
             messages.success(
                 request,
-                f"Résultat de {student} rouvert : les signatures de la fiche d'évaluation sont annulées "
+                f"Résultat {de(student)} rouvert : les signatures de la fiche d'évaluation sont annulées "
                 "et devront être données à nouveau."
                 + (
                     " Une nouvelle délibération du jury sera nécessaire ; le candidat en est informé."

@@ -47,6 +47,8 @@ from certification.services import planning as planning_services
 from certification.services.commissions import CommissionError
 from certification.services.convocations import attach_delivery, information_by_student_step
 from certification.services.convocations import student_convocations as convocations_of
+from lib.collation import by_name
+from lib.french import de
 from notifications.models import OutboxState
 
 DAY_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -92,7 +94,7 @@ def _members_of(commission: Commission) -> QuerySet[CommissionMember]:
 def _schedule_form(commission: Commission, data=None) -> ScheduleForm:
     return ScheduleForm(
         data,
-        students=commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"),
+        students=commission.cohort.students.select_related("user").order_by(*by_name()),
         situations=planning_services.presence_situations(commission),
         rooms=_rooms_of(commission),
         members=_members_of(commission),
@@ -172,7 +174,7 @@ def _scheduled_message(passage: Passage) -> str:
         if passage.student.user.email.strip()
         else "sans adresse électronique : imprimez la convocation et remettez-la"
     )
-    return f"Passage de {passage.student} planifié le {start:%d/%m/%Y à %H:%M}, salle {passage.room.name} ; {how}."
+    return f"Passage {de(passage.student)} planifié le {start:%d/%m/%Y à %H:%M}, salle {passage.room.name} ; {how}."
 
 
 @login_required
@@ -210,7 +212,7 @@ def passage_edit(request: HttpRequest, pk: int) -> HttpResponse:
             notified = before != (passage.starts_at, passage.room_id)
             messages.success(
                 request,
-                f"Passage de {passage.student} modifié ; "
+                f"Passage {de(passage.student)} modifié ; "
                 + (
                     "nouvelle convocation envoyée (« Modification de votre convocation »)."
                     if notified
@@ -312,7 +314,7 @@ class ProofRow:
 
 
 def _proof_rows(commission: Commission) -> list[ProofRow]:
-    students = list(commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"))
+    students = list(commission.cohort.students.select_related("user").order_by(*by_name()))
     steps = list(SituationStep.objects.filter(situation__commission=commission).select_related("situation"))
     step_informations = information_by_student_step(steps)
     # Where the candidate comes, the passage's convocation is the proof: a step line shows only an earlier

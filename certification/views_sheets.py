@@ -30,6 +30,7 @@ from certification.services import lifecycle
 from certification.services import sheets as sheet_services
 from certification.services.lifecycle import LifecycleRefused
 from certification.services.sheets import DisclosureRequest, SheetError, StaleSheet
+from lib.collation import by_name
 from lib.refusals import Refused
 
 ADMIN_ONLY = "Seule l'administration de l'établissement peut faire cela."
@@ -221,7 +222,7 @@ def deliberation(request: HttpRequest, pk: int) -> HttpResponse:
             "student__user", "reopened_by"
         ),
         "last_date": lifecycle.last_situation_date(commission),
-        "students": commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"),
+        "students": commission.cohort.students.select_related("user").order_by(*by_name()),
     }
     return render(request, "certification/sheet_deliberation.html", context)
 

@@ -9,6 +9,7 @@ is one, so a rollback keeps the file and a database backup never names a file wi
 its database names. We chose this over a filesystem snapshot because MEDIA_ROOT may be an NFS share or a plain
 folder, where no snapshot is available; see DEPLOYMENT.md, « Sauvegardes ».
 
+A file written by an operation that then failed (``discard``) goes at once: no committed row ever named it.
 A name deleted then saved again (a file rewritten in place) is overwritten in one rename and its tombstone dropped.
 The purge also keeps a file that a row names again, or that was rewritten after its deletion.
 """
@@ -64,6 +65,11 @@ class TombstoneStorage(FileSystemStorage):
         os.replace(self.path(temporary), self.path(name))
         _drop_tombstone(name)
         return name
+
+    def discard(self, name: str) -> None:
+        """Remove a file written by an operation that failed: no committed row ever named it, so no backup needs it."""
+        if name and not _pending(name):
+            super().delete(name)
 
     def remove_now(self, name: str) -> None:
         """Remove the file at once: only for the purge, never for the application."""
@@ -122,3 +128,13 @@ def _used_again(storage: TombstoneStorage, name: str, deleted_at: datetime) -> b
         for field in model._meta.get_fields()
         if isinstance(field, models.FileField)
     )
+
+
+def discard_file(storage, name: str) -> None:
+    """Remove a file that a failed operation wrote: at once on the tombstone storage, by ``delete`` on any other."""
+    if not name:
+        return
+    if isinstance(storage, TombstoneStorage):
+        storage.discard(name)
+    else:
+        storage.delete(name)

@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "certification.context_processors.todo",
+                "ndrc.navigation.menu",
             ],
         },
     },

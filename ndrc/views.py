@@ -8,6 +8,8 @@ from django.shortcuts import render
 from accounts import permissions
 from accounts.models import Establishment
 from certification.context_processors import todo_items
+from certification.models import CommissionMember, Dossier, DossierState
+from certification.selectors.todo_item import STEP
 from certification.services.convocations import student_convocations
 from health.selectors import FAILURE_WINDOW, failure_summary
 
@@ -24,18 +26,31 @@ def home(request: HttpRequest) -> HttpResponse:
         context["student"] = student
         context["student_session"] = student.cohort.exam_session
         context["convocations"] = student_convocations(student)
+        # The next actions of a candidate: the dossiers still in preparation, to complete and deposit.
+        context["draft_dossiers"] = list(
+            Dossier.objects.filter(student=student, state=DossierState.DRAFT).select_related("exam").order_by("exam")
+        )
     if permissions.is_staff_member(user):
         context["cohorts"] = (
             permissions.cohorts_for_user(user)
             .select_related("exam_session", "establishment")
             .annotate(student_count=Count("students"))
         )
-    if permissions.is_staff_member(user) or permissions.is_professional(user):
-        # Staff always see the block; a professional only when a commission where they sit has something for them.
+    seats = list(
+        CommissionMember.objects.filter(user=user)
+        .select_related("commission__exam", "commission__cohort", "commission__session")
+        .order_by("-commission__session__year", "commission__cohort__name", "commission__exam__code")
+    )
+    if permissions.is_staff_member(user) or seats:
+        # Staff always see the block; a member from outside the team only when there is something for them. Every
+        # blocking step of the commissions they manage is shown, then the first candidates' items.
         todo = todo_items(request)
         if todo or permissions.is_staff_member(user):
-            context["todo"] = todo[:HOME_TODO_ITEMS]
+            context["steps"] = [item for item in todo if item.kind == STEP]
+            context["todo"] = [item for item in todo if item.kind != STEP][:HOME_TODO_ITEMS]
             context["todo_count"] = len(todo)
+    if seats and not permissions.is_staff_member(user):
+        context["seats"] = seats
     if permissions.is_establishment_admin(user):
         admin_ids = permissions.admin_establishment_ids(user)
         context["admin_establishments"] = Establishment.objects.filter(pk__in=admin_ids)

@@ -13,6 +13,7 @@ KIND_LABELS = {
     "invitation": "Invitation",
     "convocation": "Convocation",
     "reminder": "Rappel",
+    "attestation_request": "Attestation de stage à signer",
 }
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from accounts.models import Cohort
+from lib.collation import by_name
 from passeport.models import Activity, Fiche, FicheVerso
 from passeport.rubrics import FicheForm, Rubric, fiche_form
 from passeport.textdiff import Deadline, bag_ratio, opcodes, ratio
@@ -252,7 +253,7 @@ def cohort_fiches(cohort: Cohort) -> list[Fiche]:
         Fiche.objects.filter(student__cohort=cohort)
         .select_related("student__user", "exam", "kind", "activity")
         .prefetch_related("versos", "activity__participants")
-        .order_by("student__user__last_name", "student__user__first_name", "student_id", "exam__code", "number")
+        .order_by(*by_name("student__user__"), "exam__code", "number")
     )
 
 

@@ -138,6 +138,91 @@ class InternshipPeriod(models.Model):
     def student_id_for_path(self) -> int:
         return self.student_id
 
+    @property
+    def signed_attestation(self) -> "InternshipAttestation | None":
+        """The official attestation (annexe III-2) signed in the product, if any."""
+        record = getattr(self, "official_attestation", None) if self.pk else None
+        return record if record is not None and record.state == AttestationState.SIGNED else None
+
+    @property
+    def has_attestation(self) -> bool:
+        """A scanned paper attestation or a signed official one."""
+        return bool(self.attestation) or self.signed_attestation is not None
+
+
+class AttestationState(models.TextChoices):
+    DRAFT = "draft", "En préparation par l'étudiant·e"
+    SENT = "sent", "En attente de la signature du tuteur"
+    SIGNED = "signed", "Signée par l'organisme d'accueil"
+
+
+class SignedVia(models.TextChoices):
+    ACCOUNT = "account", "Compte professionnel (mot de passe saisi à nouveau)"
+    LINK = "link", "Lien à usage unique reçu par courriel"
+
+
+class InternshipAttestation(models.Model):
+    """The « attestation de stage » (ANNEXE III-2) of one period, filled by the student and signed by the tutor.
+
+    The tutor signs from their professional account (``tutor_user``) or, without an account, from a one-time link
+    sent to ``tutor_email``: only a keyed hash of the link's token is kept (``link_hash``); it expires and is used once.
+    """
+
+    period = models.OneToOneField(InternshipPeriod, on_delete=models.CASCADE, related_name="official_attestation")
+    state = models.CharField(max_length=10, choices=AttestationState.choices, default=AttestationState.DRAFT)
+    host_name = models.CharField("nom ou dénomination sociale", max_length=200)
+    host_sector = models.CharField("secteur d'activité", max_length=200, blank=True)
+    host_address = models.CharField("adresse de l'organisme", max_length=300, blank=True)
+    host_postal_code = models.CharField("code postal de l'organisme", max_length=10, blank=True)
+    host_city = models.CharField("ville de l'organisme", max_length=100, blank=True)
+    host_phone = models.CharField("téléphone de l'organisme", max_length=30, blank=True)
+    host_email = models.EmailField("mél de l'organisme", blank=True)
+    trainee_sex = models.CharField("sexe", max_length=1, choices=[("F", "F"), ("M", "M")], blank=True)
+    trainee_birth_date = models.DateField("né(e) le", null=True, blank=True)
+    trainee_address = models.CharField("adresse du stagiaire", max_length=300, blank=True)
+    trainee_postal_code = models.CharField("code postal du stagiaire", max_length=10, blank=True)
+    trainee_city = models.CharField("ville du stagiaire", max_length=100, blank=True)
+    trainee_phone = models.CharField("téléphone du stagiaire", max_length=30, blank=True)
+    trainee_email = models.EmailField("mél du stagiaire", blank=True)
+    activities = models.TextField("activités de l'étudiant", blank=True)
+    start_date = models.DateField("début")
+    end_date = models.DateField("fin")
+    presence_hours = models.DecimalField("heures de présence effective", max_digits=6, decimal_places=1, null=True)
+    gratification = models.DecimalField("gratification (€)", max_digits=8, decimal_places=2, null=True, blank=True)
+    tutor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    tutor_email = models.EmailField("mél du tuteur", blank=True)
+    link_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    link_expires_at = models.DateTimeField(null=True, blank=True)
+    link_used_at = models.DateTimeField(null=True, blank=True)
+    signer_name = models.CharField("nom du représentant", max_length=200, blank=True)
+    signer_function = models.CharField("fonction du représentant", max_length=200, blank=True)
+    signed_place = models.CharField("fait à", max_length=100, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    signed_via = models.CharField(max_length=10, choices=SignedVia.choices, blank=True)
+    pdf = models.FileField(upload_to=attestation_path, max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "attestation de stage"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="attestation_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attestation de stage – {self.period}"
+
+    @property
+    def student_id_for_path(self) -> int:
+        return self.period.student_id
+
 
 class Fiche(models.Model):
     """A « fiche descriptive d'activité professionnelle »: one recto and, for E4, one or more versos.

@@ -9,8 +9,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import Student, User
-from accounts.permissions import can_follow_student, can_view_student, get_student_for_user
-from passeport.models import Activity, Evidence, Fiche, FicheVersion, InternshipPeriod
+from accounts.permissions import can_follow_student, can_view_student, get_student_for_user, is_professional
+from passeport.models import (
+    Activity,
+    AttestationState,
+    Evidence,
+    Fiche,
+    FicheVersion,
+    InternshipAttestation,
+    InternshipPeriod,
+)
 
 OWN_ONLY = "Seul·e l'étudiant·e peut modifier ses propres traces."
 FOLLOW_ONLY = "Seule l'équipe pédagogique de l'établissement peut faire cela."
@@ -76,3 +84,20 @@ def get_fiche_version_for_user(user: User, fiche_pk: int, version_pk: int) -> Fi
     if version is None:
         raise Http404
     return version
+
+
+def get_attestation_to_sign(user: User, pk: int) -> InternshipAttestation:
+    """An attestation sent to its named tutor, who alone signs it: a professional account that follows the student.
+    Anyone else, the student included, gets 404 (as does the tutor before the student sends it)."""
+    record = (
+        InternshipAttestation.objects.select_related("period__student__cohort__establishment", "period__student__user")
+        .filter(pk=pk, tutor_user_id=user.pk)
+        .exclude(state=AttestationState.DRAFT)
+        .first()
+    )
+    if record is None or not is_professional(user):
+        raise Http404
+    student = record.period.student
+    if student.user_id == user.pk or not student.professionals.filter(pk=user.pk).exists():
+        raise Http404
+    return record

@@ -6,13 +6,13 @@ queries and assembled in Python, never loaded one object at a time.
 
 import datetime
 import functools
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 
 from accounts.models import Cohort, Student, User
+from lib.collation import name_key
 from passeport.models import Activity, Fiche, FormativeAssessment, FormativePosition
 from passeport.selectors_internships import SHORT, internship_summary
 from referentiel.models import (
@@ -527,11 +527,8 @@ class CohortOverview:
     order: str
 
 
-def _name_key(student: CohortStudent) -> tuple[str, str]:
-    def fold(text: str) -> str:
-        return "".join(ch for ch in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(ch))
-
-    return (fold(student.last_name), fold(student.first_name))
+def _name_key(student: CohortStudent) -> tuple:
+    return (name_key(student.last_name), name_key(student.first_name))
 
 
 def cohort_overview(cohort: Cohort, *, sort: str = "nom", order: str = "asc") -> CohortOverview:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 
 from accounts.models import Route, Student
+from passeport.models import AttestationState
 
 COMPLETE = "complete"
 REDUCED = "reduced"
@@ -28,16 +29,26 @@ def internship_summary(student: Student) -> dict[str, Any]:
 
     Returns ``total_weeks`` (Decimal), ``expected`` and ``minimum`` (int), ``status`` (``complete``: at least the
     expected duration; ``reduced``: between the minimum and the expected duration, acceptable with a reduction
-    decision; ``short``: under the minimum), ``message``, ``missing_attestations`` (periods without an attestation
-    file) and ``attestation_message`` ("" when every period has its attestation).
+    decision; ``short``: under the minimum), ``message``, ``missing_attestations`` (periods with neither a scanned
+    paper attestation nor an official attestation signed by the tutor), ``attestation_message`` ("" when every
+    period has its attestation), ``signed_attestations`` and ``paper_attestations`` (how many of each kind).
+
+    The weeks are those of the periods; signing an official attestation sets its period's weeks to the ones counted
+    by the form's rule (7 hours a day, 22 days a month; see ``passeport.attestation``).
     """
     session = student.cohort.exam_session
     if student.route == Route.CONTINUE:
         expected = minimum = session.continuing_education_weeks
     else:
         expected, minimum = session.internship_weeks_expected, session.internship_weeks_minimum
+    signed = Q(official_attestation__state=AttestationState.SIGNED)
     totals = student.internships.aggregate(
-        total=Sum("weeks"), periods=Count("pk"), missing=Count("pk", filter=Q(attestation=""))
+        total=Sum("weeks"),
+        periods=Count("pk"),
+        missing=Count("pk", filter=Q(attestation="") & ~signed),
+        signed=Count("pk", filter=signed),
+        paper=Count("pk", filter=~Q(attestation="") & ~signed),
+        pending=Count("pk", filter=Q(attestation="") & Q(official_attestation__state=AttestationState.SENT)),
     )
     total = totals["total"] or Decimal(0)
     missing = totals["missing"]
@@ -49,7 +60,9 @@ def internship_summary(student: Student) -> dict[str, Any]:
         "status": status,
         "message": _message(status, total, expected, minimum, totals["periods"]),
         "missing_attestations": missing,
-        "attestation_message": _attestation_message(missing),
+        "attestation_message": _attestation_message(missing, totals["pending"]),
+        "signed_attestations": totals["signed"],
+        "paper_attestations": totals["paper"],
     }
 
 
@@ -73,11 +86,14 @@ def _message(status: str, total: Decimal, expected: int, minimum: int, periods: 
     )
 
 
-def _attestation_message(missing: int) -> str:
+def _attestation_message(missing: int, pending: int = 0) -> str:
     if not missing:
         return ""
     periods = "période n'a pas son" if missing == 1 else "périodes n'ont pas leur"
+    waiting = ""
+    if pending:
+        waiting = f" ({pending} en attente de la signature du tuteur)"
     return (
-        f"{missing} {periods} attestation (attestation de stage, contrat ou certificat de travail) : "
+        f"{missing} {periods} attestation{waiting} (attestation de stage, contrat ou certificat de travail) : "
         "sans attestation, le dossier n'est pas conforme."
     )

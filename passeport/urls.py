@@ -2,6 +2,7 @@ from django.urls import path
 
 from passeport import (
     views_activities,
+    views_attestations,
     views_authorship,
     views_exports,
     views_fiches,
@@ -44,6 +45,10 @@ urlpatterns = [
     path("etudiants/<int:student_pk>/stages/nouveau/", views_internships.internship_create, name="internship_create"),
     path("stages/<int:pk>/modifier/", views_internships.internship_edit, name="internship_edit"),
     path("stages/<int:pk>/attestation/", views_internships.internship_attestation, name="internship_attestation"),
+    path("stages/<int:pk>/attestation-de-stage/", views_attestations.attestation_edit, name="attestation_edit"),
+    path("stages/<int:pk>/attestation-de-stage.pdf", views_attestations.attestation_pdf, name="attestation_pdf"),
+    path("attestations/<int:pk>/signer/", views_attestations.attestation_sign, name="attestation_sign"),
+    path("attestation-de-stage/<str:token>/", views_attestations.attestation_link, name="attestation_link"),
     # Fiches
     path("activites/<int:pk>/fiches/nouvelle/", views_fiches.fiche_create, name="fiche_create"),
     path("fiches/<int:pk>/", views_fiches.fiche_edit, name="fiche_edit"),

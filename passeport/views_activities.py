@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import can_follow_student
 from audit.services import log_action
+from lib.collation import by_name
 from passeport.forms_activities import ActivityForm, group_criteria
 from passeport.models import Activity
 from passeport.permissions import (
@@ -60,7 +61,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "activity": activity,
         "student": activity.student,
         "criteria_groups": group_criteria(criteria),
-        "participants": activity.participants.select_related("user").order_by("user__last_name", "user__first_name"),
+        "participants": activity.participants.select_related("user").order_by(*by_name()),
         "evidence_list": activity.evidence.all(),
         "fiches": activity.fiches.select_related("exam", "kind").order_by("exam__code", "number"),
         "can_write": activity.student.user_id == request.user.pk,

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can_follow_student
+from passeport import unsaved
 from passeport.forms_fiches import FicheCreateForm, FicheEditForm, rubric_field_name, submitted_versos
 from passeport.models import Fiche, FicheComment, FicheVersion, FicheVerso
 from passeport.permissions import get_activity_for_user, get_fiche_for_user, get_fiche_version_for_user
@@ -54,15 +56,23 @@ def fiche_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "passeport/fiche_create.html", {"activity": activity, "form": form})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def fiche_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    # Not @login_required: a text sent after the session expired is kept before the login page (passeport.unsaved).
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return unsaved.keep_and_ask_to_log_in(request, pk)
+        return redirect_to_login(request.get_full_path())
     if request.method == "GET":
         fiche = get_fiche_for_user(request.user, pk)
         if fiche.student.user_id != request.user.pk:
             return _render_read_only(request, fiche)
         versos = _versos(fiche)
-        form = FicheEditForm(initial=FicheEditForm.initial_for(fiche, versos), fiche=fiche, versos=versos)
+        kept = unsaved.take_back(request, fiche)
+        if kept is not None:
+            form = FicheEditForm(kept, fiche=fiche, versos=submitted_versos(kept, versos))
+        else:
+            form = FicheEditForm(initial=FicheEditForm.initial_for(fiche, versos), fiche=fiche, versos=versos)
         return _render_editor(request, fiche, form, versos=versos)
     fiche = get_fiche_for_user(request.user, pk, write=True)
     versos = _versos(fiche)
@@ -131,9 +141,11 @@ def _render_read_only(request: HttpRequest, fiche: Fiche) -> HttpResponse:
     return render(request, "passeport/fiche_read.html", context)
 
 
-@login_required
 @require_POST
 def fiche_autosave(request: HttpRequest, pk: int) -> JsonResponse:
+    if not request.user.is_authenticated:
+        # The editor says it in its status line; « Enregistrer » then keeps the text through the login.
+        return JsonResponse({"status": "expired", "message": unsaved.AUTOSAVE_EXPIRED_MESSAGE}, status=401)
     fiche = get_fiche_for_user(request.user, pk, write=True)
     form = _bound_editor_form(request, fiche)
     if not form.is_valid():

@@ -54,6 +54,8 @@ def internship_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except EvidenceRefused as refusal:
             form.add_error("attestation", refusal.message)
+        except internship_services.InternshipLocked as locked:
+            form.add_error(None, locked.message)
         else:
             messages.success(request, "Période en entreprise modifiée.")
             return redirect("passeport:internship_create", student_pk=period.student_id)
@@ -67,7 +69,7 @@ def _render_form(
         "form": form,
         "student": student,
         "period": period,
-        "periods": student.internships.all(),
+        "periods": student.internships.select_related("official_attestation"),
         "summary": internship_summary(student),
     }
     return render(request, "passeport/internship_form.html", context)

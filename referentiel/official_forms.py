@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 FORMS_DIR = Path(__file__).resolve().parent.parent / "data" / "forms"
-NAMES = ("fiches", "grid", "evaluation-sheet", "subject-sheet", "conformity", "word")
+NAMES = ("fiches", "grid", "evaluation-sheet", "subject-sheet", "conformity", "word", "attestation")
 
 
 class OfficialFormMissing(LookupError):

@@ -39,7 +39,7 @@ FORMULAS = [
     "\t=1+1",
     "\r=1+1",
 ]
-REFUSED = {302, 403, 404}
+REFUSED = {302, 401, 403, 404}  # 401: the fiche autosave tells its script the session expired
 
 
 def client_of(cast, persona: str) -> Client:

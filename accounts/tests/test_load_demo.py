@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.demo import DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD, load_demo
 from accounts.models import Cohort, Student, User
 
 DEMO_USERS = ["admin", "prof", "prof2", "pro", "etudiant", "etudiant2", "inspecteur"]
@@ -33,3 +33,12 @@ def test_it_creates_the_demo_cast_once(settings, client):
 
 
 DEMO_USERNAMES_STUDENTS = ["etudiant", "etudiant2"]
+
+
+def test_two_demo_students_have_no_email_like_a_siecle_import(db):
+    load_demo()
+
+    assert set(User.objects.filter(is_demo=True, email="").values_list("username", flat=True)) == {
+        "etudiant22",
+        "etudiant23",
+    }

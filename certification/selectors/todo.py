@@ -24,7 +24,6 @@ candidates: each kind is a single query over « candidate × commission where th
 
 import functools
 import operator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from django.db.models import (
@@ -65,39 +64,18 @@ from certification.models import (
     SituationStep,
     SubjectSheet,
 )
+from certification.selectors.steps import blocking_steps
+from certification.selectors.todo_item import DELIVERY, GRID, KIND_LABELS, SIGNATURE, SUBJECT, TodoItem
 from certification.services.convocations import stopped
 from certification.services.sheets import format_mark
+from lib.collation import by_name
 from lib.prepared import PreparedQuery, count_each
 from referentiel.exams import all_definitions, subject_situations
 from referentiel.models import Criterion
 
-GRID = "grid"
-SIGNATURE = "signature"
-SUBJECT = "subject"
-DELIVERY = "delivery"
-KIND_LABELS = {
-    GRID: "Grille à remplir",
-    SIGNATURE: "Signature demandée",
-    SUBJECT: "Fiche sujet à rédiger",
-    DELIVERY: "Convocations non remises",
-}
 SIGNABLE = [ResultStatus.MARK, ResultStatus.RESERVED, ResultStatus.NOT_VALID, ResultStatus.ABSENT]
 SUBJECT_WRITERS = [MemberRole.TEACHER, MemberRole.ATELIER]
 OWN_SIGNATURE = ("own_version", "own_mark")
-
-
-@dataclass(frozen=True)
-class TodoItem:
-    kind: str
-    label: str
-    url: str
-    commission: Commission
-    student: Student | None = None
-    detail: str = ""
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
 
 
 # Items a higher app adds (harmonisation requests, issue 16): ``register_source(kind, label, items, rows)`` with
@@ -117,9 +95,14 @@ def register_source(kind: str, label: str, items, rows) -> None:
 
 
 def todo_for(user: User) -> list[TodoItem]:
-    """Every item of the user's to-do list, by kind (grids, signatures, fiches sujet)."""
+    """Every item of the user's to-do list, by kind: the steps that block the commissions the user manages, then
+    grids, signatures and fiches sujet. A new kind is one more function returning ``TodoItem`` rows, listed here."""
     if not user.is_authenticated:
         return []
+    return [*blocking_steps(user), *_seat_items(user)]
+
+
+def _seat_items(user: User) -> list[TodoItem]:
     seats = (
         CommissionMember.objects.filter(user=user)
         .select_related("commission__exam", "commission__cohort__establishment", "commission__session")
@@ -198,7 +181,7 @@ def todo_count(user: User) -> int:
         *((prepared, {"user": user.pk}) for _kind, _items, prepared in _SOURCES),
     )
     to_sign = sum(1 for row in _PREPARED_SHEETS.rows(user=user.pk) if _signature_due(*row)[0])
-    return grids + to_sign + subjects + deliveries + sum(registered)
+    return len(blocking_steps(user)) + grids + to_sign + subjects + deliveries + sum(registered)
 
 
 def _signature_due(version: int, status: str, mark, own_version: int | None, own_mark: str | None) -> tuple[bool, str]:
@@ -311,7 +294,7 @@ def _grid_rows(user: User | int, now: datetime | None = None, today: date | None
         .filter(Q(Exists(step_passed)) | Q(Exists(passage_started)))
         .exclude(_closed_result())
         .filter(positioned_n__lt=F("criteria_n"))
-        .order_by("commission_pk", "user__last_name", "user__first_name", "pk")
+        .order_by("commission_pk", *by_name())
     )
     return rows
 
@@ -364,7 +347,7 @@ def _sheet_rows(user: User | int) -> QuerySet[EvaluationSheet]:
         )
         .filter(result_status__in=SIGNABLE)
         .filter(Q(seat_responsible=True) | Exists(on_jury))
-        .order_by("commission_id", "student__user__last_name", "student__user__first_name", "pk")
+        .order_by("commission_id", *by_name("student__user__"))
     )
 
 
@@ -437,7 +420,7 @@ def _subject_rows(user: User | int) -> QuerySet[Student]:
         .exclude(Exists(sheet))
         .filter(Q(passage_at__isnull=False) | Q(Exists(submitted)))
         .exclude(_closed_result())
-        .order_by(F("passage_at").asc(nulls_last=True), "user__last_name", "user__first_name", "pk")
+        .order_by(F("passage_at").asc(nulls_last=True), *by_name())
     )
     return rows
 

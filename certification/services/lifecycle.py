@@ -24,7 +24,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -52,7 +53,13 @@ from certification.models import (
     SituationStep,
     UninformedAssessment,
 )
+from lib.collation import by_name
+from lib.french import de
 from lib.refusals import Refused
+from lib.storage import discard_file
+
+if TYPE_CHECKING:
+    from certification.selectors.progress import Progress
 
 FROZEN_MESSAGE = (
     "Le jury a délibéré : notes, fiches d'évaluation et grilles sont figées. Le ou la responsable de la commission "
@@ -357,7 +364,7 @@ def readiness_warnings(commission: Commission, student: Student) -> list[str]:
 
 def not_ready(commission: Commission, situations: Iterable[Situation]) -> list[tuple[Situation, list[Student]]]:
     """For the planning: the candidates the commission has not judged ready, per situation (only those missing)."""
-    students = list(commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"))
+    students = list(commission.cohort.students.select_related("user").order_by(*by_name()))
     found = []
     for situation in situations:
         ready = set(Readiness.objects.filter(situation=situation).values_list("student_id", flat=True))
@@ -479,13 +486,13 @@ def record_absence(
             )
     except IntegrityError:
         if absence.document:
-            absence.document.storage.delete(absence.document.name)
+            discard_file(absence.document.storage, absence.document.name)
         raise LifecycleRefused(
-            f"Une absence de {student} le {absent_on:%d/%m/%Y} en situation {situation.code} est déjà enregistrée."
+            f"Une absence {de(student)} le {absent_on:%d/%m/%Y} en situation {situation.code} est déjà enregistrée."
         ) from None
     except BaseException:
         if absence.document:
-            absence.document.storage.delete(absence.document.name)
+            discard_file(absence.document.storage, absence.document.name)
         raise
     return absence
 
@@ -536,9 +543,7 @@ def deliberation_blockers(
     """Everything that prevents the deliberation (French), empty when it may be recorded."""
     found: list[str] = []
     if students is None:
-        students = list(
-            commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name")
-        )
+        students = list(commission.cohort.students.select_related("user").order_by(*by_name()))
     results = {r.student_id: r for r in CandidateResult.objects.filter(commission=commission)}
     pending = _pending_absences(commission, [s.pk for s in students])
     for student in students:
@@ -653,14 +658,14 @@ def reopen_after_deliberation(*, commission: Commission, student: Student, actor
         if not Deliberation.objects.filter(commission=commission).exists():
             raise LifecycleRefused("Le jury n'a pas encore délibéré : rien à rouvrir après délibération.")
         if open_reopening(commission, student) is not None:
-            raise LifecycleRefused(f"Le résultat de {student} est déjà rouvert : une nouvelle délibération l'attend.")
+            raise LifecycleRefused(f"Le résultat {de(student)} est déjà rouvert : une nouvelle délibération l'attend.")
         try:
             with transaction.atomic():
                 reopening = Reopening.objects.create(
                     commission=commission, student=student, reason=reason, reopened_by=actor
                 )
         except IntegrityError:
-            raise LifecycleRefused(f"Le résultat de {student} est déjà rouvert.") from None
+            raise LifecycleRefused(f"Le résultat {de(student)} est déjà rouvert.") from None
         _audit(
             "result.reopened_after_deliberation",
             commission,
@@ -675,74 +680,8 @@ def reopen_after_deliberation(*, commission: Commission, student: Student, actor
 # --- What remains before the next step (commission page) ----------------------------------------------------------
 
 
-@dataclass
-class Remaining:
-    """One line of « what remains »: a count, a French sentence and the names concerned."""
-
-    label: str
-    names: list[str] = field(default_factory=list)
-
-    @property
-    def count(self) -> int:
-        return len(self.names)
-
-
-@dataclass
-class Progress:
-    deliberated: Deliberation | None
-    reopened: list[str]
-    remaining: list[Remaining]
-
-    @property
-    def next_step(self) -> str:
-        if self.deliberated is not None and not self.reopened:
-            return "Délibération enregistrée : résultats communiqués, tout est figé."
-        if self.deliberated is not None:
-            return "Nouvelle délibération à enregistrer pour les résultats rouverts."
-        if any(item.count for item in self.remaining):
-            return "Avant la délibération"
-        return "Tout est prêt pour la délibération."
-
-
 def commission_progress(commission: Commission) -> Progress:
     """Per step, the candidates that still hold the lifecycle back, in a fixed number of queries."""
-    students = list(commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"))
-    ids = [student.pk for student in students]
-    names = {student.pk: str(student) for student in students}
-    situations = list(commission.situations.order_by("code"))
-    ready = set(Readiness.objects.filter(situation__in=situations).values_list("situation_id", "student_id"))
-    dossiers, decisions = _dossiers_and_decisions(commission, ids)
-    results = {r.student_id: r for r in CandidateResult.objects.filter(commission=commission)}
-    pending = _pending_absences(commission, ids)
-    remaining = [
-        Remaining(
-            f"Aptitude à être évalué·e non enregistrée (situation {situation.code})",
-            [names[pk] for pk in ids if (situation.pk, pk) not in ready],
-        )
-        for situation in situations
-    ]
-    remaining.append(
-        Remaining(
-            "Dossier non déposé, sans NV enregistré",
-            [
-                names[pk]
-                for pk in ids
-                if decisions.get(pk) != ConformityDecision.NOT_VALID
-                and (pk not in dossiers or dossiers[pk].state != DossierState.SUBMITTED)
-            ],
-        )
-    )
-    remaining.append(Remaining("Absence justifiée : nouvelle date à fixer et convoquer", [names[pk] for pk in pending]))
-    remaining.append(
-        Remaining(
-            "Sans statut final (note signée, NV ou absent)",
-            [
-                names[student.pk]
-                for student in students
-                if student.pk not in pending and final_status_reason(results.get(student.pk), student, False)
-            ],
-        )
-    )
-    deliberated = Deliberation.objects.filter(commission=commission).first()
-    reopened = [names.get(pk, "") for pk in reopened_student_ids(commission)]
-    return Progress(deliberated, reopened, remaining)
+    from certification.selectors.progress import commissions_progress
+
+    return commissions_progress([commission])[commission.pk]

@@ -34,6 +34,7 @@ from certification.services.lifecycle import (
     mark_block_reasons,
 )
 from lib import versioning
+from lib.collation import by_name
 from lib.refusals import Conflict
 from referentiel.models import Competency, ExamSession, Level
 
@@ -333,7 +334,7 @@ def load_group(commission: Commission) -> GroupPage:
     A fixed number of queries, whatever the size of the group.
     """
     scale = scale_for(commission)
-    students = list(commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"))
+    students = list(commission.cohort.students.select_related("user").order_by(*by_name()))
     student_ids = [student.pk for student in students]
     lines = agreed_lines(commission)
     # No ordering: the model's default one joins six tables for nothing here.

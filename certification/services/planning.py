@@ -35,6 +35,7 @@ from certification.passage_letter_pdf import (
 )
 from certification.services.commissions import CommissionError
 from certification.services.convocations import convoke_passage, supersede_current_convocation
+from lib.french import de
 from referentiel.models import SituationRule
 
 
@@ -165,7 +166,7 @@ def _check_conflicts(
     overlapping = _overlapping(starts_at, ends_at, exclude_pk)
     taken = overlapping.filter(room=room).select_related("student__user").first()
     if taken is not None:
-        raise PlanningError(f"La salle {room.name} est déjà occupée {_span(taken)} (passage de {taken.student}).")
+        raise PlanningError(f"La salle {room.name} est déjà occupée {_span(taken)} (passage {de(taken.student)}).")
     user_ids = [member.user_id for member in members]
     # The person, not the seat: the same teacher may sit on the E4 and the E6 commissions of the establishment.
     busy = (

@@ -40,6 +40,7 @@ from certification.models import (
     SubjectSheet,
 )
 from lib import versioning
+from lib.collation import by_name
 from lib.refusals import Conflict, Refused
 from passeport.models import Fiche
 from referentiel.exams import FICHES_CHOSEN, FICHES_NONE, FICHES_OTHERS, FICHES_REAL_LIVED
@@ -376,11 +377,7 @@ def is_released(commission: Commission) -> bool:
 def unsigned_candidates(commission: Commission) -> list[Student]:
     """Candidates of the cohort whose sheet does not carry every required signature yet (result not locked)."""
     locked = CandidateResult.objects.filter(commission=commission, locked_at__isnull=False).values("student_id")
-    return list(
-        commission.cohort.students.exclude(pk__in=locked)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name")
-    )
+    return list(commission.cohort.students.exclude(pk__in=locked).select_related("user").order_by(*by_name()))
 
 
 # --- Writes -----------------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from certification.models import (
 from certification.subject_changes import Measure, measure, same_words
 from certification.subject_form import SubjectForm, SubjectPartForm, subject_form
 from lib import versioning
+from lib.collation import by_name
 from lib.refusals import Conflict, Refused
 from passeport.rubrics import fiche_form
 from referentiel.exams import SituationDefinition
@@ -289,7 +290,7 @@ class SubjectLine:
 
 def subject_lines(commission: Commission) -> list[SubjectLine]:
     """Every candidate of the commission's cohort, in a fixed number of queries."""
-    students = list(commission.cohort.students.select_related("user").order_by("user__last_name", "user__first_name"))
+    students = list(commission.cohort.students.select_related("user").order_by(*by_name()))
     dossiers = {
         d.student_id: d
         for d in Dossier.objects.filter(

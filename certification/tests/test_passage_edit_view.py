@@ -66,7 +66,7 @@ def test_a_conflict_shows_the_form_again(cast, login):
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "La salle B12 est déjà occupée de 14 h 00 à 14 h 15 (passage de Emma ÉTUDIANTE)."
+        "La salle B12 est déjà occupée de 14 h 00 à 14 h 15 (passage d’Emma ÉTUDIANTE)."
     ]
     other.refresh_from_db()
     assert other.starts_at == at(9)

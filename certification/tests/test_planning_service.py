@@ -108,7 +108,7 @@ def test_the_room_cannot_hold_two_overlapping_passages(cast):
     with pytest.raises(PlanningError) as refusal:
         schedule(commission, cast.student2, at(14, 10), members=[seat2])
 
-    assert refusal.value.message == ("La salle B12 est déjà occupée de 14 h 00 à 14 h 15 (passage de Emma ÉTUDIANTE).")
+    assert refusal.value.message == ("La salle B12 est déjà occupée de 14 h 00 à 14 h 15 (passage d’Emma ÉTUDIANTE).")
     _nothing_saved(1)
 
 

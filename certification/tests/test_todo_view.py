@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from certification.context_processors import todo
 from certification.models import MemberRole
+from certification.selectors.steps import blocking_steps
 from certification.selectors.todo import todo_for
 from tests.factories_certification_commissions import add_member, make_commission
 from tests.factories_certification_grids import fill_grid, seat
@@ -39,7 +41,10 @@ def test_it_lists_the_items_by_kind(cast, login):
     make_sheet(commission, cast.student)
     submitted_dossier(cast.student2)
     page = login(cast.teacher).get(URL).content.decode()
-    assert "<h1>À faire (4)</h1>" in page
+    steps = len(blocking_steps(cast.teacher))  # the teacher is the commission's responsible
+    assert steps > 0
+    assert f"<h1>À faire ({steps + 4})</h1>" in page
+    assert f"Étapes qui bloquent la suite ({steps})" in page
     assert "Grille à remplir (2)" in page
     assert "Signature demandée (1)" in page
     assert "Fiche sujet à rédiger (1)" in page
@@ -87,7 +92,9 @@ def test_the_home_page_shows_the_first_five_items_and_links_the_page(cast, login
     page = login(cast.teacher).get(reverse("home")).content.decode()
     assert 'id="h-todo">À faire</h2>' in page
     assert page.count("Grille à remplir : ") == 5
-    assert f'<a href="{URL}">Voir toute la liste (7)</a>' in page
+    steps = len(blocking_steps(cast.teacher))
+    assert len(re.findall(r'class="tag tag-warn">\d+</span> <a', page)) == steps  # every blocking step, counted
+    assert f'<a href="{URL}">Voir toute la liste ({steps + 7})</a>' in page
 
 
 def test_the_home_page_of_a_teacher_with_nothing_to_do(cast, login):
@@ -103,7 +110,7 @@ def test_the_home_page_of_a_student_has_no_todo_block(cast, login):
 def test_the_navigation_counts_the_items(cast, login, with_todo_counter):
     make_commission(cast)
     page = login(cast.teacher).get(reverse("referentiel:detail")).content.decode()
-    assert f'<a href="{URL}">À faire (2)</a>' in page
+    assert f'<a href="{URL}">À faire ({len(blocking_steps(cast.teacher)) + 2})</a>' in page
 
 
 @time_machine.travel(AFTER_A, tick=False)
@@ -138,8 +145,9 @@ def test_the_home_page_and_the_navigation_share_one_computation(cast, login, wit
 
     monkeypatch.setattr(context_processors, "todo_for", counting)
     page = login(cast.teacher).get(reverse("home")).content.decode()
-    assert f'<a href="{URL}">À faire (2)</a>' in page and "Voir toute la liste (2)" in page
     assert len(calls) == 1
+    total = len(blocking_steps(cast.teacher)) + 2
+    assert f'<a href="{URL}">À faire ({total})</a>' in page and f"Voir toute la liste ({total})" in page
 
 
 def _build(cast, commission, students):

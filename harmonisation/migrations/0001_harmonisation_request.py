@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0005_academie'),
+        ('accounts', '0006_academie'),
         ('certification', '0006_convocation_delivery'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

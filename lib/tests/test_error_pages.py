@@ -35,3 +35,11 @@ def test_the_500_page_is_french():
 
     html = render_to_string("500.html")
     assert "Erreur du serveur" in html and "n'a pas été enregistrée" in html
+
+
+def test_an_unknown_host_gets_the_french_400_page_not_a_500(db):
+    # Refused by CommonMiddleware, before the authentication middleware: the page must not need request.user.
+    response = Client().get(reverse("accounts:login"), HTTP_HOST="inconnu.example")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<html lang="fr">' in html and "Requête incorrecte" in html

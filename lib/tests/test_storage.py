@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lib.models import PendingFileDeletion
-from lib.storage import purge_deleted_files
+from lib.storage import discard_file, purge_deleted_files
 from passeport.services.evidence import add_evidence
 from passeport.tests import evidence_samples as samples
 from tests.factories import make_activity
@@ -105,3 +105,20 @@ def test_the_command_purges_old_deletions(capsys):
     call_command("purge_deleted_files")
     assert "1 fichier(s) supprimé(s)" in capsys.readouterr().out
     assert not default_storage.exists(name)
+
+
+@pytest.mark.django_db
+def test_a_file_a_failed_operation_wrote_is_discarded_at_once():
+    # No committed row ever named it: no backup can need it, so it does not wait for the purge.
+    name = _file()
+    discard_file(default_storage, name)
+    assert not default_storage.exists(name)
+    assert not PendingFileDeletion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_discarding_a_file_already_deleted_by_a_row_keeps_it_for_the_grace_period():
+    name = _file()
+    default_storage.delete(name)
+    discard_file(default_storage, name)
+    assert default_storage.exists(name)

@@ -22,6 +22,7 @@ from accounts.models import User
 from audit.services import log_action
 from lib import files
 from lib.refusals import Refused
+from lib.storage import discard_file
 from passeport.models import Activity, Evidence
 
 logger = logging.getLogger(__name__)
@@ -277,7 +278,7 @@ def add_evidence(*, activity: Activity, uploaded_file: UploadedFile, actor: User
                 },
             )
     except BaseException:
-        evidence.file.storage.delete(evidence.file.name)
+        discard_file(evidence.file.storage, evidence.file.name)
         raise
     return evidence
 

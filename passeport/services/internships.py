@@ -7,6 +7,7 @@ from django.db import transaction
 
 from accounts.models import Student, User
 from audit.services import changed_fields, log_action
+from lib.storage import discard_file
 from passeport.models import InternshipPeriod
 from passeport.services.evidence import (
     ATTESTATION_TYPES,
@@ -17,6 +18,17 @@ from passeport.services.evidence import (
 )
 
 FIELDS = ("kind", "organisation", "start_date", "end_date", "weeks", "tutor_name")
+# Set by the tutor's signature of the official attestation (passeport.services.attestations): not the student's.
+SIGNED_FIELDS = ("kind", "start_date", "end_date", "weeks")
+
+
+class InternshipLocked(Exception):
+    """The change would contradict the attestation signed by the tutor; ``message`` is French."""
+
+    message = (
+        "Cette période a une attestation de stage signée par le tuteur : sa nature, ses dates et sa durée ne se "
+        "modifient plus."
+    )
 
 
 def create_internship(
@@ -41,7 +53,7 @@ def create_internship(
                 },
             )
     except BaseException:
-        _delete_file(period.attestation.storage, period.attestation.name)
+        discard_file(period.attestation.storage, period.attestation.name)
         raise
     return period
 
@@ -55,6 +67,8 @@ def update_internship(
     changes: dict[str, Any] = changed_fields(period, new_values)
     if not changes and checked is None:
         return period
+    if period.signed_attestation is not None and any(name in changes for name in SIGNED_FIELDS):
+        raise InternshipLocked(InternshipLocked.message)
     storage, old_name = period.attestation.storage, period.attestation.name
     for name, value in new_values.items():
         setattr(period, name, value)
@@ -76,7 +90,7 @@ def update_internship(
                 _delete_file(storage, old_name)
     except BaseException:
         if checked is not None:
-            _delete_file(period.attestation.storage, period.attestation.name)
+            discard_file(period.attestation.storage, period.attestation.name)
         raise
     return period
 

@@ -29,6 +29,8 @@ def test_no_period_is_short(cast):
         "message": summary["message"],
         "missing_attestations": 0,
         "attestation_message": "",
+        "signed_attestations": 0,
+        "paper_attestations": 0,
     }
     assert "Aucune période en entreprise" in summary["message"]
 

@@ -34,7 +34,8 @@ ROWS: dict[str, list[Row]] = {
         Row(logged_in(200, **STUDENT_WRITES), args=_fiche, method="post", data={"title": "x"}),
     ],
     "passeport:fiche_autosave": [
-        Row(logged_in(400, **STUDENT_WRITES), args=_fiche, method="post", data={"title": "x"}),
+        # Anonymous: a 401 the editor's script reads (« session expirée »), not the login page.
+        Row({**logged_in(400, **STUDENT_WRITES), "anonymous": 401}, args=_fiche, method="post", data={"title": "x"}),
     ],
     "passeport:fiche_add_verso": [
         Row(logged_in(302, **STUDENT_WRITES), args=_fiche, method="post"),

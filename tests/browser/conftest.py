@@ -110,3 +110,26 @@ def page(browser) -> Iterator:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def page_at(browser) -> Iterator:
+    """A page in a window of the given size (a phone: ``page_at(375, 740, phone=True)``), closed after the test."""
+    contexts = []
+
+    def open_page(width: int, height: int, *, phone: bool = False):
+        extra = {"device_scale_factor": 2, "is_mobile": True, "has_touch": True} if phone else {}
+        context = browser.new_context(
+            bypass_csp=True,
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            viewport={"width": width, "height": height},
+            **extra,
+        )
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -36,3 +36,19 @@ def log_in(
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Bonjour"))
+
+
+# The page's scroll width against the window's, and the elements reaching past the right edge (what to fix).
+OVERFLOW_SCRIPT = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(el => el.getBoundingClientRect().right > width + 1)
+    .map(el => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)} px)`);
+  return {scrollWidth: document.documentElement.scrollWidth, width, wide: wide.slice(0, 10)};
+}"""
+
+
+def assert_no_sideways_scroll(page: Page) -> None:
+    """Fail when the page is wider than its window (WCAG 1.4.10 reflow); names the elements that stick out."""
+    measure = page.evaluate(OVERFLOW_SCRIPT)
+    assert measure["scrollWidth"] <= measure["width"], f"{page.url} défile de côté à {measure['width']} px : {measure}"

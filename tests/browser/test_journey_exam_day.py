@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from certification.models import Convocation, ParameterChange, Passage
 from certification.selectors.passages import candidate_release_at, subject_sheet_of
+from lib.french import de
 from tests.browser.helpers import assert_accessible, log_in
 from tests.browser.test_journey_commission import persona_page
 from tests.factories_certification_commissions import add_member, make_commission
@@ -76,7 +77,7 @@ def _journey(base, page, browser, inbox, time_machine):
     page.get_by_role("link", name="Fiches sujet (situation B)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Fiches sujet – situation B (simulation)")
     assert_accessible(page)
-    page.get_by_role("link", name=f"Rédiger la fiche sujet de {emma}").click()
+    page.get_by_role("link", name=f"Rédiger la fiche sujet {de(emma)}").click()
     page.get_by_label(re.compile(re.escape(first_fiche.title))).check()
     assert_accessible(page)
     page.get_by_role("button", name="Partir de cette fiche").click()

@@ -12,45 +12,14 @@ from playwright.sync_api import expect
 from passeport.models import Activity
 from passeport.tests.evidence_samples import PDF_BYTES
 from passeport.tests.fiche_pdf_texts import make_filled_fiche
-from tests.browser.helpers import assert_accessible, log_in
+from tests.browser.helpers import assert_accessible, assert_no_sideways_scroll, log_in
 from tests.personas import build_cast
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 375, "height": 740}
 
-# The page's scroll width against the screen's, and the elements reaching past the right edge (what to fix).
-OVERFLOW_SCRIPT = """() => {
-  const width = document.documentElement.clientWidth;
-  const wide = [...document.querySelectorAll('body *')]
-    .filter(el => el.getBoundingClientRect().right > width + 1)
-    .map(el => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)} px)`);
-  return {scrollWidth: document.documentElement.scrollWidth, width, wide: wide.slice(0, 10)};
-}"""
-
-
-def assert_fits_the_phone(page) -> None:
-    measure = page.evaluate(OVERFLOW_SCRIPT)
-    assert measure["scrollWidth"] <= measure["width"], f"{page.url} défile de côté à {measure['width']} px : {measure}"
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(
-        bypass_csp=True,
-        locale="fr-FR",
-        timezone_id="Europe/Paris",
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
-
-
-def test_the_student_pages_fit_a_phone_without_sideways_scrolling(live_server, phone, settings, tmp_path):
+def test_the_student_pages_fit_a_phone_without_sideways_scrolling(live_server, page_at, settings, tmp_path):
+    phone = page_at(375, 740, phone=True)
     settings.MEDIA_ROOT = tmp_path / "media"
     cast = build_cast()
     fiche = make_filled_fiche(cast.student)
@@ -61,7 +30,7 @@ def test_the_student_pages_fit_a_phone_without_sideways_scrolling(live_server, p
     url = live_server.url
 
     log_in(phone, url, student.user.username, check_login_page=True)
-    assert_fits_the_phone(phone)
+    assert_no_sideways_scroll(phone)
 
     pages = [
         reverse("home"),
@@ -78,7 +47,7 @@ def test_the_student_pages_fit_a_phone_without_sideways_scrolling(live_server, p
     for path in pages:
         phone.goto(url + path)
         expect(phone.get_by_role("heading", level=1)).to_be_visible()
-        assert_fits_the_phone(phone)
+        assert_no_sideways_scroll(phone)
         assert_accessible(phone)
 
     # Evidence upload from the phone: the long file name must not widen the page either.
@@ -88,6 +57,6 @@ def test_the_student_pages_fit_a_phone_without_sideways_scrolling(live_server, p
     phone.get_by_label("Ajouter des preuves").set_input_files([evidence])
     phone.get_by_role("button", name="Envoyer les fichiers").click()
     expect(phone.get_by_role("link", name=evidence.name)).to_be_visible()
-    assert_fits_the_phone(phone)
+    assert_no_sideways_scroll(phone)
     assert_accessible(phone)
     assert Activity.objects.get(pk=activity.pk).evidence.count() == 1

@@ -10,25 +10,15 @@ from playwright.sync_api import expect
 
 from certification.models import MemberRole
 from passeport.tests.fiche_pdf_texts import make_filled_fiche
-from tests.browser.helpers import assert_accessible, log_in
-from tests.browser.test_phone_student_pages import assert_fits_the_phone
+from tests.browser.helpers import assert_accessible, assert_no_sideways_scroll, log_in
 from tests.factories_certification_grids import fill_grid, make_grid_commission, seat
 from tests.personas import build_cast
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def narrow(browser):
-    context = browser.new_context(
-        bypass_csp=True, locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 320, "height": 640}
-    )
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
-
-
-def test_the_commission_pages_reflow_at_320_px(live_server, narrow, settings, tmp_path):
+def test_the_commission_pages_reflow_at_320_px(live_server, page_at, settings, tmp_path):
+    narrow = page_at(320, 640)
     settings.MEDIA_ROOT = tmp_path / "media"
     cast = build_cast()
     fiche = make_filled_fiche(cast.student)
@@ -49,5 +39,5 @@ def test_the_commission_pages_reflow_at_320_px(live_server, narrow, settings, tm
     ]:
         narrow.goto(live_server.url + reverse(name, args=args))
         expect(narrow.get_by_role("heading", level=1)).to_be_visible()
-        assert_fits_the_phone(narrow)
+        assert_no_sideways_scroll(narrow)
         assert_accessible(narrow)

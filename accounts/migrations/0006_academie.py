@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_import_mapping'),
+        ('accounts', '0005_student_french_name_order'),
     ]
 
     operations = [
