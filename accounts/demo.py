@@ -5,13 +5,14 @@ Idempotent: running it again finds the same rows by their natural keys and chang
 
 from django.db import transaction
 
-from accounts.models import Cohort, Establishment, Membership, Role, Route, Student, User
+from accounts.models import Academie, AcademieMembership, Cohort, Establishment, Membership, Role, Route, Student, User
 from audit.services import log_action
 from referentiel.models import ExamSession
 
 DEMO_PASSWORD = "demo-ndrc"  # noqa: S105 - published in the README; demo accounts only log in in DEMO_MODE
 DEMO_UAI = "0999999Z"
 DEMO_SESSION_YEAR = 2027
+DEMO_ACADEMIE = ("DEMO", "Démonstration")  # code, name: the académie of the demo establishment (issue 16)
 
 STAFF = [
     # username, prénom, nom, role
@@ -92,6 +93,7 @@ def load_demo() -> dict[str, int]:
         )
         if username in ("etudiant", "etudiant2"):
             student.professionals.add(staff["pro"])
+    _demo_academie(establishment)
     created = {
         "comptes": User.objects.count() - before["users"],
         "étudiants": Student.objects.count() - before["students"],
@@ -99,3 +101,14 @@ def load_demo() -> dict[str, int]:
     if any(created.values()):
         log_action("demo.loaded", obj=establishment, establishment_id=establishment.pk, changes=created)
     return created
+
+
+def _demo_academie(establishment: Establishment) -> None:
+    """The demo establishment in a demo académie, and ``inspecteur`` (« inspection / examens ») over it."""
+    code, name = DEMO_ACADEMIE
+    academie, _ = Academie.objects.get_or_create(code=code, defaults={"name": name})
+    if establishment.academie_id is None:
+        establishment.academie = academie
+        establishment.save(update_fields=["academie"])
+    inspector = _demo_user("inspecteur", "Isabelle", "Perrin")
+    AcademieMembership.objects.get_or_create(user=inspector, academie=academie)

@@ -38,6 +38,10 @@ class Establishment(models.Model):
         validators=[RegexValidator(r"^\d{7}[A-Z]$", "Le code UAI comporte 7 chiffres suivis d'une lettre.")],
     )
     city = models.CharField("ville", max_length=120, blank=True)
+    # The académie whose inspection harmonises its marks (issue 16); none until a platform administrator attaches it.
+    academie = models.ForeignKey(
+        "Academie", on_delete=models.PROTECT, null=True, blank=True, related_name="establishments"
+    )
 
     class Meta:
         verbose_name = "établissement"
@@ -268,3 +272,39 @@ class StagedImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} → {self.cohort}"
+
+
+# --- Académies (issue 16): harmonisation across establishments -------------------------------------------------
+
+
+class Academie(models.Model):
+    """An académie groups establishments; its inspection harmonises the marks of their commissions before the jury."""
+
+    code = models.CharField("code", max_length=10, unique=True)
+    name = models.CharField("nom", max_length=120)
+
+    class Meta:
+        verbose_name = "académie"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"Académie de {self.name}"
+
+
+class AcademieMembership(models.Model):
+    """« Inspection / examens »: reads the académie's aggregates and candidates' files, writes nothing in an
+    establishment's workflow. Kept apart from ``Membership`` so no establishment-scoped helper ever counts it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="academie_memberships")
+    academie = models.ForeignKey(Academie, on_delete=models.CASCADE, related_name="memberships")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "inspection / examens"
+        constraints = [models.UniqueConstraint(fields=["user", "academie"], name="academiemembership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – inspection / examens – {self.academie.name}"

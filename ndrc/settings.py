@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "accounts",
     "passeport",
     "certification",
+    "harmonisation",
     "dataset",
 ]
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("referentiel/", include("referentiel.urls")),
     path("", include("passeport.urls")),
     path("", include("certification.urls")),
+    path("", include("harmonisation.urls")),
     path("", include("health.urls")),
 ]

@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 from accounts.demo import DEMO_PASSWORD, load_demo
 from accounts.models import Cohort, Student, User
 
-DEMO_USERS = ["admin", "prof", "prof2", "pro", "etudiant", "etudiant2"]
+DEMO_USERS = ["admin", "prof", "prof2", "pro", "etudiant", "etudiant2", "inspecteur"]
 
 
 @pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_it_creates_the_demo_cast_once(settings, client):
     cohort = Cohort.objects.get()
     assert cohort.year == 2
     assert Student.objects.filter(cohort=cohort).count() == 24
-    assert User.objects.count() == 24 + 4
+    assert User.objects.count() == 24 + 4 + 1  # the 4 staff and the académie's inspecteur
     assert set(Student.objects.filter(user__username__in=DEMO_USERNAMES_STUDENTS).values_list("cohort", flat=True)) == {
         cohort.pk
     }

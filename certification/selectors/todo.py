@@ -78,6 +78,22 @@ SUBJECT_WRITERS = [MemberRole.TEACHER, MemberRole.ATELIER]
 OWN_SIGNATURE = ("own_version", "own_mark")
 
 
+# Items a higher app adds (harmonisation requests, issue 16): ``register_source(kind, label, items, rows)`` with
+# ``items(user, {id: commission where the user sits}) -> list[TodoItem]`` and ``rows(user id) -> QuerySet`` (one row
+# per item, counted with the others in the counter's single round trip); this module never imports those apps.
+_SOURCES: list[tuple] = []
+
+
+def register_source(kind: str, label: str, items, rows) -> None:
+    if any(source[0] == kind for source in _SOURCES):
+        return
+    KIND_LABELS[kind] = label
+    model = rows(0).model
+    _SOURCES.append(
+        (kind, items, PreparedQuery(model, lambda user: rows(user).order_by().values_list("pk"), user=_SENTINEL_USER))
+    )
+
+
 def todo_for(user: User) -> list[TodoItem]:
     """Every item of the user's to-do list, by kind: the steps that block the commissions the user manages, then
     grids, signatures and fiches sujet. A new kind is one more function returning ``TodoItem`` rows, listed here."""
@@ -89,7 +105,7 @@ def todo_for(user: User) -> list[TodoItem]:
 def _seat_items(user: User) -> list[TodoItem]:
     seats = (
         CommissionMember.objects.filter(user=user)
-        .select_related("commission__exam", "commission__cohort", "commission__session")
+        .select_related("commission__exam", "commission__cohort__establishment", "commission__session")
         .annotate(undelivered_n=Subquery(_undelivered_count("commission_id")))
         .order_by("commission_id")
     )
@@ -102,6 +118,7 @@ def _seat_items(user: User) -> list[TodoItem]:
         *_sheets_to_sign(user, commissions),
         *_subjects_to_write(user, commissions),
         *_undelivered_convocations(user, seats),
+        *(item for _kind, items, _prepared in _SOURCES for item in items(user, commissions)),
     ]
 
 
@@ -157,13 +174,14 @@ def todo_count(user: User) -> int:
     if not user.is_authenticated:
         return 0
     now = timezone.now()
-    grids, subjects, deliveries = count_each(
+    grids, subjects, deliveries, *registered = count_each(
         (_PREPARED_GRIDS, {"user": user.pk, "now": now, "today": timezone.localdate(now)}),
         (_PREPARED_SUBJECTS, {"user": user.pk}),
         (_PREPARED_DELIVERIES, {"user": user.pk}),
+        *((prepared, {"user": user.pk}) for _kind, _items, prepared in _SOURCES),
     )
     to_sign = sum(1 for row in _PREPARED_SHEETS.rows(user=user.pk) if _signature_due(*row)[0])
-    return len(blocking_steps(user)) + grids + to_sign + subjects + deliveries
+    return len(blocking_steps(user)) + grids + to_sign + subjects + deliveries + sum(registered)
 
 
 def _signature_due(version: int, status: str, mark, own_version: int | None, own_mark: str | None) -> tuple[bool, str]:

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class HarmonisationConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "harmonisation"
+    verbose_name = "Harmonisation académique"
+
+    def ready(self) -> None:
+        # The jury's « À faire » lives in certification, below this app: this app registers its items there.
+        from harmonisation import todo
+
+        todo.register()

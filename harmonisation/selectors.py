@@ -1,0 +1,284 @@
+"""The académie's view of one exam and one session, over every establishment of the académie (issue 16).
+
+A fixed number of queries whatever the number of establishments and candidates: commissions, results, ranges, the
+exam's compétences, open requests — each one query. Candidates are shown by a code (the candidate number, else a
+code of the result), never by name.
+
+Profiles are compared only when their keys are identical (``certification.profiles``): ``S-S-NE-I`` and ``S-S-I-NE``
+are different shapes and never put side by side. A compétence the stored profile of a *marked* candidate does not
+hold is read ``NE``: a commission positions every compétence it assesses before it marks.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef
+
+from accounts.models import Academie, Establishment
+from certification.models import CandidateResult, Commission, Deliberation, MarkRange, ResultStatus
+from certification.profiles import NOT_ASSESSED, fmt
+from harmonisation.models import HarmonisationRequest
+from referentiel.models import Competency, Exam, ExamSession
+
+GAP = Decimal("3")  # a profile's median this far from the académie's is flagged
+
+
+@dataclass
+class Candidate:
+    result_id: int
+    code: str
+    commission_id: int
+    status: str
+    mark: Decimal | None
+    profile_key: str
+    low: Decimal | None = None
+    high: Decimal | None = None
+
+    @property
+    def status_label(self) -> str:
+        return ResultStatus(self.status).label
+
+    @property
+    def outside_range(self) -> bool:
+        if self.mark is None or self.low is None:
+            return False
+        return not (self.low <= self.mark <= self.high)
+
+
+@dataclass
+class EstablishmentRow:
+    establishment: Establishment
+    candidates: list[Candidate] = field(default_factory=list)
+    commissions: int = 0
+    deliberated: int = 0
+    locked: int = 0
+
+    @property
+    def marks(self) -> list[Decimal]:
+        return sorted(c.mark for c in self.candidates if c.status == ResultStatus.MARK and c.mark is not None)
+
+    @property
+    def median(self) -> Decimal | None:
+        return median(self.marks)
+
+    def count(self, status: str) -> int:
+        return sum(1 for c in self.candidates if c.status == status)
+
+    @property
+    def nv_count(self) -> int:
+        return self.count(ResultStatus.NOT_VALID)
+
+    @property
+    def absent_count(self) -> int:
+        return self.count(ResultStatus.ABSENT)
+
+    @property
+    def graded(self) -> int:
+        return sum(1 for c in self.candidates if c.status != ResultStatus.PENDING)
+
+
+@dataclass
+class ProfileCell:
+    establishment: Establishment
+    candidates: list[Candidate]  # by mark
+    ranges: list[tuple[Decimal, Decimal]]
+    gap: Decimal | None
+    commission_ids: list[int]
+
+    @property
+    def marks(self) -> list[Decimal]:
+        return [c.mark for c in self.candidates]
+
+    @property
+    def median(self) -> Decimal | None:
+        return median(self.marks)
+
+    @property
+    def flagged(self) -> bool:
+        return self.gap is not None and abs(self.gap) >= GAP
+
+
+@dataclass
+class ProfileRow:
+    key: str
+    median: Decimal | None
+    cells: list[ProfileCell]
+
+    @property
+    def count(self) -> int:
+        return sum(len(cell.marks) for cell in self.cells)
+
+
+@dataclass
+class Anomaly:
+    label: str
+    establishment: Establishment
+    result_id: int | None = None
+
+
+@dataclass
+class Harmonisation:
+    academie: Academie
+    session: ExamSession
+    exam: Exam
+    rows: list[EstablishmentRow]
+    profiles: list[ProfileRow]
+    anomalies: list[Anomaly]
+    requests: list[HarmonisationRequest]
+
+    @property
+    def median(self) -> Decimal | None:
+        return median(sorted(m for row in self.rows for m in row.marks))
+
+    @property
+    def count(self) -> int:
+        return sum(len(row.marks) for row in self.rows)
+
+
+def median(marks: list[Decimal]) -> Decimal | None:
+    return Decimal(statistics.median(marks)).quantize(Decimal("0.1")) if marks else None
+
+
+def harmonisation(academie: Academie, session: ExamSession, exam: Exam) -> Harmonisation:
+    commissions = list(
+        Commission.objects.filter(session=session, exam=exam, cohort__establishment__academie=academie)
+        .select_related("cohort__establishment")
+        .annotate(deliberated=Exists(Deliberation.objects.filter(commission=OuterRef("pk"))))
+        .order_by("cohort__establishment__name", "pk")
+    )
+    by_commission = {c.pk: c for c in commissions}
+    rows: dict[int, EstablishmentRow] = {}
+    for commission in commissions:
+        row = rows.setdefault(commission.cohort.establishment_id, EstablishmentRow(commission.cohort.establishment))
+        row.commissions += 1
+        row.deliberated += commission.deliberated
+    competencies = list(
+        Competency.objects.filter(block_id=exam.block_id).order_by("order").values_list("pk", flat=True)
+    )
+    ranges = {
+        (commission_id, key): (low, high)
+        for commission_id, key, low, high in MarkRange.objects.filter(commission__in=commissions).values_list(
+            "commission_id", "profile_key", "low", "high"
+        )
+    }
+    unsigned = dict.fromkeys(by_commission, 0)  # results set but not locked by the signatures, per commission
+    for values in (
+        CandidateResult.objects.filter(commission__in=commissions)
+        .values_list("pk", "commission_id", "student__candidate_number", "status", "mark", "profile", "locked_at")
+        .order_by("pk")
+    ):
+        candidate = _candidate(values, competencies, ranges)
+        row = rows[by_commission[candidate.commission_id].cohort.establishment_id]
+        row.candidates.append(candidate)
+        row.locked += values[6] is not None
+        unsigned[candidate.commission_id] += values[6] is None and candidate.status != ResultStatus.PENDING
+    ordered = list(rows.values())
+    requests = list(
+        HarmonisationRequest.objects.filter(commission__in=commissions)
+        .select_related("commission__cohort__establishment")
+        .order_by("-asked_at", "-pk")
+    )
+    return Harmonisation(
+        academie=academie,
+        session=session,
+        exam=exam,
+        rows=ordered,
+        profiles=_profiles(ordered, ranges),
+        anomalies=_anomalies(ordered, commissions, unsigned),
+        requests=requests,
+    )
+
+
+def _key(profile: dict, competencies: list[int], status: str) -> str:
+    profile = profile or {}
+    return "-".join(profile.get(str(c)) or NOT_ASSESSED for c in competencies) if status == ResultStatus.MARK else ""
+
+
+def profile_key_of(result: CandidateResult) -> str:
+    """The key of one candidate's profile, as the harmonisation page compares it ("" without a mark)."""
+    block = result.commission.exam.block_id
+    competencies = list(Competency.objects.filter(block_id=block).order_by("order").values_list("pk", flat=True))
+    return _key(result.profile, competencies, result.status)
+
+
+def _candidate(values: tuple, competencies: list[int], ranges: dict) -> Candidate:
+    pk, commission_id, number, status, mark, profile, _locked = values
+    key = _key(profile, competencies, status)
+    low, high = ranges.get((commission_id, key), (None, None))
+    return Candidate(pk, number or f"R{pk}", commission_id, status, mark, key, low, high)
+
+
+def _profiles(rows: list[EstablishmentRow], ranges: dict) -> list[ProfileRow]:
+    """Each profile key given a mark somewhere, with the marks of each establishment side by side."""
+    keys = sorted({c.profile_key for row in rows for c in row.candidates if c.profile_key and c.mark is not None})
+    profiles = []
+    for key in keys:
+        all_marks = sorted(
+            c.mark for row in rows for c in row.candidates if c.profile_key == key and c.mark is not None
+        )
+        overall = median(all_marks)
+        cells = []
+        for row in rows:
+            mine = [c for c in row.candidates if c.profile_key == key and c.mark is not None]
+            if not mine:
+                continue
+            commission_ids = sorted({c.commission_id for c in mine})
+            cell_ranges = sorted({ranges[(cid, key)] for cid in commission_ids if (cid, key) in ranges})
+            mine.sort(key=lambda c: (c.mark, c.code))
+            cell_median = median([c.mark for c in mine])
+            gap = None if cell_median is None or overall is None else cell_median - overall
+            cells.append(ProfileCell(row.establishment, mine, cell_ranges, gap, commission_ids))
+        profiles.append(ProfileRow(key, overall, cells))
+    profiles.sort(key=lambda p: (-len(p.cells), -p.count, p.key))
+    return profiles
+
+
+RATE_GAP = 0.15  # an establishment's NV or absence rate this far from the académie's is listed
+RATE_MINIMUM = 5  # candidates, below which a rate says nothing
+
+
+def _anomalies(rows: list[EstablishmentRow], commissions: list[Commission], unsigned: dict[int, int]) -> list[Anomaly]:
+    anomalies = [*_rate_anomalies(rows)]
+    for row in rows:
+        for c in row.candidates:
+            if c.outside_range:
+                bounds = f"{fmt(c.low)}–{fmt(c.high)}"
+                label = f"{c.code} : {fmt(c.mark)} hors de la plage {bounds} de la commission ({c.profile_key})"
+                anomalies.append(Anomaly(label, row.establishment, c.result_id))
+    for commission in commissions:
+        establishment = commission.cohort.establishment
+        if not commission.deliberated:
+            anomalies.append(Anomaly(f"{commission.cohort.name} : délibération en attente", establishment))
+        elif unsigned[commission.pk]:
+            n = unsigned[commission.pk]
+            label = f"{commission.cohort.name} : délibération enregistrée, {n} fiche{'s' if n > 1 else ''} non signée"
+            anomalies.append(Anomaly(label + ("s" if n > 1 else ""), establishment))
+    return anomalies
+
+
+def _rate_anomalies(rows: list[EstablishmentRow]) -> list[Anomaly]:
+    total = sum(len(row.candidates) for row in rows)
+    anomalies = []
+    for status, name in ((ResultStatus.NOT_VALID, "NV"), (ResultStatus.ABSENT, "d'absence")):
+        if not total:
+            break
+        overall = sum(row.count(status) for row in rows) / total
+        for row in rows:
+            n = len(row.candidates)
+            rate = row.count(status) / n if n else 0
+            if n >= RATE_MINIMUM and abs(rate - overall) >= RATE_GAP:
+                label = f"taux {name} de {rate:.0%} contre {overall:.0%} dans l'académie".replace("%", " %")
+                anomalies.append(Anomaly(label, row.establishment))
+    return anomalies
+
+
+def session_exams() -> list[tuple[ExamSession, list[Exam]]]:
+    """The sessions, latest first, each with the exams it assesses in CCF (those the commissions mark)."""
+    exams = list(Exam.objects.filter(ccf=True).order_by("code"))
+    return [
+        (session, [exam for exam in exams if exam.version_id == session.version_id])
+        for session in ExamSession.objects.order_by("-year")
+    ]

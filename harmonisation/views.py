@@ -1,0 +1,137 @@
+"""The académie's harmonisation pages (issue 16). Read-only for the inspector, except their requests; the answer
+page belongs to the commission's responsible teacher."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Student
+from certification.models import EvaluationSheet, GridLine, MarkRange
+from harmonisation import exports, permissions, selectors, services
+from harmonisation.charts import strip_chart
+from harmonisation.forms import AnswerForm, ReviewRequestForm
+from passeport.models import Evidence
+from referentiel.models import Exam, ExamSession
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    permissions.require_inspector(request.user)
+    academies = request.user.academie_memberships.select_related("academie").order_by("academie__name")
+    context = {"academies": [m.academie for m in academies], "session_exams": selectors.session_exams()}
+    return render(request, "harmonisation/index.html", context)
+
+
+@login_required
+def exam(request: HttpRequest, academie: int, session: int, exam: int) -> HttpResponse:
+    the_academie = permissions.get_academie_for_inspector(request.user, academie)
+    the_session = get_object_or_404(ExamSession, pk=session)
+    the_exam = get_object_or_404(Exam, pk=exam, version_id=the_session.version_id)
+    data = selectors.harmonisation(the_academie, the_session, the_exam)
+    context = {"data": data, "chart": strip_chart(data.rows, data.median)}
+    return render(request, "harmonisation/exam.html", context)
+
+
+@login_required
+def candidate(request: HttpRequest, pk: int) -> HttpResponse:
+    result = permissions.get_result_for_inspector(request.user, pk)
+    services.log_candidate_access(actor=request.user, result=result)
+    commission, student = result.commission, result.student
+    sheet = EvaluationSheet.objects.filter(commission=commission, student=student).first()
+    context = {
+        "result": result,
+        "code": student.candidate_number or f"R{result.pk}",
+        "profile_key": selectors.profile_key_of(result),
+        "lines": GridLine.objects.filter(grid__commission=commission, grid__student=student, grid__member=None)
+        .select_related("criterion", "level")
+        .order_by("criterion__pk"),
+        "appraisals": sheet.appraisals.select_related("situation").order_by("situation__pk") if sheet else [],
+        "evidence": Evidence.objects.filter(activity__student=student).values_list("original_name", flat=True),
+        "ranges": MarkRange.objects.filter(commission=commission).order_by("low", "profile_key"),
+        "form": ReviewRequestForm(),
+    }
+    return render(request, "harmonisation/candidate.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def ask_candidate(request: HttpRequest, pk: int) -> HttpResponse:
+    result = permissions.get_result_for_inspector(request.user, pk)
+    return _ask(request, result.commission, student=result.student, back=("harmonisation:candidate", pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ask_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    commission = permissions.get_commission_for_inspector(request.user, pk)
+    profile_key = (request.GET.get("profil") or request.POST.get("profil") or "").strip()[:200]
+    if not profile_key:
+        raise Http404
+    if request.method == "POST":
+        return _ask(request, commission, profile_key=profile_key, back=("harmonisation:ask_profile", pk))
+    context = {"commission": commission, "profile_key": profile_key, "form": ReviewRequestForm()}
+    return render(request, "harmonisation/ask_profile.html", context)
+
+
+def _ask(
+    request: HttpRequest, commission, *, back: tuple, student: Student | None = None, profile_key: str = ""
+) -> HttpResponse:
+    form = ReviewRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez le motif de la demande.")
+        if student is not None:
+            return redirect(*back)
+        return redirect(f"{reverse(back[0], args=[back[1]])}?{urlencode({'profil': profile_key})}")
+    try:
+        services.ask_review(
+            actor=request.user,
+            commission=commission,
+            student=student,
+            profile_key=profile_key,
+            reason=form.cleaned_data["reason"],
+        )
+    except services.HarmonisationRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, "Demande envoyée à la commission : sa ou son responsable la verra dans « À faire ».")
+    academie = commission.cohort.establishment.academie_id
+    return redirect("harmonisation:exam", academie, commission.session_id, commission.exam_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    harmonisation_request = permissions.get_request_for_responsible(request.user, pk)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_request(
+                actor=request.user,
+                request=harmonisation_request,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+            )
+        except services.HarmonisationRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, "Réponse enregistrée : l'inspection la voit sur sa page d'harmonisation.")
+            return redirect("certification:todo")
+    context = {"item": harmonisation_request, "form": form}
+    return render(request, "harmonisation/answer.html", context)
+
+
+@login_required
+def export(request: HttpRequest, academie: int, session: int, fmt: str) -> HttpResponse:
+    the_academie = permissions.get_academie_for_inspector(request.user, academie)
+    the_session = get_object_or_404(ExamSession, pk=session)
+    if fmt not in exports.FORMATS:
+        raise Http404
+    result = exports.export_marks(the_academie, the_session, fmt)
+    services.log_export(actor=request.user, academie=the_academie, filename=result.filename)
+    response = HttpResponse(result.content, content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return response
