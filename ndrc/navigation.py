@@ -2,7 +2,8 @@
 
 Each entry is given by a right the person holds: a student reaches their passeport, dossiers, dates and results; the
 teaching team its classes and commissions; anyone with a seat on a commission (a professional on an E4 jury
-included) « Mes commissions » and the to-do; the establishment's administrators the staff, the log and the mails.
+included) « Mes commissions » and the to-do; the establishment's administrators the staff, the log and the mails;
+an académie's inspector the harmonisation.
 The project package gathers what each app offers, as the home page does, so no app needs to know the others.
 """
 
@@ -14,6 +15,7 @@ from django.utils.functional import SimpleLazyObject
 
 from accounts import permissions
 from certification.models import CommissionMember
+from harmonisation.permissions import is_inspector
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ def menu_for(user) -> list[MenuEntry]:
     if student is not None:
         entries += _student_entries(student)
     entries += _jury_entries(user, permissions.is_staff_member(user))
+    if is_inspector(user):
+        # The académie's inspection: aggregates across establishments, never an establishment's workflow.
+        entries.append(MenuEntry("Harmonisation", reverse("harmonisation:index")))
     entries.append(MenuEntry("Référentiel", reverse("referentiel:detail")))
     if permissions.is_establishment_admin(user):
         entries += _admin_entries()

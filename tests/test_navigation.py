@@ -8,6 +8,7 @@ from django.urls import reverse
 from certification.models import MemberRole
 from tests.factories_certification_commissions import add_member, make_commission
 from tests.factories_certification_dossiers import complete_dossier
+from tests.factories_harmonisation import make_inspector
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +81,7 @@ def test_a_students_home_lists_the_dossier_to_deposit(cast, login):
     page = login(cast.student).get(reverse("home")).content.decode()
     edit = reverse("certification:dossier_edit", args=[cast.student.pk, dossier.exam.code])
     assert f'<a href="{edit}">Compléter et déposer mon dossier {dossier.exam.code}</a>' in page
+
+
+def test_an_inspector_reaches_the_harmonisation(cast, login):
+    assert _menu(login(make_inspector(cast))) == ["Accueil", "Harmonisation", "Référentiel"]
