@@ -1,4 +1,5 @@
-"""Reflow at 320 CSS px (WCAG 1.4.10): the jury's and the teacher's pages do not scroll sideways, with axe on each.
+"""Reflow at 320 CSS px (WCAG 1.4.10): the jury's, the teacher's and the student's pages do not scroll sideways,
+with axe on each.
 
 320 px is a 1,280 px screen at 400 % zoom, and a small phone: a jury member reading their grid on a phone at the
 exam, a teacher with a strong zoom. Wide tables may scroll inside their own box; the page itself may not.
@@ -41,3 +42,15 @@ def test_the_commission_pages_reflow_at_320_px(live_server, page_at, settings, t
         expect(narrow.get_by_role("heading", level=1)).to_be_visible()
         assert_no_sideways_scroll(narrow)
         assert_accessible(narrow)
+
+    # The student's side at the same width: the fiche editor and the evidence upload.
+    student_page = page_at(320, 640)
+    log_in(student_page, live_server.url, cast.student.user.username)
+    for name, args in [
+        ("passeport:fiche_edit", [fiche.pk]),
+        ("passeport:activity_detail", [fiche.activity.pk]),
+    ]:
+        student_page.goto(live_server.url + reverse(name, args=args))
+        expect(student_page.get_by_role("heading", level=1)).to_be_visible()
+        assert_no_sideways_scroll(student_page)
+        assert_accessible(student_page)
