@@ -1,17 +1,20 @@
-"""Keyboard only (no click), for the student and the professional: every focused element is on screen and not
-hidden under a sticky bar; keys and page loads are counted (printed with -s)."""
+"""Keyboard only (no click), for the student, the professional and the teacher giving a mark: every focused
+element is on screen and not hidden under a sticky bar; keys and page loads are counted (printed with -s)."""
+
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from certification.models import Grid, MemberRole
+from certification.models import CandidateResult, Grid, MemberRole, ResultStatus
 from passeport.models import Evidence, FicheVersion
 from passeport.tests.evidence_samples import PDF_BYTES
 from passeport.tests.fiche_pdf_texts import make_filled_fiche
 from tests.browser.helpers import assert_accessible
 from tests.browser.test_journey_candidate_flow import Counter
 from tests.factories_certification_grids import make_grid_commission
+from tests.factories_certification_marks import make_marks_commission
 from tests.personas import PASSWORD, build_cast
 
 pytestmark = pytest.mark.browser
@@ -117,3 +120,23 @@ def test_a_professional_reaches_and_fills_their_grid_with_the_keyboard(live_serv
     assert Grid.objects.get(member__user=cast.professional).lines.exclude(level=None).count() == 1
     assert_accessible(page)
     print(f"\nprofessionnel·le : {walk.keys} touches, {walk.loads} pages chargées")
+
+
+def test_the_responsible_teacher_gives_a_mark_on_the_profiles_page_with_the_keyboard(live_server, page: Page):
+    cast = build_cast()
+    commission = make_marks_commission(cast, markable=True)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    walk = Walk(page)
+
+    _log_in(walk, live_server.url, cast.teacher.username)
+    walk.follow("el.textContent.trim() === 'Commissions'")
+    walk.follow(f"el.href && el.href.endsWith({reverse('certification:commission_detail', args=[commission.pk])!r})")
+    walk.follow(f"el.href && el.href.endsWith({reverse('certification:profiles', args=[commission.pk])!r})")
+    walk.tab_to(f"el.name === 'c{cast.student.pk}-mark'")
+    walk.type("14")
+    walk.follow("el.tagName === 'BUTTON' && el.name === 'groupe'")
+    expect(page.locator("#messages")).to_be_visible()
+    result = CandidateResult.objects.get(commission=commission, student=cast.student)
+    assert (result.status, result.mark) == (ResultStatus.MARK, Decimal("14"))
+    assert_accessible(page)
+    print(f"\nenseignant·e, note : {walk.keys} touches, {walk.loads} pages chargées")
