@@ -169,7 +169,11 @@ def _row(row, states, suggestion: str, is_responsible: bool, edit_url, reopen_ur
         head.append('\n<br><span class="tag tag-err">dossier NV</span>')
     elif row.conformity == "reserve":
         head.append('\n<br><span class="tag tag-warn">conformité réservée</span>')
-    profile = '<span class="tag tag-ok">arrêté</span>' if row.edited else '<span class="tag tag-warn">proposé</span>'
+    profile = (
+        '<span class="tag tag-ok">fixé par la commission</span>'
+        if row.edited
+        else '<span class="tag tag-warn">proposé par la grille</span>'
+    )
     if row.proposal_differs:
         profile += f"\n<br><small>la grille commune propose {escape(row.proposal_key)}</small>"
     status, mark, reason, version = states["status"], states["mark"], states["absent_reason"], states["version"]
@@ -200,7 +204,7 @@ def _range_fieldset(key: str, states, non_field_errors: Sequence[str], editable:
     low, high = states["low"], states["high"]
     hidden = f'<input type="hidden" name="plage" value="{escape(key)}">' if editable else ""
     return (
-        '<fieldset class="range-fieldset">\n<legend>Plage de notes de ce profil</legend>\n'
+        '<fieldset class="range-fieldset">\n<legend>Notes que la commission se donne pour ce profil</legend>\n'
         f"{_errors(non_field_errors)}\n{hidden}\n"
         f'<label for="id_{escape(low.name)}">de</label> {LOW.render(low, formatted)}\n'
         f'<label for="id_{escape(high.name)}">à</label> {HIGH.render(high, formatted)} '

@@ -47,7 +47,7 @@ OLD_GROUPS = """
 
     {% if group.range_form %}{% with form=group.range_form %}
     <fieldset class="range-fieldset">
-      <legend>Plage de notes de ce profil</legend>
+      <legend>Notes que la commission se donne pour ce profil</legend>
       {% for error in form.non_field_errors %}<p class="error">{{ error }}</p>{% endfor %}
       {% if editable %}<input type="hidden" name="plage" value="{{ group.key }}">{% endif %}
       <label for="{{ form.low.id_for_label }}">de</label> {{ form.low }}
@@ -67,7 +67,7 @@ OLD_GROUPS = """
           {% if row.locked %}<br><span class="tag tag-ok">verrouillé (fiche signée)</span>{% endif %}
           {% if row.dossier_nv %}<br><span class="tag tag-err">dossier NV</span>{% elif row.conformity == "reserve" %}<br><span class="tag tag-warn">conformité réservée</span>{% endif %}
         </th>
-        <td>{% if row.edited %}<span class="tag tag-ok">arrêté</span>{% else %}<span class="tag tag-warn">proposé</span>{% endif %}
+        <td>{% if row.edited %}<span class="tag tag-ok">fixé par la commission</span>{% else %}<span class="tag tag-warn">proposé par la grille</span>{% endif %}
           {% if row.proposal_differs %}<br><small>la grille commune propose {{ row.proposal_key }}</small>{% endif %}
         </td>
         <td>
