@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from accounts.models import Student
 from certification.models import Commission
+from lib.collation import by_name
 
 # The steps of one candidate, in order: (url name, label). The profiles page is the commission-wide view of the
 # « profil et note » step; its per-candidate page is result_edit.
@@ -61,12 +62,8 @@ class CandidateFlow:
 
 
 def ordered_candidates(commission: Commission) -> list[Student]:
-    """The class's candidates in the order of the commission page (last name, first name)."""
-    return list(
-        Student.objects.filter(cohort_id=commission.cohort_id)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "pk")
-    )
+    """The class's candidates in the order of the commission page (French order of last name, first name)."""
+    return list(Student.objects.filter(cohort_id=commission.cohort_id).select_related("user").order_by(*by_name()))
 
 
 def _steps(commission: Commission, student: Student, current: str, *, member: bool) -> list[Link]:

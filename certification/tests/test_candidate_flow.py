@@ -36,23 +36,26 @@ def anna(cast):
 
 
 def test_the_candidates_follow_the_commission_pages_order(cast, login, anna):
+    # FABRE after ÉTUDIANT·E in French order (É sorts with E), though « É » comes after « F » in code points.
+    fabre = make_student("fabre", "Félix", "FABRE", cast.cohort)
+    everyone = (anna, cast.student, cast.student2, fabre)
     commission = make_grid_commission(cast)
     client = login(cast.teacher)
     page = client.get(reverse("certification:commission_detail", args=[commission.pk])).content.decode()
-    names = [str(s) for s in (anna, cast.student, cast.student2)]
-    on_commission_page = sorted(names, key=page.index)
+    students_table = page[page.index('id="etudiants"') :]
+    on_commission_page = sorted((str(s) for s in everyone), key=students_table.index)
+    assert on_commission_page == [str(anna), str(cast.student2), str(cast.student), str(fabre)]
     # Each grid links to the next one of that list, the last one says it is the last.
     for current, following in zip(on_commission_page, on_commission_page[1:], strict=False):
-        student = next(s for s in (anna, cast.student, cast.student2) if str(s) == current)
+        student = next(s for s in everyone if str(s) == current)
         html = client.get(_grid(commission, student)).content.decode()
         link = re.search(r'<a href="([^"]+)" rel="next">Candidat suivant : ([^<]+)</a>', html)
         assert link.group(2) == following
         assert "Enregistrer et passer au candidat suivant" in html
-    last = next(s for s in (anna, cast.student, cast.student2) if str(s) == on_commission_page[-1])
-    html = client.get(_grid(commission, last)).content.decode()
+    html = client.get(_grid(commission, fabre)).content.decode()
     assert 'rel="next"' not in html and "Dernier candidat de la commission" in html
     assert 'value="candidat"' not in html
-    assert "Candidat 3 sur 3" in html
+    assert "Candidat 4 sur 4" in html
 
 
 def test_save_and_next_saves_the_grid_then_opens_the_next_candidates_grid(cast, login, anna):
