@@ -52,3 +52,23 @@ def assert_no_sideways_scroll(page: Page) -> None:
     """Fail when the page is wider than its window (WCAG 1.4.10 reflow); names the elements that stick out."""
     measure = page.evaluate(OVERFLOW_SCRIPT)
     assert measure["scrollWidth"] <= measure["width"], f"{page.url} défile de côté à {measure['width']} px : {measure}"
+
+
+# The focused element's first line box must be on screen and show the element itself (or what it contains, or its
+# label) at its start: not a sticky bar over it (WCAG 2.4.11).
+UNCOVERED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return '';
+  const r = el.getClientRects()[0] || el.getBoundingClientRect();  // a link over two lines: its first line
+  if (r.bottom <= 0 || r.top >= window.innerHeight) return 'hors écran : ' + el.outerHTML.slice(0, 120);
+  const hit = document.elementFromPoint(r.left + Math.min(r.width / 2, 20), r.top + Math.min(r.height / 2, 10));
+  if (!hit || (hit !== el && !el.contains(hit) && !(el.labels && [...el.labels].some(l => l.contains(hit)))))
+    return 'caché sous ' + (hit ? hit.outerHTML.slice(0, 120) : 'rien') + ' : ' + el.outerHTML.slice(0, 120);
+  return '';
+}"""
+
+
+def assert_focus_seen(page: Page) -> None:
+    """Fail when the focused element is off screen or covered (by a sticky bar, a banner…)."""
+    problem = page.evaluate(UNCOVERED)
+    assert not problem, f"{page.url} : {problem}"

@@ -14,7 +14,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from certification.models import EvaluationSheet, Grid, Signature
-from tests.browser.helpers import assert_accessible, log_in
+from tests.browser.helpers import assert_accessible, assert_focus_seen, log_in
 from tests.factories_certification_commissions import make_convocation, step_of
 from tests.factories_certification_grids import criteria_of, fill_grid, make_grid_commission, seat
 from tests.factories_certification_sheets import make_result
@@ -40,6 +40,8 @@ class Counter:
         for _ in range(times):
             self.page.keyboard.press(key)
             self.keys += 1
+            if key == "Tab":  # every element the Tab key reaches is on screen and not covered
+                assert_focus_seen(self.page)
 
     def type(self, text: str) -> None:
         self.page.keyboard.type(text)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from certification.models import Convocation
-from tests.browser.helpers import assert_accessible, assert_no_sideways_scroll, log_in
+from tests.browser.helpers import assert_accessible, assert_focus_seen, assert_no_sideways_scroll, log_in
 from tests.factories_certification_commissions import make_commission, step_of
 from tests.personas import build_cast
 
@@ -18,6 +18,7 @@ def _tab_to(page, name: str) -> int:
     """Press Tab until the focused element's text starts with ``name``; the number of presses."""
     for presses in range(1, MAX_TABS):
         page.keyboard.press("Tab")
+        assert_focus_seen(page)
         text = page.evaluate("document.activeElement && document.activeElement.innerText || ''")
         if text.strip().startswith(name):
             return presses

@@ -11,24 +11,13 @@ from certification.models import CandidateResult, Grid, MemberRole, ResultStatus
 from passeport.models import Evidence, FicheVersion
 from passeport.tests.evidence_samples import PDF_BYTES
 from passeport.tests.fiche_pdf_texts import make_filled_fiche
-from tests.browser.helpers import assert_accessible
+from tests.browser.helpers import assert_accessible, assert_focus_seen
 from tests.browser.test_journey_candidate_flow import Counter
 from tests.factories_certification_grids import make_grid_commission
 from tests.factories_certification_marks import make_marks_commission
 from tests.personas import PASSWORD, build_cast
 
 pytestmark = pytest.mark.browser
-
-# The focused element's centre must show the element itself (or what it contains): not a sticky bar over it.
-UNCOVERED = """() => {
-  const el = document.activeElement;
-  const r = el.getClientRects()[0] || el.getBoundingClientRect();  // a link over two lines: its first line
-  if (r.bottom <= 0 || r.top >= window.innerHeight) return 'hors écran : ' + el.outerHTML.slice(0, 120);
-  const hit = document.elementFromPoint(r.left + Math.min(r.width / 2, 20), r.top + Math.min(r.height / 2, 10));
-  if (!hit || (hit !== el && !el.contains(hit) && !(el.labels && [...el.labels].some(l => l.contains(hit)))))
-    return 'caché sous ' + (hit ? hit.outerHTML.slice(0, 120) : 'rien') + ' : ' + el.outerHTML.slice(0, 120);
-  return '';
-}"""
 
 
 class Walk(Counter):
@@ -37,8 +26,7 @@ class Walk(Counter):
     def press(self, key: str, times: int = 1) -> None:
         super().press(key, times)
         if key == "Tab":  # every element the Tab key reaches, not only the one looked for
-            problem = self.page.evaluate(UNCOVERED)
-            assert not problem, f"{self.page.url} : {problem}"
+            assert_focus_seen(self.page)
 
     def follow(self, predicate: str) -> None:
         """Tab to a link or a submit button and press Enter: a new page."""
