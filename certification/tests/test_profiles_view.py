@@ -255,3 +255,10 @@ def test_a_professional_member_sets_marks(cast, login, commission):
 
 def test_students_never_see_the_page(cast, login, commission):
     assert login(cast.student).get(url(commission)).status_code == 404
+
+
+def test_the_profile_codes_are_defined_in_words_on_the_page(cast, login, commission):
+    html = login(cast.teacher).get(url(commission)).content.decode()
+    legend = html.split('<dl class="competency-legend"')[1].split("</dl>")[0]
+    assert "<dt>C1</dt><dd>" in legend and "<dt>NE</dt>" in legend
+    assert "<dt>fixé par la commission</dt>" in legend and "<dt>proposé par la grille</dt>" in legend
