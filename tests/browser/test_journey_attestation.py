@@ -69,7 +69,7 @@ def test_the_tutor_signs_the_attestation_from_the_one_time_link(live_server, pag
     link = _link_from_outbox("c.martin@maisons-rhone.fr")
     page.context.clear_cookies()
     page.goto(live_server.url + link)
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Attestation de stage de Emma"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Attestation de stage d’Emma"))
     assert_accessible(page)
     activities = page.get_by_label("Activités de l'étudiant·e")
     expect(activities).to_have_value("Prospection téléphonique, accueil des clients")
