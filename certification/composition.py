@@ -63,7 +63,9 @@ def composition_defects(dossier: Dossier) -> list[Defect]:
         fiches, internships = [], []
     else:
         fiches = [item.fiche for item in dossier.items.select_related("fiche__kind").order_by("order", "pk")]
-        internships = [a.internship for a in dossier.attestations.select_related("internship").order_by("pk")]
+        internships = [
+            a.internship for a in dossier.attestations.select_related("internship__official_attestation").order_by("pk")
+        ]
     return selection_defects(exam=dossier.exam, rule=rule, fiches=fiches, internships=internships)
 
 

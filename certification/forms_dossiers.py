@@ -68,8 +68,10 @@ class DossierSelectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.options = {option.key: option for option in fiche_options(student, exam)}
         self.fields["fiches"].choices = [(key, option.label) for key, option in self.options.items()]
-        self.fields["internships"].queryset = InternshipPeriod.objects.filter(student=student).order_by(
-            "start_date", "pk"
+        self.fields["internships"].queryset = (
+            InternshipPeriod.objects.filter(student=student)
+            .select_related("official_attestation")  # has_attestation in each label, without a query per period
+            .order_by("start_date", "pk")
         )
 
     @staticmethod
