@@ -105,4 +105,5 @@ def store_deposited_pdfs(items: list[tuple[int, int]]) -> int:
 def store_at_deposit(items: list[tuple[int, int]]) -> None:
     """Queue the writing of the deposited PDFs once the deposit commits (a rolled-back deposit writes nothing)."""
     if items:
-        transaction.on_commit(lambda: store_deposited_pdfs.enqueue(items))
+        # robust: a failed enqueue must not turn a committed deposit into an error page; packs write the PDF anyway.
+        transaction.on_commit(lambda: store_deposited_pdfs.enqueue(items), robust=True)
