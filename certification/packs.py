@@ -222,7 +222,7 @@ def formative_summary_pdf(commission: Commission, student: Student) -> bytes:
             }
         )
     )
-    return pdf.render_pdf(html)
+    return pdf.render_pdf(html, cached=True)
 
 
 def merge(parts: list[bytes]) -> tuple[bytes, int]:

@@ -134,3 +134,18 @@ def test_an_altered_stored_pdf_is_written_again_not_served(cast, deposited, layo
         stored = handle.read()
     first.refresh_from_db()
     assert len(stored) == first.size and hashlib.sha256(stored).hexdigest() == first.sha256
+
+
+def test_a_rebuilt_pack_of_unchanged_documents_lays_nothing_out(cast, deposited, monkeypatch):
+    from lib import pdf as lib_pdf
+
+    commission = _ready_commission(cast)
+    first = packs.build_pack(commission, cast.student)
+    calls: list[str] = []
+    real = lib_pdf.layout
+    monkeypatch.setattr(lib_pdf, "layout", lambda html, **kwargs: calls.append(html) or real(html, **kwargs))
+
+    again = packs.build_pack(commission, cast.student)
+
+    assert calls == []
+    assert len(PdfReader(io.BytesIO(again)).pages) == len(PdfReader(io.BytesIO(first)).pages)
