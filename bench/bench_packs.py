@@ -186,6 +186,11 @@ def main() -> None:
         build_evaluation_pack.call(commission.pk, student.pk, True)
         times.append(time.perf_counter() - one)
     total = time.perf_counter() - start
+    # « Reconstruire tous les dossiers » with nothing changed: every part is a stored or cached PDF.
+    start = time.perf_counter()
+    for student in students:
+        build_evaluation_pack.call(commission.pk, student.pk, True)
+    print(f"Reconstruction, rien de modifié : {time.perf_counter() - start:.1f} s", file=sys.stderr)
     with default_storage.open(packs.pack_path(commission.pk, students[0].pk), "rb") as handle:
         content = handle.read()
     pages = len(PdfReader(BytesIO(content)).pages)
