@@ -97,9 +97,11 @@ def typst_data(context: dict) -> dict:
 
 
 def typst_check(compiler, labels: dict[tuple[str, str], str]) -> tuple[bool, list[str]]:
-    """Fits when the recto's texts all end on page 1 and the verso's on page 2; names the rubrics that run over."""
+    """Two pages, recto texts on page 1, verso texts on the verso's page; names the rubrics that run over."""
     marks = json.loads(compiler.query("<rubric-end>", field="value"))
-    last_page = {"recto": 1, "verso": 2}
+    # The recto on page 1; the verso on the page where it starts (a recto that runs over pushes it, as in WeasyPrint).
+    verso_start = min((m["page"] for m in marks if m["part"] == "verso"), default=2)
+    last_page = {"recto": 1, "verso": verso_start}
     over = [labels[(m["part"], m["code"])] for m in marks if m["page"] > last_page[m["part"]]]
     pages = max((m["page"] for m in marks), default=0)
     return pages == 2 and not over, over
