@@ -42,6 +42,8 @@ def layouts(monkeypatch):
 
     monkeypatch.setattr(pdf, "_layout_document", spy)
     pdf._DOCUMENTS.clear()
+    # The cache table is not a model: a transactional test elsewhere may have left the same persona's fiche in it.
+    caches["pdf"].clear()
     return calls
 
 
@@ -140,6 +142,7 @@ def test_a_rebuilt_pack_of_unchanged_documents_lays_nothing_out(cast, deposited,
     from lib import pdf as lib_pdf
 
     commission = _ready_commission(cast)
+    caches["pdf"].clear()
     first = packs.build_pack(commission, cast.student)
     calls: list[str] = []
     real = lib_pdf.layout

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.core.cache import caches
 
 from lib import pdf
 
@@ -19,6 +20,7 @@ def layouts(monkeypatch):
         return real(html, **kwargs)
 
     monkeypatch.setattr(pdf, "layout", spy)
+    caches["pdf"].clear()  # the cache table is not a model: a transactional test may have left entries
     return calls
 
 

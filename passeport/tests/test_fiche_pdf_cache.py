@@ -29,6 +29,8 @@ def layouts(monkeypatch):
 
     monkeypatch.setattr(pdf, "_layout_document", spy)
     pdf._DOCUMENTS.clear()
+    # The cache table is not a model: a transactional test elsewhere may have left the same persona's fiche in it.
+    caches["pdf"].clear()
     return calls
 
 
