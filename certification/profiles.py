@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from operator import itemgetter
+from typing import Any
 
 # Ranks of the four-level scale (referentiel.Level.rank); callers may pass the ranks read from the database.
 DEFAULT_RANKS: Mapping[str, int] = {"TI": 1, "I": 2, "S": 3, "TS": 4}
@@ -285,7 +286,7 @@ def _dominating_with_lower_mark(
     Dominance is decided once per pair of distinct profiles (a class has a few, however many candidates), then only
     the candidates of a dominated profile with a higher mark are read: found by bisection in their marks.
     """
-    by_key: dict[str, list[tuple[Decimal, int]]] = defaultdict(list)
+    by_key: dict[str, list[tuple[Any, int]]] = defaultdict(list)  # (mark, never None here; index)
     for index, result in enumerate(marked):
         by_key[result.key].append((result.mark, index))
     for entries in by_key.values():

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any, NamedTuple
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -133,10 +134,10 @@ class FieldState(NamedTuple):
     name: str  # the html name (with the form's prefix); the id is ``id_<name>``
     value: str  # as the field shows it (« 12,5 »), "" for none
     disabled: bool
-    errors: Sequence[str] = ()
+    errors: Sequence[Any] = ()  # the messages (str or lazy)
 
 
-def _shown(form_class, name: str, value: Any) -> str:
+def _shown(form_class: type[forms.Form], name: str, value: Any) -> str:
     """The value as the form's widget shows it (a mark localized, « 12,5 »)."""
     formatted = form_class.base_fields[name].widget.format_value(value)
     if isinstance(formatted, list):  # a select: the selected values
@@ -144,7 +145,7 @@ def _shown(form_class, name: str, value: Any) -> str:
     return "" if formatted is None else str(formatted)
 
 
-def _form_states(form) -> dict[str, FieldState]:
+def _form_states(form: forms.Form) -> dict[str, FieldState]:
     """A (bound or unbound) form's fields: a submitted page shown again, with its values and errors."""
     return {
         name: FieldState(
@@ -157,7 +158,7 @@ def _form_states(form) -> dict[str, FieldState]:
     }
 
 
-def _initial_states(form_class, prefix: str, initial: dict, disabled: bool) -> dict[str, FieldState]:
+def _initial_states(form_class: type[forms.Form], prefix: str, initial: dict, disabled: bool) -> dict[str, FieldState]:
     """The unbound form's fields from its initial values, without building it (a plain GET builds no form)."""
     return {
         name: FieldState(f"{prefix}-{name}", _shown(form_class, name, initial.get(name)), disabled)
