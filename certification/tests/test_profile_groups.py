@@ -136,3 +136,17 @@ def test_the_page_shows_the_rows_with_their_links(cast, login, group):
     assert f'href="{reverse("certification:result_reopen", args=[group.pk, cast.student.pk])}"' in html
     assert "&lt;b&gt;Zoé&lt;/b&gt;" in html
     assert response.context["page"].rows[0].form["status"].value()
+
+
+def test_an_exam_without_a_choice_shows_its_profiles_without_shapes(cast, login):
+    from tests.factories_certification_marks import competencies_of
+
+    commission = make_marks_commission(cast, "E6")
+    key = "-".join(["S"] * len(competencies_of(commission)))
+    agree_grid(commission, cast.student, key)
+    make_range(commission, key, "11", "13")
+    html = login(cast.teacher).get(reverse("certification:profiles", args=[commission.pk])).content.decode()
+    assert 'class="profile-shape"' not in html
+    assert f'<h2 id="profil-1">\n    Profil <span class="profile-key">{key}</span>' in html
+    assert f'name="plage-{key}-low" value="11"' in html
+    assert f'<tr id="candidat-{cast.student.pk}">' in html
