@@ -2,14 +2,14 @@
 
 The form only validates and converts (``levels()`` → {criterion id: Level | None}, ``comments()`` → {competency id:
 text}); the rules (locking, information of the candidate, conflicts) live in certification.services.grids. The
-radio buttons and comments are written by certification.render_grid (the form gives the checked code and the text);
-``competencies`` is the commission's ``grid_layout`` (compétences with their ``criteria`` as lists).
+radio buttons and comments are written by templates/certification/includes/grid_sections.html (the form gives the
+checked code and the text); ``competencies`` is the commission's ``grid_layout`` (compétences with their
+``criteria`` as lists).
 """
 
 from django import forms
 
 from certification.services.grids import LayoutCompetency, LayoutCriterion
-from lib.widgets import HiddenInput
 from referentiel.models import Level
 
 NOT_POSITIONED = ""
@@ -29,7 +29,7 @@ def comment_field_name(competency: LayoutCompetency) -> str:
 
 
 class GridForm(forms.Form):
-    base_version = forms.IntegerField(min_value=0, widget=HiddenInput)
+    base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, competencies: list[LayoutCompetency], levels: list[Level], **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,8 +40,9 @@ class GridForm(forms.Form):
 
     def _add_grid_fields(self, levels: list[Level]) -> None:
         """A field per critère and per compétence, to validate a submission. An unbound form (the page opened) has
-        only ``base_version``: the page's radio buttons and comments come from render_grid with ``chosen_code`` and
-        ``comment_text``, so building these fields would be wasted work on every reading of the grid."""
+        only ``base_version``: the page's radio buttons and comments come from the grid_sections template with
+        ``chosen_code`` and ``comment_text``, so building these fields would be wasted work on every reading of the
+        grid."""
         choices = [(NOT_POSITIONED, NOT_POSITIONED_LABEL)] + [(level.code, level.label) for level in levels]
         for competency in self.competencies:
             for criterion in competency.criteria:

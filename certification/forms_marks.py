@@ -8,7 +8,6 @@ from decimal import Decimal
 from django import forms
 
 from certification.models import ResultStatus
-from lib import widgets
 from referentiel.models import Competency, Level
 
 MARK_REQUIRED = "Indiquez la note sur 20 (ou choisissez un autre statut)."
@@ -43,8 +42,8 @@ def mark_field(label: str, *, required: bool = False) -> forms.DecimalField:
         max_value=20,
         decimal_places=1,
         localize=True,
-        # The profiles page shows one row of fields per candidate: widgets that skip the template engine.
-        widget=widgets.TextInput(attrs={"inputmode": "decimal", "size": 4, "autocomplete": "off"}),
+        # The profiles page writes these inputs itself (templates/certification/includes/profile_groups.html).
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 4, "autocomplete": "off"}),
         error_messages={
             "invalid": "Saisissez une note entre 0 et 20 (par exemple 12 ou 12,5).",
             "max_value": "La note est sur 20 : pas plus de 20.",
@@ -86,10 +85,10 @@ class RangeForm(_StepMixin, forms.Form):
 class ResultRowForm(_StepMixin, forms.Form):
     """Status and mark of one candidate, with the version of the result the page was based on."""
 
-    status = forms.ChoiceField(label="Statut", choices=ResultStatus.choices, widget=widgets.Select)
+    status = forms.ChoiceField(label="Statut", choices=ResultStatus.choices, widget=forms.Select)
     mark = mark_field("Note sur 20")
-    absent_reason = forms.CharField(label="Motif d'absence", max_length=300, required=False, widget=widgets.TextInput)
-    version = forms.IntegerField(min_value=0, widget=widgets.HiddenInput)
+    absent_reason = forms.CharField(label="Motif d'absence", max_length=300, required=False, widget=forms.TextInput)
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, step: Decimal, **kwargs):
         self.step = step

@@ -20,10 +20,14 @@ No function here computes a mark: no formula decides it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
+from typing import Any
 
 # Ranks of the four-level scale (referentiel.Level.rank); callers may pass the ranks read from the database.
 DEFAULT_RANKS: Mapping[str, int] = {"TI": 1, "I": 2, "S": 3, "TS": 4}
@@ -258,9 +262,11 @@ class Range:
 @dataclass
 class _Collector:
     messages: list[str] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
 
     def add(self, message: str) -> None:
-        if message not in self.messages:
+        if message not in self.seen:
+            self.seen.add(message)
             self.messages.append(message)
 
 
@@ -272,6 +278,29 @@ def fmt(mark: Decimal | None) -> str:
     return text.replace(".", ",")
 
 
+def _dominating_with_lower_mark(
+    marked: Sequence[Marked], key_dominates: Callable[[str, str], bool]
+) -> Iterator[tuple[Marked, Marked]]:
+    """Every (a, b) whose profile a dominates b's with a lower mark, in the candidates' order (a, then b).
+
+    Dominance is decided once per pair of distinct profiles (a class has a few, however many candidates), then only
+    the candidates of a dominated profile with a higher mark are read: found by bisection in their marks.
+    """
+    by_key: dict[str, list[tuple[Any, int]]] = defaultdict(list)  # (mark, never None here; index)
+    for index, result in enumerate(marked):
+        by_key[result.key].append((result.mark, index))
+    for entries in by_key.values():
+        entries.sort()
+    below = {key_a: [key_b for key_b in by_key if key_dominates(key_a, key_b)] for key_a in by_key}
+    for a in marked:
+        higher: list[int] = []
+        for key_b in below[a.key]:
+            entries = by_key[key_b]
+            higher.extend(index for _mark, index in entries[bisect_right(entries, a.mark, key=itemgetter(0)) :])
+        for index in sorted(higher):
+            yield a, marked[index]
+
+
 def warnings(
     results: Sequence[Marked], ranges: Mapping[str, Range], ranks: Mapping[str, int] = DEFAULT_RANKS
 ) -> list[str]:
@@ -279,13 +308,11 @@ def warnings(
     found = _Collector()
     key_dominates_fast = dominance(ranks)
     marked = [result for result in results if result.mark is not None and result.status == "mark"]
-    for a in marked:
-        for b in marked:
-            if a.mark < b.mark and key_dominates_fast(a.key, b.key):
-                found.add(
-                    f"{a.name} a un profil qui domine celui de {b.name} mais une note inférieure "
-                    f"({a.key} : {fmt(a.mark)} ; {b.key} : {fmt(b.mark)})."
-                )
+    for a, b in _dominating_with_lower_mark(marked, key_dominates_fast):
+        found.add(
+            f"{a.name} a un profil qui domine celui de {b.name} mais une note inférieure "
+            f"({a.key} : {fmt(a.mark)} ; {b.key} : {fmt(b.mark)})."
+        )
     for result in marked:
         bounds = ranges.get(result.key)
         if bounds is not None and not bounds.low <= result.mark <= bounds.high:

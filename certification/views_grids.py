@@ -31,7 +31,6 @@ from certification.permissions import (
     member_of,
     require_member,
 )
-from certification.render_grid import render_sections
 from certification.selectors import assessed as assessed_selectors
 from certification.services import grids as grid_services
 from certification.services import lifecycle
@@ -71,6 +70,7 @@ class CompetencySection:
     lines: list[LineRow] = field(default_factory=list)
     member_comments: list[tuple[CommissionMember, str]] = field(default_factory=list)
     saved_comment: str | None = None
+    assessed: bool = True  # False: a compétence the candidate is not assessed on, shown without any field
 
 
 class GridPage:
@@ -154,17 +154,10 @@ def _sections(form: GridForm, page: GridPage, conflict: bool) -> list[Competency
     return sections
 
 
-def _sections_html(sections: list[CompetencySection], page: GridPage, *, agreed_mode: bool):
+def _in_order(sections: list[CompetencySection], page: GridPage) -> list[CompetencySection]:
     """The sections in the compétences' order, a compétence not assessed for the candidate in its place."""
-    return render_sections(
-        sections,
-        levels=page.levels,
-        commission_pk=page.commission.pk,
-        student_pk=page.student.pk,
-        agreed_mode=agreed_mode,
-        not_assessed=page.not_assessed,
-        not_assessed_note=NOT_ASSESSED_NOTE,
-    )
+    not_assessed = [CompetencySection(competency, "", "", assessed=False) for competency in page.not_assessed]
+    return sorted([*sections, *not_assessed], key=lambda section: section.competency.order)
 
 
 def _block_context(page: GridPage, user: User) -> dict:
@@ -240,7 +233,8 @@ def grid_member(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         "page": page,
         "form": form,
         "member": member,
-        "sections_html": _sections_html(_sections(form, page, conflict), page, agreed_mode=False),
+        "sections": _in_order(_sections(form, page, conflict), page),
+        "not_assessed_note": NOT_ASSESSED_NOTE,
         "conflict": conflict,
         "flow": candidate_flow.candidate_flow(commission, student, "certification:grid_member", member=True),
         **_block_context(page, request.user),
@@ -298,7 +292,8 @@ def grid_agreed(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         "member": member,
         "can_edit": member is not None,
         "members": members,
-        "sections_html": _sections_html(sections, page, agreed_mode=True),
+        "sections": _in_order(sections, page),
+        "not_assessed_note": NOT_ASSESSED_NOTE,
         "disagreements": grid_services.disagreements(lines),
         "conflict": conflict,
         "flow": candidate_flow.candidate_flow(

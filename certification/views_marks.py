@@ -5,8 +5,11 @@ commission reads. Once the evaluation sheet is signed a candidate's result is lo
 reopens it with a reason.
 """
 
+from collections.abc import Sequence
 from functools import partial
+from typing import Any, NamedTuple
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,14 +20,14 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods
 
-from certification import candidate_flow, render_profiles
+from certification import candidate_flow
 from certification.forms_marks import RangeForm, ResultForm, ResultRowForm, plain, profile_field_name, step_message
 from certification.locking import Locked, is_locked, reopen
 from certification.models import Commission, MarkRange, ResultStatus
 from certification.permissions import get_commission_for_user, get_commission_student, member_of, require_member
 from certification.services import lifecycle
 from certification.services import marks as marks_services
-from certification.services.marks import GroupPage, MarksConflict
+from certification.services.marks import GroupPage, MarksConflict, ProfileShape
 from lib.french import de
 from lib.refusals import Refused
 
@@ -87,7 +90,7 @@ def _bind_forms(page: GroupPage, data: QueryDict | None, step, editable: bool, *
 
 
 def _lazy_forms(page: GroupPage, step, editable: bool) -> None:
-    """A plain GET: the page is written from the initial values (render_profiles.row_states), no form is needed.
+    """A plain GET: the page is written from the initial values (``_initial_states``), no form is needed.
 
     The same unbound forms as ``_bind_forms`` are still attached, built only if something reads them.
     """
@@ -125,50 +128,74 @@ def _inputs(rows, groups) -> tuple[list, list]:
     return results, ranges
 
 
-def _groups_html(page: GroupPage, commission: Commission, *, editable: bool, is_responsible: bool, from_forms: bool):
-    """``from_forms``: write the fields from the attached forms (a submitted page shown again, with its errors);
-    otherwise from the initial values, exactly as the unbound forms would (a plain GET builds no form)."""
-    if from_forms:
+class FieldState(NamedTuple):
+    """A field of the profiles page as templates/certification/includes/profile_groups.html writes it."""
 
-        def row_states_of(row):
-            return render_profiles.field_states(row.form)
+    name: str  # the html name (with the form's prefix); the id is ``id_<name>``
+    value: str  # as the field shows it (« 12,5 »), "" for none
+    disabled: bool
+    errors: Sequence[Any] = ()  # the messages (str or lazy)
 
-        def range_of(group):
-            form = group.range_form
-            return None if form is None else (render_profiles.field_states(form), list(form.non_field_errors()))
 
-    else:
+def _shown(form_class: type[forms.Form], name: str, value: Any) -> str:
+    """The value as the form's widget shows it (a mark localized, « 12,5 »)."""
+    formatted = form_class.base_fields[name].widget.format_value(value)
+    if isinstance(formatted, list):  # a select: the selected values
+        formatted = formatted[0] if formatted else None
+    return "" if formatted is None else str(formatted)
 
-        def row_states_of(row):
-            prefix = _row_prefix(row.student.pk)
-            return render_profiles.row_states(prefix, _row_initial(row), row.locked or not editable)
 
-        def range_of(group):
-            if not group.complete:
-                return None
-            return render_profiles.range_states(_range_prefix(group.key), _range_initial(group), not editable), ()
+def _form_states(form: forms.Form) -> dict[str, FieldState]:
+    """A (bound or unbound) form's fields: a submitted page shown again, with its values and errors."""
+    return {
+        name: FieldState(
+            form[name].html_name,
+            _shown(type(form), name, form[name].value()),
+            form.fields[name].disabled,
+            list(form[name].errors),
+        )
+        for name in form.fields
+    }
 
-    return render_profiles.render_groups(
-        page,
-        commission_pk=commission.pk,
-        editable=editable,
-        is_responsible=is_responsible,
-        row_states_of=row_states_of,
-        range_of=range_of,
-    )
+
+def _initial_states(form_class: type[forms.Form], prefix: str, initial: dict, disabled: bool) -> dict[str, FieldState]:
+    """The unbound form's fields from its initial values, without building it (a plain GET builds no form)."""
+    return {
+        name: FieldState(f"{prefix}-{name}", _shown(form_class, name, initial.get(name)), disabled)
+        for name in form_class.base_fields
+    }
+
+
+def _page_fields(page: GroupPage, *, editable: bool, from_forms: bool) -> list[ProfileShape]:
+    """Number the groups, attach each row's and range's fields; the shapes to show (one, unnamed, when the exam has
+    no choice)."""
+    for number, group in enumerate(page.groups, start=1):
+        group.number = number
+        if from_forms and group.range_form is not None:
+            group.range_fields = _form_states(group.range_form)
+            group.range_errors = list(group.range_form.non_field_errors())
+        elif not from_forms and group.complete:
+            group.range_fields = _initial_states(
+                RangeForm, _range_prefix(group.key), _range_initial(group), not editable
+            )
+    for row in page.rows:
+        if from_forms:
+            row.fields = _form_states(row.form)
+        else:
+            disabled = row.locked or not editable
+            row.fields = _initial_states(ResultRowForm, _row_prefix(row.student.pk), _row_initial(row), disabled)
+    return page.shapes if page.has_choice else [ProfileShape(None, "", page.groups)]
 
 
 def _render_profiles(
     request, commission: Commission, page: GroupPage, *, editable: bool, errors=(), status=200, from_forms=True
 ):
     is_responsible = commission.responsible_id == request.user.pk
-    groups_html = _groups_html(
-        page, commission, editable=editable, is_responsible=is_responsible, from_forms=from_forms
-    )
     context = {
         "commission": commission,
         "page": page,
-        "groups_html": groups_html,
+        "shapes": _page_fields(page, editable=editable, from_forms=from_forms),
+        "status_choices": ResultStatus.choices,
         "warnings": page.warnings(),
         "errors": errors,
         "editable": editable,

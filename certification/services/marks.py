@@ -126,6 +126,7 @@ class CandidateRow:
     conformity: str | None
     proposal_key: str = ""
     form: Any = None
+    fields: Any = None  # the profiles page's fields ({name: views_marks.FieldState}), as the page shows them
     # The compétences the candidate is assessed on (ids, in order); ``None``: a situation's fiche is not fixed yet.
     assessed: tuple[int, ...] | None = ()
     pending: tuple[str, ...] = ()  # the situations whose fiche (hence compétence) is not fixed yet
@@ -169,6 +170,10 @@ class ProfileGroup:
     dominated: list[str] = field(default_factory=list)
     range_form: Any = None
     pending: tuple[str, ...] = ()  # the situations whose fiche is not fixed yet (the profile waits for them)
+    # The profiles page: its number on the page, the range's fields ({name: FieldState}) and the range's errors.
+    number: int = 0
+    range_fields: Any = None
+    range_errors: list[str] = field(default_factory=list)
 
     @property
     def pending_message(self) -> str:
