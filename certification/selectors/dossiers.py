@@ -29,8 +29,8 @@ def paris_today() -> datetime.date:
 
 
 def exam_rule(session: ExamSession | int, exam: Exam | int) -> ExamRule | None:
-    session_id = getattr(session, "pk", session)
-    exam_id = getattr(exam, "pk", exam)
+    session_id = session.pk if isinstance(session, ExamSession) else session
+    exam_id = exam.pk if isinstance(exam, Exam) else exam
     return ExamRule.objects.filter(session_id=session_id, exam_id=exam_id).first()
 
 
