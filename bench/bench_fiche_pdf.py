@@ -66,14 +66,23 @@ def bench(runs: int) -> dict[str, str]:
     cold = (time.perf_counter() - start) * 1000
 
     def analyse():
-        pdf._CACHE.clear()  # measure the layout, not the cache
+        pdf.pdf_cache().clear()  # measure the layout, not the cache
+        pdf._DOCUMENTS.clear()
         return pdf.analyse_fiche_layout(fiche)
+
+    def changed():
+        pdf.pdf_cache().clear()
+        pdf._DOCUMENTS.clear()
+        return pdf.render_fiche_pdf(fiche)
 
     html = pdf.fiche_html(fiche)
     document = pdf._layout_document(html)
     assert len(document.pages) == 2 and analyse().fits, "the bench fiche must fit its two pages"
     return {
-        "PDF complet (render_fiche_pdf)": summary(timed(lambda: pdf.render_fiche_pdf(fiche), runs)),
+        "PDF complet (render_fiche_pdf, fiche modifiée : cache vidé)": summary(timed(changed, runs)),
+        "PDF d'une fiche inchangée (render_fiche_pdf, cache)": summary(
+            timed(lambda: pdf.render_fiche_pdf(fiche), runs)
+        ),
         "Analyse de mise en page (analyse_fiche_layout, sans cache)": summary(timed(analyse, runs)),
         "  dont HTML (gabarit Django)": summary(timed(lambda: pdf.fiche_html(fiche), runs)),
         "  dont mise en page WeasyPrint (render)": summary(timed(lambda: pdf._layout_document(html), runs)),

@@ -133,7 +133,7 @@ def grid_context(commission: Commission, student: Student, member: CommissionMem
 
 def render_grid_pdf(commission: Commission, student: Student, member: CommissionMember | None = None) -> bytes:
     html = render_to_string("certification/pdf/grid.html", grid_context(commission, student, member))
-    return pdf.render_pdf(html, base_url=STATIC_DIR)
+    return pdf.render_pdf(html, base_url=STATIC_DIR, cached=True)
 
 
 def grid_filename(commission: Commission, student: Student, member: CommissionMember | None = None) -> str:

@@ -12,7 +12,6 @@ build whose heartbeat stopped (its worker was killed) is « interrompu », and �
 does a failed one.
 """
 
-import copy
 import io
 import logging
 from collections.abc import Callable
@@ -33,7 +32,8 @@ from audit.services import log_action
 from certification import grid_pdf, sheet_pdf
 from certification.models import Commission, Dossier, DossierFiche, EvaluationPack, PackState
 from lib import files, pdf
-from passeport.models import FicheVerso, FormativeAssessment
+from passeport.deposited import deposited_fiche_pdf
+from passeport.models import FormativeAssessment
 from passeport.pdf import render_fiche_pdf
 
 logger = logging.getLogger(__name__)
@@ -181,20 +181,11 @@ def to_build(commission: Commission, *, redo: bool = False) -> list[int]:
 
 
 def _frozen_fiche_pdf(item: DossierFiche) -> bytes:
-    """The fiche as deposited: an unsaved copy carrying the FicheVersion's title, recto and verso."""
-    fiche = item.fiche
-    version = item.version
-    if version is None:
-        return render_fiche_pdf(fiche, item.verso)
-    frozen = copy.copy(fiche)
-    frozen.title = version.title
-    frozen.recto = version.recto or {}
-    verso = None
-    versos = version.versos or []
-    index = (item.verso.order - 1) if item.verso is not None else 0
-    if versos and 0 <= index < len(versos):
-        verso = FicheVerso(order=index + 1, content=versos[index] or {})
-    return render_fiche_pdf(frozen, verso)
+    """The fiche as deposited: its PDF stored at deposit (checked, written again if missing or altered)."""
+    if item.version is None:
+        return render_fiche_pdf(item.fiche, item.verso)
+    verso_order = item.verso.order if item.verso is not None else 0
+    return deposited_fiche_pdf(fiche=item.fiche, version=item.version, verso_order=verso_order)
 
 
 def _dossier_pdfs(commission: Commission, student: Student) -> list[bytes]:
@@ -231,7 +222,7 @@ def formative_summary_pdf(commission: Commission, student: Student) -> bytes:
             }
         )
     )
-    return pdf.render_pdf(html)
+    return pdf.render_pdf(html, cached=True)
 
 
 def merge(parts: list[bytes]) -> tuple[bytes, int]:

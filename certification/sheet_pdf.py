@@ -32,7 +32,7 @@ def sheet_context(view: SheetView) -> dict[str, Any]:
 
 def render_sheet_pdf(commission: Commission, student: Student) -> bytes:
     html = render_to_string("certification/pdf/evaluation_sheet.html", sheet_context(sheet_view(commission, student)))
-    return pdf.render_pdf(html, stylesheets=[STYLESHEET], base_url=STATIC_DIR)
+    return pdf.render_pdf(html, stylesheets=[STYLESHEET], base_url=STATIC_DIR, cached=True)
 
 
 def _filename(prefix: str, commission: Commission, student: Student) -> str:

@@ -5,11 +5,14 @@ fonts costs more than laying out a two-page form. Only local files are ever fetc
 and images under the given roots): a document never reaches the network, whatever its HTML says.
 """
 
+import hashlib
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import weasyprint
+from django.core.cache import caches
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -66,6 +69,38 @@ def write_pdf(document: Document) -> bytes:
     return document.write_pdf()
 
 
-def render_pdf(html: str, *, stylesheets: Sequence[str | Path] = (), base_url: str | Path | None = None) -> bytes:
-    """The PDF bytes of ``html``; relative URLs resolve under ``base_url`` (and only there)."""
-    return write_pdf(layout(html, stylesheets=stylesheets, base_url=base_url))
+@cache
+def _file_digest(path: str, mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def content_key(html: str, *, stylesheets: Sequence[str | Path] = (), base_url: str | Path | None = None) -> str:
+    """A hash of all a PDF is made of: HTML, stylesheets' contents, base folder, WeasyPrint's version."""
+    digest = hashlib.sha256(f"{weasyprint.__version__}:{base_url or ''}:".encode())
+    for path in stylesheets:
+        resolved = Path(path).resolve()
+        digest.update(_file_digest(str(resolved), resolved.stat().st_mtime_ns).encode())
+    digest.update(html.encode())
+    return digest.hexdigest()
+
+
+def render_pdf(
+    html: str,
+    *,
+    stylesheets: Sequence[str | Path] = (),
+    base_url: str | Path | None = None,
+    cached: bool = False,
+) -> bytes:
+    """The PDF bytes of ``html``; relative URLs resolve under ``base_url`` (and only there).
+
+    ``cached``: kept in the shared "pdf" cache under a hash of its content, so the same document asked again (a pack
+    rebuilt, a grid downloaded twice) costs one cache read. Never for documents holding secrets (access codes).
+    """
+    if not cached:
+        return write_pdf(layout(html, stylesheets=stylesheets, base_url=base_url))
+    key = f"doc:{content_key(html, stylesheets=stylesheets, base_url=base_url)}"
+    content = caches["pdf"].get(key)
+    if content is None:
+        content = write_pdf(layout(html, stylesheets=stylesheets, base_url=base_url))
+        caches["pdf"].set(key, content)
+    return content

@@ -200,6 +200,21 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+
+# --- Caches ---------------------------------------------------------------------------------
+# "pdf" holds fiche PDFs and their « tient sur deux pages » results, keyed by a hash of the fiche's HTML and the
+# print stylesheet: in the database, so every gunicorn worker, task worker and host shares one copy (a per-process
+# memory cache would miss on most requests), bounded by PDF_CACHE_MAX_ENTRIES (a quarter culled when full).
+# Its table is created by passeport's migration 0003 (createcachetable).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pdf": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ndrc_pdf_cache",
+        "TIMEOUT": 60 * 60 * 24 * 60,
+        "OPTIONS": {"MAX_ENTRIES": env_int("PDF_CACHE_MAX_ENTRIES", 3000), "CULL_FREQUENCY": 4},
+    },
+}
 MEDIA_URL = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

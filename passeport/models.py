@@ -289,6 +289,31 @@ class FicheVersion(models.Model):
         return f"{self.fiche} – v{self.number}{' (conflit)' if self.is_conflict else ''}"
 
 
+class DepositedFichePdf(models.Model):
+    """The official PDF of a fiche as deposited (a frozen ``FicheVersion``, one of its versos), written once.
+
+    The file lives in default storage under ``name``; ``size`` and ``sha256`` are those checked after writing, so a
+    reader can tell a missing or altered file and write it again from the version.
+    """
+
+    version = models.ForeignKey(FicheVersion, on_delete=models.CASCADE, related_name="deposited_pdfs")
+    verso_order = models.PositiveSmallIntegerField("verso", default=0)  # 0: a fiche without verso
+    name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    pages = models.PositiveSmallIntegerField()
+    written_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "PDF de fiche déposée"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "verso_order"], name="depositedfichepdf_version_verso_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class FicheComment(models.Model):
     fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="comments")
     verso = models.ForeignKey(FicheVerso, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")

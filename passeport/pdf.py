@@ -8,11 +8,15 @@ import hashlib
 import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+import weasyprint
 from django.conf import settings
+from django.core.cache import BaseCache, caches
 from django.template.loader import select_template
 from django.utils.text import slugify
+from weasyprint import Document
 from weasyprint.formatting_structure.boxes import ParentBox, TextBox
 
 from lib import glyphs, pdf
@@ -131,13 +135,8 @@ def fiche_html(fiche: Fiche, verso: FicheVerso | None = None) -> str:
     return template.render(fiche_context(fiche, verso))
 
 
-def _layout_document(html: str):
+def _layout_document(html: str) -> Document:
     return pdf.layout(html, stylesheets=[STYLESHEET], base_url=STATIC_DIR)
-
-
-def render_fiche_pdf(fiche: Fiche, verso: FicheVerso | None = None) -> bytes:
-    """E4: the recto page and the chosen verso page (default: the first); E6: the fiche."""
-    return pdf.write_pdf(_layout_document(fiche_html(fiche, verso)))
 
 
 def _text_pages(document) -> tuple[dict[tuple[str, str], set[int]], int | None]:
@@ -217,28 +216,81 @@ def _analyse(fiche: Fiche, verso: FicheVerso | None, document) -> Layout:
     )
 
 
-# Layouts by hash of the fiche's HTML: the editor asks again after every save, often for unchanged text.
-_CACHE: OrderedDict[str, Layout] = OrderedDict()
-_CACHE_SIZE = 128
-_CACHE_LOCK = threading.Lock()
+# --- One layout, two uses, both cached by content ------------------------------------------------------------
+# A fiche's PDF and its check depend only on its HTML (the template renders every field printed) and on what lays it
+# out (the print stylesheet, WeasyPrint). Both are kept in the shared "pdf" cache (settings.CACHES) under a hash of
+# those: an unchanged fiche costs its template and one cache read, an edited one misses by construction.
+# The check runs after every save in the editor and needs no PDF: its document is kept a moment in this process, so
+# the « PDF » click that often follows writes it instead of laying the fiche out again.
+# Part of every key: bump it when ``Layout`` changes shape, so no process reads an entry pickled by an older one.
+KEY_VERSION = 1
+_DOCUMENTS: OrderedDict[str, Document] = OrderedDict()
+_DOCUMENTS_SIZE = 2
+_DOCUMENTS_LOCK = threading.Lock()
+
+
+def pdf_cache() -> BaseCache:
+    return caches["pdf"]
+
+
+@cache
+def _style_digest(mtime_ns: int) -> str:
+    return hashlib.sha256(STYLESHEET.read_bytes()).hexdigest()[:16]
+
+
+def _content_key(html: str, verso: FicheVerso | None) -> str:
+    """The hash of everything the PDF is made of: stylesheet, WeasyPrint's version, verso order, HTML."""
+    style = _style_digest(STYLESHEET.stat().st_mtime_ns)
+    order = verso.order if verso is not None else 0
+    return hashlib.sha256(f"{KEY_VERSION}:{style}:{weasyprint.__version__}:{order}:{html}".encode()).hexdigest()
+
+
+def _keep_document(key: str, document: Document) -> None:
+    with _DOCUMENTS_LOCK:
+        _DOCUMENTS[key] = document
+        while len(_DOCUMENTS) > _DOCUMENTS_SIZE:
+            _DOCUMENTS.popitem(last=False)
+
+
+def _take_document(key: str) -> Document | None:
+    """A document laid out by a recent check, taken out so that one thread alone writes it."""
+    with _DOCUMENTS_LOCK:
+        return _DOCUMENTS.pop(key, None)
 
 
 def analyse_fiche_layout(fiche: Fiche, verso: FicheVerso | None = None) -> Layout:
     """Lay the fiche out once and tell how many pages it takes, which rubrics run over and which are empty."""
     verso = chosen_verso(fiche, verso)
     html = fiche_html(fiche, verso)
-    order = verso.order if verso is not None else 0
-    key = hashlib.sha256(f"{STYLESHEET.stat().st_mtime_ns}:{order}:{html}".encode()).hexdigest()
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    result = _analyse(fiche, verso, _layout_document(html))
-    with _CACHE_LOCK:
-        _CACHE[key] = result
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+    key = _content_key(html, verso)
+    result = pdf_cache().get(f"layout:{key}")
+    if result is None:
+        document = _layout_document(html)
+        result = _analyse(fiche, verso, document)
+        pdf_cache().set(f"layout:{key}", result)
+        _keep_document(key, document)
     return result
+
+
+def render_fiche_pdf(fiche: Fiche, verso: FicheVerso | None = None) -> bytes:
+    """E4: the recto page and the chosen verso page (default: the first); E6: the fiche.
+
+    A miss lays the fiche out once and stores both the PDF and the check's result, so the editor's next check of the
+    same text is a cache hit too.
+    """
+    verso = chosen_verso(fiche, verso)
+    html = fiche_html(fiche, verso)
+    key = _content_key(html, verso)
+    content = pdf_cache().get(f"pdf:{key}")
+    if content is not None:
+        return content
+    document = _take_document(key)
+    if document is None:
+        document = _layout_document(html)
+        pdf_cache().set(f"layout:{key}", _analyse(fiche, verso, document))
+    content = pdf.write_pdf(document)
+    pdf_cache().set(f"pdf:{key}", content)
+    return content
 
 
 def pdf_filename(fiche: Fiche, verso: FicheVerso | None = None) -> str:

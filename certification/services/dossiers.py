@@ -21,6 +21,7 @@ from audit.services import log_action
 from certification.models import Dossier, DossierAttestation, DossierFiche, DossierState
 from certification.selectors.dossiers import PARIS, deadline_passed, deposit_deadline, paris_today
 from lib.refusals import Refused
+from passeport.deposited import store_at_deposit
 from passeport.models import Fiche, FicheVersion, FicheVerso, InternshipPeriod
 from passeport.rubrics import fiche_form
 from passeport.services.fiches import normalise_text
@@ -157,12 +158,14 @@ def freeze_dossier_fiches(dossier: Dossier) -> list[FicheVersion]:
     """
     author = dossier.student.user
     versions: dict[int, FicheVersion] = {}
-    items = list(dossier.items.select_related("fiche").order_by("order", "pk"))
+    items = list(dossier.items.select_related("fiche", "verso").order_by("order", "pk"))
     for item in items:
         if item.fiche_id not in versions:
             versions[item.fiche_id] = freeze_fiche(item.fiche, author)
         item.version = versions[item.fiche_id]
         item.save(update_fields=["version"])
+    # Each deposited fiche's PDF is written once, after the commit; packs read it instead of laying it out again.
+    store_at_deposit([(item.version.pk, item.verso.order if item.verso else 0) for item in items])
     return list(versions.values())
 
 
