@@ -165,7 +165,7 @@ def freeze_dossier_fiches(dossier: Dossier) -> list[FicheVersion]:
         item.version = versions[item.fiche_id]
         item.save(update_fields=["version"])
     # Each deposited fiche's PDF is written once, after the commit; packs read it instead of laying it out again.
-    store_at_deposit([(item.version.pk, item.verso.order if item.verso else 0) for item in items])
+    store_at_deposit([(versions[item.fiche_id].pk, item.verso.order if item.verso else 0) for item in items])
     return list(versions.values())
 
 
