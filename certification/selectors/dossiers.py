@@ -53,9 +53,10 @@ def is_late(dossier: Dossier, *, deadline: datetime.date | None | object = _UNSE
         return True
     if dossier.submitted_at is None:
         return False
-    if deadline is _UNSET:
-        deadline = deposit_deadline(dossier)
-    return deadline_passed(deadline, timezone.localdate(dossier.submitted_at, PARIS))
+    known = deposit_deadline(dossier) if deadline is _UNSET else deadline
+    return deadline_passed(
+        known if isinstance(known, datetime.date) else None, timezone.localdate(dossier.submitted_at, PARIS)
+    )
 
 
 def ccf_exam(session: ExamSession, exam_code: str) -> Exam | None:
