@@ -42,7 +42,8 @@ def pytest_collection_modifyitems(config, items):
     """Tests meant for one database only are deselected on the other run, never skipped."""
     on_postgres = bool(os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")))
     unwanted = "sqlite_only" if on_postgres else "postgres_only"
-    kept, dropped = [], []
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
     for item in items:
         (dropped if item.get_closest_marker(unwanted) else kept).append(item)
     if dropped:

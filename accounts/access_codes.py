@@ -22,6 +22,7 @@ their username and the code once, chooses a password that follows the product's 
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from django.conf import settings
 from django.db import transaction
@@ -76,7 +77,7 @@ class IssuedCode:
         return f"{self.code[:5]}-{self.code[5:]}"
 
 
-def digest(user_id: int, code: str, secret: str | None = None) -> str:
+def digest(user_id: int, code: str, secret: str | bytes | None = None) -> str:
     return salted_hmac(KEY_SALT, f"{user_id}:{normalize(code)}", secret=secret, algorithm="sha256").hexdigest()
 
 
@@ -172,7 +173,7 @@ def _why_not_live(access_code: AccessCode) -> str:
     return ""
 
 
-def _refuse(username: str, user: User | None, reason: str, ip: str | None):
+def _refuse(username: str, user: User | None, reason: str, ip: str | None) -> NoReturn:
     with transaction.atomic():
         if reason != "throttled":
             throttle.record_failure(username, ip)

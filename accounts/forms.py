@@ -1,10 +1,12 @@
 import logging
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.core.mail import EmailMultiAlternatives
+from django.http import HttpRequest
 from django.template import loader
 
 from accounts import import_columns, imports, throttle
@@ -63,7 +65,14 @@ class OutboxPasswordResetForm(PasswordResetForm):
         label="Adresse électronique", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
-    def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+    # Django's PasswordResetView passes these by keyword; the other parameters go to ``send_reset_emails``.
+    def save(  # type: ignore[override]
+        self,
+        domain_override: str | None = None,
+        use_https: bool = False,
+        request: HttpRequest | None = None,
+        **kwargs: Any,
+    ) -> None:
         """Throttle (per account and per IP address), audit, then hand the writing to a background task.
 
         Known or unknown address, the request does the same work: two counts, one row, one task queued.
@@ -142,7 +151,7 @@ class InviteProfessionalForm(forms.Form):
     def __init__(self, *args, students_qs=None, **kwargs):
         super().__init__(*args, **kwargs)
         if students_qs is not None:
-            self.fields["students"].queryset = students_qs
+            cast(forms.ModelChoiceField, self.fields["students"]).queryset = students_qs
 
 
 class NewPasswordForm(forms.Form):
@@ -161,7 +170,8 @@ class NewPasswordForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "Les deux mots de passe ne correspondent pas.")
@@ -199,19 +209,22 @@ class CohortForm(forms.ModelForm):
 
     def __init__(self, *args, establishment_ids: set[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["establishment"].queryset = Establishment.objects.filter(pk__in=establishment_ids)
-        self.fields["establishment"].empty_label = None
-        self.fields["exam_session"].queryset = ExamSession.objects.all()
-        self.fields["teachers"].queryset = (
+        establishment = cast(forms.ModelChoiceField, self.fields["establishment"])
+        establishment.queryset = Establishment.objects.filter(pk__in=establishment_ids)
+        establishment.empty_label = None
+        cast(forms.ModelChoiceField, self.fields["exam_session"]).queryset = ExamSession.objects.all()
+        teachers = cast(forms.ModelMultipleChoiceField, self.fields["teachers"])
+        teachers.queryset = (
             User.objects.filter(memberships__establishment_id__in=establishment_ids, memberships__role=Role.TEACHER)
             .distinct()
             .order_by(*by_name(""))
         )
-        self.fields["teachers"].label_from_instance = lambda user: user.display_name
-        self.fields["teachers"].required = False
+        teachers.label_from_instance = lambda user: user.display_name  # type: ignore[assignment]  # Django's documented hook
+        teachers.required = False
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         establishment, teachers = data.get("establishment"), data.get("teachers") or []
         for teacher in teachers:
             if not teacher.memberships.filter(establishment=establishment, role=Role.TEACHER).exists():

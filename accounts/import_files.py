@@ -13,7 +13,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 from xml.parsers import expat
 
 from accounts import import_columns
@@ -203,7 +203,7 @@ def _scan_xml(stream: Any, budget: list[int], extent: _SheetExtent | None) -> No
     parser = expat.ParserCreate()
     state = {"row": 0, "cell_row": 0, "cell_col": 0, "col": 0}
 
-    def refuse(*_args: Any) -> None:
+    def refuse(*_args: Any) -> NoReturn:
         raise ValueError("DTD ou entité dans un classeur XLSX")
 
     def start(tag: str, attrs: dict[str, str]) -> None:

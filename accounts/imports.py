@@ -341,7 +341,11 @@ def rows_from_table(table: Table, mapping: list[str], divisions: list[str] | Non
     wanted = set(divisions) if divisions is not None and division is not None else None
     rows: list[RawRow] = []
     for line, cells in table.rows:
-        if wanted is not None and (cells[division] if division < len(cells) else "") not in wanted:
+        if (
+            wanted is not None
+            and division is not None
+            and (cells[division] if division < len(cells) else "") not in wanted
+        ):
             continue
         values = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
         rows.append(RawRow(line=line, **values))
@@ -443,6 +447,12 @@ def record_of(student: Student) -> StudentRecord | None:
     return getattr(student, "record", None)
 
 
+def recorded_ine(student: Student) -> str:
+    """The INE of the student's record, empty when there is no record or no INE."""
+    record = record_of(student)
+    return record.ine if record is not None else ""
+
+
 @dataclass
 class _Existing:
     """What the database already holds for the emails, numbers and INE of the file, loaded in a few queries."""
@@ -483,7 +493,7 @@ class _Existing:
         return cls(
             {u.email.lower(): u for u in users},
             {s.candidate_number: s for s in students},
-            {record_of(s).ine: s for s in by_ine},
+            {s.record.ine: s for s in by_ine},  # by_ine holds only students with a record
             by_name,
         )
 
@@ -496,9 +506,7 @@ class _Existing:
                 found[s.pk] = s
         ine = _ine(row.ine)
         candidates = [
-            s
-            for s in found.values()
-            if (not ine or not (record_of(s) and record_of(s).ine)) and (not row.email or not s.user.email)
+            s for s in found.values() if (not ine or not recorded_ine(s)) and (not row.email or not s.user.email)
         ]
         return candidates[0] if len(candidates) == 1 else None
 
@@ -649,7 +657,8 @@ def preview_student_import(
         if problem:
             reasons.setdefault(row.line, []).append(problem)
             continue
-        route = parse_route(row.route) if row.route else cohort.route
+        # A row whose route is not understood was refused above, so a given route always parses.
+        route = (parse_route(row.route) if row.route else None) or cohort.route
         if student is None:
             planned.append(PlannedRow(row=row, route=route, action=CREATE))
             continue

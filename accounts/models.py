@@ -17,7 +17,7 @@ class User(AbstractUser):
     # Demo accounts have a published password: they can only log in while DEMO_MODE is on.
     is_demo = models.BooleanField("compte de démonstration", default=False)
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # absent from the stubs
         verbose_name = "utilisateur"
         constraints = [
             models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="user_unique_email_ci"),

@@ -101,7 +101,7 @@ def students_for_user(user: User) -> QuerySet[Student]:
 
 def get_student_for_user(user: User, pk: int) -> Student:
     """A student sees only themselves; staff their establishment; professionals the students they follow."""
-    student = getattr(user, "student", None) if user.is_authenticated else None
+    student: Student | None = getattr(user, "student", None) if user.is_authenticated else None
     if student is not None and student.pk == pk:
         return student
     try:

@@ -2,7 +2,9 @@
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -30,7 +32,7 @@ def invite_person(
     first_name: str,
     last_name: str,
     base_url: str,
-    students: list[Student] = (),
+    students: Sequence[Student] = (),
 ) -> Invitation:
     """Email the person with ``email`` (an account created if new) a link that grants ``role`` in
     ``establishment`` when accepted — not before: until then the role and the followed students are only on the
@@ -137,13 +139,13 @@ def accept_invitation(*, invitation: Invitation, password: str | None) -> User:
     return user
 
 
-def save_cohort(*, cohort: Cohort | None, data: dict, actor: User) -> Cohort:
+def save_cohort(*, cohort: Cohort | None, data: dict[str, Any], actor: User) -> Cohort:
     """Create or update a cohort and its teachers, with the changed fields in the audit log."""
     teachers = list(data.pop("teachers", []))
     with transaction.atomic():
         if cohort is None:
             cohort = Cohort.objects.create(**data)
-            changes = {name: [None, str(value)] for name, value in data.items()}
+            changes: dict[str, list[Any]] = {name: [None, str(value)] for name, value in data.items()}
             action = "cohort.created"
         else:
             # Compare with the stored row: a bound ModelForm has already copied the new values onto ``cohort``.

@@ -17,6 +17,7 @@ from accounts.forms import (
     InviteStaffForm,
     ThrottledPasswordChangeForm,
 )
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Establishment, Invitation, Membership, Role
 from audit.models import AuditEntry
 from audit.services import log_action
@@ -24,7 +25,7 @@ from lib.collation import by_name
 
 
 @login_required
-def cohort_list(request: HttpRequest) -> HttpResponse:
+def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     permissions.require_staff(request.user)
     cohorts = (
         permissions.cohorts_for_user(request.user)
@@ -35,24 +36,26 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cohort = permissions.get_cohort_for_user(request.user, pk)
     students = cohort.students.select_related("user", "record").order_by(*by_name())
     return render(request, "accounts/cohort_detail.html", {"cohort": cohort, "students": students})
 
 
 @login_required
-def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def student_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     student = permissions.get_student_for_user(request.user, pk)
     return render(request, "accounts/student_detail.html", {"student": student})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invite_professional(request: HttpRequest) -> HttpResponse:
+def invite_professional(request: AuthenticatedHttpRequest) -> HttpResponse:
     permissions.require_staff(request.user)
     establishment_ids = permissions.staff_establishment_ids(request.user)
     establishment = Establishment.objects.filter(pk__in=establishment_ids).order_by("pk").first()
+    if establishment is None:
+        raise PermissionDenied
     students_qs = permissions.students_for_user(request.user).select_related("user", "cohort")
     form = InviteProfessionalForm(request.POST or None, students_qs=students_qs)
     if request.method == "POST" and form.is_valid():
@@ -61,7 +64,7 @@ def invite_professional(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/invite_professional.html", {"form": form})
 
 
-def _invite(request: HttpRequest, establishment: Establishment, role: str, data: dict) -> None:
+def _invite(request: AuthenticatedHttpRequest, establishment: Establishment, role: str, data: dict) -> None:
     services.invite_person(
         establishment=establishment,
         invited_by=request.user,
@@ -99,7 +102,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     permissions.require_admin(request.user)
     entries = AuditEntry.objects.filter(establishment_id__in=permissions.admin_establishment_ids(request.user))
     filters = {
@@ -119,11 +122,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The establishment's people with a staff role, and the form that invites a new one."""
     permissions.require_admin(request.user)
     establishment_ids = permissions.admin_establishment_ids(request.user)
     establishment = Establishment.objects.filter(pk__in=establishment_ids).order_by("pk").first()
+    if establishment is None:
+        raise PermissionDenied
     form = InviteStaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         _invite(request, establishment, form.cleaned_data["role"], form.cleaned_data)
@@ -144,7 +149,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cohort_create(request: HttpRequest) -> HttpResponse:
+def cohort_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     permissions.require_admin(request.user)
     establishment_ids = permissions.admin_establishment_ids(request.user)
     form = CohortForm(request.POST or None, establishment_ids=establishment_ids)
@@ -157,7 +162,7 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cohort = permissions.get_cohort_for_user(request.user, pk)
     if cohort.establishment_id not in permissions.admin_establishment_ids(request.user):
         raise PermissionDenied("Seule l'administration de l'établissement modifie une classe.")
@@ -185,6 +190,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's page with a throttled check of the current password (the form needs the request for the IP)."""
 
     form_class = ThrottledPasswordChangeForm
+    request: AuthenticatedHttpRequest
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}

@@ -1,10 +1,12 @@
 """First login without email: printing code sheets (staff) and « Première connexion » (anyone)."""
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, password_validation
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,12 +16,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import access_codes, codes_pdf, permissions, throttle
 from accounts.forms_codes import FirstAccessForm
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import AccessCode, Cohort, Establishment, Role, Student
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cohort_codes(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_codes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The class's students with the state of their access; POST prints a sheet of new codes for those checked."""
     cohort = permissions.get_cohort_for_admin(request.user, pk)
     students = list(cohort.students.select_related("user").order_by("user__last_name", "user__first_name"))
@@ -60,7 +63,7 @@ def _chosen_students(cohort: Cohort, data: QueryDict) -> list[Student]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def professional_code(request: HttpRequest, pk: int) -> HttpResponse:
+def professional_code(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The administration prints one code for a professional who has no email address (a jury member, a tutor)."""
     professional = permissions.get_professional_for_admin(request.user, pk)
     if request.method == "POST":
@@ -69,6 +72,8 @@ def professional_code(request: HttpRequest, pk: int) -> HttpResponse:
             memberships__user=professional,
             memberships__role=Role.PROFESSIONAL,
         ).first()
+        if establishment is None:
+            raise PermissionDenied
         issued = access_codes.issue_codes(
             users=[professional], establishment=establishment, issued_by=request.user, context="professionnel"
         )
@@ -86,7 +91,8 @@ def _pdf_response(request: HttpRequest, issued, establishment: Establishment, gr
     site_url = settings.SITE_URL or request.build_absolute_uri("/")[:-1]
     content = codes_pdf.render_codes_pdf(issued=issued, establishment=establishment, site_url=site_url, group=group)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, codes_pdf.codes_filename(group))
+    # Never None for an attachment (the stubs cannot tell).
+    response["Content-Disposition"] = cast(str, content_disposition_header(True, codes_pdf.codes_filename(group)))
     response["Cache-Control"] = "private, no-store"
     return response
 

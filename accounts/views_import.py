@@ -3,17 +3,18 @@ divisions), then confirm. See ``accounts.imports``, ``accounts.siecle`` and ``ac
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import import_staging, imports, permissions
 from accounts.forms import ImportChoicesForm, StudentImportForm
+from accounts.http import AuthenticatedHttpRequest
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cohort = permissions.get_cohort_for_admin(request.user, pk)
     bound = request.method == "POST"  # an empty POST (no file chosen) must still show « obligatoire »
     form = StudentImportForm(request.POST if bound else None, request.FILES if bound else None)
@@ -30,7 +31,7 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_preview(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+def import_preview(request: AuthenticatedHttpRequest, pk: int, token: str) -> HttpResponse:
     cohort = permissions.get_cohort_for_admin(request.user, pk)
     staged = import_staging.get_staged(user=request.user, cohort=cohort, token=token)
     if staged is None:
@@ -49,7 +50,7 @@ def import_preview(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest, pk: int, token: str) -> HttpResponse:
     cohort = permissions.get_cohort_for_admin(request.user, pk)
     try:
         version = int(request.POST.get("version", ""))

@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions
+from accounts.http import AuthenticatedHttpRequest
 from notifications import services
 from notifications.models import OutboxMessage, OutboxState
 from notifications.selectors import outbox_for_establishments
@@ -18,7 +19,7 @@ PAGE_SIZE = 50
 
 @login_required
 @require_GET
-def outbox_list(request: HttpRequest) -> HttpResponse:
+def outbox_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     permissions.require_admin(request.user)
     state = request.GET.get("etat", "")
     if state not in OutboxState.values:
@@ -32,7 +33,7 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def outbox_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     permissions.require_admin(request.user)
     establishment_ids = list(permissions.admin_establishment_ids(request.user))
     if not OutboxMessage.objects.filter(pk=pk, establishment_id__in=establishment_ids).exists():

@@ -174,6 +174,7 @@ def main() -> None:
         items = [
             (item.version_id, item.verso.order if item.verso else 0)
             for item in DossierFiche.objects.filter(dossier__student__in=students).select_related("verso")
+            if item.version_id is not None
         ]
         one = time.perf_counter()
         store_deposited_pdfs.call(items)

@@ -5,22 +5,25 @@ The full list costs a few tens of milliseconds (names, links, details); the navi
 page. The home page and the to-do page compute the list anyway and count it.
 """
 
+from typing import cast
+
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from accounts.http import AuthenticatedHttpRequest
 from certification.selectors.todo import TodoItem, todo_count, todo_for
 
 
-def todo_items(request: HttpRequest) -> list[TodoItem]:
+def todo_items(request: AuthenticatedHttpRequest) -> list[TodoItem]:
     """The user's to-do list, computed once per request (the navigation and the page share it)."""
     items = getattr(request, "_todo_items", None)
     if items is None:
         items = todo_for(request.user)
-        request._todo_items = items
+        request._todo_items = items  # type: ignore[attr-defined]  # memo for the rest of the request
     return items
 
 
-def _count(request: HttpRequest) -> int:
+def _count(request: AuthenticatedHttpRequest) -> int:
     items = getattr(request, "_todo_items", None)
     if items is not None:
         return len(items)
@@ -32,4 +35,5 @@ def todo(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     # Lazy: a page that does not show the navigation (PDF, JSON, e-mail) runs no query for it.
-    return {"todo_count": SimpleLazyObject(lambda: _count(request))}
+    signed_in = cast(AuthenticatedHttpRequest, request)  # checked just above
+    return {"todo_count": SimpleLazyObject(lambda: _count(signed_in))}

@@ -42,6 +42,7 @@ from certification.models import (
 )
 from certification.selectors.assessed import assessed_competencies
 from certification.services import grids, lifecycle, marks, planning, questions, subjects
+from referentiel.models import Level
 
 ROOMS = ["B12", "B14", "Salle de réunion"]
 CHANGED = {
@@ -178,7 +179,7 @@ def _assess_the_class(commission: Commission, responsible: User, created: dict[s
         if ids is None or Grid.objects.filter(commission=commission, student=candidate, member__isnull=True).exists():
             continue
         codes = dict(zip(ids, CLASS_LEVELS[index % len(CLASS_LEVELS)], strict=False))
-        chosen = {
+        chosen: dict[int, Level | None] = {
             criterion.pk: levels[codes[competency.pk]]
             for competency in layout
             if competency.pk in codes

@@ -10,10 +10,12 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from accounts.models import Student
 from certification.models import CandidateResult, Commission, ResultStatus
@@ -26,7 +28,7 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 # The mark column holds a number or one of these status codes, never a free text (the exam office reads it).
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     ResultStatus.PENDING: "À noter",
     ResultStatus.RESERVED: "Réservée",
     ResultStatus.NOT_VALID: "NV",
@@ -82,7 +84,7 @@ def _csv(commission: Commission) -> bytes:
 
 def _xlsx(commission: Commission) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = cast(Worksheet, workbook.active)  # a new workbook's active sheet is a worksheet
     sheet.title = f"Notes {commission.exam.code}"
     append_safe_row(sheet, HEADER)
     for cell in sheet[1]:

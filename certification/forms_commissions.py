@@ -1,5 +1,7 @@
 """Forms of the commission pages: they validate and convert; the rules live in certification.services."""
 
+from typing import cast
+
 from django import forms
 from django.db.models import QuerySet
 
@@ -29,16 +31,17 @@ class CommissionForm(forms.Form):
     def __init__(self, *args, cohorts: QuerySet[Cohort], **kwargs):
         super().__init__(*args, **kwargs)
         codes = Exam.objects.filter(ccf=True).order_by("code").values_list("code", flat=True).distinct()
-        self.fields["exam_code"].choices = [(code, code) for code in codes]
-        self.fields["cohort"].queryset = cohorts.select_related("exam_session")
+        cast(forms.ChoiceField, self.fields["exam_code"]).choices = [(code, code) for code in codes]
+        cast(forms.ModelChoiceField, self.fields["cohort"]).queryset = cohorts.select_related("exam_session")
         establishment_ids = set(cohorts.values_list("establishment_id", flat=True))
         teachers = User.objects.none()
         for establishment_id in establishment_ids:
             teachers = teachers | establishment_teachers(establishment_id)
-        self.fields["responsible"].queryset = teachers.distinct().order_by(*by_name(""))
+        cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = teachers.distinct().order_by(*by_name(""))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         cohort, responsible = data.get("cohort"), data.get("responsible")
         if cohort and responsible and not establishment_teachers(cohort.establishment_id).filter(pk=responsible.pk):
             self.add_error("responsible", "Choisissez un·e enseignant·e de l'établissement de la classe.")
@@ -54,7 +57,7 @@ class AddMemberForm(forms.Form):
 
     def __init__(self, *args, candidates: QuerySet[User], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = candidates
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = candidates
 
 
 class RemoveMemberForm(forms.Form):
@@ -74,7 +77,7 @@ class StepForm(forms.Form):
     def __init__(self, *args, situations: list[str], **kwargs):
         """``situations``: the codes of the commission's situations (copied from the session's rules)."""
         super().__init__(*args, **kwargs)
-        self.fields["situation"].choices = [(code, f"Situation {code}") for code in situations]
+        cast(forms.ChoiceField, self.fields["situation"]).choices = [(code, f"Situation {code}") for code in situations]
 
 
 class InformForm(forms.Form):
@@ -85,10 +88,11 @@ class InformForm(forms.Form):
 
     def __init__(self, *args, student_ids: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["students"].choices = [(pk, pk) for pk in student_ids]
+        cast(forms.ChoiceField, self.fields["students"]).choices = [(pk, pk) for pk in student_ids]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("scope") == "selected" and not data.get("students"):
             raise forms.ValidationError("Cochez au moins un·e étudiant·e à informer.")
         return data

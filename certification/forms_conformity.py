@@ -1,6 +1,7 @@
 """The commission's conformity check form: decision, NV reasons (official wording of the exam), comment, date."""
 
 import datetime
+from typing import cast
 
 from django import forms
 
@@ -38,7 +39,7 @@ class ConformityForm(forms.Form):
     def __init__(self, *args, nv_form: NvForm, **kwargs):
         super().__init__(*args, **kwargs)
         # The wording of the reasons differs between ANNEXE V–8 (E4) and VII–6 (E6): show the exam's own.
-        self.fields["nv_reasons"].choices = list(nv_form.reasons)
+        cast(forms.ChoiceField, self.fields["nv_reasons"]).choices = list(nv_form.reasons)
         self.fields["checked_on"].initial = paris_today()
 
     def clean_checked_on(self) -> datetime.date:
@@ -48,7 +49,8 @@ class ConformityForm(forms.Form):
         return checked_on
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         decision, reasons = data.get("decision"), data.get("nv_reasons") or []
         if decision == ConformityDecision.NOT_VALID and not reasons:
             self.add_error("nv_reasons", REASONS_REQUIRED)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
 
@@ -67,8 +68,10 @@ class DossierSelectionForm(forms.Form):
     def __init__(self, *args, student: Student, exam: Exam, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = {option.key: option for option in fiche_options(student, exam)}
-        self.fields["fiches"].choices = [(key, option.label) for key, option in self.options.items()]
-        self.fields["internships"].queryset = (
+        cast(forms.ChoiceField, self.fields["fiches"]).choices = [
+            (key, option.label) for key, option in self.options.items()
+        ]
+        cast(forms.ModelChoiceField, self.fields["internships"]).queryset = (
             InternshipPeriod.objects.filter(student=student)
             .select_related("official_attestation")  # has_attestation in each label, without a query per period
             .order_by("start_date", "pk")

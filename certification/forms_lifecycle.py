@@ -1,5 +1,7 @@
 """Forms of the candidate's lifecycle page (readiness, absence): validate and convert, nothing else."""
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -32,7 +34,7 @@ class ReadinessForm(forms.Form):
     def __init__(self, *args, situations, **kwargs):
         # Two forms share the page (and field names): each has its own prefix, so ids and labels never collide.
         super().__init__(*args, prefix="aptitude", **kwargs)
-        self.fields["situation"].queryset = situations
+        cast(forms.ModelChoiceField, self.fields["situation"]).queryset = situations
         self.fields["decided_on"].initial = timezone.localdate()
 
 
@@ -62,13 +64,14 @@ class AbsenceForm(forms.Form):
 
     def __init__(self, *args, situations, **kwargs):
         super().__init__(*args, prefix="absence", **kwargs)
-        self.fields["situation"].queryset = situations
+        cast(forms.ModelChoiceField, self.fields["situation"]).queryset = situations
         only = list(situations[:2])
         if len(only) == 1:  # E4: the candidate comes to situation B only
             self.fields["situation"].initial = only[0].pk
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == AbsenceKind.JUSTIFIED and not data.get("document"):
             self.add_error("document", "Joignez le justificatif de l'absence.")
         return data

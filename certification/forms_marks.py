@@ -4,6 +4,7 @@ Marks are typed the French way (« 12,5 ») and checked against the session's st
 """
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 
@@ -53,7 +54,15 @@ def mark_field(label: str, *, required: bool = False) -> forms.DecimalField:
     )
 
 
-class _StepMixin:
+if TYPE_CHECKING:
+    _FormBase = forms.Form
+else:
+    _FormBase = object
+
+
+class _StepMixin(_FormBase):
+    step: Decimal
+
     def _check_step(self, name: str) -> None:
         value = self.cleaned_data.get(name)
         if value is not None and not on_step(value, self.step):
@@ -71,7 +80,8 @@ class RangeForm(_StepMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         low, high = data.get("low"), data.get("high")
         self._check_step("low")
         self._check_step("high")
@@ -95,7 +105,8 @@ class ResultRowForm(_StepMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         status, mark = data.get("status"), data.get("mark")
         # Typing a mark on a candidate still « à noter » is enough: no need to change the status too.
         if status == ResultStatus.PENDING and mark is not None:

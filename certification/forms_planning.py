@@ -1,6 +1,7 @@
 """Forms of the planning: they validate and convert; the planning service decides (overlaps, rules)."""
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -44,8 +45,8 @@ class PassageTimeForm(forms.Form):
 
     def __init__(self, *args, rooms: QuerySet[Room], members: QuerySet[CommissionMember], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["room"].queryset = rooms
-        self.fields["members"].queryset = members
+        cast(forms.ModelChoiceField, self.fields["room"]).queryset = rooms
+        cast(forms.ModelChoiceField, self.fields["members"]).queryset = members
 
     def starts_at(self) -> datetime.datetime:
         combined = datetime.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"])
@@ -59,9 +60,9 @@ class ScheduleForm(PassageTimeForm):
 
     def __init__(self, *args, students, situations: QuerySet[Situation], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["student"].queryset = students
-        self.fields["student"].label_from_instance = str
-        self.fields["situation"].queryset = situations
+        cast(forms.ModelChoiceField, self.fields["student"]).queryset = students
+        cast(forms.ModelChoiceField, self.fields["student"]).label_from_instance = str
+        cast(forms.ModelChoiceField, self.fields["situation"]).queryset = situations
 
 
 class MoveForm(PassageTimeForm):

@@ -118,7 +118,8 @@ class GridDisclosureForm(forms.Form):
         return _not_in_future(self.cleaned_data["requested_on"])
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("requester") == "representative" and not data.get("requester_name", "").strip():
             self.add_error("requester_name", "Indiquez le nom du ou de la représentant·e.")
         return data

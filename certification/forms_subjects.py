@@ -1,6 +1,6 @@
 """Forms of the fiche sujet and of the « et si… » questions: they validate and convert, services decide."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -31,7 +31,7 @@ class FicheChoiceForm(forms.Form):
     def __init__(self, *args, items: list[DossierFiche], sheet: SubjectSheet | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = {item.pk: item for item in items}
-        self.fields["dossier_fiche"].choices = [(item.pk, fiche_label(item)) for item in items]
+        cast(forms.ChoiceField, self.fields["dossier_fiche"]).choices = [(item.pk, fiche_label(item)) for item in items]
         if sheet is not None:
             self.fields["version"].initial = sheet.version
             self.fields["dossier_fiche"].initial = sheet.dossier_fiche_id
@@ -107,7 +107,7 @@ class QuestionForm(forms.Form):
 
     def __init__(self, *args, rubric_choices: list[tuple[str, str]], bank: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rubric"].choices = [("", "Question générale"), *rubric_choices]
+        cast(forms.ChoiceField, self.fields["rubric"]).choices = [("", "Question générale"), *rubric_choices]
         if not bank:
             del self.fields["to_bank"]
 
@@ -123,4 +123,4 @@ class BankQuestionForm(forms.Form):
 
     def __init__(self, *args, rubric_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rubric"].choices = [("", "Question générale"), *rubric_choices]
+        cast(forms.ChoiceField, self.fields["rubric"]).choices = [("", "Question générale"), *rubric_choices]

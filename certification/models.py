@@ -5,6 +5,7 @@ This app reads the passeport (fiches, internship periods) and never the other wa
 
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,9 @@ from accounts.models import Cohort, Establishment, Student
 from lib.french import de
 from passeport.models import Fiche, FicheVersion, FicheVerso, InternshipPeriod
 from referentiel.models import Competency, Criterion, Exam, ExamSession, Level
+
+if TYPE_CHECKING:
+    from notifications.models import OutboxMessage
 
 
 class DossierState(models.TextChoices):
@@ -243,6 +247,11 @@ class Convocation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    # Set by certification.services.convocations.attach_delivery for the pages; never stored.
+    outbox: "OutboxMessage | None"
+    delivery_state: str
+    delivery_state_label: str
+
     class Meta:
         verbose_name = "information officielle"
         ordering = ["step", "passage", "student", "-informed_at"]
@@ -317,7 +326,7 @@ class Grid(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.member.user if self.member_id else "commission"
+        who = self.member.user if self.member_id and self.member else "commission"
         return f"Grille {self.commission.exam.code} {de(self.student)} ({who})"
 
     @property
@@ -335,7 +344,7 @@ class GridLine(models.Model):
         constraints = [models.UniqueConstraint(fields=["grid", "criterion"], name="gridline_unique")]
 
     def __str__(self) -> str:
-        return f"{self.criterion} : {self.level.code if self.level_id else '—'}"
+        return f"{self.criterion} : {self.level.code if self.level_id and self.level else '—'}"
 
 
 class GridComment(models.Model):

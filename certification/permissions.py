@@ -56,7 +56,7 @@ def get_commission_for_user(user: User, pk: int, *, manage: bool = False) -> Com
     if not can_manage_commission(user, commission):  # neither its responsible nor an administrator
         # A member's seat grants access; member_of() then returns it without reading it again.
         seat = _seat(user, commission.pk)
-        commission._seat_of = (user.pk, seat)
+        commission._seat_of = (user.pk, seat)  # type: ignore[attr-defined]  # memo read by member_of()
         if seat is None:
             raise Http404
     if manage and not can_manage_commission(user, commission):
@@ -118,7 +118,7 @@ def get_convocation_for_user(user: User, pk: int) -> Convocation:
     return convocation
 
 
-def get_commission_student(user: User, pk: int, student_pk: int, *, manage: bool = False):
+def get_commission_student(user: User, pk: int, student_pk: int, *, manage: bool = False) -> tuple[Commission, Student]:
     """A commission the user sits on (or administers) and one of its candidates; 404 for anyone else."""
     commission = get_commission_for_user(user, pk, manage=manage)
     student = (
@@ -139,7 +139,9 @@ def _seat(user: User, commission_pk: int) -> CommissionMember | None:
 
 
 def member_of(user: User, commission: Commission) -> CommissionMember | None:
-    known = getattr(commission, "_seat_of", None)  # read by get_commission_for_user for this user
+    known: tuple[int, CommissionMember | None] | None = getattr(
+        commission, "_seat_of", None
+    )  # read by get_commission_for_user for this user
     if known is not None and known[0] == user.pk:
         return known[1]
     return _seat(user, commission.pk)

@@ -56,7 +56,9 @@ def propose_profile(
     """
     proposal: dict[str, str] = {}
     for competency_id, codes in agreed_lines_by_competency.items():
-        positioned = sorted((code for code in codes if code in ranks), key=lambda code: ranks[code])
+        positioned = sorted(
+            (code for code in codes if code is not None and code in ranks), key=lambda code: ranks[code]
+        )
         if positioned:
             proposal[str(competency_id)] = positioned[(len(positioned) - 1) // 2]
     return proposal

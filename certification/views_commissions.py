@@ -5,17 +5,19 @@ information. Every write goes through certification.services.
 """
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Cohort, Role, Student, User
 from accounts.permissions import admin_establishment_ids, establishment_ids, is_staff_member
 from certification import convocation_pdf
@@ -63,7 +65,7 @@ def _cohorts_for_creation(user: User) -> QuerySet[Cohort]:
 
 @login_required
 @require_GET
-def commission_list(request: HttpRequest) -> HttpResponse:
+def commission_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_commission_pages(request.user)
     commissions = (
         Commission.objects.filter(pk__in=commissions_for_user(request.user).values("pk"))
@@ -76,7 +78,7 @@ def commission_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def commission_create(request: HttpRequest) -> HttpResponse:
+def commission_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     cohorts = _cohorts_for_creation(request.user)
     if not cohorts.exists():
         raise Http404
@@ -150,7 +152,7 @@ def _student_rows(commission: Commission, steps: list[SituationStep]) -> list[St
 
 @login_required
 @require_GET
-def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def commission_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     commission = get_commission_for_user(request.user, pk)
     situations = list(commission.situations.prefetch_related("steps"))
     steps = [step for situation in situations for step in situation.steps.all()]
@@ -216,7 +218,7 @@ def _first_error(form) -> str:
 
 @login_required
 @require_POST
-def commission_members(request: HttpRequest, pk: int) -> HttpResponse:
+def commission_members(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     commission = get_commission_for_user(request.user, pk, manage=True)
     try:
         if request.POST.get("action") == "remove":
@@ -228,7 +230,7 @@ def commission_members(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("certification:commission_detail", args=[commission.pk]) + "#membres")
 
 
-def _add_member(request: HttpRequest, commission: Commission) -> None:
+def _add_member(request: AuthenticatedHttpRequest, commission: Commission) -> None:
     form = AddMemberForm(request.POST, candidates=_member_candidates(commission))
     if not form.is_valid():
         raise CommissionError(f"Membre non ajouté : {_first_error(form)}")
@@ -239,7 +241,7 @@ def _add_member(request: HttpRequest, commission: Commission) -> None:
     messages.success(request, f"{member.user.display_name} ajouté·e : {member.get_role_display()}{note}.")
 
 
-def _remove_member(request: HttpRequest, commission: Commission) -> None:
+def _remove_member(request: AuthenticatedHttpRequest, commission: Commission) -> None:
     form = RemoveMemberForm(request.POST)
     member = commission.members.select_related("user").filter(pk=form.data.get("member") or 0).first()
     if not form.is_valid() or member is None:
@@ -250,7 +252,7 @@ def _remove_member(request: HttpRequest, commission: Commission) -> None:
 
 @login_required
 @require_POST
-def step_create(request: HttpRequest, pk: int) -> HttpResponse:
+def step_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     commission = get_commission_for_user(request.user, pk, manage=True)
     form = StepForm(request.POST, situations=list(commission.situations.values_list("code", flat=True)))
     if not form.is_valid():
@@ -292,18 +294,18 @@ def _letter_step_and_student(user: User, pk: int, student_pk: int) -> tuple[Situ
 
 @login_required
 @require_GET
-def convocation_letter(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def convocation_letter(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     step, student = _letter_step_and_student(request.user, pk, student_pk)
     response = HttpResponse(convocation_pdf.render_convocation_pdf(step, student), content_type="application/pdf")
     filename = convocation_pdf.letter_filename(step, student)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = cast(str, content_disposition_header(True, filename))
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def uninformed_reason(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def uninformed_reason(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     step = get_step_for_user(request.user, pk, manage=True)
     commission = step.situation.commission
     student = commission.cohort.students.select_related("user").filter(pk=student_pk).first()
@@ -340,7 +342,7 @@ def _convocation_what(convocation: Convocation) -> str:
 
 @login_required
 @require_POST
-def convocation_ack(request: HttpRequest, pk: int) -> HttpResponse:
+def convocation_ack(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     convocation = get_convocation_for_user(request.user, pk)
     if convocation_services.acknowledge_convocation(convocation=convocation, actor=request.user):
         messages.success(request, f"Merci : réception de {_convocation_what(convocation)} confirmée.")

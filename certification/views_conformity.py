@@ -1,12 +1,15 @@
 """The commission's conformity check of a dossier, and the official NV notification (for the candidate)."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from certification.forms_conformity import ConformityForm
 from certification.models import ConformityCheck, ConformityDecision
 from certification.nv_pdf import load_check, nv_filename, render_nv_pdf
@@ -21,7 +24,7 @@ from certification.services.conformity import (
 )
 from passeport.selectors_internships import internship_summary
 
-RECORDED = {
+RECORDED: dict[str, str] = {
     ConformityDecision.CONFORME: "Contrôle enregistré : dossier conforme.",
     ConformityDecision.NOT_VALID: "Contrôle enregistré : mention NV. La notification au candidat est disponible "
     "dans l'historique des contrôles.",
@@ -32,7 +35,7 @@ RECORDED = {
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def conformity_check(request: HttpRequest, pk: int) -> HttpResponse:
+def conformity_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_for_user(request.user, pk, check=True)
     nv_form = dossier_nv_form(dossier)
     summary = internship_summary(dossier.student)
@@ -69,7 +72,7 @@ def conformity_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def nv_notification(request: HttpRequest, pk: int) -> HttpResponse:
+def nv_notification(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dossier_id = ConformityCheck.objects.filter(pk=pk).values_list("dossier_id", flat=True).first()
     if dossier_id is None:
         raise Http404
@@ -81,6 +84,6 @@ def nv_notification(request: HttpRequest, pk: int) -> HttpResponse:
     if check.decision != ConformityDecision.NOT_VALID:
         raise Http404
     response = HttpResponse(render_nv_pdf(check), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, nv_filename(check))
+    response["Content-Disposition"] = cast(str, content_disposition_header(True, nv_filename(check)))
     response["Cache-Control"] = "private, no-store"
     return response

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from certification.forms_convocations import ResendConvocationForm
 from certification.models import Convocation
@@ -40,7 +41,7 @@ def _back(request: HttpRequest, convocation: Convocation) -> HttpResponse:
 
 @login_required
 @require_POST
-def convocation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def convocation_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     convocation = _convocation_to_manage(request.user, pk)
     form = ResendConvocationForm(request.POST)
     if not form.is_valid():
@@ -61,7 +62,7 @@ def convocation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def convocation_letter_handed(request: HttpRequest, pk: int) -> HttpResponse:
+def convocation_letter_handed(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     convocation = _convocation_to_manage(request.user, pk)
     try:
         convocation_services.record_letter_handed(convocation=convocation, actor=request.user)

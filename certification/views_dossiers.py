@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Student
 from accounts.permissions import admin_establishment_ids, staff_establishment_ids
 from certification.composition import NOT_BLOCKING, composition_defects
@@ -27,7 +28,7 @@ LATE_ADMIN_ONLY = "Seule l'administration de l'établissement enregistre un dép
 
 
 @login_required
-def dossier_list(request: HttpRequest, student_pk: int) -> HttpResponse:
+def dossier_list(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
     student = get_own_student(request.user, student_pk)
     context = {
         "student": student,
@@ -47,7 +48,7 @@ def _exam(student: Student, exam_code: str) -> Exam:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dossier_edit(request: HttpRequest, student_pk: int, exam_code: str) -> HttpResponse:
+def dossier_edit(request: AuthenticatedHttpRequest, student_pk: int, exam_code: str) -> HttpResponse:
     student = get_own_student(request.user, student_pk)
     exam = _exam(student, exam_code)
     dossier = selectors.student_dossier(student, exam)
@@ -66,7 +67,9 @@ def dossier_edit(request: HttpRequest, student_pk: int, exam_code: str) -> HttpR
     return _render_edit(request, student, exam, dossier, form if is_owner else None)
 
 
-def _save_selection(request: HttpRequest, student: Student, exam: Exam, form: DossierSelectionForm) -> HttpResponse:
+def _save_selection(
+    request: AuthenticatedHttpRequest, student: Student, exam: Exam, form: DossierSelectionForm
+) -> HttpResponse:
     try:
         dossier = services.save_dossier_selection(
             student=student,
@@ -121,7 +124,7 @@ def _attestations(dossier: Dossier | None) -> list:
 
 @login_required
 @require_POST
-def dossier_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_for_user(request.user, pk, write=True)
     try:
         result = services.submit_dossier(dossier=dossier, actor=request.user)
@@ -141,7 +144,7 @@ def dossier_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dossier_late_deposit(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_late_deposit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_for_user(request.user, pk)
     if dossier.student.establishment_id not in admin_establishment_ids(request.user):
         raise PermissionDenied(LATE_ADMIN_ONLY)
@@ -162,7 +165,7 @@ def dossier_late_deposit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_for_user(request.user, pk)
     deadline = selectors.deposit_deadline(dossier)
     establishment_id = dossier.student.establishment_id

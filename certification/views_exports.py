@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -56,7 +57,7 @@ def evaluation_packs(request, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evaluation_pack_download(request, pk: int, student_pk: int) -> HttpResponse:
+def evaluation_pack_download(request, pk: int, student_pk: int) -> HttpResponseBase:
     commission, student = get_commission_student(request.user, pk, student_pk)
     pack = packs.ready_pack(commission, student)
     if pack is None:

@@ -7,6 +7,7 @@ evidence and the PDF, and gets a 403 on a member's grid. Every write goes throug
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Student, User
 from accounts.permissions import can_view_student
 from audit.services import log_action
@@ -170,7 +172,7 @@ def _block_context(page: GridPage, user: User) -> dict:
     }
 
 
-def _save(request: HttpRequest, page: GridPage, form: GridForm, member: CommissionMember | None):
+def _save(request: AuthenticatedHttpRequest, page: GridPage, form: GridForm, member: CommissionMember | None):
     """Run the service; returns (redirect or None, conflict)."""
     try:
         if member is not None:
@@ -219,7 +221,7 @@ def _save(request: HttpRequest, page: GridPage, form: GridForm, member: Commissi
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def grid_member(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def grid_member(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     commission, student = get_commission_student(request.user, pk, student_pk)
     member = require_member(request.user, commission)
     page = GridPage(commission, student, member)
@@ -264,7 +266,7 @@ def _agreed_sections(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def grid_agreed(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def grid_agreed(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     commission, student = get_commission_student(request.user, pk, student_pk)
     member = member_of(request.user, commission)
     if request.method == "POST" and member is None:
@@ -306,7 +308,7 @@ def grid_agreed(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def grid_evidence(request: HttpRequest, pk: int, student_pk: int, competency_pk: int) -> HttpResponse:
+def grid_evidence(request: AuthenticatedHttpRequest, pk: int, student_pk: int, competency_pk: int) -> HttpResponse:
     commission, student = get_commission_student(request.user, pk, student_pk)
     competency = Competency.objects.filter(pk=competency_pk, block__exam=commission.exam).first()
     if competency is None:
@@ -343,12 +345,12 @@ def _pdf_member(request: HttpRequest, commission: Commission) -> CommissionMembe
 
 @login_required
 @require_GET
-def grid_pdf(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def grid_pdf(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     commission, student = get_commission_student(request.user, pk, student_pk)
     member = _pdf_member(request, commission)
     response = HttpResponse(grid_documents.render_grid_pdf(commission, student, member), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        True, grid_documents.grid_filename(commission, student, member)
+    response["Content-Disposition"] = cast(
+        str, content_disposition_header(True, grid_documents.grid_filename(commission, student, member))
     )
     response["Cache-Control"] = "private, no-store"
     return response
@@ -356,7 +358,7 @@ def grid_pdf(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def grid_docx_download(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def grid_docx_download(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     """The grid on the national Word model: the same access as its PDF (jury only), audited."""
     commission, student = get_commission_student(request.user, pk, student_pk)
     member = _pdf_member(request, commission)
@@ -371,6 +373,6 @@ def grid_docx_download(request: HttpRequest, pk: int, student_pk: int) -> HttpRe
             changes={"student_id": student.pk, "member_id": member.pk if member else None, "filename": filename},
         )
     response = HttpResponse(content, content_type=grid_docx.CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = cast(str, content_disposition_header(True, filename))
     response["Cache-Control"] = "private, no-store"
     return response

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Student
 from certification.forms_commissions import InformForm
 from certification.models import Convocation, SituationStep
@@ -81,7 +82,7 @@ def _report_unchanged(request: HttpRequest, step: SituationStep, targets: list[S
 
 @login_required
 @require_GET
-def inform_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def inform_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Who will be informed, how many, of which date and by which means, before anything is sent."""
     step = get_step_for_user(request.user, pk, manage=True)
     data = request.GET.copy()
@@ -118,7 +119,7 @@ def _stale(request: HttpRequest, step: SituationStep, text: str, query: dict) ->
 
 @login_required
 @require_POST
-def inform_students(request: HttpRequest, pk: int) -> HttpResponse:
+def inform_students(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Send the confirmed information: exactly the list confirmed, once."""
     step = get_step_for_user(request.user, pk, manage=True)
     query = {"scope": request.POST.get("scope", "all"), "students": request.POST.getlist("students")}

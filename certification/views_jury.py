@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from accounts.permissions import is_staff_member
 from certification.context_processors import todo_items
@@ -116,7 +117,7 @@ def _jury_page(
 @login_required
 @require_GET
 @never_cache
-def jury_view(request: HttpRequest, pk: int) -> HttpResponse:
+def jury_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     passage = get_passage_for_user(request.user, pk, jury=True)
     member = require_member(request.user, passage.situation.commission)
     note = passage_note(passage, member)
@@ -171,7 +172,7 @@ def _conflict_response(request, passage, member, form, conflict: NoteConflict) -
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def jury_notes(request: HttpRequest, pk: int) -> HttpResponse:
+def jury_notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     passage = get_passage_for_user(request.user, pk, jury=True)
     if request.method == "GET":
         return redirect("certification:jury_view", pk=passage.pk)
@@ -217,7 +218,7 @@ def _require_jury_or_staff(user: User) -> None:
 
 @login_required
 @require_GET
-def todo(request: HttpRequest) -> HttpResponse:
+def todo(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_jury_or_staff(request.user)
     items = todo_items(request)
     groups = [(kind, label, [item for item in items if item.kind == kind]) for kind, label in KIND_LABELS.items()]

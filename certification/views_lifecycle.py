@@ -9,11 +9,12 @@ student who never opened one and leads to the conformity check, where the NV is 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from audit.services import log_action
 from certification.forms_lifecycle import AbsenceForm, ReadinessForm
@@ -96,14 +97,14 @@ def _context(commission: Commission, student, user: User, *, readiness_form=None
 
 @login_required
 @require_GET
-def candidate_lifecycle(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def candidate_lifecycle(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     commission, student = get_commission_student(request.user, pk, student_pk)
     return render(request, "certification/candidate_lifecycle.html", _context(commission, student, request.user))
 
 
 @login_required
 @require_POST
-def readiness_record(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def readiness_record(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     commission, student = get_commission_student(request.user, pk, student_pk)
     _require_decider(request.user, commission)
     form = ReadinessForm(request.POST, situations=commission.situations.order_by("code"))
@@ -133,7 +134,7 @@ def readiness_record(request: HttpRequest, pk: int, student_pk: int) -> HttpResp
 
 @login_required
 @require_POST
-def absence_record(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def absence_record(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     commission, student = get_commission_student(request.user, pk, student_pk)
     _require_decider(request.user, commission)
     form = AbsenceForm(request.POST, request.FILES, situations=presence_situations(commission))
@@ -170,7 +171,7 @@ def absence_record(request: HttpRequest, pk: int, student_pk: int) -> HttpRespon
 
 @login_required
 @require_GET
-def absence_document(request: HttpRequest, pk: int) -> FileResponse:
+def absence_document(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The justification of an absence: private like evidence, for the commission and the administration only."""
     absence = Absence.objects.select_related("situation__commission").filter(pk=pk).first()
     if absence is None or not absence.document:
@@ -189,7 +190,7 @@ def absence_document(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def no_deposit(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def no_deposit(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     """A student who never opened a dossier: create the empty dossier, then record the NV on the conformity page."""
     commission, student = get_commission_student(request.user, pk, student_pk)
     _require_decider(request.user, commission)

@@ -14,12 +14,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from certification import candidate_flow
 from certification.forms_marks import RangeForm, ResultForm, ResultRowForm, plain, profile_field_name, step_message
 from certification.locking import Locked, is_locked, reopen
@@ -209,7 +210,7 @@ def _render_profiles(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profiles(request: HttpRequest, pk: int) -> HttpResponse:
+def profiles(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     commission = get_commission_for_user(request.user, pk)
     editable = member_of(request.user, commission) is not None
     if request.method == "POST":
@@ -270,7 +271,7 @@ def _disable(form) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def result_edit(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def result_edit(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     commission, student = get_commission_student(request.user, pk, student_pk)
     editable = member_of(request.user, commission) is not None
     if request.method == "POST":
@@ -329,7 +330,7 @@ def result_edit(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def result_reopen(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def result_reopen(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     """Reopen a signed result; after the deliberation, the formal reopening (the candidate is told)."""
     commission, student = get_commission_student(request.user, pk, student_pk, manage=True)
     if commission.responsible_id != request.user.pk:

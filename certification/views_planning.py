@@ -9,6 +9,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from certification import passage_letter_pdf
 from certification.forms_planning import MoveForm, RoomForm, ScheduleForm
@@ -63,7 +65,7 @@ def _base_url(request: HttpRequest) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rooms(request: HttpRequest, pk: int) -> HttpResponse:
+def rooms(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     establishment = get_staff_establishment(request.user, pk)
     form = RoomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -131,7 +133,7 @@ def _by_day(passages: list[Passage]) -> list[tuple[datetime.date, list[Passage]]
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def planning(request: HttpRequest, pk: int) -> HttpResponse:
+def planning(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     commission = get_commission_for_user(request.user, pk, manage=request.method == "POST")
     can_manage = can_manage_commission(request.user, commission)
     form = _schedule_form(commission, request.POST or None) if can_manage else None
@@ -179,7 +181,7 @@ def _scheduled_message(passage: Passage) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def passage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def passage_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     passage = get_passage_for_user(request.user, pk, manage=True)
     commission = passage.situation.commission
     start = timezone.localtime(passage.starts_at)
@@ -232,7 +234,7 @@ class JurySection:
 
 @login_required
 @require_GET
-def day_schedule(request: HttpRequest, pk: int, day: str) -> HttpResponse:
+def day_schedule(request: AuthenticatedHttpRequest, pk: int, day: str) -> HttpResponse:
     commission = get_commission_for_user(request.user, pk)
     if not DAY_FORMAT.fullmatch(day):
         raise Http404
@@ -263,13 +265,13 @@ def _letter_passage(user: User, pk: int) -> Passage:
 
 @login_required
 @require_GET
-def passage_letter(request: HttpRequest, pk: int) -> HttpResponse:
+def passage_letter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     passage = passage_letter_pdf.load_passage(_letter_passage(request.user, pk).pk)
     changed = Convocation.objects.filter(passage=passage, superseded_at__isnull=False).exists()
     context = passage_letter_pdf.passage_letter_context(passage, change=changed)
     response = HttpResponse(passage_letter_pdf.render_passage_letter_pdf(context), content_type="application/pdf")
     filename = passage_letter_pdf.passage_letter_filename(passage)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = cast(str, content_disposition_header(True, filename))
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -359,7 +361,7 @@ def _proof_rows(commission: Commission) -> list[ProofRow]:
 
 @login_required
 @require_GET
-def convocation_proofs(request: HttpRequest, pk: int) -> HttpResponse:
+def convocation_proofs(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     commission = get_commission_for_user(request.user, pk)
     context = {
         "commission": commission,
@@ -371,7 +373,7 @@ def convocation_proofs(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def student_convocations(request: HttpRequest, student_pk: int) -> HttpResponse:
+def student_convocations(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
     student = get_own_student(request.user, student_pk)
     convocations = convocations_of(student)
     for convocation in convocations:

@@ -6,11 +6,12 @@ candidates whose passage jury they sit on.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedHttpRequest
 from certification.permissions import get_commission_for_user, member_of
 from certification.selectors import candidates
 
@@ -38,7 +39,7 @@ def _sort(rows: list[candidates.Row], sort: str) -> list[candidates.Row]:
 
 @login_required
 @require_GET
-def commission_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def commission_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     commission = get_commission_for_user(request.user, pk)
     seat = member_of(request.user, commission)
     step = request.GET.get("etape", "")

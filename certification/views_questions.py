@@ -7,10 +7,11 @@ professional outside the bank's staff, anyone else: 404.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import staff_establishment_ids
 from certification.forms_subjects import BankQuestionForm, QuestionForm
 from certification.models import ParameterChange, Question, SubjectSheet
@@ -64,7 +65,7 @@ def _questions_page(request, sheet: SubjectSheet, form: QuestionForm) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def subject_questions(request: HttpRequest, pk: int) -> HttpResponse:
+def subject_questions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sheet = get_subject_sheet_for_user(request.user, pk, write=request.method == "POST")
     choices = form_of(sheet.commission).rubric_choices()
     in_bank_staff = sheet.commission.cohort.establishment_id in staff_establishment_ids(request.user)
@@ -122,7 +123,7 @@ def _remove(request, sheet: SubjectSheet) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def question_bank(request: HttpRequest, pk: int) -> HttpResponse:
+def question_bank(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     establishment = get_staff_establishment(request.user, pk)
     choices = subject_form(latest_forms_session()).rubric_choices()
     form = BankQuestionForm(request.POST or None, rubric_choices=choices)
@@ -149,7 +150,7 @@ def question_bank(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def question_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def question_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_user(request.user, pk)
     question_services.archive_question(question=question, actor=request.user)
     messages.success(request, "Question retirée de la banque ; les listes déjà préparées la gardent.")

@@ -5,15 +5,18 @@ formal request only, disclose a candidate's grid (logged). The student sees thei
 deliberation, never before and never any grid content. Outside scope: 404; in scope but not allowed: 403.
 """
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Student, User
 from accounts.permissions import admin_establishment_ids
 from certification import candidate_flow, sheet_pdf
@@ -55,7 +58,7 @@ def _require_admin_of(user: User, commission: Commission) -> None:
 
 def _pdf_response(content: bytes, filename: str, *, attachment: bool) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    response["Content-Disposition"] = cast(str, content_disposition_header(attachment, filename))
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -113,7 +116,7 @@ def _sheet_url(commission, student) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def evaluation_sheet(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def evaluation_sheet(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     commission, student = get_commission_student(request.user, pk, student_pk)
     editable = (
         member_of(request.user, commission) is not None
@@ -164,7 +167,7 @@ def evaluation_sheet(request: HttpRequest, pk: int, student_pk: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def evaluation_sign(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def evaluation_sign(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     commission, student = get_commission_student(request.user, pk, student_pk)
     member = require_member(request.user, commission)
     form = SignForm(request.POST or None)
@@ -201,7 +204,7 @@ def _sheet_for_pdf(user: User, pk: int, student_pk: int) -> tuple[Commission, St
 
 @login_required
 @require_GET
-def evaluation_sheet_pdf(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def evaluation_sheet_pdf(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     commission, student = _sheet_for_pdf(request.user, pk, student_pk)
     content = sheet_pdf.render_sheet_pdf(commission, student)
     return _pdf_response(content, sheet_pdf.sheet_filename(commission, student), attachment=False)
@@ -209,7 +212,7 @@ def evaluation_sheet_pdf(request: HttpRequest, pk: int, student_pk: int) -> Http
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deliberation(request: HttpRequest, pk: int) -> HttpResponse:
+def deliberation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     commission = get_commission_for_user(request.user, pk)
     _require_admin_of(request.user, commission)
     existing = Deliberation.objects.filter(commission=commission).select_related("recorded_by").first()
@@ -265,7 +268,7 @@ def deliberation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def grid_disclosure(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def grid_disclosure(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     commission, student = get_commission_student(request.user, pk, student_pk)
     _require_admin_of(request.user, commission)
     released = sheet_services.is_released(commission)
@@ -295,7 +298,7 @@ def grid_disclosure(request: HttpRequest, pk: int, student_pk: int) -> HttpRespo
 
 @login_required
 @require_GET
-def student_results(request: HttpRequest, student_pk: int) -> HttpResponse:
+def student_results(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
     student = get_own_student(request.user, student_pk)
     # get_own_student lets the staff read dossiers; results are the student's own page only (staff use commissions).
     if student.user_id != request.user.pk:

@@ -5,14 +5,17 @@ do not sit on the commission). A student never reaches these pages (404) except 
 from its release time (session setting, minutes before the passage) — never the jury part, never the questions.
 """
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Student
 from accounts.permissions import staff_establishment_ids
 from certification import subject_pdf as pdfs
@@ -42,7 +45,7 @@ def _require_e4(commission: Commission) -> None:
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Content-Disposition"] = cast(str, content_disposition_header(False, filename))
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -57,7 +60,7 @@ def _sheet_of(commission: Commission, student: Student) -> SubjectSheet | None:
 
 @login_required
 @require_GET
-def subject_list(request: HttpRequest, pk: int) -> HttpResponse:
+def subject_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     commission = get_commission_for_user(request.user, pk)
     _require_e4(commission)
     context = {
@@ -128,7 +131,7 @@ def _read_parts(sheet: SubjectSheet) -> list[dict]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def subject_edit(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def subject_edit(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     commission, student = get_commission_student(request.user, pk, student_pk)
     _require_e4(commission)
     sheet = _sheet_of(commission, student)
@@ -197,7 +200,7 @@ def _save(request, commission, student, sheet) -> HttpResponse:
 
 @login_required
 @require_GET
-def subject_pdf(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+def subject_pdf(request: AuthenticatedHttpRequest, pk: int, part: str) -> HttpResponse:
     which = PART_SLUGS.get(part)
     if which is None:
         raise Http404
@@ -210,7 +213,7 @@ def subject_pdf(request: HttpRequest, pk: int, part: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def candidate_subject(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_subject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     passage = get_own_passage(request.user, pk)
     sheet = subject_sheet_of(passage)
     release_at = candidate_release_at(passage)
@@ -225,7 +228,7 @@ def candidate_subject(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def candidate_subject_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_subject_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     passage = get_own_passage(request.user, pk)
     sheet = subject_sheet_of(passage)
     if sheet is None or timezone.now() < candidate_release_at(passage):

@@ -89,7 +89,7 @@ def _deposit(dossier, user) -> None:
     """The student's own deposit (``submit_dossier``) while the deadline is ahead; once it has passed (the machine's
     clock is after April 2027), the same freezing, dated the evening before the deadline so nobody is late."""
     deadline = deposit_deadline(dossier)
-    if not deadline_passed(deadline, paris_today()):
+    if deadline is None or not deadline_passed(deadline, paris_today()):
         submit_dossier(dossier=dossier, actor=user)
         return
     versions = freeze_dossier_fiches(dossier)

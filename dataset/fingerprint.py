@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from certification.models import CandidateResult, GridLine
 from passeport.models import Fiche, FicheVersion
@@ -48,7 +49,7 @@ def results_hash() -> str:
     order = {
         str(pk): f"{block}.{rank}" for pk, block, rank in Competency.objects.values_list("pk", "block__number", "order")
     }
-    results = []
+    results: list[list[Any]] = []
     for result in CandidateResult.objects.select_related("student__user", "commission__exam"):
         profile = {order[pk]: code for pk, code in result.profile.items()}
         results.append([result.student.user.username, result.commission.exam.code, profile, result.status, result.mark])

@@ -155,6 +155,8 @@ _worker_generator: Generator | None = None
 def _work(chunk: tuple[list[int], str]) -> dict[str, float]:
     numbers, password_hash = chunk
     parent = _worker_generator
+    if parent is None:
+        raise RuntimeError("the worker process was started without its generator")
     worker = Generator(parent.spec, seed=parent.seed, password=parent.password, log=parent.log)
     worker._started = parent._started
     seconds = worker.run_establishments(numbers, password_hash)
@@ -198,7 +200,7 @@ def dataset_counts() -> dict[str, int]:
                 + Student.objects.filter(cohort__establishment__uai__in=uais).count()
             )
         elif model is Dossier:
-            counts[label] = model.objects.filter(**{f"{path}__in": uais}, state="submitted").count()
+            counts[label] = model._default_manager.filter(**{f"{path}__in": uais}, state="submitted").count()
         else:
-            counts[label] = model.objects.filter(**{f"{path}__in": uais}).count()
+            counts[label] = model._default_manager.filter(**{f"{path}__in": uais}).count()
     return counts

@@ -14,7 +14,7 @@ from lib.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 from referentiel.models import ExamSession
 
 HEADER = ("N° candidat", "UAI", "Épreuve", "Code statut", "Note")
-STATUS_CODES = {
+STATUS_CODES: dict[str, str] = {
     ResultStatus.MARK: "NOTE",
     ResultStatus.RESERVED: "RESERVEE",
     ResultStatus.NOT_VALID: "NV",

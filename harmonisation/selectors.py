@@ -14,6 +14,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, OuterRef
 
@@ -22,6 +23,9 @@ from certification.models import CandidateResult, Commission, Deliberation, Mark
 from certification.profiles import NOT_ASSESSED, fmt
 from harmonisation.models import HarmonisationRequest
 from referentiel.models import Competency, Exam, ExamSession
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 GAP = Decimal("3")  # a profile's median this far from the acadÃ©mie's is flagged
 
@@ -43,7 +47,7 @@ class Candidate:
 
     @property
     def outside_range(self) -> bool:
-        if self.mark is None or self.low is None:
+        if self.mark is None or self.low is None or self.high is None:
             return False
         return not (self.low <= self.mark <= self.high)
 
@@ -90,7 +94,7 @@ class ProfileCell:
 
     @property
     def marks(self) -> list[Decimal]:
-        return [c.mark for c in self.candidates]
+        return [c.mark for c in self.candidates if c.mark is not None]
 
     @property
     def median(self) -> Decimal | None:
@@ -228,7 +232,7 @@ def _profiles(rows: list[EstablishmentRow], ranges: dict) -> list[ProfileRow]:
             commission_ids = sorted({c.commission_id for c in mine})
             cell_ranges = sorted({ranges[(cid, key)] for cid in commission_ids if (cid, key) in ranges})
             mine.sort(key=lambda c: (c.mark, c.code))
-            cell_median = median([c.mark for c in mine])
+            cell_median = median([c.mark for c in mine if c.mark is not None])
             gap = None if cell_median is None or overall is None else cell_median - overall
             cells.append(ProfileCell(row.establishment, mine, cell_ranges, gap, commission_ids))
         profiles.append(ProfileRow(key, overall, cells))
@@ -240,7 +244,15 @@ RATE_GAP = 0.15  # an establishment's NV or absence rate this far from the acadÃ
 RATE_MINIMUM = 5  # candidates, below which a rate says nothing
 
 
-def _anomalies(rows: list[EstablishmentRow], commissions: list[Commission], unsigned: dict[int, int]) -> list[Anomaly]:
+class _Deliberated(TypedDict):
+    deliberated: bool
+
+
+def _anomalies(
+    rows: list[EstablishmentRow],
+    commissions: list[WithAnnotations[Commission, _Deliberated]],
+    unsigned: dict[int, int],
+) -> list[Anomaly]:
     anomalies = [*_rate_anomalies(rows)]
     for row in rows:
         for c in row.candidates:

@@ -41,9 +41,12 @@ def ask_review(
         raise HarmonisationRefused("Indiquez le motif de la demande.")
     if student is None and not profile_key:
         raise HarmonisationRefused("Précisez le candidat ou le profil à revoir.")
+    academie_id = commission.cohort.establishment.academie_id
+    if academie_id is None:
+        raise HarmonisationRefused("L'établissement n'est rattaché à aucune académie.")
     with transaction.atomic():
         request = HarmonisationRequest.objects.create(
-            academie_id=commission.cohort.establishment.academie_id,
+            academie_id=academie_id,
             commission=commission,
             student=student,
             profile_key=profile_key if student is None else "",
@@ -67,13 +70,15 @@ def answer_request(*, actor: User, request: HarmonisationRequest, kind: str, tex
         raise HarmonisationRefused("Rédigez la justification ou le motif de la réouverture.")
     if kind not in AnswerKind.values:
         raise HarmonisationRefused("Choisissez une réponse.")
-    if kind == AnswerKind.REOPENED and request.student is None:
-        raise HarmonisationRefused("Une demande sur un profil se justifie ; rouvrez chaque candidat depuis ses notes.")
     with transaction.atomic():
         request = HarmonisationRequest.objects.select_for_update().get(pk=request.pk)
+        if kind == AnswerKind.REOPENED and request.student is None:
+            raise HarmonisationRefused(
+                "Une demande sur un profil se justifie ; rouvrez chaque candidat depuis ses notes."
+            )
         if not request.is_open:
             raise HarmonisationRefused("Cette demande a déjà reçu une réponse.")
-        if kind == AnswerKind.REOPENED:
+        if kind == AnswerKind.REOPENED and request.student is not None:
             try:
                 lifecycle.reopen_after_deliberation(
                     commission=request.commission, student=request.student, actor=actor, reason=text

@@ -3,12 +3,13 @@ page belongs to the commission's responsible teacher."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Student
 from certification.models import EvaluationSheet, GridLine, MarkRange
 from harmonisation import exports, permissions, selectors, services
@@ -19,7 +20,7 @@ from referentiel.models import Exam, ExamSession
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     permissions.require_inspector(request.user)
     academies = request.user.academie_memberships.select_related("academie").order_by("academie__name")
     context = {"academies": [m.academie for m in academies], "session_exams": selectors.session_exams()}
@@ -27,7 +28,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def exam(request: HttpRequest, academie: int, session: int, exam: int) -> HttpResponse:
+def exam(request: AuthenticatedHttpRequest, academie: int, session: int, exam: int) -> HttpResponse:
     the_academie = permissions.get_academie_for_inspector(request.user, academie)
     the_session = get_object_or_404(ExamSession, pk=session)
     the_exam = get_object_or_404(Exam, pk=exam, version_id=the_session.version_id)
@@ -37,7 +38,7 @@ def exam(request: HttpRequest, academie: int, session: int, exam: int) -> HttpRe
 
 
 @login_required
-def candidate(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     result = permissions.get_result_for_inspector(request.user, pk)
     services.log_candidate_access(actor=request.user, result=result)
     commission, student = result.commission, result.student
@@ -59,14 +60,14 @@ def candidate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def ask_candidate(request: HttpRequest, pk: int) -> HttpResponse:
+def ask_candidate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     result = permissions.get_result_for_inspector(request.user, pk)
     return _ask(request, result.commission, student=result.student, back=("harmonisation:candidate", pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ask_profile(request: HttpRequest, pk: int) -> HttpResponse:
+def ask_profile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     commission = permissions.get_commission_for_inspector(request.user, pk)
     profile_key = (request.GET.get("profil") or request.POST.get("profil") or "").strip()[:200]
     if not profile_key:
@@ -78,7 +79,7 @@ def ask_profile(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _ask(
-    request: HttpRequest, commission, *, back: tuple, student: Student | None = None, profile_key: str = ""
+    request: AuthenticatedHttpRequest, commission, *, back: tuple, student: Student | None = None, profile_key: str = ""
 ) -> HttpResponse:
     form = ReviewRequestForm(request.POST)
     if not form.is_valid():
@@ -104,7 +105,7 @@ def _ask(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     harmonisation_request = permissions.get_request_for_responsible(request.user, pk)
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -125,7 +126,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest, academie: int, session: int, fmt: str) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest, academie: int, session: int, fmt: str) -> HttpResponse:
     the_academie = permissions.get_academie_for_inspector(request.user, academie)
     the_session = get_object_or_404(ExamSession, pk=session)
     if fmt not in exports.FORMATS:

@@ -24,6 +24,7 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -112,7 +113,7 @@ class _Bounded:
     """Runs ``function`` in a daemon thread; the caller waits on ``done`` as long as it wants, never longer."""
 
     def __init__(self, function: Callable) -> None:
-        self.value = None
+        self.value: Any = None
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, args=(function,), name="health-check", daemon=True)
         self.thread.start()

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from accounts import permissions
+from accounts.http import AuthenticatedHttpRequest
 from health import selectors
 from health.checks import run_checks
 
@@ -26,7 +27,7 @@ def sante(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def failed_tasks(request: HttpRequest) -> HttpResponse:
+def failed_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     permissions.require_admin(request.user)
     context = {"tasks": selectors.recent_failed_tasks(), "days": selectors.FAILURE_WINDOW.days}
     return render(request, "health/failed_tasks.html", context)

@@ -16,9 +16,14 @@ Python lists that are not read from the database sort with ``name_key``, the sam
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Func
 from django.db.models.expressions import Expression
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 SQLITE_COLLATION = "fr_names"
 POSTGRESQL_COLLATION = "fr-x-icu"
@@ -56,10 +61,18 @@ class French(Func):
     def __init__(self, expression: str | Expression) -> None:
         super().__init__(F(expression) if isinstance(expression, str) else expression)
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> _AsSqlType:
         name = POSTGRESQL_COLLATION if connection.vendor == "postgresql" else SQLITE_COLLATION
         extra_context.setdefault("collation", connection.ops.quote_name(name))
-        return super().as_sql(compiler, connection, **extra_context)
+        return super().as_sql(compiler, connection, function, template, arg_joiner, **extra_context)
 
 
 def by_name(prefix: str = "user__") -> list:

@@ -104,7 +104,7 @@ def save_field_file(field_file: FieldFile, filename: str, content: bytes | File,
     name = field_file.storage.get_available_name(name, max_length=field_file.field.max_length)
     saved = save_file(field_file.storage, name, content, replace=True, **options)
     field_file.name = saved.name
-    field_file._committed = True
+    field_file._committed = True  # type: ignore[attr-defined]  # private in Django, absent from the stubs
     return saved
 
 

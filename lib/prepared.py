@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
 
 
@@ -46,7 +47,7 @@ class PreparedQuery:
         self._compiled: dict[str, _Compiled] = {}
         self._lock = threading.Lock()
 
-    def _compile(self) -> tuple[_Compiled, object]:
+    def _compile(self) -> tuple[_Compiled, BaseDatabaseWrapper]:
         alias = router.db_for_read(self.model)
         connection = connections[alias]
         compiled = self._compiled.get(alias)
@@ -103,11 +104,15 @@ class PreparedQuery:
 
 def count_each(*queries: tuple[PreparedQuery, dict]) -> list[int]:
     """The row count of each (prepared query, arguments), in one round trip to the database."""
-    parts, params, connection = [], [], None
+    parts: list[str] = []
+    params: list = []
+    connection: BaseDatabaseWrapper | None = None
     for index, (query, arguments) in enumerate(queries):
         compiled, connection = query._compile()
         parts.append(f"(SELECT COUNT(*) FROM ({compiled.sql}) prepared_rows_{index})")  # noqa: S608 - the ORM's SQL
         params.extend(query._params(compiled, connection, arguments))
+    if connection is None:
+        return []
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         return list(cursor.fetchone())

@@ -56,12 +56,14 @@ class TombstoneStorage(FileSystemStorage):
     def _save(self, name: str, content) -> str:
         if self.exists(name) and _pending(name):
             return self._overwrite(name, content)
-        return super()._save(name, content)
+        return super()._save(name, content)  # type: ignore[misc]  # private in Django, absent from the stubs
 
     def _overwrite(self, name: str, content) -> str:
         """Write beside the deleted file, then rename over it: a reader (or tar) sees one file or the other."""
         folder, base = os.path.split(name)
-        temporary = super()._save(os.path.join(folder, f".{base}.remplacement"), content)
+        temporary = super()._save(  # type: ignore[misc]  # private in Django, absent from the stubs
+            os.path.join(folder, f".{base}.remplacement"), content
+        )
         os.replace(self.path(temporary), self.path(name))
         _drop_tombstone(name)
         return name

@@ -102,7 +102,7 @@ class RadioSelect(forms.RadioSelect):
 
     def _render(self, template_name, context, renderer=None):
         if template_name != self.option_template_name:
-            return super()._render(template_name, context, renderer)
+            return super()._render(template_name, context, renderer)  # type: ignore[misc]  # absent from the stubs
         widget = context["widget"]
         tag = render_input(widget)
         if not widget.get("wrap_label"):

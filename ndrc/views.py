@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts import permissions
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Establishment
 from certification.context_processors import todo_items
 from certification.models import CommissionMember, Dossier, DossierState
@@ -17,7 +18,7 @@ HOME_TODO_ITEMS = 5
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One home page; each block says what that role has to do next."""
     user = request.user
     context: dict = {}

@@ -89,11 +89,12 @@ class OutboxMessage(models.Model):
     @property
     def state_tag(self) -> str:
         """CSS modifier of the state badge on the administrators' page."""
-        return {
+        tags: dict[str, str] = {
             OutboxState.SENT: "tag-ok",
             OutboxState.FAILED: "tag-err",
             OutboxState.REFUSED: "tag-err",
-        }.get(self.state, "tag-warn")
+        }
+        return tags.get(self.state, "tag-warn")
 
     @property
     def can_be_retried(self) -> bool:

@@ -18,13 +18,15 @@ import socket
 from datetime import timedelta
 from email import policy
 from email.parser import BytesParser
+from email.policy import Policy
 from email.utils import formatdate, make_msgid
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
-from django.core.mail.message import DNS_NAME
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -181,7 +183,7 @@ class _StoredMIME:
     def __init__(self, raw: bytes) -> None:
         self.raw = raw
 
-    def as_bytes(self, unixfrom: bool = False, policy=None, linesep: str = "\n") -> bytes:
+    def as_bytes(self, unixfrom: bool = False, policy: Policy | None = None, linesep: str = "\n") -> bytes:
         return self.raw if linesep == "\r\n" else self.raw.replace(b"\r\n", linesep.encode())
 
     def get_charset(self) -> None:
@@ -224,7 +226,7 @@ def describe_error(exc: Exception) -> str:
     return f"Erreur d'envoi : {detail}"
 
 
-def _error_detail(exc: Exception) -> str:
+def _error_detail(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return "; ".join(f"{addr} ({code} {_text(text)})" for addr, (code, text) in exc.recipients.items())
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -254,7 +256,7 @@ class OutboxRefusal(Exception):
         self.message = message
 
 
-def retry_message(*, message_id: int, actor, establishment_ids: list[int]) -> OutboxMessage:
+def retry_message(*, message_id: int, actor: AbstractBaseUser, establishment_ids: list[int]) -> OutboxMessage:
     """An administrator sends a stopped message again (failed, uncertain or refused), never a delivered one.
 
     The same bytes go out, so the same Message-ID. After « incertain » the retry is one more send only.

@@ -19,7 +19,7 @@ class DataPhaseError(Exception):
         self.original = original
 
 
-class _TrackingMixin:
+class _TrackingMixin(smtplib.SMTP):
     """Notes when the message body has been written to the socket inside a DATA command."""
 
     message_data_sent = False

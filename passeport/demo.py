@@ -60,7 +60,7 @@ COUNTED = {
 def load_demo() -> dict[str, int]:
     """Create what is missing and report how many rows were created."""
     data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
-    before = {label: model.objects.count() for label, model in COUNTED.items()}
+    before = {label: model._default_manager.count() for label, model in COUNTED.items()}
     cohort = Cohort.objects.select_related("exam_session__version").get(
         establishment__uai=DEMO_UAI, exam_session__year=DEMO_SESSION_YEAR
     )
@@ -94,7 +94,7 @@ def load_demo() -> dict[str, int]:
     for item in data["comments"]:
         _comment(teacher, item, fiches)
 
-    created = {label: model.objects.count() - before[label] for label, model in COUNTED.items()}
+    created = {label: model._default_manager.count() - before[label] for label, model in COUNTED.items()}
     if any(created.values()):
         log_action("demo.loaded", obj=cohort, establishment_id=cohort.establishment_id, changes=created)
     return created
@@ -210,7 +210,12 @@ def _formative(
     levels: dict[str, Level],
 ) -> FormativeAssessment:
     fiche = fiches[tuple(item["fiche"])] if "fiche" in item else None
-    activity = activities[("etudiant", item["activity"])] if "activity" in item else fiche.activity
+    if "activity" in item:
+        activity = activities[("etudiant", item["activity"])]
+    elif fiche is not None:
+        activity = fiche.activity
+    else:
+        raise ValueError(f"demo: formative assessment without activity nor fiche: {item}")
     assessment, _ = FormativeAssessment.objects.get_or_create(
         student=student,
         assessor=teacher,

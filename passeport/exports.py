@@ -14,7 +14,7 @@ Formative levels only: nothing certifying (grids, profiles, marks) is read here.
 ``lib.spreadsheets`` (formula-like names and titles neutralised).
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from accounts.models import Cohort, Student
 from lib.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 from passeport import selectors
+from referentiel.models import Level
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -172,8 +173,9 @@ def formative_rows(students: list[tuple[selectors.CohortStudent, list[selectors.
     for student, assessments in students:
         for a in assessments:
             common = [a.pk, a.assessed_on, a.assessor_name, student.last_name, student.first_name, _about(a)]
-            for exam_code, title, level in a.position_list or [(None, None, None)]:
-                level_cells = [level.code, level.label] if level else [None, None]
+            positions: Sequence[tuple[str | None, str | None, Level | None]] = a.position_list or [(None, None, None)]
+            for exam_code, title, level in positions:
+                level_cells: list[str | None] = [level.code, level.label] if level else [None, None]
                 yield [*common, exam_code, title, *level_cells, a.comment]
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -62,13 +62,14 @@ class ActivityForm(forms.Form):
     def __init__(self, *args: Any, student: Student, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.student = student
-        self.fields["criteria"].queryset = criteria_for_student(student)
-        self.fields["participants"].queryset = possible_participants(student).order_by(
+        cast(forms.ModelChoiceField, self.fields["criteria"]).queryset = criteria_for_student(student)
+        cast(forms.ModelChoiceField, self.fields["participants"]).queryset = possible_participants(student).order_by(
             "user__last_name", "user__first_name"
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         _check_dates(self, cleaned)
         return cleaned
 
@@ -76,7 +77,8 @@ class ActivityForm(forms.Form):
         """Exam → compétence → critères with their checked state, for the grouped checkboxes."""
         value = self["criteria"].value() or []
         selected = {str(pk) for pk in value}
-        return group_criteria(self.fields["criteria"].queryset, selected)
+        criteria = cast(forms.ModelChoiceField, self.fields["criteria"]).queryset
+        return group_criteria(criteria, selected) if criteria is not None else []
 
 
 def group_criteria(criteria: Iterable[Criterion], selected: set[str] | None = None) -> list[dict[str, Any]]:
@@ -126,7 +128,8 @@ class InternshipForm(forms.Form):
         return weeks
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         _check_dates(self, cleaned)
         start, end, weeks = cleaned.get("start_date"), cleaned.get("end_date"), cleaned.get("weeks")
         # A week more than the calendar allows is a typing slip (e.g. 61 for 6,1), not a long internship.

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
@@ -20,7 +20,13 @@ class TutorChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
-class _DurationMixin:
+if TYPE_CHECKING:
+    _FormBase = forms.Form
+else:
+    _FormBase = object
+
+
+class _DurationMixin(_FormBase):
     def _check_duration(self, cleaned: dict[str, Any]) -> None:
         _check_dates(self, cleaned)
         start, end, hours = cleaned.get("start_date"), cleaned.get("end_date"), cleaned.get("presence_hours")
@@ -91,10 +97,13 @@ class AttestationDraftForm(_DurationMixin, forms.Form):
     def __init__(self, *args: Any, student: Student, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.student = student
-        self.fields["tutor_user"].queryset = student.professionals.filter(is_active=True).order_by("last_name")
+        cast(forms.ModelChoiceField, self.fields["tutor_user"]).queryset = student.professionals.filter(
+            is_active=True
+        ).order_by("last_name")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         self._check_duration(cleaned)
         email = (cleaned.get("tutor_email") or "").strip().lower()
         own = (self.student.user.email or "").strip().lower()
@@ -124,7 +133,8 @@ class TutorSignForm(_DurationMixin, forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         self._check_duration(cleaned)
         return cleaned
 

@@ -1,5 +1,7 @@
 """Forms of the fiche editor: they validate and convert, the services write."""
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
@@ -20,7 +22,8 @@ def _yes_no(value: str) -> bool | None:
 
 
 def _yes_no_initial(value: bool | None) -> str:
-    return {True: "oui", False: "non"}.get(value, "")
+    labels: dict[bool | None, str] = {True: "oui", False: "non"}
+    return labels.get(value, "")
 
 
 def _thousands(number: int) -> str:
@@ -83,7 +86,9 @@ class FicheCreateForm(forms.Form):
         self.kinds = list(
             FicheKind.objects.filter(exam__version=version).select_related("exam").order_by("exam__code", "order")
         )
-        self.fields["kind"].queryset = FicheKind.objects.filter(pk__in=[k.pk for k in self.kinds])
+        cast(forms.ModelChoiceField, self.fields["kind"]).queryset = FicheKind.objects.filter(
+            pk__in=[k.pk for k in self.kinds]
+        )
 
     def kind_groups(self) -> list[tuple[object, list]]:
         """``[(exam, [radio subwidget])]`` so the template shows one group of kinds per exam."""
@@ -96,7 +101,8 @@ class FicheCreateForm(forms.Form):
         return groups
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         if kind is not None and fiche_rules(kind.exam).real_lived and data.get("real_lived") is None:
             self.add_error(
@@ -124,7 +130,7 @@ class KindChoiceField(forms.ModelChoiceField):
     """
 
     iterator = _ChoicesReadOnce
-    current = None
+    current: FicheKind | None = None
 
     def to_python(self, value):
         current = self.current
@@ -158,9 +164,10 @@ class FicheEditForm(forms.Form):
         self.fiche = fiche
         self.versos = versos
         self.definition = fiche_form(fiche.forms_session, fiche.exam.code)
-        self.fields["kind"].queryset = FicheKind.objects.filter(exam=fiche.exam).order_by("order")
+        kind_field = cast(KindChoiceField, self.fields["kind"])
+        kind_field.queryset = FicheKind.objects.filter(exam=fiche.exam).order_by("order")
         if Fiche.kind.is_cached(fiche) and fiche.kind is not None and fiche.kind.exam_id == fiche.exam_id:
-            self.fields["kind"].current = fiche.kind  # in the queryset above: no need to read it again
+            kind_field.current = fiche.kind  # in the queryset above: no need to read it again
         self.fields["kind"].label = self.definition.kind_label
         if fiche_rules(fiche.exam).real_lived:
             self.fields["real_lived"] = forms.TypedChoiceField(

@@ -1,5 +1,7 @@
 """Forms of the teaching team's follow-up: they validate and convert, the services write."""
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -28,7 +30,7 @@ class FicheCommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fiche = fiche
         self.fiche_form = fiche_form(fiche.forms_session, fiche.exam.code)
-        self.fields["verso"].queryset = FicheVerso.objects.filter(fiche=fiche)
+        cast(forms.ModelChoiceField, self.fields["verso"]).queryset = FicheVerso.objects.filter(fiche=fiche)
 
     def clean_rubric(self) -> str:
         code = self.cleaned_data["rubric"]
@@ -37,7 +39,8 @@ class FicheCommentForm(forms.Form):
         return code
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         code, verso = data.get("rubric"), data.get("verso")
         if code and verso is not None and code not in {r.code for r in self.fiche_form.part("verso")}:
             raise forms.ValidationError("Cette rubrique est au recto : elle ne peut pas être commentée sur un verso.")
@@ -85,7 +88,7 @@ class FormativeAssessmentForm(forms.Form):
         self.fiches = {f"fiche-{f.pk}": f for f in fiches}
         self.levels = {level.code: level for level in levels}
         self.criteria = criteria
-        self.fields["about"].choices = _about_choices(activities, fiches)
+        cast(forms.ChoiceField, self.fields["about"]).choices = _about_choices(activities, fiches)
         self.fields["assessed_on"].initial = timezone.localdate()
         choices = [(NOT_ASSESSED, "non évalué")] + [(lv.code, f"{lv.code} – {lv.label.lower()}") for lv in levels]
         for criterion in criteria:
@@ -103,7 +106,8 @@ class FormativeAssessmentForm(forms.Form):
         return f"critere-{criterion.pk}"
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.positions():
             raise forms.ValidationError(
                 "Positionnez l'étudiant·e sur au moins un critère (TI, I, S ou TS) avant d'enregistrer."

@@ -49,7 +49,7 @@ def table_rows(rows: list[StudentRow]) -> SafeString:
                 badge = levels.get(id(latest.level))
                 if badge is None:
                     badge = levels[id(latest.level)] = (
-                        f'<span class="level level-{conditional_escape(latest.level.rank)}">'
+                        f'<span class="level level-{latest.level.rank:d}">'
                         f"{conditional_escape(latest.level.code)}</span>"
                     )
                 level = f'{badge} <span class="help">{latest.count} positionnement{_plural(latest.count)}</span>'

@@ -15,7 +15,7 @@ The read-only page (fiche_read.html) still uses the templates: it has no form wi
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # absent from the stubs
 
 from lib.widgets import escape_html as e
 

@@ -178,11 +178,11 @@ def assessments(items: list[PasseportAssessment], activity_url, fiche_url) -> Sa
     for a in items:
         if a.fiche_id:
             about = (
-                f'<a href="{fiche_url(a.fiche_id)}">fiche {escape(a.fiche_exam_code)} n° {a.fiche_number} – '
-                f"{escape(a.fiche_title)}</a>"
+                f'<a href="{fiche_url(a.fiche_id)}">fiche {escape(a.fiche_exam_code or "")} n° {a.fiche_number} – '
+                f"{escape(a.fiche_title or '')}</a>"
             )
         else:
-            about = f'<a href="{activity_url(a.activity_id)}">{escape(a.activity_title)}</a>'
+            about = f'<a href="{activity_url(a.activity_id)}">{escape(a.activity_title or "")}</a>'
         positions = "".join(
             [
                 f'<li><span class="level level-{level.rank}">{escape(level.code)}</span> {escape(exam_code)} – '

@@ -62,7 +62,7 @@ def drop_for_others(sender, request: HttpRequest, user, **kwargs) -> None:
     """Someone other than the fiche's writer logs in on that browser: the kept text is dropped unseen."""
     session = getattr(request, "session", None)
     kept = session.get(SESSION_KEY) if session is not None else None
-    if kept and not Fiche.objects.filter(pk=kept.get("fiche"), student__user=user).exists():
+    if session is not None and kept and not Fiche.objects.filter(pk=kept.get("fiche"), student__user=user).exists():
         del session[SESSION_KEY]
 
 

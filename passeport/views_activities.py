@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import can_follow_student
 from audit.services import log_action
 from lib.collation import by_name
@@ -26,7 +28,7 @@ EVIDENCE_FIELD_TAG = "champ-preuves"
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def activity_create(request: HttpRequest, student_pk: int) -> HttpResponse:
+def activity_create(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
     student = get_passeport_student_for_user(request.user, student_pk, write=True)
     form = ActivityForm(request.POST if request.method == "POST" else None, student=student)
     if request.method == "POST" and form.is_valid():
@@ -38,7 +40,7 @@ def activity_create(request: HttpRequest, student_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk, write=True)
     initial = {
         **{name: getattr(activity, name) for name in activity_services.SCALAR_FIELDS},
@@ -56,7 +58,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk)
     criteria = activity.criteria.select_related("competency__block__exam").order_by(
         "competency__block__number", "competency__order", "number"
@@ -79,7 +81,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk, write=True)
     files = request.FILES.getlist("files")
     if not files:
@@ -95,7 +97,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("passeport:activity_detail", args=[activity.pk]) + fragment)
 
 
-def _add_one(request: HttpRequest, activity: Activity, uploaded) -> str:
+def _add_one(request: AuthenticatedHttpRequest, activity: Activity, uploaded) -> str:
     """Each file is accepted or refused on its own; a refusal is told, and nothing of that file is kept."""
     try:
         evidence = evidence_services.add_evidence(activity=activity, uploaded_file=uploaded, actor=request.user)
@@ -107,7 +109,7 @@ def _add_one(request: HttpRequest, activity: Activity, uploaded) -> str:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evidence = get_evidence_for_user(request.user, pk)
     if evidence_services.file_cut_short(evidence):
         # A file cut short on disk (written before writes were checked, or damaged since) is never served as if whole.
@@ -146,7 +148,7 @@ def private_file_response(field_file, filename: str, content_type: str) -> FileR
 
 @login_required
 @require_POST
-def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_for_user(request.user, pk, write=True)
     activity_pk, name = evidence.activity_id, evidence.original_name
     evidence_services.delete_evidence(evidence=evidence, actor=request.user)

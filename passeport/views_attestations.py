@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import throttle
+from accounts.http import AuthenticatedHttpRequest
 from audit.services import log_action
 from passeport.attestation import attestation_context, attestation_filename, count_duration, forms_session_of
 from passeport.forms_attestations import AccountSignForm, AttestationDraftForm, TutorSignForm
@@ -29,7 +31,7 @@ def _site_url(request: HttpRequest) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def attestation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def attestation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The student fills what they know and sends the attestation to the tutor."""
     period = get_internship_for_user(request.user, pk, write=True)
     if period.kind != InternshipKind.STAGE:
@@ -57,7 +59,7 @@ def attestation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def attestation_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def attestation_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The tutor's account: check, correct and sign, typing the password again."""
     record = get_attestation_to_sign(request.user, pk)
     if record.state == AttestationState.SIGNED:
@@ -129,7 +131,7 @@ def _render_signed(request: HttpRequest, record: InternshipAttestation) -> HttpR
 
 @login_required
 @require_GET
-def attestation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def attestation_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The signed attestation, for the student, their establishment's staff and the professionals who follow them."""
     period = get_internship_for_user(request.user, pk)
     record = period.signed_attestation

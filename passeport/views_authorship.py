@@ -1,9 +1,10 @@
 """Personal authorship: near-identical rubrics between fiches, for the teaching team (see passeport.authorship)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import get_cohort_for_user
 from passeport import authorship
 from passeport.permissions import get_fiche_for_user
@@ -11,7 +12,7 @@ from passeport.textdiff import Deadline
 
 
 @login_required
-def cohort_authorship(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+def cohort_authorship(request: AuthenticatedHttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = get_cohort_for_user(request.user, cohort_pk)
     deadline = Deadline()  # however long the rubrics, the page answers within a few seconds
     pairs = authorship.cohort_flagged_pairs(cohort, deadline)
@@ -26,7 +27,7 @@ def cohort_authorship(request: HttpRequest, cohort_pk: int) -> HttpResponse:
 
 
 @login_required
-def fiche_compare(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
+def fiche_compare(request: AuthenticatedHttpRequest, pk: int, other_pk: int) -> HttpResponse:
     left = get_fiche_for_user(request.user, pk, follow=True)
     right = get_fiche_for_user(request.user, other_pk, follow=True)
     deadline = Deadline()

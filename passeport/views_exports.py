@@ -4,12 +4,15 @@ Access is the page's: the class follow-up and the class's formative assessments 
 overview; a student's passeport matrix and formative assessments for those who see that passeport.
 """
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import get_cohort_for_user
 from audit.services import log_action
 from passeport import exports
@@ -26,7 +29,7 @@ def _download(request: HttpRequest, export: exports.Export, action: str, obj, es
             changes={"filename": export.filename},
         )
     response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, export.filename)
+    response["Content-Disposition"] = cast(str, content_disposition_header(True, export.filename))
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -38,7 +41,7 @@ def _check_format(fmt: str) -> None:
 
 @login_required
 @require_GET
-def cohort_followup_export(request: HttpRequest, cohort_pk: int, fmt: str) -> HttpResponse:
+def cohort_followup_export(request: AuthenticatedHttpRequest, cohort_pk: int, fmt: str) -> HttpResponse:
     cohort = get_cohort_for_user(request.user, cohort_pk)
     _check_format(fmt)
     export = exports.export_cohort_followup(cohort, fmt)
@@ -47,7 +50,7 @@ def cohort_followup_export(request: HttpRequest, cohort_pk: int, fmt: str) -> Ht
 
 @login_required
 @require_GET
-def cohort_formative_export(request: HttpRequest, cohort_pk: int, fmt: str) -> HttpResponse:
+def cohort_formative_export(request: AuthenticatedHttpRequest, cohort_pk: int, fmt: str) -> HttpResponse:
     cohort = get_cohort_for_user(request.user, cohort_pk)
     _check_format(fmt)
     export = exports.export_cohort_formative(cohort, fmt)
@@ -56,7 +59,7 @@ def cohort_formative_export(request: HttpRequest, cohort_pk: int, fmt: str) -> H
 
 @login_required
 @require_GET
-def passeport_export(request: HttpRequest, student_pk: int, fmt: str) -> HttpResponse:
+def passeport_export(request: AuthenticatedHttpRequest, student_pk: int, fmt: str) -> HttpResponse:
     student = get_passeport_student_for_user(request.user, student_pk)
     _check_format(fmt)
     export = exports.export_passeport(student, fmt)
@@ -65,7 +68,7 @@ def passeport_export(request: HttpRequest, student_pk: int, fmt: str) -> HttpRes
 
 @login_required
 @require_GET
-def student_formative_export(request: HttpRequest, student_pk: int, fmt: str) -> HttpResponse:
+def student_formative_export(request: AuthenticatedHttpRequest, student_pk: int, fmt: str) -> HttpResponse:
     student = get_passeport_student_for_user(request.user, student_pk)
     _check_format(fmt)
     export = exports.export_student_formative(student, fmt)

@@ -2,6 +2,7 @@
 
 import re
 from collections import defaultdict
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import can_follow_student
 from passeport import unsaved
 from passeport.forms_fiches import FicheCreateForm, FicheEditForm, rubric_field_name, submitted_versos
@@ -38,7 +40,7 @@ def _versos(fiche: Fiche) -> list[FicheVerso]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def fiche_create(request: HttpRequest, pk: int) -> HttpResponse:
+def fiche_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk, write=True)
     form = FicheCreateForm(request.POST if request.method == "POST" else None, student=activity.student)
     if request.method == "POST" and form.is_valid():
@@ -66,7 +68,7 @@ def fiche_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         fiche = get_fiche_for_user(request.user, pk)
         if fiche.student.user_id != request.user.pk:
-            return _render_read_only(request, fiche)
+            return _render_read_only(cast(AuthenticatedHttpRequest, request), fiche)  # signed in: checked above
         versos = _versos(fiche)
         kept = unsaved.take_back(request, fiche)
         if kept is not None:
@@ -128,7 +130,7 @@ def _render_conflict(request: HttpRequest, result: services.SaveResult) -> HttpR
     return _render_editor(request, fiche, form, versos=versos, conflict=result.snapshot, status=409)
 
 
-def _render_read_only(request: HttpRequest, fiche: Fiche) -> HttpResponse:
+def _render_read_only(request: AuthenticatedHttpRequest, fiche: Fiche) -> HttpResponse:
     versos = _versos(fiche)
     context = {
         "fiche": fiche,
@@ -152,7 +154,7 @@ def fiche_autosave(request: HttpRequest, pk: int) -> JsonResponse:
         errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
         return JsonResponse({"status": "error", "message": f"Enregistrement impossible : {errors}"}, status=400)
     result = services.save_fiche(fiche=fiche, author=request.user, autosave=True, **form.save_kwargs())
-    if result.is_conflict:
+    if result.is_conflict and result.snapshot is not None:  # a conflict always keeps its copy
         conflict_url = reverse("passeport:fiche_version_diff", args=[fiche.pk, result.snapshot.pk])
         payload = {"status": "conflict", "message": CONFLICT_MESSAGE, "conflict_url": conflict_url}
         return JsonResponse(payload, status=409)
@@ -169,7 +171,7 @@ def fiche_autosave(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_POST
-def fiche_add_verso(request: HttpRequest, pk: int) -> HttpResponse:
+def fiche_add_verso(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Adds an empty verso; when sent from the editor, the text being typed is saved first."""
     fiche = get_fiche_for_user(request.user, pk, write=True)
     if not fiche_form(fiche.forms_session, fiche.exam.code).has_verso:
@@ -188,7 +190,7 @@ def fiche_add_verso(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def fiche_versions(request: HttpRequest, pk: int) -> HttpResponse:
+def fiche_versions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fiche = get_fiche_for_user(request.user, pk)
     versions = fiche.versions.select_related("author").order_by("-created_at", "-pk")
     return render(request, "passeport/fiche_versions.html", {"fiche": fiche, "versions": versions})
@@ -196,7 +198,7 @@ def fiche_versions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def fiche_version_diff(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
+def fiche_version_diff(request: AuthenticatedHttpRequest, pk: int, version_pk: int) -> HttpResponse:
     if request.method == "POST":
         return _restore_version(request, pk, version_pk)
     version = get_fiche_version_for_user(request.user, pk, version_pk)
@@ -221,7 +223,7 @@ def fiche_version_diff(request: HttpRequest, pk: int, version_pk: int) -> HttpRe
     return render(request, "passeport/fiche_version_diff.html", context)
 
 
-def _restore_version(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
+def _restore_version(request: AuthenticatedHttpRequest, pk: int, version_pk: int) -> HttpResponse:
     fiche = get_fiche_for_user(request.user, pk, write=True)
     version = get_fiche_version_for_user(request.user, pk, version_pk)
     try:
@@ -251,7 +253,7 @@ def _restore_version(request: HttpRequest, pk: int, version_pk: int) -> HttpResp
 COMMENT_FORM_INCLUDE = "passeport/includes/rubric_comment_form.html"
 
 
-def _comment_form_template(request: HttpRequest, fiche: Fiche) -> str:
+def _comment_form_template(request: AuthenticatedHttpRequest, fiche: Fiche) -> str:
     """The follow-up area's comment form under each rubric, for the staff who follow the student."""
     if not can_follow_student(request.user, fiche.student):
         return ""

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from passeport import selectors
 from passeport.forms_followup import FicheCommentForm, FormativeAssessmentForm
 from passeport.permissions import get_activity_for_user, get_fiche_for_user, get_passeport_student_for_user
@@ -15,7 +16,7 @@ from passeport.services import followup
 
 @login_required
 @require_POST
-def fiche_comment(request: HttpRequest, pk: int) -> HttpResponse:
+def fiche_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fiche = get_fiche_for_user(request.user, pk, follow=True)
     form = FicheCommentForm(request.POST, fiche=fiche)
     url = reverse("passeport:fiche_edit", args=[pk])
@@ -42,7 +43,7 @@ def _anchor(code: str, verso) -> str:
 
 @login_required
 @require_POST
-def activity_validate(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_validate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, pk, follow=True)
     if request.POST.get("action") == "unvalidate":
         if followup.unvalidate_activity(activity=activity, actor=request.user):
@@ -58,7 +59,7 @@ def activity_validate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def formative_create(request: HttpRequest, student_pk: int) -> HttpResponse:
+def formative_create(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
     student = get_passeport_student_for_user(request.user, student_pk, follow=True)
     choices = selectors.formative_choices(student)
     initial = {"about": _preselected(request, choices)}

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Student
 from audit.services import log_action
 from passeport.forms_activities import InternshipForm
@@ -20,7 +21,7 @@ from passeport.views_activities import private_file_response
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def internship_create(request: HttpRequest, student_pk: int) -> HttpResponse:
+def internship_create(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
     student = get_passeport_student_for_user(request.user, student_pk, write=True)
     bound = request.method == "POST"
     form = InternshipForm(request.POST if bound else None, request.FILES if bound else None)
@@ -42,7 +43,7 @@ def internship_create(request: HttpRequest, student_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def internship_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def internship_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = get_internship_for_user(request.user, pk, write=True)
     bound = request.method == "POST"
     initial = {name: getattr(period, name) for name in internship_services.FIELDS}
@@ -77,7 +78,7 @@ def _render_form(
 
 @login_required
 @require_GET
-def internship_attestation(request: HttpRequest, pk: int) -> FileResponse:
+def internship_attestation(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     period = get_internship_for_user(request.user, pk)
     if not period.attestation:
         raise Http404

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import can_follow_student, get_cohort_for_user
 from passeport import charts, render_passeport, selectors
 from passeport.permissions import get_passeport_student_for_user
@@ -19,7 +20,7 @@ def my_passeport(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def passeport(request: HttpRequest, student_pk: int) -> HttpResponse:
+def passeport(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
     student = get_passeport_student_for_user(request.user, student_pk)
     data = selectors.passeport_for(student)
     profile_charts = [(matrix, _profile_chart(matrix, data.levels)) for matrix in data.matrices]
@@ -38,7 +39,7 @@ def _profile_chart(matrix: selectors.ExamMatrix, levels) -> str:
         (
             competency.title,
             [
-                charts.ProfileItem(f"{r.criterion.number}. {r.criterion.title}", r.latest and r.latest.level)
+                charts.ProfileItem(f"{r.criterion.number}. {r.criterion.title}", r.latest.level if r.latest else None)
                 for r in rows
             ],
         )
@@ -58,7 +59,7 @@ def _profile_chart(matrix: selectors.ExamMatrix, levels) -> str:
 
 
 @login_required
-def cohort_overview(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+def cohort_overview(request: AuthenticatedHttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = get_cohort_for_user(request.user, cohort_pk)
     data = selectors.cohort_overview(cohort, sort=request.GET.get("tri", "nom"), order=request.GET.get("ordre", "asc"))
     context = {

@@ -1,6 +1,8 @@
 """The official PDF of a fiche, the same on the national Word model, and the « does it fit its two pages? » check
 (advice only: it never blocks)."""
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedHttpRequest
 from audit.services import log_action
 from passeport.docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
 from passeport.docx import docx_filename, render_fiche_docx
@@ -32,18 +35,18 @@ def _verso_from_query(request: HttpRequest, fiche: Fiche) -> FicheVerso | None:
 
 @login_required
 @require_GET
-def fiche_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def fiche_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fiche = get_fiche_for_user(request.user, pk)
     verso = _verso_from_query(request, fiche)
     response = HttpResponse(render_fiche_pdf(fiche, verso), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, pdf_filename(fiche, verso))
+    response["Content-Disposition"] = cast(str, content_disposition_header(True, pdf_filename(fiche, verso)))
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @login_required
 @require_GET
-def fiche_fit(request: HttpRequest, pk: int) -> HttpResponse:
+def fiche_fit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fiche = get_fiche_for_user(request.user, pk)
     verso = _verso_from_query(request, fiche)
     in_editor = bool(request.headers.get("HX-Request"))
@@ -62,7 +65,7 @@ def fiche_fit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def fiche_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def fiche_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The fiche on the national Word model (ANNEXE V–1 / VII–1), for whoever may read it; audited."""
     fiche = get_fiche_for_user(request.user, pk)
     verso = _verso_from_query(request, fiche)
@@ -77,6 +80,6 @@ def fiche_docx(request: HttpRequest, pk: int) -> HttpResponse:
             changes={"filename": filename, "verso": verso.order if verso is not None else None},
         )
     response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = cast(str, content_disposition_header(True, filename))
     response["Cache-Control"] = "private, no-store"
     return response

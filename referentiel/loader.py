@@ -311,7 +311,7 @@ class _Loader:
         values.update(self._session_settings(data))
         existing = self.get_model("ExamSession")._default_manager.filter(year=year).first()
         # Moving a session to another version would leave its rules pointing at the old version's exams.
-        if existing is not None and existing.version_id != version.pk:
+        if existing is not None and _current_value(existing, "version") != version.pk:
             raise ReferentielFileError(f"{self.where} : la session {year} utilise déjà une autre version.")
         session = self.sync("ExamSession", {"year": year}, {"version": version, **values})
         for rule in _list(data, "rules", self.where):
@@ -388,7 +388,7 @@ class _Loader:
 def _current_value(obj: models.Model, key: str) -> Any:
     """Compare foreign keys by id so that a check costs no query."""
     field_ = obj._meta.get_field(key)
-    return getattr(obj, field_.attname)
+    return getattr(obj, field_.attname if isinstance(field_, models.Field) else key)
 
 
 def _comparable(value: Any) -> Any:

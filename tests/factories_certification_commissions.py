@@ -48,7 +48,9 @@ def add_member(commission: Commission, user: User, role: str = MemberRole.TEACHE
 
 
 def step_of(commission: Commission, code: str = "A") -> SituationStep:
-    return SituationStep.objects.filter(situation__commission=commission, situation__code=code).first()
+    step = SituationStep.objects.filter(situation__commission=commission, situation__code=code).first()
+    assert step is not None, f"no situation {code} in the commission"
+    return step
 
 
 def make_step(cast: Cast, code: str = "A", **kwargs) -> SituationStep:

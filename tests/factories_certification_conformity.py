@@ -40,7 +40,9 @@ def set_deadline(student: Student, exam_code: str, deadline: datetime.date | Non
 
 
 def deadline_of(student: Student, exam_code: str = "E4") -> datetime.date:
-    return ExamRule.objects.get(session=student.cohort.exam_session, exam__code=exam_code).deposit_deadline
+    deadline = ExamRule.objects.get(session=student.cohort.exam_session, exam__code=exam_code).deposit_deadline
+    assert deadline is not None, "the fixture session sets every deposit deadline"
+    return deadline
 
 
 def add_internship(student: Student, weeks: int = 16, *, with_file: bool = True) -> InternshipPeriod:

@@ -70,4 +70,6 @@ def complete_dossier(student: Student, exam_code: str = "E4") -> Dossier:
 
 
 def deadline_of(student: Student, exam_code: str = "E4") -> datetime.date:
-    return ExamRule.objects.get(session=student.cohort.exam_session, exam__code=exam_code).deposit_deadline
+    deadline = ExamRule.objects.get(session=student.cohort.exam_session, exam__code=exam_code).deposit_deadline
+    assert deadline is not None, "the fixture session sets every deposit deadline"
+    return deadline

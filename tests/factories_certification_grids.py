@@ -5,6 +5,8 @@
 grids can be saved.
 """
 
+from collections.abc import Sequence
+
 from accounts.models import Student, User
 from certification.models import Commission, CommissionMember, Grid, GridLine, MemberRole
 from referentiel.models import Criterion, Level
@@ -53,7 +55,7 @@ def fill_grid(
     commission: Commission,
     student: Student,
     member: CommissionMember | None,
-    codes: list[str | None],
+    codes: Sequence[str | None],
     *,
     version: int = 1,
 ) -> Grid:

@@ -105,6 +105,7 @@ def make_subject_sheet(
     rubric changed (ParameterChange rows written as the subject service does), and the prepared questions."""
     dossier = dossier or submitted_dossier(student)
     item = dossier.items.order_by("order", "pk").first()
+    assert item is not None
     candidate = {**CANDIDATE_ORIGINAL, **CANDIDATE_CHANGED}
     jury = {**JURY_ORIGINAL, **JURY_CHANGED} if with_jury_part else {}
     sheet = SubjectSheet.objects.create(

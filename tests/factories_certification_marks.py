@@ -150,6 +150,7 @@ def add_students(
 ) -> list[Student]:
     """``count`` students of the cohort; markable for ``commission`` when one is given."""
     students = [make_student(f"{prefix}{i}", f"Prénom{i}", f"Nom{i:03d}", cast.cohort) for i in range(count)]
-    for student in students if commission is not None else []:
-        make_markable(commission, student)
+    if commission is not None:
+        for student in students:
+            make_markable(commission, student)
     return students

@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from accounts.models import Student, User
 from accounts.tests.import_helpers import confirm_form, has_confirm_form
@@ -86,6 +87,7 @@ def test_a_giant_rubric_is_refused_and_nothing_is_lost_or_stored(cast, persona):
 def _row_bomb() -> bytes:
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     sheet.append(["Nom", "Prénom", "Email"])
     sheet["A1048576"] = "x"
     buffer = io.BytesIO()
@@ -202,8 +204,8 @@ def test_formula_prefixes_in_names_never_become_live_formulas_in_exports(cast, p
             assert not cell or cell[0] not in "=+-@\t\r", row
     xlsx = reader.get(reverse("certification:commission_export", args=[commission.pk, "xlsx"])).content
     assert zipfile.is_zipfile(io.BytesIO(xlsx))
-    for row in load_workbook(io.BytesIO(xlsx)).active.iter_rows():
-        for cell in row:
-            assert cell.data_type != "f", cell.value
-            if isinstance(cell.value, str):
-                assert cell.value[:1] not in "=+-@\t\r", cell.value
+    for cells in load_workbook(io.BytesIO(xlsx)).active.iter_rows():
+        for written in cells:
+            assert written.data_type != "f", written.value
+            if isinstance(written.value, str):
+                assert written.value[:1] not in "=+-@\t\r", written.value

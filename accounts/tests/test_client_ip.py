@@ -1,12 +1,14 @@
 """The address the login throttling counts: REMOTE_ADDR, or the real client behind trusted proxies."""
 
+from typing import Any
+
 from django.test import RequestFactory, override_settings
 
 from accounts.throttle import client_ip
 
 
 def _request(remote: str, forwarded: str | None = None):
-    extra = {"REMOTE_ADDR": remote}
+    extra: dict[str, Any] = {"REMOTE_ADDR": remote}
     if forwarded is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
     return RequestFactory().post("/connexion/", **extra)

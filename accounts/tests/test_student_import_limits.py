@@ -5,12 +5,14 @@ are capped. Every refusal is a French message on the upload form, and nothing is
 import io
 import re
 import zipfile
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from accounts import import_files
 from accounts.models import Student, User
@@ -23,9 +25,10 @@ def upload_url(cohort) -> str:
     return reverse("accounts:student_import", args=[cohort.pk])
 
 
-def workbook_bytes(rows: list[list], cells: dict[str, object] | None = None, styled: tuple[str, ...] = ()) -> bytes:
+def workbook_bytes(rows: list[list], cells: dict[str, Any] | None = None, styled: tuple[str, ...] = ()) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     for row in rows:
         sheet.append(row)
     for coordinate, value in (cells or {}).items():

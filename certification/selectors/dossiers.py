@@ -29,8 +29,8 @@ def paris_today() -> datetime.date:
 
 
 def exam_rule(session: ExamSession | int, exam: Exam | int) -> ExamRule | None:
-    session_id = getattr(session, "pk", session)
-    exam_id = getattr(exam, "pk", exam)
+    session_id = session.pk if isinstance(session, ExamSession) else session
+    exam_id = exam.pk if isinstance(exam, Exam) else exam
     return ExamRule.objects.filter(session_id=session_id, exam_id=exam_id).first()
 
 
@@ -53,9 +53,10 @@ def is_late(dossier: Dossier, *, deadline: datetime.date | None | object = _UNSE
         return True
     if dossier.submitted_at is None:
         return False
-    if deadline is _UNSET:
-        deadline = deposit_deadline(dossier)
-    return deadline_passed(deadline, timezone.localdate(dossier.submitted_at, PARIS))
+    known = deposit_deadline(dossier) if deadline is _UNSET else deadline
+    return deadline_passed(
+        known if isinstance(known, datetime.date) else None, timezone.localdate(dossier.submitted_at, PARIS)
+    )
 
 
 def ccf_exam(session: ExamSession, exam_code: str) -> Exam | None:

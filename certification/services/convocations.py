@@ -21,7 +21,9 @@ resend it (possibly to a corrected address) or record the letter handed over. Ro
 
 import datetime
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -71,7 +73,7 @@ DELIVERY_LABELS = {
     UNCERTAIN: "remise incertaine",
     UNDELIVERED: "non remise",
 }
-_DELIVERY_OF_STATE = {
+_DELIVERY_OF_STATE: dict[str, str] = {
     OutboxState.QUEUED: PENDING,
     OutboxState.SENDING: PENDING,
     OutboxState.SENT: DELIVERED,
@@ -101,7 +103,7 @@ def attach_delivery(convocations: list[Convocation]) -> None:
         for m in OutboxMessage.objects.filter(pk__in=ids).only("pk", "state", "last_error", "sent_at", "recipients")
     }
     for convocation in convocations:
-        convocation.outbox = found.get(convocation.outbox_message_id)
+        convocation.outbox = found.get(convocation.outbox_message_id) if convocation.outbox_message_id else None
         convocation.delivery_state = delivery_of(convocation, convocation.outbox)
         convocation.delivery_state_label = DELIVERY_LABELS[convocation.delivery_state]
 
@@ -118,7 +120,7 @@ def proven() -> Q:
     )
 
 
-def stopped(states: list[str] | None = None) -> Q:
+def stopped(states: Sequence[str] | None = None) -> Q:
     """Current convocations whose email stopped without proof: non remise, or also incertaine by default."""
     states = states or [*UNDELIVERED_STATES, OutboxState.UNCERTAIN]
     messages = OutboxMessage.objects.filter(pk=OuterRef("outbox_message_id"), state__in=states)
@@ -173,7 +175,7 @@ def inform_students(*, step: SituationStep, actor: User, student_ids: list[int] 
 
 
 def _inform_one(
-    *, step: SituationStep, student: Student, actor: User, context: dict, letter: bytes
+    *, step: SituationStep, student: Student, actor: User, context: dict[str, Any], letter: bytes
 ) -> Convocation | None:
     email = student.user.email.strip()
     with transaction.atomic():
@@ -208,7 +210,7 @@ def _inform_one(
 
 
 def _resend_one(
-    *, step: SituationStep, student: Student, actor: User, context: dict, letter: bytes
+    *, step: SituationStep, student: Student, actor: User, context: dict[str, Any], letter: bytes
 ) -> Convocation | None:
     """Send again the information whose email was not delivered, to the student's current address."""
     email = student.user.email.strip()
@@ -241,7 +243,9 @@ def _log_resend(convocation: Convocation, *, actor: User, previous: int | None, 
     )
 
 
-def _send_email(step: SituationStep, student: Student, email: str, context: dict, letter: bytes) -> int | None:
+def _send_email(
+    step: SituationStep, student: Student, email: str, context: dict[str, Any], letter: bytes
+) -> int | None:
     """File the email in the outbox (same transaction) and return the id of its row."""
     return file_email(
         establishment_id=step.situation.commission.cohort.establishment_id,
@@ -259,7 +263,7 @@ def file_email(
     to: str,
     kind: str,
     template: str,
-    context: dict,
+    context: dict[str, Any],
     attachment: tuple[str, bytes] | None = None,
 ) -> int | None:
     """Send ``template``-subject.txt / -body.txt / -body.html to ``to`` through the outbox, in the caller's
@@ -290,7 +294,7 @@ PASSAGE_TEMPLATE = "certification/email/passage-convocation"
 
 
 def convoke_passage(
-    *, passage: Passage, actor: User, context: dict, letter: bytes, filename: str, base_url: str = ""
+    *, passage: Passage, actor: User, context: dict[str, Any], letter: bytes, filename: str, base_url: str = ""
 ) -> Convocation:
     """Convoke the student to ``passage`` (inside the caller's transaction): the current convocation, and the email
     with the PDF letter filed in the outbox. A previous current convocation must have been superseded first."""
@@ -442,9 +446,9 @@ def can_assess(student: Student, target: SituationStep | Passage) -> bool:
     return assessment_block_reason(student, target) is None
 
 
-def information_by_student_step(steps: list[SituationStep]) -> dict[tuple[int, int], Convocation]:
+def information_by_student_step(steps: list[SituationStep]) -> dict[tuple[int, int | None], Convocation]:
     """The first information of each (student, step) among ``steps``, in one query."""
-    found: dict[tuple[int, int], Convocation] = {}
+    found: dict[tuple[int, int | None], Convocation] = {}
     for convocation in Convocation.objects.filter(step__in=steps).order_by("informed_at", "pk"):
         found.setdefault((convocation.student_id, convocation.step_id), convocation)
     return found
@@ -468,9 +472,10 @@ def student_convocations(student: Student) -> list[Convocation]:
     return sorted(convocations, key=_student_order)
 
 
-def _student_order(convocation: Convocation) -> tuple:
-    if convocation.step_id:
-        when = datetime.datetime.combine(convocation.step.date, datetime.time(), tzinfo=datetime.UTC)
+def _student_order(convocation: Convocation) -> tuple[bool, float, float]:
+    step = convocation.step if convocation.step_id else None
+    if step is not None:
+        when = datetime.datetime.combine(step.date, datetime.time(), tzinfo=datetime.UTC)
     else:
         when = convocation.scheduled_for or convocation.informed_at
     return (convocation.superseded_at is not None, -when.timestamp(), -convocation.informed_at.timestamp())
@@ -522,7 +527,7 @@ def resend_convocation(*, convocation: Convocation, email: str, actor: User) -> 
             raise CommissionError(
                 f"La convocation de {current.student} est « {current.delivery_state_label} » : elle n'est pas renvoyée."
             )
-        if current.outbox is None:
+        if current.outbox is None or current.outbox_message_id is None:
             raise CommissionError(
                 "Le courriel d'origine est introuvable : remettez la lettre en main propre et enregistrez-le."
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -57,7 +58,7 @@ def _lock(dossier: Dossier) -> Dossier:
     )
 
 
-def _audit(action: str, dossier: Dossier, actor: User, changes: dict) -> None:
+def _audit(action: str, dossier: Dossier, actor: User, changes: dict[str, Any]) -> None:
     log_action(action, actor=actor, obj=dossier, establishment_id=dossier.student.establishment_id, changes=changes)
 
 
@@ -65,7 +66,9 @@ def _label(fiche: Fiche, verso: FicheVerso | None) -> str:
     return f"{fiche.exam.code} n° {fiche.number}" + (f" verso {verso.order}" if verso is not None else "")
 
 
-def _check_ownership(student: Student, fiches: Sequence[tuple[Fiche, FicheVerso | None]], internships) -> None:
+def _check_ownership(
+    student: Student, fiches: Sequence[tuple[Fiche, FicheVerso | None]], internships: Sequence[InternshipPeriod]
+) -> None:
     """The form only offers the student's own rows; this guards every other caller."""
     for fiche, verso in fiches:
         if fiche.student_id != student.pk or (verso is not None and verso.fiche_id != fiche.pk):
@@ -125,7 +128,7 @@ def _unique(fiches: Sequence[tuple[Fiche, FicheVerso | None]]) -> list[tuple[Fic
     return out
 
 
-def _clean_part(fiche: Fiche, part: str, content: dict | None) -> dict[str, str]:
+def _clean_part(fiche: Fiche, part: str, content: dict[str, str] | None) -> dict[str, str]:
     form = fiche_form(fiche.forms_session, fiche.exam.code)
     content = content or {}
     return {r.code: normalise_text(content.get(r.code, "")) for r in form.part(part)}
@@ -162,7 +165,7 @@ def freeze_dossier_fiches(dossier: Dossier) -> list[FicheVersion]:
         item.version = versions[item.fiche_id]
         item.save(update_fields=["version"])
     # Each deposited fiche's PDF is written once, after the commit; packs read it instead of laying it out again.
-    store_at_deposit([(item.version.pk, item.verso.order if item.verso else 0) for item in items])
+    store_at_deposit([(versions[item.fiche_id].pk, item.verso.order if item.verso else 0) for item in items])
     return list(versions.values())
 
 
@@ -185,7 +188,7 @@ def submit_dossier(*, dossier: Dossier, actor: User) -> SubmitResult:
             "Seul·e l'étudiant·e dépose son dossier ; un dépôt tardif est enregistré par l'administration."
         )
     deadline = deposit_deadline(locked)
-    if deadline_passed(deadline, paris_today()):
+    if deadline is not None and deadline_passed(deadline, paris_today()):
         raise DossierError(late_message(deadline))
     versions = _submit(locked, actor, timezone.now())
     locked.save(update_fields=["state", "submitted_at", "submitted_by"])

@@ -15,7 +15,9 @@ Saving is guarded three ways, each refused with a French message and nothing wri
 """
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -35,6 +37,8 @@ from referentiel.models import Competency, Criterion, Indicator, Level
 # (« database table is locked ») instead of waiting ``busy_timeout`` as a file database does: wait and retry the
 # whole transaction, as the busy handler would, for at most this long.
 SQLITE_LOCK_WAIT_SECONDS = 10
+
+_T = TypeVar("_T")
 
 
 class GridRefused(Refused):
@@ -215,7 +219,7 @@ def member_grids(commission: Commission, student: Student) -> dict[int, Grid]:
             "comments",
         )
     )
-    return {grid.member_id: grid for grid in grids}
+    return {grid.member_id: grid for grid in grids if grid.member_id is not None}
 
 
 def agreed_lines(
@@ -336,7 +340,7 @@ def _save_grid(
     )
 
 
-def _retry_when_sqlite_is_locked(save):
+def _retry_when_sqlite_is_locked(save: Callable[[], _T]) -> _T:
     deadline = time.monotonic() + SQLITE_LOCK_WAIT_SECONDS
     while True:
         try:
@@ -427,7 +431,7 @@ def _locked_grid(commission: Commission, student: Student, member: CommissionMem
 def _conflict_message(grid: Grid | None) -> str:
     if grid is None:
         return "Cette grille a changé depuis l'ouverture de la page. Vérifiez vos choix, puis enregistrez à nouveau."
-    who = grid.updated_by.display_name if grid.updated_by_id else "quelqu'un"
+    who = grid.updated_by.display_name if grid.updated_by_id and grid.updated_by else "quelqu'un"
     when = timezone.localtime(grid.updated_at).strftime("%d/%m/%Y à %H:%M")
     return (
         f"Conflit : {who} a enregistré cette grille le {when}, après l'ouverture de votre page. "
@@ -470,7 +474,9 @@ def _bump_version(
     return grid
 
 
-def _line_changes(criteria: dict[int, LayoutCriterion], old: _Saved, new: dict[int, Level | None]) -> dict[str, list]:
+def _line_changes(
+    criteria: dict[int, LayoutCriterion], old: _Saved, new: dict[int, Level | None]
+) -> dict[str, list[Any]]:
     changes = {}
     for pk, criterion in criteria.items():
         if pk not in new:
@@ -486,7 +492,9 @@ def _code(level: Level | None) -> str | None:
     return level.code if level is not None else None
 
 
-def _comment_changes(competencies: dict[int, LayoutCompetency], old: _Saved, new: dict[int, str]) -> dict[str, list]:
+def _comment_changes(
+    competencies: dict[int, LayoutCompetency], old: _Saved, new: dict[int, str]
+) -> dict[str, list[Any]]:
     return {
         competencies[pk].title: [old.text(pk), text]
         for pk, text in new.items()
@@ -543,10 +551,10 @@ class CompetencyEvidence:
     criteria: list[Criterion]
     dossier: Dossier | None
     fiches: list[Fiche]
-    activities: list[Activity]
+    activities: Sequence[Activity]
     positions: list[FormativePosition]
     internships: list[InternshipPeriod]
-    internship: dict
+    internship: dict[str, Any]
     comments: list[FicheComment]
 
 

@@ -25,10 +25,11 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Model
 from django.utils import timezone
 
 from accounts.models import Student, User
@@ -79,7 +80,7 @@ class Frozen(Locked):
         super().__init__(message)
 
 
-def _audit(action: str, commission: Commission, obj, *, actor: User, changes: dict) -> None:
+def _audit(action: str, commission: Commission, obj: Model, *, actor: User, changes: dict[str, Any]) -> None:
     log_action(action, actor=actor, obj=obj, establishment_id=commission.cohort.establishment_id, changes=changes)
 
 
@@ -419,7 +420,7 @@ def record_absence(
     absent_on: datetime.date,
     kind: str,
     reason: str,
-    document=None,
+    document: UploadedFile | None = None,
     actor: User,
 ) -> Absence:
     """Record an absence on the day of a situation where the candidate comes. Nothing is stored when refused."""
@@ -450,8 +451,8 @@ def record_absence(
             raise LifecycleRefused("Une absence justifiée s'enregistre avec son justificatif (PDF ou image).")
         try:
             checked = inspect_upload(document, allowed=ATTESTATION_TYPES, allowed_text=ATTESTATION_TYPES_TEXT)
-        except EvidenceRefused as refusal:
-            raise LifecycleRefused(str(refusal)) from refusal
+        except EvidenceRefused as refused:
+            raise LifecycleRefused(str(refused)) from refused
     absence = Absence(
         situation=situation,
         student=student,
@@ -460,12 +461,12 @@ def record_absence(
         reason=reason.strip()[:2000],
         recorded_by=actor,
     )
-    if checked is not None:
+    if checked is not None and document is not None:
         absence.document_name, absence.document_type = checked.original_name, checked.content_type
         try:
             store_upload(absence.document, f"justificatif{checked.extension}", document, checked)
-        except EvidenceRefused as refusal:
-            raise LifecycleRefused(str(refusal)) from refusal
+        except EvidenceRefused as refused:
+            raise LifecycleRefused(str(refused)) from refused
     try:
         with transaction.atomic():
             absence.save()

@@ -301,7 +301,7 @@ def candidate_row(
     )
 
 
-def _shape_order(scale: Scale, assessed: tuple[int, ...] | None) -> tuple:
+def _shape_order(scale: Scale, assessed: tuple[int, ...] | None) -> tuple[int, tuple[int, ...]]:
     """Known shapes first, by the order of their compétences; a choice not fixed yet last."""
     if assessed is None:
         return (1, ())
@@ -427,7 +427,7 @@ def _describe(values: tuple[str, Decimal | None, str]) -> str:
 
 
 def _conflict_message(student: Student, current: CandidateResult) -> str:
-    who = current.updated_by.display_name if current.updated_by_id else "un autre membre"
+    who = current.updated_by.display_name if current.updated_by_id and current.updated_by else "un autre membre"
     return (
         f"{student} : le résultat a été modifié par {who} pendant votre saisie (valeur actuelle : "
         f"{_describe(_values(current))}). Votre saisie est conservée ci-dessous : vérifiez-la puis enregistrez à "
@@ -566,7 +566,14 @@ def _save_ranges(commission: Commission, ranges: Sequence[RangeInput], *, actor:
     return changed
 
 
-def _log_range(action: str, commission, actor, key: str, mark_range: MarkRange, before) -> None:
+def _log_range(
+    action: str,
+    commission: Commission,
+    actor: User,
+    key: str,
+    mark_range: MarkRange,
+    before: tuple[Decimal | None, Decimal | None] | None,
+) -> None:
     after = None if action.endswith("deleted") else f"{mark_range.low}–{mark_range.high}"
     log_action(
         action,
@@ -598,7 +605,6 @@ def save_result(
             blocked = mark_block_reason(commission, student, wanted.status)
             if blocked:
                 raise MarksConflict([blocked])
-        unchanged = _values(current) == _wanted_values(wanted) and current is not None and current.profile == profile
-        if unchanged:
+        if current is not None and _values(current) == _wanted_values(wanted) and current.profile == profile:
             return current
         return _apply(commission, student, current, wanted, actor=actor, profile=profile)

@@ -12,6 +12,7 @@ delivers it once SMTP answers); moving the date, the time or the room supersedes
 
 import datetime
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -118,7 +119,13 @@ def _check_situation(situation: Situation) -> None:
 
 
 def _check_request(
-    *, situation: Situation, student: Student, starts_at, room: Room, members: Sequence[CommissionMember], kind: str
+    *,
+    situation: Situation,
+    student: Student,
+    starts_at: datetime.datetime,
+    room: Room,
+    members: Sequence[CommissionMember],
+    kind: str,
 ) -> str:
     """Everything that does not depend on the other passages; returns the simulation kind to store."""
     commission = situation.commission
@@ -147,7 +154,7 @@ def _check_request(
     return ""
 
 
-def _overlapping(starts_at, ends_at, exclude_pk: int | None) -> QuerySet[Passage]:
+def _overlapping(starts_at: datetime.datetime, ends_at: datetime.datetime, exclude_pk: int | None) -> QuerySet[Passage]:
     # Half-open intervals: a passage ending at 14:15 does not overlap one starting at 14:15.
     found = Passage.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
     return found.exclude(pk=exclude_pk) if exclude_pk else found
@@ -156,8 +163,8 @@ def _overlapping(starts_at, ends_at, exclude_pk: int | None) -> QuerySet[Passage
 def _check_conflicts(
     *,
     student: Student,
-    starts_at,
-    ends_at,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
     room: Room,
     members: Sequence[CommissionMember],
     exclude_pk: int | None = None,
@@ -189,7 +196,7 @@ def _lock_establishment(establishment_id: int) -> None:
     Establishment.objects.select_for_update().get(pk=establishment_id)
 
 
-def _letter(passage: Passage, *, change: bool) -> tuple[dict, bytes, str]:
+def _letter(passage: Passage, *, change: bool) -> tuple[dict[str, Any], bytes, str]:
     context = passage_letter_context(passage, change=change)
     return context, render_passage_letter_pdf(context), passage_letter_filename(passage)
 
@@ -253,7 +260,7 @@ def schedule_passage(
     return passage
 
 
-def _describe(passage: Passage, members: Sequence[CommissionMember]) -> dict:
+def _describe(passage: Passage, members: Sequence[CommissionMember]) -> dict[str, Any]:
     return {
         "student": str(passage.student),
         "situation": passage.situation.code,

@@ -164,7 +164,7 @@ def remove_question(*, sheet: SubjectSheet, question_pk: int, actor: User) -> No
 @transaction.atomic
 def add_to_bank(
     *, establishment: Establishment, text: str, rubric: str = "", actor: User, forms_session: int | None = None
-):
+) -> Question:
     """A reusable question in the establishment's bank (refused when the same text is already there)."""
     text, rubric = _clean(text, rubric, _valid_rubrics(forms_session or latest_forms_session()))
     existing = Question.objects.filter(establishment=establishment, archived=False).values_list("text", flat=True)

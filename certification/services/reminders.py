@@ -12,6 +12,7 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,7 +38,7 @@ def _threshold_due(rule: ExamRule, today: datetime.date) -> int | None:
     return min(reached) if reached else None
 
 
-def _students_to_remind(rule: ExamRule, days_before: int):
+def _students_to_remind(rule: ExamRule, days_before: int) -> QuerySet[Student]:
     submitted = Dossier.objects.filter(
         exam_id=rule.exam_id, session_id=rule.session_id, state=DossierState.SUBMITTED
     ).values("student_id")
@@ -73,14 +74,17 @@ def send_dossier_reminders(today: datetime.date | None = None) -> int:
 
 
 def _remind(*, rule: ExamRule, student: Student, days_before: int, today: datetime.date) -> bool:
+    deadline = rule.deposit_deadline
+    if deadline is None:  # no deadline, nothing to remind of
+        return False
     establishment = student.cohort.establishment
     context = {
         "student": student,
         "candidate": student.user,
         "exam": rule.exam,
         "session": rule.session,
-        "deadline": rule.deposit_deadline,
-        "days_left": (rule.deposit_deadline - today).days,
+        "deadline": deadline,
+        "days_left": (deadline - today).days,
         "establishment": establishment,
         "dossiers_url": settings.SITE_URL + reverse("certification:dossier_list", args=[student.pk]),
     }
@@ -104,7 +108,7 @@ def _remind(*, rule: ExamRule, student: Student, days_before: int, today: dateti
                 changes={
                     "student": str(student),
                     "exam": rule.exam.code,
-                    "deadline": rule.deposit_deadline.isoformat(),
+                    "deadline": deadline.isoformat(),
                     "days_before": days_before,
                     "outbox_message_id": reminder.outbox_message_id,
                 },

@@ -94,7 +94,8 @@ class StaleSheet(SheetError, Conflict):
 
 @cache
 def sheet_wording(forms_session: int, exam_code: str) -> dict[str, Any]:
-    return official_form("evaluation-sheet", forms_session)["exams"][exam_code]
+    wording: dict[str, Any] = official_form("evaluation-sheet", forms_session)["exams"][exam_code]
+    return wording
 
 
 def commission_wording(commission: Commission) -> dict[str, Any]:
@@ -237,7 +238,9 @@ class SheetView:
         return member is not None and any(line.member.pk == member.pk for line in self.members)
 
 
-def _fiches_of(kind: str, appraisal: SituationAppraisal | None, fiches: list[Fiche], a_fiche: Fiche | None):
+def _fiches_of(
+    kind: str, appraisal: SituationAppraisal | None, fiches: list[Fiche], a_fiche: Fiche | None
+) -> list[Fiche]:
     chosen = appraisal.fiche if appraisal and appraisal.fiche_id else None
     if kind == FICHES_CHOSEN:
         return [chosen] if chosen else []
@@ -248,7 +251,13 @@ def _fiches_of(kind: str, appraisal: SituationAppraisal | None, fiches: list[Fic
     return []
 
 
-def _fiche_lines(situation: Situation, appraisal, fiches, first_fiche, subject) -> tuple[list[Fiche], str]:
+def _fiche_lines(
+    situation: Situation,
+    appraisal: SituationAppraisal | None,
+    fiches: list[Fiche],
+    first_fiche: Fiche | None,
+    subject: Fiche | None,
+) -> tuple[list[Fiche], str]:
     """The fiches the line shows and a note: the situation run on the fiche sujet shows the fiche sujet's fiche."""
     kind = fiche_choice(situation)
     if kind == FICHES_CHOSEN and _rests_on_subject(situation):
@@ -258,7 +267,15 @@ def _fiche_lines(situation: Situation, appraisal, fiches, first_fiche, subject) 
     return _fiches_of(kind, appraisal, fiches, first_fiche), ""
 
 
-def _situation_lines(commission, student, sheet, wording, fiches, subject, signers) -> list[SituationLine]:
+def _situation_lines(
+    commission: Commission,
+    student: Student,
+    sheet: EvaluationSheet | None,
+    wording: dict[str, Any],
+    fiches: list[Fiche],
+    subject: Fiche | None,
+    signers: dict[int, list[MemberLine] | None],
+) -> list[SituationLine]:
     appraisals = {a.situation_id: a for a in sheet.appraisals.select_related("fiche__kind")} if sheet else {}
     lines: list[SituationLine] = []
     first_fiche = None  # the fiche of the first situation naming one (« others » are the rest of the dossier)
@@ -328,14 +345,16 @@ def is_fully_signed(signers: dict[int, list[CommissionMember] | None], valid: se
     return required <= valid
 
 
-def _member_lines(sheet, mark, signers) -> dict[int, MemberLine]:
+def _member_lines(
+    sheet: EvaluationSheet | None, mark: str, signers: dict[int, list[CommissionMember] | None]
+) -> dict[int, MemberLine]:
     signatures = {s.member_id: s for s in sheet.signatures.all()} if sheet else {}
     lines: dict[int, MemberLine] = {}
     for found in signers.values():
         for member in found or ():
             if member.pk not in lines:
                 signature = signatures.get(member.pk)
-                valid = signature is not None and is_valid_signature(signature, sheet, mark)
+                valid = signature is not None and sheet is not None and is_valid_signature(signature, sheet, mark)
                 lines[member.pk] = MemberLine(member, signature, valid)
     return lines
 
@@ -390,7 +409,9 @@ class SituationEntry:
     fiche: Fiche | None = None
 
 
-def _entry_fiche(situation: Situation, entry: SituationEntry, allowed: list[Fiche], subject: Fiche | None, wording):
+def _entry_fiche(
+    situation: Situation, entry: SituationEntry, allowed: list[Fiche], subject: Fiche | None, wording: dict[str, Any]
+) -> Fiche | None:
     """The fiche to record: the fiche sujet's one for the situation run on it (another one named is refused)."""
     if subject is not None and _rests_on_subject(situation) and fiche_choice(situation) == FICHES_CHOSEN:
         if entry.fiche is not None and entry.fiche.pk != subject.pk:
@@ -400,7 +421,9 @@ def _entry_fiche(situation: Situation, entry: SituationEntry, allowed: list[Fich
     return entry.fiche if entry.fiche and entry.fiche.pk in {f.pk for f in allowed} else None
 
 
-def _apply_entry(sheet: EvaluationSheet, situation: Situation, entry: SituationEntry, fiche: Fiche | None):
+def _apply_entry(
+    sheet: EvaluationSheet, situation: Situation, entry: SituationEntry, fiche: Fiche | None
+) -> dict[str, list[str]]:
     appraisal = SituationAppraisal.objects.filter(sheet=sheet, situation=situation).first()
     appraisal = appraisal or SituationAppraisal(sheet=sheet, situation=situation)
     new = {"date": entry.date, "fiche_id": fiche.pk if fiche else None, "text": entry.text.strip()}

@@ -164,7 +164,9 @@ def _pct(value: float) -> int:
     return round(value)
 
 
-def _warnings(measured: Measure, minimum: int, maximum: int, labels: dict[str, str], new_codes) -> list[str]:
+def _warnings(
+    measured: Measure, minimum: int, maximum: int, labels: dict[str, str], new_codes: tuple[str, ...]
+) -> list[str]:
     warnings = []
     if measured.changed_words < minimum:
         warnings.append(
@@ -368,6 +370,8 @@ def start_subject_sheet(
 
 def _locked(sheet: SubjectSheet, expected_version: int) -> SubjectSheet:
     locked = versioning.locked(SubjectSheet.objects.filter(pk=sheet.pk))
+    if locked is None:  # deleted since the page was shown
+        raise StaleSubject()
     versioning.ensure_version(locked, expected_version, StaleSubject)
     locked.commission = sheet.commission
     return locked

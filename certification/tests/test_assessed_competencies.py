@@ -8,6 +8,7 @@ compared.
 import io
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -128,7 +129,7 @@ def test_a_split_class_gives_complete_profiles_in_one_part_per_shape(cast, login
 
 def test_ranges_are_saved_per_shape(cast, login, split):
     commission, third, fourth = split
-    data = {}
+    data: dict[str, Any] = {}
     for key, low, high in (("S-S-NE-S", "11", "13"), ("S-NE-TS-S", "13", "15")):
         data.update({"plage": key, f"plage-{key}-low": low, f"plage-{key}-high": high})
     data = {k: v for k, v in data.items() if k != "plage"}

@@ -21,8 +21,8 @@ def test_a_student_not_informed_cannot_be_assessed(cast):
     step = step_of(make_commission(cast))
 
     assert can_assess(cast.student, step) is False
-    assert "n'a pas été informé·e officiellement de la date du 20/05/2027" in assessment_block_reason(
-        cast.student, step
+    assert "n'a pas été informé·e officiellement de la date du 20/05/2027" in str(
+        assessment_block_reason(cast.student, step)
     )
 
 

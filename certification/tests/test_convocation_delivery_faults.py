@@ -114,6 +114,7 @@ def test_fault_3_the_teacher_resends_a_refused_convocation_to_a_corrected_addres
     with smtp_server(RefusingInbox(), port) as server:
         _inform(run, teacher, step)
         convocation = Convocation.objects.get(step=step, student=cast.student)
+        assert convocation.outbox_message_id is not None
         refused = OutboxMessage.objects.get(pk=convocation.outbox_message_id)
         assert refused.state == OutboxState.REFUSED
         server.accept = True

@@ -28,6 +28,7 @@ def test_it_shows_the_delivery_state_and_the_history_of_a_moved_passage(cast, lo
         actor=cast.teacher,
     )
     current = Convocation.objects.get(passage=passage, superseded_at__isnull=True)
+    assert current.outbox_message_id is not None
     OutboxMessage.objects.filter(pk=current.outbox_message_id).update(state=OutboxState.SENT, sent_at=timezone.now())
     Convocation.objects.filter(pk=current.pk).update(acknowledged_at=timezone.now())
 
@@ -52,6 +53,7 @@ def test_a_failed_email_is_shown_with_its_reason(cast, login):
     commission = make_commission(cast)
     passage = schedule(commission, cast.student, at(14))
     convocation = Convocation.objects.get(passage=passage)
+    assert convocation.outbox_message_id is not None
     OutboxMessage.objects.filter(pk=convocation.outbox_message_id).update(
         state=OutboxState.FAILED, last_error="Adresse refusée : 550 Utilisateur inconnu"
     )

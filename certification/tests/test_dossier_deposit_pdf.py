@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import io
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 
 from certification import packs
 from certification.models import DossierFiche
+from lib.storage import TombstoneStorage
 from passeport import pdf
 from passeport.models import DepositedFichePdf
 from tests.factories_certification_commissions import make_commission
@@ -109,6 +111,7 @@ def test_packs_reuse_the_stored_pdf_without_laying_the_fiches_out(cast, deposite
 def test_a_missing_stored_pdf_is_written_again(cast, deposited, layouts):
     commission = _ready_commission(cast)
     first, second = _stored(deposited)
+    assert isinstance(default_storage, TombstoneStorage)
     default_storage.remove_now(first.name)
     caches["pdf"].clear()
 
@@ -146,7 +149,12 @@ def test_a_rebuilt_pack_of_unchanged_documents_lays_nothing_out(cast, deposited,
     first = packs.build_pack(commission, cast.student)
     calls: list[str] = []
     real = lib_pdf.layout
-    monkeypatch.setattr(lib_pdf, "layout", lambda html, **kwargs: calls.append(html) or real(html, **kwargs))
+
+    def layout(html: str, **kwargs: Any) -> Any:
+        calls.append(html)
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(lib_pdf, "layout", layout)
 
     again = packs.build_pack(commission, cast.student)
 

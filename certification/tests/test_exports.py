@@ -6,6 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from audit.models import AuditEntry
 from certification.models import ResultStatus
@@ -64,6 +65,7 @@ def test_xlsx_has_bold_header_numbers_and_statuses(cast, login, commission):
     response = _get(login, cast, commission, "xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
+    assert isinstance(sheet, Worksheet)
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("Nom", "Prénom", "N° candidat", "Note")
     assert sheet["A1"].font.bold

@@ -33,6 +33,7 @@ def test_it_creates_one_convocation_and_one_outbox_message_per_student_with_an_e
     messages = OutboxMessage.objects.filter(kind="convocation")
     assert messages.count() == 2
     for convocation in convocations:
+        assert convocation.outbox_message_id is not None
         message = messages.get(pk=convocation.outbox_message_id)
         assert message.recipients == [convocation.student.user.email]
         assert convocation.method == InformationMethod.EMAIL
@@ -139,6 +140,7 @@ def test_with_the_smtp_server_stopped_the_information_is_saved_and_the_email_que
     assert callbacks, "delivery is attempted after the commit"
     assert result.emailed == [cast.student]
     convocation = Convocation.objects.get(step=step)
+    assert convocation.outbox_message_id is not None
     message = OutboxMessage.objects.get(pk=convocation.outbox_message_id)
     assert message.state == OutboxState.QUEUED
     assert message.attempts == 1

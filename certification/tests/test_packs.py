@@ -45,11 +45,9 @@ def commission(cast):
         student=student, assessor=cast.teacher, fiche=first.fiche, assessed_on=datetime.date(2027, 3, 2)
     )
     criterion = Criterion.objects.filter(competency__block_id=commission.exam.block_id).first()
-    FormativePosition.objects.create(
-        assessment=assessment,
-        criterion=criterion,
-        level=Level.objects.filter(version_id=commission.session.version_id).first(),
-    )
+    level = Level.objects.filter(version_id=commission.session.version_id).first()
+    assert criterion is not None and level is not None
+    FormativePosition.objects.create(assessment=assessment, criterion=criterion, level=level)
     return commission
 
 

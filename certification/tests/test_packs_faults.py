@@ -181,8 +181,13 @@ def test_a_queued_build_nothing_ran_for_hours_is_interrupted(cast, commission):
 
 
 def test_the_builder_beats_between_its_steps(cast, commission, monkeypatch):
-    beats = []
+    beats: list[int] = []
     real = packs._heartbeat
-    monkeypatch.setattr(packs, "_heartbeat", lambda pk: (beats.append(pk), real(pk)))
+
+    def beat(pk: int) -> None:
+        beats.append(pk)
+        real(pk)
+
+    monkeypatch.setattr(packs, "_heartbeat", beat)
     packs.store_pack(commission, cast.student)
     assert len(beats) >= 4

@@ -20,8 +20,8 @@ def test_a_convoked_student_can_be_assessed_at_their_passage(cast):
 def test_without_convocation_the_passage_blocks_the_assessment(cast):
     passage = make_passage(make_commission(cast), cast.student, at(14), convoked=False)
 
-    assert "n'a pas été convoqué·e officiellement à son passage du 03/06/2027 à 14:00" in assessment_block_reason(
-        cast.student, passage
+    assert "n'a pas été convoqué·e officiellement à son passage du 03/06/2027 à 14:00" in str(
+        assessment_block_reason(cast.student, passage)
     )
 
 

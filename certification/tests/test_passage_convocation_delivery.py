@@ -25,7 +25,9 @@ def test_with_smtp_stopped_the_passage_is_saved_and_the_convocation_delivered_on
 
     assert callbacks, "delivery is attempted after the commit"
     assert Passage.objects.filter(pk=passage.pk).exists()
-    message = OutboxMessage.objects.get(pk=Convocation.objects.get(passage=passage).outbox_message_id)
+    message_id = Convocation.objects.get(passage=passage).outbox_message_id
+    assert message_id is not None
+    message = OutboxMessage.objects.get(pk=message_id)
     assert message.state == OutboxState.QUEUED
     assert message.last_error.startswith("Serveur SMTP injoignable")
 

@@ -36,6 +36,7 @@ def test_moving_supersedes_the_convocation_and_convokes_again(cast):
     assert (first.scheduled_for, first.room_name) == (at(14), "B12")
     current = Convocation.objects.get(passage=passage, superseded_at__isnull=True)
     assert (current.scheduled_for, current.room_name) == (at(15, 30), "C3")
+    assert current.outbox_message_id is not None
     message = OutboxMessage.objects.get(pk=current.outbox_message_id)
     assert message.subject.startswith("Modification de votre convocation – BTS NDRC E4 situation B : 3 juin 2027")
     assert OutboxMessage.objects.count() == 2

@@ -165,6 +165,7 @@ def test_scheduling_convokes_the_student_by_email_with_the_pdf_letter(cast):
     assert convocation.scheduled_for == passage.starts_at
     assert convocation.room_name == "B12"
     assert convocation.superseded_at is None
+    assert convocation.outbox_message_id is not None
     message = OutboxMessage.objects.get(pk=convocation.outbox_message_id)
     assert message.recipients == [cast.student.user.email]
     assert message.subject.startswith("Convocation – BTS NDRC E4 situation B : 3 juin 2027 à 14 h 00")

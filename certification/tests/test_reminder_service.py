@@ -67,6 +67,7 @@ def test_the_email_says_what_and_when(cast):
         send_dossier_reminders()
 
     reminder = DossierReminder.objects.get(student=cast.student, exam__code="E4")
+    assert reminder.outbox_message_id is not None
     message = OutboxMessage.objects.get(pk=reminder.outbox_message_id)
     assert message.subject == "Rappel : votre dossier E4 est à déposer avant le 15 avril 2027"
     assert message.establishment_id == cast.establishment.pk

@@ -24,6 +24,7 @@ def _assessed(cast):
     sign(make_sheet(commission, cast.student), commission.members.get())
     grid = Grid.objects.create(commission=commission, student=cast.student)
     competency = Competency.objects.filter(block__exam=commission.exam).order_by("order").first()
+    assert competency is not None
     level = Level.objects.get(version=commission.session.version, code="TS")
     GridLine.objects.create(grid=grid, criterion=competency.criteria.first(), level=level)
     GridComment.objects.create(grid=grid, competency=competency, text=GRID_COMMENT)

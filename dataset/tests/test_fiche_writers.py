@@ -19,6 +19,7 @@ def test_bulk_fiches_are_the_rows_the_services_write():
     through_services = fiche_hashes(), _fiche_audit()
 
     watermark = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert watermark is not None
     generate("--preset", "tiny", "--fiche-writes", "bulk", "--flush-existing-dataset")
     in_bulk = fiche_hashes(), _fiche_audit(after=watermark)
 

@@ -38,6 +38,7 @@ def test_every_grid_positions_every_line_of_the_competences_assessed_and_none_ot
         assessed.update({(commission.pk, pk): value for pk, value in assessed_competencies(commission, ids).items()})
     for grid in grids:
         kept = assessed[(grid.commission_id, grid.student_id)]
+        assert kept is not None
         lines = list(grid.lines.all())
         expected = Criterion.objects.filter(competency_id__in=kept).count()
         assert len(lines) == expected
@@ -59,6 +60,7 @@ def test_every_candidate_is_marked_inside_the_range_of_their_profile(dataset):
         page = load_group(result.commission)
         row = next(r for r in page.rows if r.student.pk == result.student_id)
         mark_range = MarkRange.objects.get(commission=result.commission, profile_key=row.key)
+        assert mark_range.low is not None and mark_range.high is not None and result.mark is not None
         assert mark_range.low <= result.mark <= mark_range.high
         assert row.key.count("?") == 0
         assert row.key.count("NE") == 1  # the compétence of the fiche not chosen for situation B

@@ -105,6 +105,7 @@ def test_the_candidate_file_shows_the_agreed_grid_the_sheet_and_the_evidence_rea
     agree_grid(world.commission, cast.student, key_of(world.commission))
     sheet = EvaluationSheet.objects.create(commission=world.commission, student=cast.student)
     situation = Situation.objects.filter(commission=world.commission).first()
+    assert situation is not None
     SituationAppraisal.objects.create(sheet=sheet, situation=situation, text="Négociation menée avec aisance.")
     add_evidence(make_activity(cast.student), 1)
     _login(client, world)

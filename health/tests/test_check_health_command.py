@@ -55,7 +55,7 @@ def report_is(monkeypatch):
     return _set
 
 
-def run() -> tuple[int, str]:
+def run() -> tuple[str | int | None, str]:
     out, err = StringIO(), StringIO()
     try:
         call_command("check_health", stdout=out, stderr=err)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from lib.spreadsheets import append_safe_row, safe_cell, safe_row
 
@@ -45,6 +46,8 @@ def test_an_xlsx_row_keeps_text_as_text_and_numbers_as_numbers():
     append_safe_row(sheet, ["=1+1", "-cmd|' /C calc'!A0", 12.5, "Durand"])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    cells = load_workbook(io.BytesIO(buffer.getvalue())).active[1]
+    reread = load_workbook(io.BytesIO(buffer.getvalue())).active
+    assert isinstance(reread, Worksheet)
+    cells = reread[1]
     assert [c.value for c in cells] == ["'=1+1", "'-cmd|' /C calc'!A0", 12.5, "Durand"]
     assert [c.data_type for c in cells] == ["s", "s", "n", "s"]

@@ -1,9 +1,10 @@
 """Writes on activities: recording one, changing it. Each in a transaction with its audit entry."""
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from accounts.models import Student, User
 from audit.services import changed_fields, log_action
@@ -90,7 +91,7 @@ def update_activity(*, activity: Activity, actor: User, data: dict[str, Any]) ->
     return activity
 
 
-def _diff_set(changes: dict[str, Any], name: str, old_pks, new_objects: list) -> None:
+def _diff_set(changes: dict[str, Any], name: str, old_pks: Iterable[int], new_objects: Sequence[Model]) -> None:
     old = sorted(old_pks)
     new = sorted(obj.pk for obj in new_objects)
     if old != new:

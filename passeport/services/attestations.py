@@ -15,7 +15,7 @@
 
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -108,14 +108,14 @@ def initial_for(period: InternshipPeriod) -> dict[str, Any]:
 
 def save_draft(*, period: InternshipPeriod, actor: User, data: dict[str, Any]) -> InternshipAttestation:
     """Create or change the student's part; refused once signed."""
-    record = getattr(period, "official_attestation", None)
+    record: InternshipAttestation | None = getattr(period, "official_attestation", None)
     if record is not None and record.state == AttestationState.SIGNED:
         raise AttestationRefused("L'attestation est déjà signée : elle ne peut plus être modifiée.")
     values = {name: data.get(name) for name in STUDENT_FIELDS}
     values["tutor_email"] = (values["tutor_email"] or "").strip().lower()
     with transaction.atomic():
         created = record is None
-        if created:
+        if record is None:
             record = InternshipAttestation(period=period)
         tutor_before = (record.tutor_user_id, record.tutor_email)
         for name, value in values.items():
@@ -221,7 +221,7 @@ def find_by_link(token: str) -> InternshipAttestation:
     return record
 
 
-def _refuse_link(record: InternshipAttestation | None, reason: str) -> None:
+def _refuse_link(record: InternshipAttestation | None, reason: str) -> NoReturn:
     log_action(
         "attestation.link_refused",
         obj=record,

@@ -244,7 +244,7 @@ def file_cut_short(evidence: Evidence) -> bool:
     A missing file is not « cut short »: its download answers 404.
     """
     try:
-        return evidence.file.size != evidence.size
+        return bool(evidence.file.size != evidence.size)
     except FileNotFoundError:
         return False
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -68,7 +69,9 @@ def _snapshot_versos(fiche: Fiche, versos: Sequence[FicheVerso]) -> list[dict[st
     return [_clean_part(fiche, "verso", v.content) for v in versos]
 
 
-def _same_content(fiche: Fiche, versos: Sequence[FicheVerso], title: str, recto: dict, new_versos: list) -> bool:
+def _same_content(
+    fiche: Fiche, versos: Sequence[FicheVerso], title: str, recto: dict[str, str], new_versos: list[dict[str, str]]
+) -> bool:
     if title != fiche.title or recto != _clean_part(fiche, "recto", fiche.recto):
         return False
     current = _snapshot_versos(fiche, versos)
@@ -81,7 +84,7 @@ def _same_header(fiche: Fiche, kind: FicheKind | None, real_lived: bool | None) 
     return kind_same and lived_same
 
 
-def _audit(action: str, fiche: Fiche, author: User, changes: dict) -> None:
+def _audit(action: str, fiche: Fiche, author: User, changes: dict[str, Any]) -> None:
     log_action(action, actor=author, obj=fiche, establishment_id=fiche.student.establishment_id, changes=changes)
 
 
@@ -137,7 +140,13 @@ def _autosave_snapshot(fiche: Fiche, author: User) -> FicheVersion:
     """Update the author's recent autosave snapshot when it is still the newest row; else add one."""
     latest = FicheVersion.objects.filter(fiche=fiche).order_by("-created_at", "-pk").first()
     recent = latest is not None and timezone.now() - latest.created_at < AUTOSAVE_COALESCE
-    if recent and latest.is_autosave and not latest.is_conflict and latest.author_id == author.pk:
+    if (
+        latest is not None
+        and recent
+        and latest.is_autosave
+        and not latest.is_conflict
+        and latest.author_id == author.pk
+    ):
         latest.number = fiche.version
         latest.title = fiche.title
         latest.recto = _clean_part(fiche, "recto", fiche.recto)
@@ -147,7 +156,9 @@ def _autosave_snapshot(fiche: Fiche, author: User) -> FicheVersion:
     return _new_snapshot(fiche, author, autosave=True)
 
 
-def _keep_conflict_copy(fiche: Fiche, author: User, base_version: int, title: str, recto: dict, versos: list):
+def _keep_conflict_copy(
+    fiche: Fiche, author: User, base_version: int, title: str, recto: dict[str, str], versos: list[dict[str, str]]
+) -> FicheVersion:
     copy = FicheVersion.objects.create(
         fiche=fiche,
         number=base_version,
@@ -161,7 +172,14 @@ def _keep_conflict_copy(fiche: Fiche, author: User, base_version: int, title: st
     return copy
 
 
-def _write(fiche: Fiche, versos: list[FicheVerso], title: str, recto: dict, new_versos: list, header: dict) -> list:
+def _write(
+    fiche: Fiche,
+    versos: list[FicheVerso],
+    title: str,
+    recto: dict[str, str],
+    new_versos: list[dict[str, str]],
+    header: dict[str, Any],
+) -> list[str]:
     """Apply the submitted content; returns the codes of the rubrics that changed (for the audit log)."""
     changed = [code for code, text in recto.items() if text != normalise_text(fiche.recto.get(code, ""))]
     for verso, content in zip(versos, new_versos, strict=False):

@@ -56,15 +56,19 @@ def unvalidate_activity(*, activity: Activity, actor: User) -> bool:
         updated = Activity.objects.filter(pk=activity.pk, validated_at__isnull=False).update(
             validated_at=None, validated_by=None
         )
-        if not updated:
+        if not updated or previous is None:
             return False
+        validated_at, validated_by_id = previous
         activity.validated_at, activity.validated_by = None, None
         log_action(
             "activity.unvalidated",
             actor=actor,
             obj=activity,
             establishment_id=activity.student.cohort.establishment_id,
-            changes={"validated_at": [previous[0].isoformat(), None], "validated_by": [previous[1], None]},
+            changes={
+                "validated_at": [validated_at.isoformat() if validated_at else None, None],
+                "validated_by": [validated_by_id, None],
+            },
         )
     return True
 

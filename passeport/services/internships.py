@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -109,6 +110,6 @@ def _attach(period: InternshipPeriod, attestation: UploadedFile | None, checked:
     store_upload(period.attestation, f"attestation{checked.extension}", attestation, checked)
 
 
-def _delete_file(storage, name: str) -> None:
+def _delete_file(storage: Storage, name: str) -> None:
     if name:
         storage.delete(name)

@@ -55,6 +55,7 @@ def test_participants_come_from_the_same_cohort_only(cast):
 def test_a_criterion_outside_e4_and_e6_is_refused(cast):
     # E5 is never taken in CCF and has no grid lines: one is made up here to prove the check.
     e5_competency = Competency.objects.filter(block__exam__code="E5", block__version=cast.session.version).first()
+    assert e5_competency is not None
     e5 = Criterion.objects.create(competency=e5_competency, number=1, title="Ligne fictive")
     with pytest.raises(ValueError, match="référentiel"):
         create_activity(student=cast.student, actor=cast.student.user, data=_data(cast, criteria=[e5]))

@@ -89,7 +89,7 @@ def live_server(request: pytest.FixtureRequest) -> Iterator:
 
     addr = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
     server = LiveServer(addr, start=False)
-    server.thread.static_handler = lambda media_handler: StaticFilesHandler(media_handler.application)
+    server.thread.static_handler = lambda media_handler: StaticFilesHandler(media_handler.application)  # type: ignore[assignment]  # any handler factory works
     server.start()
     yield server
     server.stop()

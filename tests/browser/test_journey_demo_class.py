@@ -114,6 +114,7 @@ def test_the_demo_class_from_absence_de_depot_and_a_justified_absence_to_a_reope
             expect(prof.locator("#etat")).to_contain_text("Avant la délibération")
             assert_accessible(prof)
             step_a = commission.situations.get(code="A").steps.order_by("date").first()
+            assert step_a is not None
             inform = re.compile(r"^Informer officiellement")
             prof.locator(f"#etape-{step_a.pk}").get_by_role("button", name=inform).click()
             # The confirmation says who and how before anything is sent (two pages, one more click).
