@@ -5,9 +5,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.permissions import can_follow_student, get_cohort_for_user
-from passeport import charts, render_passeport, selectors
+from passeport import charts, selectors
 from passeport.permissions import get_passeport_student_for_user
-from passeport.render_cohort import student_name, table_rows
 
 
 @login_required
@@ -22,13 +21,12 @@ def my_passeport(request: HttpRequest) -> HttpResponse:
 def passeport(request: HttpRequest, student_pk: int) -> HttpResponse:
     student = get_passeport_student_for_user(request.user, student_pk)
     data = selectors.passeport_for(student)
-    profile_charts = [(matrix, _profile_chart(matrix, data.levels)) for matrix in data.matrices]
     context = {
         "student": student,
         "p": data,
+        "profile_charts": [(matrix, _profile_chart(matrix, data.levels)) for matrix in data.matrices],
         "is_owner": student.user_id == request.user.pk,
         "can_follow": can_follow_student(request.user, student),
-        **render_passeport.sections(data, profile_charts),
     }
     return render(request, "passeport/passeport.html", context)
 
@@ -65,7 +63,6 @@ def cohort_overview(request: HttpRequest, cohort_pk: int) -> HttpResponse:
         "cohort": cohort,
         "o": data,
         "headers": _headers(data),
-        "rows_html": table_rows(data.rows),
         "heatmap": _heatmap(data),
     }
     return render(request, "passeport/cohort_overview.html", context)
@@ -100,7 +97,7 @@ def _heatmap(data: selectors.CohortOverview) -> str:
     titles = [comp.title for _, comp, _ in data.columns]
     rows = []
     for row in data.rows:
-        name = student_name(row)
+        name = f"{row.student.last_name.upper()} {row.student.first_name}"
         cells = []
         for title, cell in zip(titles, row.cells, strict=True):
             fraction = f"{cell.covered}/{cell.total}"

@@ -133,6 +133,19 @@ def test_the_page_links_to_each_passeport_and_loads_the_print_css(cast, login):
     assert "/static/css/passeport.css" in page
 
 
+def test_names_are_escaped_and_counts_are_said_in_french(cast, login):
+    make_student("jeanne", 'Jeanne "la" <i>', "d'Arc & <script>alert(1)</script>", cast.cohort)
+    e4 = criteria(cast.student, "E4")
+    make_activity(cast.student).criteria.set([e4[4]])
+    _assess(cast.student, cast.teacher, datetime.date(2026, 1, 10), (e4[4], "TS"), (e4[5], "TS"))
+    page = login(cast.teacher).get(_url(cast.cohort)).content.decode()
+    assert "<script>alert" not in page and "<i>" not in page
+    assert "D&#x27;ARC &amp; &lt;SCRIPT&gt;ALERT(1)&lt;/SCRIPT&gt; Jeanne &quot;la&quot; &lt;i&gt;</a>" in page
+    emma = _rows(page)["ÉTUDIANTE Emma"]
+    assert emma[1] == "1/2 critères TS 2 positionnements"
+    assert '<span class="level level-4">TS</span> <span class="help">2 positionnements</span>' in page
+
+
 def test_an_empty_cohort_says_so(cast, login):
     from accounts.models import Cohort
 
