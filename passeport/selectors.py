@@ -9,7 +9,8 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from accounts.models import Cohort, Student, User
 from lib.collation import name_key
@@ -583,23 +584,27 @@ def _latest_by_competency(
     Two critères of one compétence positioned in the same assessment: the lower level is shown (the cautious one).
     """
     by_level = {level.pk: level for level in levels}
-    latest: dict[tuple[int, int], Latest] = {}
-    rows = FormativePosition.objects.filter(assessment__student__cohort=cohort).values_list(
-        "assessment__student_id", "criterion__competency_id", "level_id", "assessment__assessed_on", "assessment_id"
+    # Grouped by the database (one row per student and compétence, not one per position): the positions are counted
+    # over the partition and only the most recent one is kept (a window filter, QUALIFY-like, on SQLite and PostgreSQL).
+    partition = [F("assessment__student_id"), F("criterion__competency_id")]
+    recency = [F("assessment__assessed_on").desc(), F("assessment_id").desc(), F("level__rank").asc()]
+    rows = (
+        FormativePosition.objects.filter(
+            assessment__student__cohort=cohort, criterion__competency_id__in=competency_ids
+        )
+        .annotate(
+            positions=Window(Count("pk"), partition_by=partition),
+            place=Window(RowNumber(), partition_by=partition, order_by=recency),
+        )
+        .filter(place=1)
+        .values_list(
+            "assessment__student_id", "criterion__competency_id", "level_id", "assessment__assessed_on", "positions"
+        )
     )
-    for student_id, competency_id, level_id, assessed_on, assessment_id in rows:
-        if competency_id not in competency_ids:
-            continue
-        level = by_level[level_id]
-        key = (student_id, competency_id)
-        current = latest.get(key)
-        count = (current.count if current else 0) + 1
-        recency = (assessed_on, assessment_id, -level.rank)
-        if current is None or recency > current.key:
-            latest[key] = Latest(level, assessed_on, count, recency)
-        else:
-            current.count = count
-    return latest
+    return {
+        (student_id, competency_id): Latest(by_level[level_id], assessed_on, positions)
+        for student_id, competency_id, level_id, assessed_on, positions in rows
+    }
 
 
 def _sort(rows: list[StudentRow], columns: list, sort: str, order: str) -> tuple[str, str]:
