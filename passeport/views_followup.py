@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from passeport import selectors
+from passeport import selectors_formative
 from passeport.forms_followup import FicheCommentForm, FormativeAssessmentForm
 from passeport.permissions import get_activity_for_user, get_fiche_for_user, get_passeport_student_for_user
 from passeport.services import followup
@@ -60,7 +60,7 @@ def activity_validate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def formative_create(request: HttpRequest, student_pk: int) -> HttpResponse:
     student = get_passeport_student_for_user(request.user, student_pk, follow=True)
-    choices = selectors.formative_choices(student)
+    choices = selectors_formative.formative_choices(student)
     initial = {"about": _preselected(request, choices)}
     form = FormativeAssessmentForm(
         request.POST or None,
@@ -86,7 +86,7 @@ def formative_create(request: HttpRequest, student_pk: int) -> HttpResponse:
     return render(request, "passeport/formative_form.html", context)
 
 
-def _preselected(request: HttpRequest, choices: selectors.FormativeChoices) -> str:
+def _preselected(request: HttpRequest, choices: selectors_formative.FormativeChoices) -> str:
     """``?activity=<id>`` or ``?fiche=<id>`` must name one of this student's: anything else is a 404."""
     for param, prefix, objects in (("activity", "activite", choices.activities), ("fiche", "fiche", choices.fiches)):
         raw = request.GET.get(param)

@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.permissions import can_follow_student, get_cohort_for_user
-from passeport import charts, selectors
+from passeport import charts, selectors, selectors_cohort
 from passeport.permissions import get_passeport_student_for_user
 
 
@@ -58,7 +58,8 @@ def _profile_chart(matrix: selectors.ExamMatrix, levels) -> str:
 @login_required
 def cohort_overview(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = get_cohort_for_user(request.user, cohort_pk)
-    data = selectors.cohort_overview(cohort, sort=request.GET.get("tri", "nom"), order=request.GET.get("ordre", "asc"))
+    sort, order = request.GET.get("tri", "nom"), request.GET.get("ordre", "asc")
+    data = selectors_cohort.cohort_overview(cohort, sort=sort, order=order)
     context = {
         "cohort": cohort,
         "o": data,
@@ -72,7 +73,7 @@ def _short(exam, competency) -> str:
     return f"{exam.code}·C{competency.order}"
 
 
-def _headers(data: selectors.CohortOverview) -> list[dict]:
+def _headers(data: selectors_cohort.CohortOverview) -> list[dict]:
     """Sortable column headers: a link that sorts (or reverses the sort) and the aria-sort of the active one."""
     keys = [("nom", "Étudiant·e", "")] + [
         (f"c{comp.pk}", comp.title, f"{_short(exam, comp)} · {total} critère(s)") for exam, comp, total in data.columns
@@ -92,7 +93,7 @@ def _headers(data: selectors.CohortOverview) -> list[dict]:
     return headers
 
 
-def _heatmap(data: selectors.CohortOverview) -> str:
+def _heatmap(data: selectors_cohort.CohortOverview) -> str:
     columns = [(_short(exam, comp), f"{exam.code} – {comp.title}") for exam, comp, _ in data.columns]
     titles = [comp.title for _, comp, _ in data.columns]
     rows = []
