@@ -4,9 +4,11 @@ import datetime
 import re
 
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from passeport.selectors_cohort import CohortStudent, CompetencyCell, StudentRow
 from passeport.services.followup import create_formative_assessment
 from referentiel.models import Level
 from tests.factories import criteria, make_activity
@@ -184,3 +186,11 @@ def test_the_query_count_does_not_grow_with_the_number_of_students(cast, login):
     client = login(cast.teacher)
     assert small.students.count() == 5 and large.students.count() == 50
     assert _count(client, small) == _count(client, large)
+
+
+def test_the_jinja_rows_are_inserted_escaped_once():
+    rows = [StudentRow(CohortStudent(7, "Dupont & fils", "Léa"), [CompetencyCell(covered=1, total=1, latest=None)])]
+    page = Template('{% load jinja %}<tbody>{% jinja "passeport/includes/cohort_rows.jinja" rows=rows %}</tbody>')
+    html = page.render(Context({"rows": rows}))
+    assert ">DUPONT &amp; FILS Léa</a>" in html
+    assert '1/1 <span class="help">critère</span>' in html and "non positionné" in html
