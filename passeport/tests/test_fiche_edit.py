@@ -255,3 +255,12 @@ def test_the_editor_escapes_the_text_and_keeps_ids_labels_and_comments(cast, log
     assert "Second &lt;b&gt;verso&lt;/b&gt;</textarea>" in page
     assert "Ligne 1<br>Ligne &lt;2&gt;" in page
     assert html.unescape(page).count("<legend>") >= 4
+
+
+def test_each_comment_form_of_the_read_only_fiche_carries_the_csrf_token(cast, login):
+    # The form is included with « only »: the token must be passed explicitly, or every comment would be refused.
+    fiche = make_fiche(cast.student)
+    page = login(cast.teacher).get(reverse("passeport:fiche_edit", args=[fiche.pk])).content.decode()
+    forms = page.split('class="rubric-comment"')[1:]
+    assert len(forms) >= 20
+    assert all('name="csrfmiddlewaretoken" value="' in form.split("</form>")[0] for form in forms)
