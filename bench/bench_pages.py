@@ -1,10 +1,11 @@
-"""Time the passeport page and the cohort overview on a generated class.
+"""Time the passeport page, the cohort overview, the fiche editor and its autosave on a generated class.
 
-Run: ``.venv/bin/python bench/bench_pages.py [--requests 20] [--no-write]``. It builds a throwaway SQLite database in a
-temporary directory (migrations included; never touches var/db.sqlite3), generates one class of 35 students with 30
-activities each (critères, evidence rows without files, formative assessments, 4 fiches), then requests both pages
-through Django's test client as a teacher: 2 warm-ups, then timed requests. Prints median / p90 in ms and the number of
-SQL queries, and appends a « Pages passeport et classe » section to BENCHMARKS.md unless ``--no-write``.
+Run: ``.venv/bin/python bench/bench_pages.py [--requests 50] [--students 35] [--no-write]``. It builds a throwaway
+SQLite database in a temporary directory (migrations included; never touches var/db.sqlite3), generates one class of
+``--students`` students with 30 activities each (critères, evidence rows without files, formative assessments, 4
+fiches), then requests the passeport and the class page through Django's test client as a teacher, the fiche editor
+(GET) and its autosave (POST) as a student: 2 warm-ups, then timed requests. Prints median / p90 in ms and the number
+of SQL queries, and appends a « Pages passeport et classe » section to BENCHMARKS.md unless ``--no-write``.
 """
 
 import argparse
@@ -157,20 +158,28 @@ def build_class():
     return cohort, teacher, students
 
 
-def measure(client: Client, url: str, requests: int) -> dict:
+def measure(client: Client, url: str, requests: int, data=None) -> dict:
+    """GET ``url``, or POST ``data()`` to it when given (a fresh payload per request: the autosave's base version)."""
+
+    def send():
+        return client.get(url) if data is None else client.post(url, data())
+
     for _ in range(WARMUPS):
-        assert client.get(url).status_code == 200
-    times = []
+        assert send().status_code == 200
+    times, cpu = [], []
     for _ in range(requests):
-        begin = time.perf_counter()
-        response = client.get(url)
+        begin, begin_cpu = time.perf_counter(), time.process_time()
+        response = send()
+        cpu.append((time.process_time() - begin_cpu) * 1000)
         times.append((time.perf_counter() - begin) * 1000)
         assert response.status_code == 200
     with CaptureQueriesContext(connection) as queries:
-        client.get(url)
+        send()
     ordered = sorted(times)
     return {
         "median": statistics.median(ordered),
+        # CPU time of this process (SQLite runs in it): much less sensitive than wall time to a busy machine.
+        "cpu": statistics.median(cpu),
         "p90": ordered[max(0, round(0.9 * len(ordered)) - 1)],
         "min": ordered[0],
         "queries": len(queries),
@@ -190,6 +199,26 @@ def machine() -> str:
     )
 
 
+def autosave_payload(fiche):
+    """What the editor's script sends: every field, with the fiche's current version as the base."""
+    from passeport.rubrics import fiche_form
+
+    def data() -> dict:
+        fiche.refresh_from_db(fields=["version"])
+        form = fiche_form(fiche.forms_session, fiche.exam.code)
+        payload = {"base_version": fiche.version, "title": fiche.title, "kind": fiche.kind_id}
+        for r in form.part("recto"):
+            payload[f"recto__{r.code}"] = f"{fiche.recto.get(r.code, '')} {fiche.version}"
+        for verso in fiche.versos.order_by("order"):
+            for r in form.part("verso"):
+                payload[f"verso_{verso.order}__{r.code}"] = verso.content.get(r.code, "")
+        if fiche.real_lived is not None:
+            payload["real_lived"] = "oui" if fiche.real_lived else "non"
+        return payload
+
+    return data
+
+
 def section(results: dict, requests: int) -> str:
     passeport, cohort = results["passeport"], results["cohort"]
     verdict = "atteinte" if passeport["median"] <= TARGET_MS else "MANQUÉE"
@@ -205,16 +234,19 @@ def section(results: dict, requests: int) -> str:
         "(fichier temporaire), réglages `ndrc.test_settings`, client de test Django connecté comme enseignant.",
         f"- Mesure : {WARMUPS} requêtes de chauffe puis {requests} requêtes GET par page.",
         "",
-        "| Page | Médiane | p90 | Min | Requêtes SQL | Taille HTML |",
-        "|---|---|---|---|---|---|",
+        "| Page | Médiane | p90 | Min | CPU (médiane) | Requêtes SQL | Taille HTML |",
+        "|---|---|---|---|---|---|---|",
     ]
     for label, r in (
+        ("`/moi/` (référence)", results["moi"]),
         (f"Passeport d'un étudiant ({ACTIVITIES} activités)", passeport),
         (f"Suivi de la classe ({STUDENTS} étudiants)", cohort),
+        ("Éditeur de fiche E4 (recto + verso)", results["fiche"]),
+        ("Enregistrement automatique (POST)", results["autosave"]),
     ):
         lines.append(
-            f"| {label} | {r['median']:.0f} ms | {r['p90']:.0f} ms | {r['min']:.0f} ms | {r['queries']} "
-            f"| {r['size'] / 1024:.0f} Kio |"
+            f"| {label} | {r['median']:.0f} ms | {r['p90']:.0f} ms | {r['min']:.0f} ms | {r['cpu']:.1f} ms "
+            f"| {r['queries']} | {r['size'] / 1024:.0f} Kio |"
         )
     lines += ["", f"Objectif : médiane du passeport ≤ {TARGET_MS} ms — {verdict}.", ""]
     return "\n".join(lines)
@@ -222,9 +254,12 @@ def section(results: dict, requests: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--students", type=int, default=35)
     parser.add_argument("--no-write", action="store_true", help="print only, do not append to BENCHMARKS.md")
     args = parser.parse_args()
+    global STUDENTS  # noqa: PLW0603 - the size of the generated class, read by build_class and section
+    STUDENTS = args.students
     call_command("migrate", verbosity=0)
     begin = time.perf_counter()
     cohort, teacher, students = build_class()
@@ -232,9 +267,18 @@ def main() -> None:
     client = Client()
     client.force_login(teacher)
     results = {
+        "moi": measure(client, reverse("whoami"), args.requests),
         "passeport": measure(client, reverse("passeport:passeport", args=[students[0].pk]), args.requests),
         "cohort": measure(client, reverse("passeport:cohort_overview", args=[cohort.pk]), args.requests),
     }
+    from passeport.models import Fiche
+
+    fiche = Fiche.objects.filter(student=students[0], versos__isnull=False).first()
+    writer = Client()
+    writer.force_login(students[0].user)
+    results["fiche"] = measure(writer, reverse("passeport:fiche_edit", args=[fiche.pk]), args.requests)
+    autosave = reverse("passeport:fiche_autosave", args=[fiche.pk])
+    results["autosave"] = measure(writer, autosave, args.requests, data=autosave_payload(fiche))
     text = section(results, args.requests)
     print(text)
     if not args.no_write:

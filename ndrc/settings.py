@@ -103,6 +103,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for the hot partials (*.jinja) a Django template includes with {% jinja %}: see lib/jinja.py.
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "lib.jinja.environment"},
+    },
 ]
 
 WSGI_APPLICATION = "ndrc.wsgi.application"

@@ -2,11 +2,11 @@
 
 Three exports, each built from the very selector of the page it mirrors, so the file says what the page says:
 
-- the class follow-up (``selectors.cohort_overview``): one row per student, per compétence the critères mobilised,
-  the latest formative level, its date and the number of positions;
+- the class follow-up (``selectors_cohort.cohort_overview``): one row per student, per compétence the critères
+  mobilised, the latest formative level, its date and the number of positions;
 - a student's passeport matrix (``selectors.passeport_for``): one row per critère, one column per activity (A1, A2…
   numbered as on the page), then the counts and the latest level; the activities listed on a second sheet (XLSX);
-- the formative assessments (``selectors.formative_by_student``, which reads them as the passeport does): one row
+- the formative assessments (``selectors_cohort.formative_by_student``, which reads them as the passeport does): one row
   per position (assessment × critère), so a spreadsheet can filter and count by critère; an assessment without any
   position still gets its row.
 
@@ -22,7 +22,7 @@ from django.utils.text import slugify
 
 from accounts.models import Cohort, Student
 from lib.spreadsheets import Sheet, csv_bytes, xlsx_bytes
-from passeport import selectors
+from passeport import selectors, selectors_cohort
 from referentiel.models import Level
 
 FORMATS = {
@@ -59,7 +59,7 @@ def _short(exam, competency) -> str:
     return f"{exam.code}·C{competency.order}"
 
 
-def followup_sheets(data: selectors.CohortOverview) -> tuple[Sheet, Sheet]:
+def followup_sheets(data: selectors_cohort.CohortOverview) -> tuple[Sheet, Sheet]:
     header = ["Nom", "Prénom"]
     for exam, competency, total in data.columns:
         short = _short(exam, competency)
@@ -77,7 +77,7 @@ def followup_sheets(data: selectors.CohortOverview) -> tuple[Sheet, Sheet]:
     return Sheet("Suivi", header, _followup_rows(data), widths=widths, frozen_columns=2), legend
 
 
-def _followup_rows(data: selectors.CohortOverview) -> Iterator[list]:
+def _followup_rows(data: selectors_cohort.CohortOverview) -> Iterator[list]:
     for row in data.rows:
         values: list = [row.student.last_name, row.student.first_name]
         for cell in row.cells:
@@ -93,7 +93,7 @@ def _followup_rows(data: selectors.CohortOverview) -> Iterator[list]:
 
 
 def export_cohort_followup(cohort: Cohort, fmt: str) -> Export:
-    data = selectors.cohort_overview(cohort)
+    data = selectors_cohort.cohort_overview(cohort)
     return _export(["suivi", cohort.name, str(cohort.exam_session.year)], fmt, *followup_sheets(data))
 
 
@@ -169,7 +169,9 @@ def _about(a: selectors.PasseportAssessment) -> str:
     return f"Activité : {a.activity_title}" if a.activity_title else ""
 
 
-def formative_rows(students: list[tuple[selectors.CohortStudent, list[selectors.PasseportAssessment]]]) -> Iterator:
+def formative_rows(
+    students: list[tuple[selectors_cohort.CohortStudent, list[selectors.PasseportAssessment]]],
+) -> Iterator:
     for student, assessments in students:
         for a in assessments:
             common = [a.pk, a.assessed_on, a.assessor_name, student.last_name, student.first_name, _about(a)]
@@ -184,11 +186,11 @@ def formative_sheet(students) -> Sheet:
 
 
 def export_cohort_formative(cohort: Cohort, fmt: str) -> Export:
-    sheet = formative_sheet(selectors.formative_by_student(cohort=cohort))
+    sheet = formative_sheet(selectors_cohort.formative_by_student(cohort=cohort))
     return _export(["evaluations-formatives", cohort.name, str(cohort.exam_session.year)], fmt, sheet)
 
 
 def export_student_formative(student: Student, fmt: str) -> Export:
-    sheet = formative_sheet(selectors.formative_by_student(student=student))
+    sheet = formative_sheet(selectors_cohort.formative_by_student(student=student))
     user = student.user
     return _export(["evaluations-formatives", user.last_name, user.first_name], fmt, sheet)

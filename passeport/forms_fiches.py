@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
 from accounts.models import Student
-from lib import widgets
 from passeport.models import Fiche, FicheVerso
 from passeport.rubrics import fiche_form
 from referentiel.exams import fiche_rules
@@ -140,23 +139,20 @@ class KindChoiceField(forms.ModelChoiceField):
 
 
 class FicheEditForm(forms.Form):
-    """Header fields and one textarea per rubric (recto, then each verso), each rubric within its length limit.
-
-    The widgets are lib.widgets' (Django's HTML without the widget templates): the editor renders about thirty.
-    """
+    """Header fields and one textarea per rubric (recto, then each verso), each rubric within its length limit."""
 
     base_version = forms.IntegerField(
-        widget=widgets.HiddenInput,
+        widget=forms.HiddenInput,
         min_value=1,
         error_messages={"required": "Version de départ manquante : rechargez la page."},
     )
-    title = forms.CharField(label="TITRE", max_length=200, required=False, strip=True, widget=widgets.TextInput)
+    title = forms.CharField(label="TITRE", max_length=200, required=False, strip=True, widget=forms.TextInput)
     kind = KindChoiceField(
         label="Nature",
         queryset=FicheKind.objects.none(),
         required=False,
         empty_label=None,
-        widget=widgets.Select,
+        widget=forms.Select,
     )
 
     def __init__(self, *args, fiche: Fiche, versos: list[FicheVerso], **kwargs) -> None:
@@ -176,7 +172,7 @@ class FicheEditForm(forms.Form):
                 coerce=_yes_no,
                 empty_value=None,
                 required=False,
-                widget=widgets.RadioSelect,
+                widget=forms.RadioSelect,
             )
         for rubric in self.definition.part("recto"):
             name = rubric_field_name("recto", rubric.code)
@@ -196,7 +192,7 @@ class FicheEditForm(forms.Form):
             label=rubric.label,
             required=False,
             strip=False,
-            widget=widgets.Textarea(attrs=attrs),
+            widget=forms.Textarea(attrs=attrs),
             validators=[MaxRubricLength(rubric.max_chars, where)],
         )
 

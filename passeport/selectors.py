@@ -1,7 +1,8 @@
-"""Read models of the passeport (one student) and of the cohort overview (one class).
+"""Read model of one student's passeport: activities, fiches, critères × activities, formative profile, gaps.
 
-Both run a fixed number of queries whatever the number of activities or students: rows are fetched in a few flat
-queries and assembled in Python, never loaded one object at a time.
+It runs a fixed number of queries whatever the number of activities: rows are fetched in a few flat queries and
+assembled in Python, never loaded one object at a time. The class page reads through ``selectors_cohort``, the
+formative assessment form through ``selectors_formative``.
 """
 
 import datetime
@@ -12,95 +13,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet
 
 from accounts.models import Cohort, Student, User
-from lib.collation import name_key
-from passeport.models import Activity, Fiche, FormativeAssessment, FormativePosition
+from passeport.models import Activity, Fiche, FormativeAssessment
 from passeport.selectors_internships import SHORT, internship_summary
-from referentiel.models import (
-    Competency,
-    Criterion,
-    Exam,
-    ExamRule,
-    ExamSession,
-    Level,
-    ReferentielVersion,
-)
-
-# --- Référentiel -------------------------------------------------------------------------------------------------
-
-
-def ccf_criteria(version: ReferentielVersion, *, with_indicators: bool = False) -> list[Criterion]:
-    """The critères of the exams taken in CCF (E4 and E6) in the order of the official grids."""
-    qs = (
-        Criterion.objects.filter(competency__block__version=version, competency__block__exam__ccf=True)
-        .select_related("competency__block__exam")
-        .order_by("competency__block__exam__code", "competency__order", "number")
-    )
-    if with_indicators:
-        qs = qs.prefetch_related("indicators")
-    return list(qs)
-
-
-def levels_of(version: ReferentielVersion) -> list[Level]:
-    return list(Level.objects.filter(version=version).order_by("rank"))
-
-
-def _group(criteria: list[Criterion]) -> list[tuple[Exam, list[tuple[Competency, list[Criterion]]]]]:
-    """``[(exam, [(compétence, [critères])])]`` keeping the order of ``criteria``."""
-    out: list[tuple[Exam, list[tuple[Competency, list[Criterion]]]]] = []
-    for criterion in criteria:
-        competency = criterion.competency
-        exam = competency.block.exam
-        if not out or out[-1][0].pk != exam.pk:
-            out.append((exam, []))
-        if not out[-1][1] or out[-1][1][-1][0].pk != competency.pk:
-            out[-1][1].append((competency, []))
-        out[-1][1][-1][1].append(criterion)
-    return out
-
-
-# --- Formative assessment form ------------------------------------------------------------------------------------
-
-
-@dataclass
-class FormativeChoices:
-    activities: list[Activity]
-    fiches: list[Fiche]
-    criteria: list[Criterion]
-    levels: list[Level]
-
-    def groups(self, form) -> list[dict]:
-        """The critères of the form grouped by exam and compétence, each with its bound field and indicators."""
-        return [
-            {
-                "exam": exam,
-                "competencies": [
-                    {
-                        "competency": competency,
-                        "criteria": [
-                            {
-                                "criterion": c,
-                                "field": form[form.criterion_field_name(c)],
-                                "indicators": list(c.indicators.all()),
-                            }
-                            for c in criteria
-                        ],
-                    }
-                    for competency, criteria in competencies
-                ],
-            }
-            for exam, competencies in _group(self.criteria)
-        ]
-
-
-def formative_choices(student: Student) -> FormativeChoices:
-    version = student.cohort.exam_session.version
-    return FormativeChoices(
-        activities=list(student.activities.order_by("-start_date", "-pk")),
-        fiches=list(Fiche.objects.filter(student=student).select_related("exam").order_by("exam__code", "number")),
-        criteria=ccf_criteria(version, with_indicators=True),
-        levels=levels_of(version),
-    )
-
+from referentiel.models import Criterion, ExamRule, ExamSession, Level
 
 # --- Passeport ------------------------------------------------------------------------------------------------------
 
@@ -245,7 +160,7 @@ def passeport_for(student: Student) -> Passeport:
         (PasseportFiche(*row) for row in qs["fiches"].filter(student=student)), key=lambda f: (f.exam_code, f.number)
     )
     levels = sorted(qs["levels"].filter(version_id=session.version_id), key=lambda lv: lv.rank)
-    assessments, latest = _formative(qs["formative"].filter(student=student), {lv.pk: lv for lv in levels})
+    assessments, latest = formative_rows(qs["formative"].filter(student=student), {lv.pk: lv for lv in levels})
     return Passeport(
         student=student,
         activities=activities,
@@ -264,7 +179,7 @@ def passeport_for(student: Student) -> Passeport:
 
 
 # One row per position (or one for an assessment without any), in the order ``_formative`` unpacks.
-_FORMATIVE_FIELDS = (
+FORMATIVE_FIELDS = (
     "pk",
     "assessed_on",
     "comment",
@@ -315,7 +230,7 @@ def _passeport_querysets() -> dict[str, QuerySet]:
         ),
         "links": Activity.criteria.through.objects.order_by().values_list("activity_id", "criterion_id"),
         "levels": Level.objects.order_by(),
-        "formative": FormativeAssessment.objects.order_by().values_list(*_FORMATIVE_FIELDS),
+        "formative": FormativeAssessment.objects.order_by().values_list(*FORMATIVE_FIELDS),
         "criteria": Criterion.objects.filter(competency__block__exam__ccf=True)
         .order_by()
         .values_list(
@@ -395,7 +310,7 @@ def _timeline(activities: list[PasseportActivity], fiches: list[PasseportFiche])
     return entries
 
 
-def _formative(rows, levels: dict[int, Level]) -> tuple[list[PasseportAssessment], dict[int, Latest]]:
+def formative_rows(rows, levels: dict[int, Level]) -> tuple[list[PasseportAssessment], dict[int, Latest]]:
     """The assessments (latest first) with their positions in the order of the grids, and per critère the latest
     level (by date, then by entry)."""
     names: dict[int, str] = {}  # User.display_name, computed once per assessor
@@ -486,162 +401,3 @@ def _passeport_fiche_gaps(rules, fiches: list[PasseportFiche]) -> list[str]:
                 "exigée(s) au minimum."
             )
     return gaps
-
-
-# --- Cohort overview --------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class CompetencyCell:
-    covered: int
-    total: int
-    latest: Latest | None
-
-    @property
-    def sort_key(self) -> tuple[int, int]:
-        return (self.latest.level.rank if self.latest else 0, self.covered)
-
-
-@dataclass
-class CohortStudent:
-    """What the overview shows of a student: loading a Student and its User per row cost more than the rest."""
-
-    pk: int
-    last_name: str
-    first_name: str
-
-
-@dataclass
-class StudentRow:
-    student: CohortStudent
-    cells: list[CompetencyCell]
-
-
-@dataclass
-class CohortOverview:
-    cohort: Cohort
-    columns: list[tuple[Exam, Competency, int]]  # (exam, compétence, number of critères)
-    rows: list[StudentRow]
-    levels: list[Level]
-    sort: str
-    order: str
-
-
-def _name_key(student: CohortStudent) -> tuple:
-    return (name_key(student.last_name), name_key(student.first_name))
-
-
-def cohort_overview(cohort: Cohort, *, sort: str = "nom", order: str = "asc") -> CohortOverview:
-    """Flat tuples rather than model instances: a class is ~30 students, ~2,000 (activity, critère) links and ~700
-    formative positions, and the compétence of each critère comes with them from the database."""
-    version_id = cohort.exam_session.version_id
-    students = [
-        CohortStudent(pk, last_name, first_name)
-        for pk, last_name, first_name in Student.objects.filter(cohort=cohort).values_list(
-            "pk", "user__last_name", "user__first_name"
-        )
-    ]
-    competencies = (
-        Competency.objects.filter(block__version_id=version_id, block__exam__ccf=True)
-        .select_related("block__exam")
-        .annotate(total=Count("criteria"))
-        .filter(total__gt=0)
-        .order_by("block__exam__code", "order")
-    )
-    columns: list[tuple[Exam, Competency, int]] = [(comp.block.exam, comp, comp.total) for comp in competencies]
-    levels = list(Level.objects.filter(version_id=version_id).order_by("rank"))
-    # Critères mobilised by the student's activities, each counted once per compétence (counted by the database:
-    # a row per student and compétence rather than one per activity and critère).
-    covered: dict[tuple[int, int], int] = {
-        (student_id, competency_id): n
-        for student_id, competency_id, n in (
-            Activity.criteria.through.objects.filter(activity__student__cohort=cohort)
-            .values("activity__student_id", "criterion__competency_id")
-            .annotate(n=Count("criterion_id", distinct=True))
-            .order_by()
-            .values_list("activity__student_id", "criterion__competency_id", "n")  # type: ignore[misc]  # plugin misses annotate after values
-        )
-    }
-    latest = _latest_by_competency(cohort, {comp.pk for _, comp, _ in columns}, levels)
-    rows = []
-    for student in students:
-        pk = student.pk
-        cells = [
-            CompetencyCell(covered=covered.get((pk, comp.pk), 0), total=total, latest=latest.get((pk, comp.pk)))
-            for _, comp, total in columns
-        ]
-        rows.append(StudentRow(student, cells))
-    sort, order = _sort(rows, columns, sort, order)
-    return CohortOverview(cohort, columns, rows, levels, sort, order)
-
-
-def _latest_by_competency(
-    cohort: Cohort, competency_ids: set[int], levels: list[Level]
-) -> dict[tuple[int, int], Latest]:
-    """Per (student, compétence): the most recent level positioned on any of its critères, and how many positions.
-
-    Two critères of one compétence positioned in the same assessment: the lower level is shown (the cautious one).
-    """
-    by_level = {level.pk: level for level in levels}
-    latest: dict[tuple[int, int], Latest] = {}
-    rows = FormativePosition.objects.filter(assessment__student__cohort=cohort).values_list(
-        "assessment__student_id", "criterion__competency_id", "level_id", "assessment__assessed_on", "assessment_id"
-    )
-    for student_id, competency_id, level_id, assessed_on, assessment_id in rows:
-        if competency_id not in competency_ids:
-            continue
-        level = by_level[level_id]
-        key = (student_id, competency_id)
-        current = latest.get(key)
-        count = (current.count if current else 0) + 1
-        recency = (assessed_on, assessment_id, -level.rank)
-        if current is None or recency > current.key:
-            latest[key] = Latest(level, assessed_on, count, recency)
-        else:
-            current.count = count
-    return latest
-
-
-def _sort(rows: list[StudentRow], columns: list, sort: str, order: str) -> tuple[str, str]:
-    """``sort`` is « nom » or « c<pk of a compétence> »; anything unknown falls back to the name, ascending."""
-    order = order if order in ("asc", "desc") else "asc"
-    index = next((i for i, (_, comp, _) in enumerate(columns) if sort == f"c{comp.pk}"), None)
-    if index is None:
-        sort = "nom"
-        rows.sort(key=lambda r: _name_key(r.student), reverse=order == "desc")
-    else:
-        # Python's sort is stable: sorting by name first keeps names in order among equal cells.
-        rows.sort(key=lambda r: _name_key(r.student))
-        rows.sort(key=lambda r: r.cells[index].sort_key, reverse=order == "desc")
-    return sort, order
-
-
-# --- Formative assessments of several students (spreadsheet export) -----------------------------------------------
-
-
-def formative_by_student(
-    *, cohort: Cohort | None = None, student: Student | None = None
-) -> list[tuple[CohortStudent, list[PasseportAssessment]]]:
-    """The formative assessments of a class (or of one student), student by student in name order, each student's
-    read exactly as the passeport reads them (``_formative``): two queries whatever the number of students."""
-    if cohort is not None:
-        target = cohort
-    elif student is not None:
-        target = student.cohort
-    else:
-        raise TypeError("formative_by_student needs a cohort or a student")
-    levels = {lv.pk: lv for lv in Level.objects.filter(version_id=target.exam_session.version_id)}
-    qs = FormativeAssessment.objects.order_by()
-    qs = qs.filter(student__cohort=cohort) if cohort is not None else qs.filter(student=student)
-    rows_by_student: dict[int, list[tuple]] = defaultdict(list)
-    names: dict[int, CohortStudent] = {}
-    for pk, last_name, first_name, *row in qs.values_list(
-        "student_id", "student__user__last_name", "student__user__first_name", *_FORMATIVE_FIELDS
-    ):
-        names.setdefault(pk, CohortStudent(pk, last_name, first_name))
-        rows_by_student[pk].append(row)
-    out = []
-    for pk in sorted(names, key=lambda pk: (_name_key(names[pk]), pk)):
-        assessments, _ = _formative(rows_by_student[pk], levels)
-        out.append((names[pk], assessments[::-1]))  # oldest first: a spreadsheet reads down in time
-    return out

@@ -22,7 +22,6 @@ from passeport import unsaved
 from passeport.forms_fiches import FicheCreateForm, FicheEditForm, rubric_field_name, submitted_versos
 from passeport.models import Fiche, FicheComment, FicheVersion, FicheVerso
 from passeport.permissions import get_activity_for_user, get_fiche_for_user, get_fiche_version_for_user
-from passeport.render_fiche import render_editor_parts
 from passeport.rubrics import FicheForm, Rubric, fiche_form
 from passeport.services import fiches as services
 from passeport.textdiff import Deadline, opcodes
@@ -113,7 +112,6 @@ def _render_editor(
         "form": form,
         "versos": versos,
         "parts": parts,
-        "parts_html": render_editor_parts(parts),
         "empty": _empty_rubrics(fiche, versos),
         "is_writer": True,
         "conflict": conflict,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from passeport import selectors
+from passeport import selectors, selectors_formative
 from passeport.forms_followup import FicheCommentForm, FormativeAssessmentForm
 from passeport.permissions import get_activity_for_user, get_fiche_for_user, get_passeport_student_for_user
 from passeport.services import followup
@@ -61,7 +61,7 @@ def activity_validate(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def formative_create(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
     student = get_passeport_student_for_user(request.user, student_pk, follow=True)
-    choices = selectors.formative_choices(student)
+    choices = selectors_formative.formative_choices(student)
     initial = {"about": _preselected(request, choices)}
     form = FormativeAssessmentForm(
         request.POST or None,
@@ -87,7 +87,7 @@ def formative_create(request: AuthenticatedHttpRequest, student_pk: int) -> Http
     return render(request, "passeport/formative_form.html", context)
 
 
-def _preselected(request: HttpRequest, choices: selectors.FormativeChoices) -> str:
+def _preselected(request: HttpRequest, choices: selectors_formative.FormativeChoices) -> str:
     """``?activity=<id>`` or ``?fiche=<id>`` must name one of this student's: anything else is a 404."""
     for param, prefix, objects in (("activity", "activite", choices.activities), ("fiche", "fiche", choices.fiches)):
         raw = request.GET.get(param)

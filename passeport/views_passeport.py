@@ -6,9 +6,8 @@ from django.shortcuts import redirect, render
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import can_follow_student, get_cohort_for_user
-from passeport import charts, render_passeport, selectors
+from passeport import charts, selectors, selectors_cohort
 from passeport.permissions import get_passeport_student_for_user
-from passeport.render_cohort import student_name, table_rows
 
 
 @login_required
@@ -23,13 +22,12 @@ def my_passeport(request: HttpRequest) -> HttpResponse:
 def passeport(request: AuthenticatedHttpRequest, student_pk: int) -> HttpResponse:
     student = get_passeport_student_for_user(request.user, student_pk)
     data = selectors.passeport_for(student)
-    profile_charts = [(matrix, _profile_chart(matrix, data.levels)) for matrix in data.matrices]
     context = {
         "student": student,
         "p": data,
+        "profile_charts": [(matrix, _profile_chart(matrix, data.levels)) for matrix in data.matrices],
         "is_owner": student.user_id == request.user.pk,
         "can_follow": can_follow_student(request.user, student),
-        **render_passeport.sections(data, profile_charts),
     }
     return render(request, "passeport/passeport.html", context)
 
@@ -61,12 +59,12 @@ def _profile_chart(matrix: selectors.ExamMatrix, levels) -> str:
 @login_required
 def cohort_overview(request: AuthenticatedHttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = get_cohort_for_user(request.user, cohort_pk)
-    data = selectors.cohort_overview(cohort, sort=request.GET.get("tri", "nom"), order=request.GET.get("ordre", "asc"))
+    sort, order = request.GET.get("tri", "nom"), request.GET.get("ordre", "asc")
+    data = selectors_cohort.cohort_overview(cohort, sort=sort, order=order)
     context = {
         "cohort": cohort,
         "o": data,
         "headers": _headers(data),
-        "rows_html": table_rows(data.rows),
         "heatmap": _heatmap(data),
     }
     return render(request, "passeport/cohort_overview.html", context)
@@ -76,7 +74,7 @@ def _short(exam, competency) -> str:
     return f"{exam.code}·C{competency.order}"
 
 
-def _headers(data: selectors.CohortOverview) -> list[dict]:
+def _headers(data: selectors_cohort.CohortOverview) -> list[dict]:
     """Sortable column headers: a link that sorts (or reverses the sort) and the aria-sort of the active one."""
     keys = [("nom", "Étudiant·e", "")] + [
         (f"c{comp.pk}", comp.title, f"{_short(exam, comp)} · {total} critère(s)") for exam, comp, total in data.columns
@@ -96,12 +94,12 @@ def _headers(data: selectors.CohortOverview) -> list[dict]:
     return headers
 
 
-def _heatmap(data: selectors.CohortOverview) -> str:
+def _heatmap(data: selectors_cohort.CohortOverview) -> str:
     columns = [(_short(exam, comp), f"{exam.code} – {comp.title}") for exam, comp, _ in data.columns]
     titles = [comp.title for _, comp, _ in data.columns]
     rows = []
     for row in data.rows:
-        name = student_name(row)
+        name = f"{row.student.last_name.upper()} {row.student.first_name}"
         cells = []
         for title, cell in zip(titles, row.cells, strict=True):
             fraction = f"{cell.covered}/{cell.total}"

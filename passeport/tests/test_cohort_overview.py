@@ -4,9 +4,11 @@ import datetime
 import re
 
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from passeport.selectors_cohort import CohortStudent, CompetencyCell, StudentRow
 from passeport.services.followup import create_formative_assessment
 from referentiel.models import Level
 from tests.factories import criteria, make_activity
@@ -133,6 +135,23 @@ def test_the_page_links_to_each_passeport_and_loads_the_print_css(cast, login):
     assert "/static/css/passeport.css" in page
 
 
+def test_names_are_escaped_and_counts_are_said_in_french(cast, login):
+    make_student("jeanne", 'Jeanne "la" <i>', "d'Arc & <script>alert(1)</script>", cast.cohort)
+    e4 = criteria(cast.student, "E4")
+    make_activity(cast.student).criteria.set([e4[4]])
+    _assess(cast.student, cast.teacher, datetime.date(2026, 1, 10), (e4[4], "TS"), (e4[5], "TS"))
+    page = login(cast.teacher).get(_url(cast.cohort)).content.decode()
+    assert "<script>alert" not in page and "<i>" not in page
+    escaped = (
+        r"D&#(x27|39);ARC &amp; &lt;SCRIPT&gt;ALERT\(1\)&lt;/SCRIPT&gt; "
+        r"Jeanne &(quot|#34);la&(quot|#34); &lt;i&gt;</a>"
+    )
+    assert re.search(escaped, page)
+    emma = _rows(page)["ÉTUDIANTE Emma"]
+    assert emma[1] == "1/2 critères TS 2 positionnements"
+    assert '<span class="level level-4">TS</span> <span class="help">2 positionnements</span>' in page
+
+
 def test_an_empty_cohort_says_so(cast, login):
     from accounts.models import Cohort
 
@@ -167,3 +186,11 @@ def test_the_query_count_does_not_grow_with_the_number_of_students(cast, login):
     client = login(cast.teacher)
     assert small.students.count() == 5 and large.students.count() == 50
     assert _count(client, small) == _count(client, large)
+
+
+def test_the_jinja_rows_are_inserted_escaped_once():
+    rows = [StudentRow(CohortStudent(7, "Dupont & fils", "Léa"), [CompetencyCell(covered=1, total=1, latest=None)])]
+    page = Template('{% load jinja %}<tbody>{% jinja "passeport/includes/cohort_rows.jinja" rows=rows %}</tbody>')
+    html = page.render(Context({"rows": rows}))
+    assert ">DUPONT &amp; FILS Léa</a>" in html
+    assert '1/1 <span class="help">critère</span>' in html and "non positionné" in html

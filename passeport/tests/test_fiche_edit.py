@@ -233,3 +233,34 @@ def test_each_fiche_has_its_own_page_title(cast, login):
     title = html.unescape(mine.split("<title>")[1].split("</title>")[0])
     assert title.startswith(f"Salon de l'habitat – fiche E4 n° {fiche.number} – {cast.student.user.display_name}")
     assert "Négociation Régie Fourvière" in theirs.split("</title>")[0]
+
+
+SCRIPT = "<script>alert('x')</script> & \"guillemets\""
+
+
+def test_the_editor_escapes_the_text_and_keeps_ids_labels_and_comments(cast, login):
+    fiche = make_fiche(cast.student, text=SCRIPT + " {code}")
+    verso2 = fiche.versos.create(order=2, content={"contribution": "Second <b>verso</b>"})
+    FicheComment.objects.create(fiche=fiche, rubric="acteurs", author=cast.teacher, text="Ligne 1\nLigne <2>")
+    FicheComment.objects.create(fiche=fiche, verso=verso2, rubric="contribution", author=cast.teacher, text="V2")
+
+    page = login(cast.student).get(reverse("passeport:fiche_edit", args=[fiche.pk])).content.decode()
+
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;guillemets&quot; acteurs</textarea>" in page
+    assert '<div class="field fiche-rubric" id="rubric-acteurs">' in page
+    assert '<div class="field fiche-rubric" id="rubric-contribution-2">' in page
+    assert '<label for="id_recto__acteurs">' in page
+    assert 'name="verso_2__contribution"' in page and 'id="id_verso_2__contribution"' in page
+    assert "Second &lt;b&gt;verso&lt;/b&gt;</textarea>" in page
+    assert "Ligne 1<br>Ligne &lt;2&gt;" in page
+    assert html.unescape(page).count("<legend>") >= 4
+
+
+def test_each_comment_form_of_the_read_only_fiche_carries_the_csrf_token(cast, login):
+    # The form is included with « only »: the token must be passed explicitly, or every comment would be refused.
+    fiche = make_fiche(cast.student)
+    page = login(cast.teacher).get(reverse("passeport:fiche_edit", args=[fiche.pk])).content.decode()
+    forms = page.split('class="rubric-comment"')[1:]
+    assert len(forms) >= 20
+    assert all('name="csrfmiddlewaretoken" value="' in form.split("</form>")[0] for form in forms)

@@ -1,22 +1,19 @@
 /*
- * Fiche editor: autosave about 1.5 s after typing stops, a local copy in localStorage as a last resort, conflict
- * reporting, and the live list of empty rubrics. Without this file the « Enregistrer » button does everything.
+ * Fiche editor: autosave about 1.5 s after typing stops (static/js/autosave.js, loaded before), a local copy in
+ * localStorage as a last resort, conflict reporting, and the live list of empty rubrics. Without this file the
+ * « Enregistrer » button does everything.
  */
 (function () {
   "use strict";
 
   var DELAY_MS = 1500;
   var form = document.getElementById("fiche-editor");
-  if (!form) {
+  if (!form || !window.Autosave) {
     return;
   }
   var status = document.getElementById("fiche-save-status");
   var baseInput = form.elements.base_version;
   var prefix = "fiche-" + form.dataset.ficheId + "-v";
-  var timer = null;
-  var inFlight = false;
-  var dirty = false;
-  var stopped = false;
 
   function textFields() {
     return Array.prototype.slice.call(form.querySelectorAll("textarea, input[type=text]"));
@@ -73,62 +70,27 @@
   }
 
   function showConflict(data) {
-    stopped = true;
     setStatus(data.message + " L'enregistrement automatique est arrêté.", "error");
     appendLink(window.location.pathname, "Recharger la page");
     if (data.conflict_url) { appendLink(data.conflict_url, "Voir ma copie de conflit"); }
   }
 
-  function onSaved(data, sentBase) {
-    removeLocal([prefix + sentBase]);
-    baseInput.value = String(data.version);
-    setStatus("Enregistré à " + data.saved_at_display + ".", "ok");
-    document.body.dispatchEvent(new CustomEvent("fiche-saved", { bubbles: true }));
-    if (dirty) {
-      saveLocalCopy();
-      schedule();
-    }
-  }
-
-  function autosave() {
-    timer = null;
-    if (stopped) { return; }
-    if (inFlight) { schedule(); return; }
-    inFlight = true;
-    dirty = false;
-    var sentBase = baseInput.value;
-    var body = new FormData(form);
-    setStatus("Enregistrement…");
-    fetch(form.dataset.autosaveUrl, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      headers: { "Accept": "application/json", "X-CSRFToken": form.elements.csrfmiddlewaretoken.value },
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        if (response.ok && data.status === "saved") {
-          onSaved(data, sentBase);
-        } else if (response.status === 409) {
-          showConflict(data);
-        } else {
-          dirty = true;
-          setStatus((data.message || "Échec de l'enregistrement automatique.") +
-            " Votre texte est gardé sur cet appareil : cliquez sur « Enregistrer ».", "error");
-        }
-      });
-    }).catch(function () {
-      dirty = true;
-      setStatus("Enregistrement automatique impossible (connexion ?). Votre texte est gardé sur cet appareil : " +
-        "cliquez sur « Enregistrer » dès que possible.", "error");
-    }).then(function () {
-      inFlight = false;
-    });
-  }
-
-  function schedule() {
-    if (timer) { window.clearTimeout(timer); }
-    if (!stopped) { timer = window.setTimeout(autosave, DELAY_MS); }
-  }
+  var autosave = window.Autosave(form, {
+    url: form.dataset.autosaveUrl,
+    delay: DELAY_MS,
+    status: setStatus,
+    keptMessage: "Votre texte est gardé sur cet appareil : cliquez sur « Enregistrer ».",
+    offlineMessage: "Enregistrement automatique impossible (connexion ?). Votre texte est gardé sur cet appareil : " +
+      "cliquez sur « Enregistrer » dès que possible.",
+    beforeSend: function () { return baseInput.value; },
+    onSaved: function (data, sentBase) {
+      removeLocal([prefix + sentBase]);
+      baseInput.value = String(data.version);
+      document.body.dispatchEvent(new CustomEvent("fiche-saved", { bubbles: true }));
+      if (autosave.dirty()) { saveLocalCopy(); }
+    },
+    onConflict: showConflict,
+  });
 
   function updateEmptyList(field) {
     var item = document.querySelector('[data-empty-for="' + field.id + '"]');
@@ -146,13 +108,9 @@
   }
 
   function onInput(event) {
-    dirty = true;
     saveLocalCopy();
     if (event.target.id) { updateEmptyList(event.target); }
-    if (!stopped) {
-      setStatus("Modifications non enregistrées…");
-      schedule();
-    }
+    autosave.changed();
   }
 
   function offerLocalCopy() {
@@ -206,8 +164,7 @@
 
   form.addEventListener("input", onInput);
   form.addEventListener("submit", function () {
-    if (timer) { window.clearTimeout(timer); timer = null; }
-    stopped = true;  // the page is being replaced by the server's answer
+    autosave.stop();  // the page is being replaced by the server's answer
   });
   enableRestoreButtons();
   offerLocalCopy();

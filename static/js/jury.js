@@ -1,7 +1,7 @@
 /*
  * The jury's day view: a countdown timer set to the passage's duration, and the member's notes saved about one second
- * after typing stops. Without this file the page shows the duration and the planned end as text, and the notes form
- * posts normally.
+ * after typing stops (static/js/autosave.js, loaded before). Without this file the page shows the duration and the
+ * planned end as text, and the notes form posts normally.
  */
 (function () {
   "use strict";
@@ -103,10 +103,6 @@
     var version = form.elements.version;
     var status = document.getElementById("jury-notes-status");
     var conflictBox = document.getElementById("jury-notes-conflict");
-    var timer = null;
-    var inFlight = false;
-    var dirty = false;
-    var stopped = false;
 
     function setStatus(text, kind) {
       status.textContent = text;
@@ -114,80 +110,40 @@
       status.classList.toggle("is-ok", kind === "ok");
     }
 
-    function schedule(delay) {
-      if (timer) { window.clearTimeout(timer); }
-      if (!stopped) { timer = window.setTimeout(save, delay === undefined ? DELAY_MS : delay); }
-    }
-
-    function showConflict(data) {
-      stopped = true;
-      setStatus(data.message || "Conflit : vos notes ont été enregistrées ailleurs. Votre texte est gardé ici.", "error");
-      conflictBox.querySelector("[data-conflict-text]").textContent = data.text || "(vide)";
-      conflictBox.dataset.version = String(data.version);
-      conflictBox.hidden = false;
-    }
-
-    function save() {
-      timer = null;
-      if (stopped) { return; }
-      if (inFlight) { schedule(); return; }
-      inFlight = true;
-      dirty = false;
-      setStatus("Enregistrement…");
-      fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        credentials: "same-origin",
-        headers: { "Accept": "application/json", "X-CSRFToken": form.elements.csrfmiddlewaretoken.value },
-      }).then(function (response) {
-        return response.json().catch(function () { return {}; }).then(function (data) {
-          if (response.ok && data.status === "saved") {
-            version.value = String(data.version);
-            setStatus("Enregistré à " + data.saved_at_display + ".", "ok");
-            if (dirty) { schedule(); }
-          } else if (response.status === 409) {
-            showConflict(data);
-          } else {
-            dirty = true;
-            setStatus((data.message || "Échec de l'enregistrement automatique.") +
-              " Votre texte reste affiché : réessayez avec « Enregistrer mes notes ».", "error");
-          }
-        });
-      }).catch(function () {
-        dirty = true;
-        setStatus("Enregistrement automatique impossible (connexion ?). Votre texte reste affiché : " +
-          "réessayez avec « Enregistrer mes notes ».", "error");
-      }).then(function () {
-        inFlight = false;
-      });
-    }
-
-    textarea.addEventListener("input", function () {
-      dirty = true;
-      if (!stopped) {
-        setStatus("Modifications non enregistrées…");
-        schedule();
-      }
+    var autosave = window.Autosave(form, {
+      delay: DELAY_MS,
+      status: setStatus,
+      keptMessage: "Votre texte reste affiché : réessayez avec « Enregistrer mes notes ».",
+      offlineMessage: "Enregistrement automatique impossible (connexion ?). Votre texte reste affiché : " +
+        "réessayez avec « Enregistrer mes notes ».",
+      onSaved: function (data) { version.value = String(data.version); },
+      onConflict: function (data) {
+        setStatus(data.message || "Conflit : vos notes ont été enregistrées ailleurs. Votre texte est gardé ici.",
+          "error");
+        conflictBox.querySelector("[data-conflict-text]").textContent = data.text || "(vide)";
+        conflictBox.dataset.version = String(data.version);
+        conflictBox.hidden = false;
+      },
     });
+
+    textarea.addEventListener("input", autosave.changed);
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (stopped) { return; }
-      schedule(0);
+      if (!autosave.stopped()) { autosave.saveNow(); }
     });
 
     conflictBox.querySelector("[data-conflict-keep]").addEventListener("click", function () {
       // The member read the stored text and keeps theirs: save it on top of the stored version.
       version.value = conflictBox.dataset.version;
       conflictBox.hidden = true;
-      stopped = false;
-      dirty = true;
+      autosave.resume();
       textarea.focus();
-      schedule(0);
+      autosave.saveNow();
     });
 
     window.addEventListener("beforeunload", function (event) {
-      if (dirty || inFlight) {
+      if (autosave.busy()) {
         event.preventDefault();
         event.returnValue = "";
       }
@@ -197,6 +153,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("[data-timer]"), setUpTimer);
     var form = document.getElementById("jury-notes-form");
-    if (form && form.hasAttribute("data-autosave")) { setUpNotes(form); }
+    if (form && form.hasAttribute("data-autosave") && window.Autosave) { setUpNotes(form); }
   });
 })();
