@@ -274,6 +274,7 @@ def main() -> None:
     from passeport.models import Fiche
 
     fiche = Fiche.objects.filter(student=students[0], versos__isnull=False).first()
+    assert fiche is not None, "the generated class has fiches with versos"
     writer = Client()
     writer.force_login(students[0].user)
     results["fiche"] = measure(writer, reverse("passeport:fiche_edit", args=[fiche.pk]), args.requests)

@@ -7,10 +7,11 @@ templates. The helpers below are the few Django tags and filters those partials 
 """
 
 import datetime
+from typing import Any
 
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
-from django.utils.timezone import template_localtime
+from django.utils.timezone import is_aware, localtime
 from jinja2 import Environment
 
 
@@ -24,7 +25,7 @@ def date(value: datetime.date | datetime.datetime | None, pattern: str) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        value = template_localtime(value)
+        value = localtime(value) if is_aware(value) else value
     return date_format(value, pattern)
 
 
@@ -33,7 +34,7 @@ def plural(count: int, suffix: str = "s") -> str:
     return "" if count == 1 else suffix
 
 
-def environment(**options: object) -> Environment:
+def environment(**options: Any) -> Environment:
     env = Environment(**options)  # noqa: S701 - Django's backend passes autoescape=True
     env.globals["url"] = url
     env.filters["date"] = date

@@ -75,7 +75,7 @@ def cohort_overview(cohort: Cohort, *, sort: str = "nom", order: str = "asc") ->
         .filter(total__gt=0)
         .order_by("block__exam__code", "order")
     )
-    columns = [(comp.block.exam, comp, comp.total) for comp in competencies]
+    columns: list[tuple[Exam, Competency, int]] = [(comp.block.exam, comp, comp.total) for comp in competencies]
     levels = list(Level.objects.filter(version_id=version_id).order_by("rank"))
     # Critères mobilised by the student's activities, each counted once per compétence (counted by the database:
     # a row per student and compétence rather than one per activity and critère).
@@ -86,7 +86,7 @@ def cohort_overview(cohort: Cohort, *, sort: str = "nom", order: str = "asc") ->
             .values("activity__student_id", "criterion__competency_id")
             .annotate(n=Count("criterion_id", distinct=True))
             .order_by()
-            .values_list("activity__student_id", "criterion__competency_id", "n")
+            .values_list("activity__student_id", "criterion__competency_id", "n")  # type: ignore[misc]  # plugin misses annotate after values
         )
     }
     latest = _latest_by_competency(cohort, {comp.pk for _, comp, _ in columns}, levels)
@@ -155,7 +155,12 @@ def formative_by_student(
 ) -> list[tuple[CohortStudent, list[PasseportAssessment]]]:
     """The formative assessments of a class (or of one student), student by student in name order, each student's
     read exactly as the passeport reads them (``selectors.formative_rows``): two queries whatever the class size."""
-    target = cohort if cohort is not None else student.cohort
+    if cohort is not None:
+        target = cohort
+    elif student is not None:
+        target = student.cohort
+    else:
+        raise ValueError("formative_by_student needs a class or a student")
     levels = {lv.pk: lv for lv in Level.objects.filter(version_id=target.exam_session.version_id)}
     qs = FormativeAssessment.objects.order_by()
     qs = qs.filter(student__cohort=cohort) if cohort is not None else qs.filter(student=student)

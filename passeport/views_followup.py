@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from passeport import selectors, selectors_formative
+from passeport import selectors_formative
 from passeport.forms_followup import FicheCommentForm, FormativeAssessmentForm
 from passeport.permissions import get_activity_for_user, get_fiche_for_user, get_passeport_student_for_user
 from passeport.services import followup

@@ -7,6 +7,7 @@ tags removed: the HTML the other tests and the accessibility checks rely on.
 
 import re
 from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from django.template.loader import render_to_string
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 from certification.services.grids import AgreedLine, LayoutCompetency, LayoutCriterion, MemberPosition
 from certification.views_grids import CompetencySection, LineRow
-from referentiel.models import Level
+from referentiel.models import Criterion, Level
 
 HOSTILE = "<script>alert('x')</script> & \"quoted\""
 COMMISSION_PK, STUDENT_PK = 7, 42
@@ -55,7 +56,7 @@ def _sections(*, agreed: bool, conflict: bool):
         if agreed:
             positions = [MemberPosition(bob, levels["S"]), MemberPosition(paul, None if code == "" else levels["TS"])]
             row.agreed = AgreedLine(
-                criterion=criterion,
+                criterion=cast(Criterion, criterion),  # the template reads the attributes both share
                 positions=positions,
                 agreed=None,
                 disagreement=code == "TS",

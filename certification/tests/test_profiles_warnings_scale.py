@@ -37,7 +37,8 @@ def _pairwise(results: list[Marked]) -> list[str]:
                 f"{a.name} a un profil qui domine celui de {b.name} mais une note inférieure "
                 f"({a.key} : {fmt(a.mark)} ; {b.key} : {fmt(b.mark)})."
             )
-            if a.mark < b.mark and dominates(a.key, b.key) and message not in found:
+            lower = a.mark is not None and b.mark is not None and a.mark < b.mark
+            if lower and dominates(a.key, b.key) and message not in found:
                 found.append(message)
     return found
 
