@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "passeport",
     "certification",
     "harmonisation",
+    "mock_exams",
     "dataset",
 ]
 

@@ -191,9 +191,10 @@ def assessments(items: list[PasseportAssessment], activity_url, fiche_url) -> Sa
             ]
         )
         comment = f'<div class="comment">{linebreaks(a.comment, autoescape=True)}</div>\n' if a.comment else ""
+        label = f'<span class="assessment-label">{escape(a.label)}</span> ' if a.label else ""
         out.append(
             '<article class="assessment">\n'
-            f"<h3>Le {day(a.assessed_on)} par {escape(a.assessor_name)} —\n{about}</h3>\n"
+            f"<h3>{label}Le {day(a.assessed_on)} par {escape(a.assessor_name)} —\n{about}</h3>\n"
             f'<ul class="positions">{positions}</ul>\n{comment}</article>\n'
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above went through escape() or is a number/date
