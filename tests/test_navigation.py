@@ -32,7 +32,14 @@ def test_a_student_reaches_passeport_dossiers_dates_and_results(cast, login):
 
 
 def test_a_teacher_reaches_classes_commissions_and_the_todo(cast, login):
-    assert _menu(login(cast.teacher)) == ["Accueil", "Classes", "Commissions", "Épreuves blanches", "À faire", "Référentiel"]
+    assert _menu(login(cast.teacher)) == [
+        "Accueil",
+        "Classes",
+        "Commissions",
+        "Épreuves blanches",
+        "À faire",
+        "Référentiel",
+    ]
 
 
 def test_an_administrator_also_reaches_staff_log_and_mails(cast, login):
