@@ -21,7 +21,7 @@ from certification.services.subjects import _prefill
 from certification.subject_form import subject_form
 from lib.refusals import Conflict, Refused
 from mock_exams.models import BLANC_LABEL, MockCandidate, MockExam, MockExamState, MockGridLine
-from mock_exams.situations import SituationChoice
+from mock_exams.situations import SituationChoice, has_subject_sheet
 from passeport.models import Fiche
 from passeport.rubrics import fiche_form
 from passeport.services.followup import create_formative_assessment
@@ -107,14 +107,17 @@ def save_subject(
     expected_version: int,
     actor: User,
 ) -> bool:
-    """Save the fiche sujet. Returns True when the fiche changed: the texts are then pre-filled from the new fiche
-    (the submitted texts were written for another fiche) for the teacher to change the parameters."""
+    """Save the fiche used and, for a situation with a fiche sujet, its texts. Returns True when the fiche changed:
+    the texts are then pre-filled from the new fiche (the submitted texts were written for another fiche) for the
+    teacher to change the parameters."""
     mock_exam = candidate.mock_exam
     with transaction.atomic():
         locked = _editable(candidate, expected_version)
         refilled = locked.fiche_id != fiche.pk
         if refilled:
-            locked.originals = prefilled_subject(fiche, mock_exam.cohort.exam_session.forms_session)
+            with_subject = has_subject_sheet(mock_exam.exam, mock_exam.situation_code)
+            forms_session = mock_exam.cohort.exam_session.forms_session
+            locked.originals = prefilled_subject(fiche, forms_session) if with_subject else {}
             locked.subject = dict(locked.originals)
         else:
             locked.subject = {code: text for code, text in texts.items() if code in locked.originals or text}

@@ -15,9 +15,11 @@ def subject_situation(cast: Cast) -> SituationChoice:
     return next(choice for choice in situations_for(cast.cohort) if choice.has_subject_sheet)
 
 
-def make_mock_exam(cast: Cast, *, held_on: datetime.date = datetime.date(2027, 3, 15)) -> MockExam:
+def make_mock_exam(
+    cast: Cast, *, held_on: datetime.date = datetime.date(2027, 3, 15), situation: SituationChoice | None = None
+) -> MockExam:
     return services.create_mock_exam(
-        cohort=cast.cohort, situation=subject_situation(cast), held_on=held_on, actor=cast.teacher
+        cohort=cast.cohort, situation=situation or subject_situation(cast), held_on=held_on, actor=cast.teacher
     )
 
 
@@ -28,9 +30,15 @@ def candidate_of(mock_exam: MockExam, student) -> MockCandidate:
     return candidate
 
 
-def fiche_for(cast: Cast, student=None) -> Fiche:
+def fiche_for(cast: Cast, student=None, exam=None) -> Fiche:
+    """The student's first fiche of ``exam`` (the fiche sujet's exam by default), made when there is none."""
     student = student or cast.student
-    return Fiche.objects.filter(student=student).first() or make_fiche(student)
+    exam = exam or subject_situation(cast).exam
+    found = Fiche.objects.filter(student=student, exam=exam).first()
+    if found is not None:
+        return found
+    kind = exam.fiche_kinds.order_by("order").first()
+    return make_fiche(student, exam_code=exam.code, kind_code=kind.code)
 
 
 def grade(
