@@ -159,7 +159,7 @@ def mock_grid(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
                 messages.error(request, refusal.message)
                 status = 409
             else:
-                messages.success(request, f"Grille blanche enregistrée (version {candidate.version}).")
+                messages.success(request, "Grille blanche enregistrée.")
                 return redirect("mock_exams:grid", pk=pk, candidate_pk=candidate_pk)
         else:
             status = 400
