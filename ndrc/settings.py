@@ -235,6 +235,7 @@ DEMO_LOADERS = [
     "certification.demo.load_demo",
     "certification.demo_commissions.load_demo",
     "certification.demo_exam_days.load_demo",
+    "mock_exams.demo.load_demo",
 ]
 
 # --- Background tasks ---------------------------------------------------------------------
