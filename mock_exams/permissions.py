@@ -10,8 +10,19 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Cohort, User
-from accounts.permissions import staff_establishment_ids
+from accounts.permissions import require_staff, staff_establishment_ids
 from mock_exams.models import MockCandidate, MockExam, MockExamState
+
+__all__ = [
+    "get_candidate_for_user",
+    "get_mock_exam_for_user",
+    "get_own_candidacy",
+    "mock_exams_for_user",
+    "own_candidacies",
+    "require_staff",
+    "require_student",
+    "teachable_cohorts",
+]
 
 CLASS_TEACHERS_ONLY = "Seul·es les enseignant·es de la classe peuvent conduire cette épreuve blanche."
 

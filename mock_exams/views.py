@@ -9,19 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import require_staff
 from lib.refusals import Refused
-from mock_exams import presenters, services
+from mock_exams import permissions, presenters, services
 from mock_exams.forms import MockExamCreateForm, MockGridForm, PlanningForm, SubjectSheetForm
-from mock_exams.permissions import (
-    get_candidate_for_user,
-    get_mock_exam_for_user,
-    get_own_candidacy,
-    mock_exams_for_user,
-    own_candidacies,
-    require_student,
-    teachable_cohorts,
-)
 from mock_exams.situations import grid_competencies, levels_of
 
 REFILLED = "Fiche sujet préremplie depuis la fiche choisie : modifiez les paramètres."
@@ -29,20 +19,20 @@ REFILLED = "Fiche sujet préremplie depuis la fiche choisie : modifiez les param
 
 @login_required
 def mock_exam_list(request: HttpRequest) -> HttpResponse:
-    require_staff(request.user)
-    mock_exams = mock_exams_for_user(request.user).order_by("-held_on", "-pk")
+    permissions.require_staff(request.user)
+    mock_exams = permissions.mock_exams_for_user(request.user).order_by("-held_on", "-pk")
     return render(
         request,
         "mock_exams/list.html",
-        {"mock_exams": mock_exams, "can_create": teachable_cohorts(request.user).exists()},
+        {"mock_exams": mock_exams, "can_create": permissions.teachable_cohorts(request.user).exists()},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def mock_exam_create(request: HttpRequest) -> HttpResponse:
-    require_staff(request.user)
-    form = MockExamCreateForm(request.POST or None, cohorts=teachable_cohorts(request.user))
+    permissions.require_staff(request.user)
+    form = MockExamCreateForm(request.POST or None, cohorts=permissions.teachable_cohorts(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         mock_exam = services.create_mock_exam(
@@ -60,7 +50,7 @@ def _candidates(mock_exam):
 
 @login_required
 def mock_exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    mock_exam = get_mock_exam_for_user(request.user, pk)
+    mock_exam = permissions.get_mock_exam_for_user(request.user, pk)
     return _detail(request, mock_exam, PlanningForm(candidates=_candidates(mock_exam)))
 
 
@@ -77,7 +67,7 @@ def _detail(request: HttpRequest, mock_exam, form: PlanningForm, status: int = 2
 @login_required
 @require_POST
 def mock_exam_planning(request: HttpRequest, pk: int) -> HttpResponse:
-    mock_exam = get_mock_exam_for_user(request.user, pk, manage=True)
+    mock_exam = permissions.get_mock_exam_for_user(request.user, pk, manage=True)
     form = PlanningForm(request.POST, candidates=_candidates(mock_exam))
     if not form.is_valid():
         messages.error(request, "Planning non enregistré : corrigez les dates signalées.")
@@ -91,10 +81,17 @@ def mock_exam_planning(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("mock_exams:detail", pk=pk)
 
 
+def _candidate(request: HttpRequest, pk: int, candidate_pk: int):
+    """The team reads a candidate's fiche sujet and grid; only the class's teachers send them."""
+    if request.method == "POST":
+        return permissions.get_candidate_for_user(request.user, pk, candidate_pk, manage=True)
+    return permissions.get_candidate_for_user(request.user, pk, candidate_pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def mock_subject(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
-    candidate = get_candidate_for_user(request.user, pk, candidate_pk, manage=request.method == "POST")
+    candidate = _candidate(request, pk, candidate_pk)
     rubrics = presenters.subject_rubrics(candidate.mock_exam)
     fiches = presenters.student_fiches(candidate)
     form = SubjectSheetForm(request.POST or None, candidate=candidate, fiches=fiches, rubrics=rubrics)
@@ -135,7 +132,7 @@ def mock_subject(request: HttpRequest, pk: int, candidate_pk: int) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def mock_grid(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
-    candidate = get_candidate_for_user(request.user, pk, candidate_pk, manage=request.method == "POST")
+    candidate = _candidate(request, pk, candidate_pk)
     mock_exam = candidate.mock_exam
     form = MockGridForm(
         request.POST or None,
@@ -170,7 +167,7 @@ def mock_grid(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mock_exam_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    mock_exam = get_mock_exam_for_user(request.user, pk, manage=True)
+    mock_exam = permissions.get_mock_exam_for_user(request.user, pk, manage=True)
     copied = services.publish_mock_exam(mock_exam=mock_exam, actor=request.user)
     if copied is None:
         messages.info(request, "Cette épreuve blanche était déjà publiée : rien n'a changé.")
@@ -185,14 +182,14 @@ def mock_exam_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_mock_exams(request: HttpRequest) -> HttpResponse:
-    require_student(request.user)
-    candidacies = own_candidacies(request.user).order_by("-mock_exam__held_on")
+    permissions.require_student(request.user)
+    candidacies = permissions.own_candidacies(request.user).order_by("-mock_exam__held_on")
     return render(request, "mock_exams/my_list.html", {"candidacies": candidacies})
 
 
 @login_required
 def my_mock_result(request: HttpRequest, pk: int) -> HttpResponse:
-    candidate = get_own_candidacy(request.user, pk)
+    candidate = permissions.get_own_candidacy(request.user, pk)
     context = {
         "candidate": candidate,
         "mock_exam": candidate.mock_exam,
