@@ -40,6 +40,10 @@ class MockExam(models.Model):
     class Meta:
         verbose_name = "épreuve blanche"
         ordering = ["-held_on", "-pk"]
+        constraints = [
+            # A double-submitted creation form makes one blanc, not two.
+            models.UniqueConstraint(fields=["cohort", "exam", "situation_code", "held_on"], name="mockexam_unique_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{BLANC_LABEL} {self.exam.code} situation {self.situation_code} – {self.cohort.name}"

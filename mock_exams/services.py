@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Cohort, User
@@ -32,6 +32,7 @@ STALE = (
     "Cette page a été modifiée entre-temps (autre onglet ou double envoi) : rien n'a été enregistré. "
     "Rechargez la page pour repartir de la dernière version."
 )
+ALREADY_EXISTS = "Cette classe a déjà une épreuve blanche de cette situation à cette date : rien n'a été créé."
 NO_LEVEL = "Positionnez le ou la candidat·e sur au moins un critère avant d'enregistrer la grille blanche."
 
 
@@ -59,16 +60,16 @@ def _editable(candidate: MockCandidate, expected_version: int) -> MockCandidate:
 
 
 def create_mock_exam(*, cohort: Cohort, situation: SituationChoice, held_on: datetime.date, actor: User) -> MockExam:
-    """A blanc for every student of ``cohort`` on ``situation``."""
+    """A blanc for every student of ``cohort`` on ``situation`` (refused when the same one exists that day)."""
+    same = {"cohort": cohort, "exam": situation.exam, "situation_code": situation.code, "held_on": held_on}
     with transaction.atomic():
-        mock_exam = MockExam.objects.create(
-            cohort=cohort,
-            exam=situation.exam,
-            situation_code=situation.code,
-            title=situation.title,
-            held_on=held_on,
-            created_by=actor,
-        )
+        if MockExam.objects.filter(**same).exists():
+            raise MockExamRefused(ALREADY_EXISTS)
+        try:
+            with transaction.atomic():
+                mock_exam = MockExam.objects.create(**same, title=situation.title, created_by=actor)
+        except IntegrityError:  # the same form sent twice at once: the other request created it
+            raise MockExamRefused(ALREADY_EXISTS) from None
         MockCandidate.objects.bulk_create(
             MockCandidate(mock_exam=mock_exam, student=student) for student in cohort.students.all()
         )
@@ -119,11 +120,14 @@ def save_subject(
             forms_session = mock_exam.cohort.exam_session.forms_session
             locked.originals = prefilled_subject(fiche, forms_session) if with_subject else {}
             locked.subject = dict(locked.originals)
+            # The grid was positioned for the previous fiche (its kind may set other compétences): start again.
+            MockGridLine.objects.filter(candidate=locked).delete()
+            locked.graded_at = locked.graded_by = None
         else:
             locked.subject = {code: text for code, text in texts.items() if code in locked.originals or text}
         locked.fiche = fiche
         locked.version += 1
-        locked.save(update_fields=["fiche", "originals", "subject", "version"])
+        locked.save(update_fields=["fiche", "originals", "subject", "version", "graded_at", "graded_by"])
         changed = sorted(code for code, text in locked.subject.items() if text != locked.originals.get(code, ""))
         log_action(
             "mock_exam.subject_saved",

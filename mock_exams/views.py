@@ -35,11 +35,15 @@ def mock_exam_create(request: HttpRequest) -> HttpResponse:
     form = MockExamCreateForm(request.POST or None, cohorts=permissions.teachable_cohorts(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        mock_exam = services.create_mock_exam(
-            cohort=data["cohort"], situation=data["choice"], held_on=data["held_on"], actor=request.user
-        )
-        messages.success(request, "Épreuve blanche créée : planifiez les passages et rédigez les fiches sujets.")
-        return redirect("mock_exams:detail", pk=mock_exam.pk)
+        try:
+            mock_exam = services.create_mock_exam(
+                cohort=data["cohort"], situation=data["choice"], held_on=data["held_on"], actor=request.user
+            )
+        except Refused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, "Épreuve blanche créée : planifiez les passages et rédigez les fiches sujets.")
+            return redirect("mock_exams:detail", pk=mock_exam.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "mock_exams/create.html", {"form": form}, status=status)
 

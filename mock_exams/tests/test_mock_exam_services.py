@@ -6,6 +6,7 @@ from audit.models import AuditEntry
 from mock_exams import services
 from mock_exams.models import BLANC_LABEL, MockCandidate, MockExamState
 from passeport.models import FormativeAssessment
+from tests.factories import make_fiche
 from tests.factories_mock_exams import candidate_of, fiche_for, grade, make_mock_exam
 
 
@@ -70,3 +71,19 @@ def test_a_published_blanc_refuses_any_new_grid(cast):
             expected_version=grade_again.version,
             actor=cast.teacher,
         )
+
+
+def test_choosing_another_fiche_clears_the_grid_positioned_for_the_previous_one(cast):
+    mock_exam = make_mock_exam(cast)
+    candidate = grade(cast, mock_exam)
+    other = make_fiche(cast.student, kind_code="evenement", title="Salon de l'habitat")
+    services.save_subject(
+        candidate=candidate_of(mock_exam, cast.student),
+        fiche=other,
+        texts={},
+        expected_version=candidate.version,
+        actor=cast.teacher,
+    )
+    refreshed = MockCandidate.objects.get(pk=candidate.pk)
+    assert refreshed.graded_at is None
+    assert not refreshed.lines.exists()

@@ -1,6 +1,8 @@
 """The CCF blanc through HTTP: creation, fiche sujet, grid, publication, the student's page, and bad input
 (stale form, out-of-scope id, double submit) refused with a French message and nothing changed."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -40,6 +42,16 @@ def test_a_teacher_of_the_class_creates_a_blanc_for_a_situation_of_the_data(cast
         cast.teacher,
     )
     assert mock_exam.candidates.count() == 2
+
+
+def test_a_double_submitted_creation_creates_one_blanc(cast, login):
+    client = login(cast.teacher)
+    data = {"cohort": cast.cohort.pk, "situation": subject_situation(cast).key, "held_on": "2027-03-15"}
+    assert client.post(reverse("mock_exams:create"), data).status_code == 302
+    response = client.post(reverse("mock_exams:create"), data)
+    assert response.status_code == 400
+    assert "déjà une épreuve blanche" in response.content.decode()
+    assert MockExam.objects.count() == 1
 
 
 def test_creating_for_a_class_one_does_not_teach_is_refused(cast, login):
@@ -113,7 +125,7 @@ def test_an_empty_grid_is_refused(cast, login):
 
 
 def test_a_candidate_of_another_blanc_is_out_of_scope(cast, login):
-    first, second = make_mock_exam(cast), make_mock_exam(cast)
+    first, second = make_mock_exam(cast), make_mock_exam(cast, held_on=datetime.date(2027, 4, 1))
     other = candidate_of(second, cast.student)
     client = login(cast.teacher)
     assert client.get(reverse("mock_exams:grid", args=[first.pk, other.pk])).status_code == 404
