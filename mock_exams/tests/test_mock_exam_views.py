@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from mock_exams.models import MockCandidate, MockExam, MockExamState, MockGridLine
 from mock_exams.presenters import candidate_orders
-from mock_exams.situations import grid_competencies, levels_of
+from mock_exams.situations import grid_competencies, levels_of, situations_for
 from passeport.models import FormativeAssessment
 from tests.confidentiality import assert_no_certifying_content
 from tests.factories_mock_exams import candidate_of, fiche_for, grade, make_mock_exam, published, subject_situation
@@ -212,3 +212,18 @@ def test_the_formative_export_labels_the_blanc(cast, login):
     published(cast)
     response = login(cast.teacher).get(reverse("passeport:cohort_formative_export", args=[cast.cohort.pk, "csv"]))
     assert "CCF blanc – Fiche" in response.content.decode("utf-8-sig")
+
+
+def test_a_situation_without_fiche_sujet_asks_only_for_the_fiche(cast, login):
+    situation = next(choice for choice in situations_for(cast.cohort) if not choice.has_subject_sheet)
+    mock_exam = make_mock_exam(cast, situation=situation)
+    candidate = candidate_of(mock_exam, cast.student)
+    client = login(cast.teacher)
+    url = reverse("mock_exams:subject", args=[mock_exam.pk, candidate.pk])
+    page = client.get(url).content.decode()
+    assert "n'a pas de fiche sujet" in page
+    assert "Historique de la relation" not in page
+    client.post(url, {"version": "0", "fiche": fiche_for(cast, exam=situation.exam).pk})
+    candidate.refresh_from_db()
+    assert candidate.fiche.exam == situation.exam
+    assert candidate.subject == {}
