@@ -206,7 +206,8 @@ def _dossier_pdfs(commission: Commission, student: Student) -> list[bytes]:
 
 def formative_summary_pdf(commission: Commission, student: Student) -> bytes:
     assessments = (
-        FormativeAssessment.objects.filter(student=student)
+        # A labelled assessment comes from training (« CCF blanc »): never part of the certifying pack.
+        FormativeAssessment.objects.filter(student=student, label="")
         .select_related("assessor", "fiche", "activity")
         .prefetch_related("positions__criterion", "positions__level")
         .order_by("assessed_on", "pk")

@@ -31,6 +31,7 @@ def _student_entries(student) -> list[MenuEntry]:
         MenuEntry("Mes dossiers", reverse("certification:dossier_list", args=[student.pk])),
         MenuEntry("Mes dates", reverse("certification:student_convocations", args=[student.pk])),
         MenuEntry("Mes résultats", reverse("certification:student_results", args=[student.pk])),
+        MenuEntry("Mes épreuves blanches", reverse("mock_exams:my_list")),
     ]
 
 
@@ -40,6 +41,7 @@ def _jury_entries(user, staff: bool) -> list[MenuEntry]:
         return [
             MenuEntry("Classes", reverse("accounts:cohort_list")),
             MenuEntry("Commissions", reverse("certification:commission_list")),
+            MenuEntry("Épreuves blanches", reverse("mock_exams:list")),
             MenuEntry("À faire", reverse("certification:todo"), todo=True),
         ]
     if CommissionMember.objects.filter(user=user).exists():

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "passeport",
     "certification",
     "harmonisation",
+    "mock_exams",
     "dataset",
 ]
 
@@ -257,6 +258,7 @@ DEMO_LOADERS = [
     "certification.demo.load_demo",
     "certification.demo_commissions.load_demo",
     "certification.demo_exam_days.load_demo",
+    "mock_exams.demo.load_demo",
 ]
 
 # --- Background tasks ---------------------------------------------------------------------

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("passeport.urls")),
     path("", include("certification.urls")),
     path("", include("harmonisation.urls")),
+    path("", include("mock_exams.urls")),
     path("", include("health.urls")),
 ]

@@ -164,9 +164,10 @@ FORMATIVE_WIDTHS = (10, 12, 24, 20, 16, 45, 10, 50, 8, 20, 60)
 
 
 def _about(a: selectors.PasseportAssessment) -> str:
+    label = f"{a.label} – " if a.label else ""
     if a.fiche_id:
-        return f"Fiche {a.fiche_exam_code} n° {a.fiche_number} – {a.fiche_title}"
-    return f"Activité : {a.activity_title}" if a.activity_title else ""
+        return f"{label}Fiche {a.fiche_exam_code} n° {a.fiche_number} – {a.fiche_title}"
+    return f"{label}Activité : {a.activity_title}" if a.activity_title else label
 
 
 def formative_rows(

@@ -344,6 +344,8 @@ class FormativeAssessment(models.Model):
     )
     assessed_on = models.DateField("date")
     comment = models.TextField("commentaire", blank=True)
+    # Where the positions come from when not a teacher's follow-up, shown beside the date (« CCF blanc »).
+    label = models.CharField("origine", max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -94,6 +94,7 @@ class PasseportAssessment:
     fiche_number: int | None
     fiche_title: str | None
     position_list: list[tuple[str, str, Level]] = field(default_factory=list)  # (exam code, critère title, level)
+    label: str = ""  # the origin when not a teacher's follow-up (« CCF blanc »)
 
 
 @dataclass
@@ -193,6 +194,7 @@ FORMATIVE_FIELDS = (
     "fiche__exam__code",
     "fiche__number",
     "fiche__title",
+    "label",
     "positions__criterion_id",
     "positions__criterion__competency__block__exam__code",
     "positions__criterion__title",
@@ -319,12 +321,13 @@ def formative_rows(rows, levels: dict[int, Level]) -> tuple[list[PasseportAssess
     latest: dict[int, Latest] = {}
     for row in rows:
         pk, on, comment, assessor_id, first, last, username, *about = row[:13]
-        criterion_id, exam_code, title, level_id, competency_order, number = row[13:]
+        label = row[13]
+        criterion_id, exam_code, title, level_id, competency_order, number = row[14:]
         assessment = by_pk.get(pk)
         if assessment is None:
             if assessor_id not in names:
                 names[assessor_id] = User(first_name=first, last_name=last, username=username).display_name
-            assessment = by_pk[pk] = PasseportAssessment(pk, on, names[assessor_id], comment, *about)
+            assessment = by_pk[pk] = PasseportAssessment(pk, on, names[assessor_id], comment, *about, label=label)
         if criterion_id is None:  # an assessment without any position
             continue
         level = levels[level_id]

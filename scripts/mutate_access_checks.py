@@ -26,12 +26,13 @@ VIEW_FILES = sorted(
         *Path("certification").glob("views*.py"),
         *Path("referentiel").glob("views*.py"),
         *Path("health").glob("views*.py"),
+        *Path("mock_exams").glob("views*.py"),
     ]
 )
 MATRIX = [".venv/bin/python", "-m", "pytest", "-q", "-x", "tests/test_access_matrix.py", "-p", "no:randomly"]
 HELPER_CALL = re.compile(
     r"\b(?:permissions\.)?(get_\w+_for_(?:user|admin)|get_commission_student|get_own_student|get_own_passage"
-    r"|get_staff_establishment|require_member)"
+    r"|get_staff_establishment|require_member|get_own_candidacy)"
     r"\((request\.user)"
 )
 FLAG = re.compile(r",\s*(?:write|follow|jury|manage)=True")

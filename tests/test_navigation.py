@@ -26,12 +26,20 @@ def test_a_student_reaches_passeport_dossiers_dates_and_results(cast, login):
         "Mes dossiers",
         "Mes dates",
         "Mes résultats",
+        "Mes épreuves blanches",
         "Référentiel",
     ]
 
 
 def test_a_teacher_reaches_classes_commissions_and_the_todo(cast, login):
-    assert _menu(login(cast.teacher)) == ["Accueil", "Classes", "Commissions", "À faire", "Référentiel"]
+    assert _menu(login(cast.teacher)) == [
+        "Accueil",
+        "Classes",
+        "Commissions",
+        "Épreuves blanches",
+        "À faire",
+        "Référentiel",
+    ]
 
 
 def test_an_administrator_also_reaches_staff_log_and_mails(cast, login):
@@ -39,6 +47,7 @@ def test_an_administrator_also_reaches_staff_log_and_mails(cast, login):
         "Accueil",
         "Classes",
         "Commissions",
+        "Épreuves blanches",
         "À faire",
         "Référentiel",
         "Personnel",

@@ -114,3 +114,24 @@ def get_professional_for_admin(user, pk, **flags):
     from accounts.models import User
 
     return get_object_or_404(User, pk=pk)
+
+
+def get_mock_exam_for_user(user, pk, **flags):
+    from mock_exams.models import MockExam
+
+    return get_object_or_404(MockExam.objects.select_related("cohort__exam_session", "exam"), pk=pk)
+
+
+def get_candidate_for_user(user, pk, candidate_pk, **flags):
+    from mock_exams.models import MockCandidate
+
+    return get_object_or_404(
+        MockCandidate.objects.select_related("mock_exam__cohort__exam_session", "student__user", "fiche__kind"),
+        pk=candidate_pk,
+    )
+
+
+def get_own_candidacy(user, pk, **flags):
+    from mock_exams.models import MockCandidate
+
+    return get_object_or_404(MockCandidate.objects.select_related("mock_exam__exam", "fiche__kind"), pk=pk)

@@ -82,6 +82,7 @@ def create_formative_assessment(
     activity: Activity | None = None,
     fiche: Fiche | None = None,
     comment: str = "",
+    label: str = "",
 ) -> FormativeAssessment:
     """Record a dated positioning of ``student`` on some critères, about one of their activities or fiches."""
     if not positions:
@@ -90,7 +91,13 @@ def create_formative_assessment(
         raise ValueError("A formative assessment is about one activity or one fiche.")
     with transaction.atomic():
         assessment = FormativeAssessment.objects.create(
-            student=student, assessor=assessor, activity=activity, fiche=fiche, assessed_on=assessed_on, comment=comment
+            student=student,
+            assessor=assessor,
+            activity=activity,
+            fiche=fiche,
+            assessed_on=assessed_on,
+            comment=comment,
+            label=label,
         )
         FormativePosition.objects.bulk_create(
             FormativePosition(assessment=assessment, criterion=criterion, level=level)
@@ -105,6 +112,7 @@ def create_formative_assessment(
                 "activity": activity.pk if activity else None,
                 "fiche": fiche.pk if fiche else None,
                 "assessed_on": assessed_on.isoformat(),
+                "label": label,
                 "positions": {str(c.pk): level.code for c, level in positions.items()},
             },
         )
