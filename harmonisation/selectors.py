@@ -11,16 +11,21 @@ hold is read ``NE``: a commission positions every compétence it assesses before
 
 from __future__ import annotations
 
+import datetime
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from accounts.models import Academie, Establishment
 from certification.models import CandidateResult, Commission, Deliberation, MarkRange, ResultStatus
-from certification.profiles import NOT_ASSESSED, fmt
-from harmonisation.models import HarmonisationRequest
+from certification.profiles import NOT_ASSESSED, Marked, fmt
+from certification.profiles import warnings as profile_warnings
+from harmonisation import dispatches
+from harmonisation.dispatches import LateChange
+from harmonisation.models import HarmonisationRequest, MarksDispatch
 from referentiel.models import Competency, Exam, ExamSession
 
 GAP = Decimal("3")  # a profile's median this far from the académie's is flagged
@@ -36,6 +41,8 @@ class Candidate:
     profile_key: str
     low: Decimal | None = None
     high: Decimal | None = None
+    student_id: int | None = None
+    updated_at: datetime.datetime | None = None
 
     @property
     def status_label(self) -> str:
@@ -55,6 +62,8 @@ class EstablishmentRow:
     commissions: int = 0
     deliberated: int = 0
     locked: int = 0
+    dispatch: MarksDispatch | None = None
+    changes: list[LateChange] = field(default_factory=list)
 
     @property
     def marks(self) -> list[Decimal]:
@@ -117,6 +126,7 @@ class Anomaly:
     label: str
     establishment: Establishment
     result_id: int | None = None
+    kind: str = ""
 
 
 @dataclass
@@ -167,7 +177,17 @@ def harmonisation(academie: Academie, session: ExamSession, exam: Exam) -> Harmo
     unsigned = dict.fromkeys(by_commission, 0)  # results set but not locked by the signatures, per commission
     for values in (
         CandidateResult.objects.filter(commission__in=commissions)
-        .values_list("pk", "commission_id", "student__candidate_number", "status", "mark", "profile", "locked_at")
+        .values_list(
+            "pk",
+            "commission_id",
+            "student__candidate_number",
+            "status",
+            "mark",
+            "profile",
+            "locked_at",
+            "student_id",
+            "updated_at",
+        )
         .order_by("pk")
     ):
         candidate = _candidate(values, competencies, ranges)
@@ -176,6 +196,7 @@ def harmonisation(academie: Academie, session: ExamSession, exam: Exam) -> Harmo
         row.locked += values[6] is not None
         unsigned[candidate.commission_id] += values[6] is None and candidate.status != ResultStatus.PENDING
     ordered = list(rows.values())
+    _attach_dispatches(academie, session, exam, ordered, by_commission)
     requests = list(
         HarmonisationRequest.objects.filter(commission__in=commissions)
         .select_related("commission__cohort__establishment")
@@ -205,10 +226,32 @@ def profile_key_of(result: CandidateResult) -> str:
 
 
 def _candidate(values: tuple, competencies: list[int], ranges: dict) -> Candidate:
-    pk, commission_id, number, status, mark, profile, _locked = values
+    pk, commission_id, number, status, mark, profile, _locked, student_id, updated_at = values
     key = _key(profile, competencies, status)
     low, high = ranges.get((commission_id, key), (None, None))
-    return Candidate(pk, number or f"R{pk}", commission_id, status, mark, key, low, high)
+    return Candidate(pk, number or f"R{pk}", commission_id, status, mark, key, low, high, student_id, updated_at)
+
+
+def _attach_dispatches(
+    academie: Academie,
+    session: ExamSession,
+    exam: Exam,
+    rows: list[EstablishmentRow],
+    commissions: dict[int, Commission],
+) -> None:
+    """Each establishment's latest send of its marks, and what changed since (two queries at most)."""
+    latest = dispatches.latest_dispatches(academie, session, exam)
+    since = min((d.sent_at for d in latest.values()), default=None)
+    reopenings = dispatches.reopenings_after(commissions, since)
+    for row in rows:
+        row.dispatch = latest.get((row.establishment.pk, exam.pk))
+        if row.dispatch is None:
+            continue
+        current = [
+            dispatches.Current(c.result_id, c.student_id, c.commission_id, c.code, c.status, c.mark, c.updated_at)
+            for c in row.candidates
+        ]
+        row.changes = dispatches.late_changes(row.dispatch, current, reopenings)
 
 
 def _profiles(rows: list[EstablishmentRow], ranges: dict) -> list[ProfileRow]:
@@ -241,7 +284,7 @@ RATE_MINIMUM = 5  # candidates, below which a rate says nothing
 
 
 def _anomalies(rows: list[EstablishmentRow], commissions: list[Commission], unsigned: dict[int, int]) -> list[Anomaly]:
-    anomalies = [*_rate_anomalies(rows)]
+    anomalies = [*_rate_anomalies(rows), *_dominance_anomalies(rows), *_late_change_anomalies(rows)]
     for row in rows:
         for c in row.candidates:
             if c.outside_range:
@@ -256,6 +299,36 @@ def _anomalies(rows: list[EstablishmentRow], commissions: list[Commission], unsi
             n = unsigned[commission.pk]
             label = f"{commission.cohort.name} : délibération enregistrée, {n} fiche{'s' if n > 1 else ''} non signée"
             anomalies.append(Anomaly(label + ("s" if n > 1 else ""), establishment))
+    return anomalies
+
+
+def _dominance_anomalies(rows: list[EstablishmentRow]) -> list[Anomaly]:
+    """The profiles page's own contradictions (``certification.profiles.warnings``: a profile dominating another
+    with a lower mark) still standing in each commission. Ranges are not passed: marks outside their range are
+    listed once, above, with their candidate."""
+    anomalies = []
+    for row in rows:
+        by_commission: dict[int, list[Candidate]] = {}
+        for c in row.candidates:
+            if c.status == ResultStatus.MARK and c.mark is not None:
+                by_commission.setdefault(c.commission_id, []).append(c)
+        for candidates in by_commission.values():
+            by_code = {c.code: c for c in candidates}
+            marked = [Marked(c.code, c.profile_key, c.mark, c.status) for c in candidates]
+            for message in profile_warnings(marked, {}):
+                first = by_code.get(message.split(" a un profil", 1)[0])
+                label = f"contradiction de dominance non résolue : {message}"
+                anomalies.append(Anomaly(label, row.establishment, first.result_id if first else None, "dominance"))
+    return anomalies
+
+
+def _late_change_anomalies(rows: list[EstablishmentRow]) -> list[Anomaly]:
+    anomalies = []
+    for row in rows:
+        for change in row.changes:
+            when = f" le {timezone.localtime(change.at):%d/%m/%Y à %H:%M}" if change.at else ""
+            label = f"modifié après l'envoi des notes{when} – {change.label}"
+            anomalies.append(Anomaly(label, row.establishment, change.result_id, "late_change"))
     return anomalies
 
 
