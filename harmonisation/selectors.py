@@ -29,6 +29,7 @@ from harmonisation.models import HarmonisationRequest, MarksDispatch
 from referentiel.models import Competency, Exam, ExamSession
 
 GAP = Decimal("3")  # a profile's median this far from the académie's is flagged
+SHOWN_PROFILES = 12  # the most frequent profiles shown in full (every flagged gap is listed apart)
 
 
 @dataclass
@@ -109,6 +110,16 @@ class ProfileCell:
     def flagged(self) -> bool:
         return self.gap is not None and abs(self.gap) >= GAP
 
+    @property
+    def marks_text(self) -> str:
+        # Joined here, not in the template: 2,400 marks in template loops cost more than the rest of the page.
+        return " ; ".join(fmt(mark) for mark in self.marks)
+
+    @property
+    def median_candidate(self) -> Candidate:
+        """The candidate whose file the cell opens: the middle one by mark."""
+        return self.candidates[(len(self.candidates) - 1) // 2]
+
 
 @dataclass
 class ProfileRow:
@@ -138,6 +149,9 @@ class Harmonisation:
     profiles: list[ProfileRow]
     anomalies: list[Anomaly]
     requests: list[HarmonisationRequest]
+    single_profiles: int = 0  # profiles marked in one establishment only: nothing to compare them with
+    hidden_profiles: int = 0  # compared, but not among the most frequent
+    gaps: list[tuple[ProfileRow, ProfileCell]] = field(default_factory=list)  # every flagged cell
 
     @property
     def median(self) -> Decimal | None:
@@ -202,14 +216,23 @@ def harmonisation(academie: Academie, session: ExamSession, exam: Exam) -> Harmo
         .select_related("commission__cohort__establishment")
         .order_by("-asked_at", "-pk")
     )
+    profiles = _profiles(ordered, ranges)
+    compared = [p for p in profiles if len(p.cells) > 1]
+    # The most frequent profiles in full; the gaps flagged on every compared profile in one short list: the page
+    # stays readable (and light) at 2,400 candidates.
+    shown = compared[:SHOWN_PROFILES]
+    gaps = [(p, cell) for p in compared for cell in p.cells if cell.flagged]
     return Harmonisation(
         academie=academie,
         session=session,
         exam=exam,
         rows=ordered,
-        profiles=_profiles(ordered, ranges),
+        profiles=shown,
         anomalies=_anomalies(ordered, commissions, unsigned),
         requests=requests,
+        single_profiles=len(profiles) - len(compared),
+        hidden_profiles=len(compared) - len(shown),
+        gaps=gaps,
     )
 
 
@@ -255,19 +278,21 @@ def _attach_dispatches(
 
 
 def _profiles(rows: list[EstablishmentRow], ranges: dict) -> list[ProfileRow]:
-    """Each profile key given a mark somewhere, with the marks of each establishment side by side."""
-    keys = sorted({c.profile_key for row in rows for c in row.candidates if c.profile_key and c.mark is not None})
+    """Each profile key given a mark somewhere, with the marks of each establishment side by side (one pass over the
+    candidates to group them: 2,400 candidates × a hundred keys would otherwise be read key by key)."""
+    grouped: dict[str, list[tuple[EstablishmentRow, list[Candidate]]]] = {}
+    for row in rows:
+        mine: dict[str, list[Candidate]] = {}
+        for c in row.candidates:
+            if c.profile_key and c.mark is not None:
+                mine.setdefault(c.profile_key, []).append(c)
+        for key, candidates in mine.items():
+            grouped.setdefault(key, []).append((row, candidates))
     profiles = []
-    for key in keys:
-        all_marks = sorted(
-            c.mark for row in rows for c in row.candidates if c.profile_key == key and c.mark is not None
-        )
-        overall = median(all_marks)
+    for key in sorted(grouped):
+        overall = median(sorted(c.mark for _row, candidates in grouped[key] for c in candidates))
         cells = []
-        for row in rows:
-            mine = [c for c in row.candidates if c.profile_key == key and c.mark is not None]
-            if not mine:
-                continue
+        for row, mine in grouped[key]:
             commission_ids = sorted({c.commission_id for c in mine})
             cell_ranges = sorted({ranges[(cid, key)] for cid in commission_ids if (cid, key) in ranges})
             mine.sort(key=lambda c: (c.mark, c.code))
@@ -315,10 +340,17 @@ def _dominance_anomalies(rows: list[EstablishmentRow]) -> list[Anomaly]:
         for candidates in by_commission.values():
             by_code = {c.code: c for c in candidates}
             marked = [Marked(c.code, c.profile_key, c.mark, c.status) for c in candidates]
-            for message in profile_warnings(marked, {}):
-                first = by_code.get(message.split(" a un profil", 1)[0])
-                label = f"contradiction de dominance non résolue : {message}"
-                anomalies.append(Anomaly(label, row.establishment, first.result_id if first else None, "dominance"))
+            messages = profile_warnings(marked, {})
+            if not messages:
+                continue
+            # One line per commission, its first contradiction as the example: a commission that marked without
+            # looking at dominance can hold hundreds of pairs, which would bury every other anomaly.
+            first = by_code.get(messages[0].split(" a un profil", 1)[0])
+            n = len(messages)
+            label = f"contradiction de dominance non résolue : {messages[0]}"
+            if n > 1:
+                label = f"{n} contradictions de dominance non résolues, dont : {messages[0]}"
+            anomalies.append(Anomaly(label, row.establishment, first.result_id if first else None, "dominance"))
     return anomalies
 
 

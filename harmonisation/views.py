@@ -33,7 +33,16 @@ def exam(request: HttpRequest, academie: int, session: int, exam: int) -> HttpRe
     the_session = get_object_or_404(ExamSession, pk=session)
     the_exam = get_object_or_404(Exam, pk=exam, version_id=the_session.version_id)
     data = selectors.harmonisation(the_academie, the_session, the_exam)
-    context = {"data": data, "chart": strip_chart(data.rows, data.median)}
+    shown = request.GET.get("etablissement", "")
+    context = {
+        "data": data,
+        "chart": strip_chart(data.rows, data.median),
+        # One establishment's candidates at a time (2,400 links on one page would weigh 1 MB).
+        "shown": int(shown) if shown.isdigit() else None,
+        # URLs built once, not reversed per candidate and per cell.
+        "candidate_base": reverse("harmonisation:candidate", args=[0]).removesuffix("0/"),
+        "ask_base": reverse("harmonisation:ask_profile", args=[0]).removesuffix("0/demande/"),
+    }
     return render(request, "harmonisation/exam.html", context)
 
 

@@ -32,9 +32,10 @@ def test_it_puts_the_same_profile_side_by_side_and_flags_the_higher_establishmen
 def test_it_shows_no_candidate_name_and_no_other_academie(client, cast):
     world = make_world(cast)
     _login(client, world)
-    page = client.get(_url(cast, world)).content.decode()
+    page = client.get(_url(cast, world), {"etablissement": cast.establishment.pk}).content.decode()
     assert "Émma" not in page and cast.student.user.last_name not in page
-    assert cast.student.candidate_number in page
+    assert cast.student.candidate_number in page  # the candidates of the establishment asked for, by code
+    assert "am0001" not in page.split('id="h-candidats"')[1].split("</section>")[0]  # not the others
     assert "Lycée Victor Hugo" not in page
 
 
