@@ -38,6 +38,7 @@ from certification.services.grids import save_agreed_grid, save_member_grid
 from certification.services.marks import RangeInput, ResultInput, load_group, save_group
 from certification.services.subjects import dossier_fiches, start_subject_sheet
 from dataset import texts
+from dataset.academie import shifted
 from dataset.passeports import StudentTraces
 from dataset.people import CohortPeople
 from dataset.spec import E4_KINDS, Reference, rng_for
@@ -262,11 +263,13 @@ def _range_for(key: str, ranks: dict[str, int]) -> tuple[Decimal, Decimal]:
 
 
 def set_marks(seed: int, commission: Commission, people: CohortPeople) -> int:
-    """The profiles page: each candidate keeps the proposed profile; one range per profile; a mark inside it."""
+    """The profiles page: each candidate keeps the proposed profile; one range per profile (shifted for the
+    establishments marking higher or lower, ``dataset.academie``); a mark inside it."""
     page = load_group(commission)
     ranks = page.scale.ranks
     rng = rng_for(seed, "marks", people.establishment.uai, people.number)
-    ranges = {group.key: _range_for(group.key, ranks) for group in page.groups if group.complete}
+    number = people.establishment_number
+    ranges = {group.key: shifted(_range_for(group.key, ranks), number) for group in page.groups if group.complete}
     results = []
     # The page orders candidates by name, and namesakes in whatever order the database returns them: draw the
     # marks in username order so that SQLite and PostgreSQL give the same marks.

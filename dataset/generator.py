@@ -33,7 +33,7 @@ from certification.models import (
     MarkRange,
     SituationStep,
 )
-from dataset import certifying, passeports, people
+from dataset import academie, certifying, passeports, people
 from dataset.spec import Reference, Spec, is_dataset_uai
 from passeport.models import Activity, Fiche, FicheVersion, FormativeAssessment, FormativePosition, InternshipPeriod
 
@@ -80,6 +80,7 @@ class Generator:
         with self.timer("personnes"):
             # Hashed once: the same hash for every account (PBKDF2 costs a good part of a second each time).
             password_hash = make_password(self.password)
+            academie.ensure_academie(password_hash)  # before any fork: one académie, one inspector
         numbers = list(range(1, self.spec.establishments + 1))
         if self.jobs <= 1:
             self.run_establishments(numbers, password_hash)
@@ -120,6 +121,9 @@ class Generator:
             with transaction.atomic():
                 self._cohort(ref, cohort_people)
             ref.written_files.clear()
+        if self.spec.harmonisation:
+            with self.timer("notes"), transaction.atomic():
+                academie.send_and_change(ref, self.seed, cohorts)
         elapsed = time.perf_counter() - self._started
         self.log(
             f"Établissement {number}/{self.spec.establishments} ({cohorts[0].establishment.uai}) : {elapsed:.0f} s"
@@ -137,6 +141,9 @@ class Generator:
             certifying.fill_grids(ref, self.seed, commission, cohort_people)
         with self.timer("notes"):
             certifying.set_marks(self.seed, commission, cohort_people)
+            if self.spec.harmonisation:
+                academie.mark_outside_range(self.seed, commission, cohort_people)
+                academie.deliberate(commission, cohort_people)
             log_action(
                 "dataset.cohort_generated",
                 obj=cohort_people.cohort,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts.models import Cohort, Establishment, Membership, Role, Route, Student, User
-from dataset import texts
+from dataset import academie, texts
 from dataset.spec import Reference, Spec, est_prefix, rng_for, uai
 
 TEACHERS = 3
@@ -26,6 +26,7 @@ class CohortPeople:
     second_teacher: User
     professional: User
     students: list[Student]
+    establishment_number: int = 0  # 1, 2… within the dataset (dataset.academie decides the spread by it)
 
 
 def _user(username: str, first: str, last: str, password_hash: str) -> User:
@@ -45,6 +46,7 @@ def create_establishment(ref: Reference, spec: Spec, seed: int, number: int) -> 
     establishment = Establishment.objects.create(
         uai=uai(number), name=texts.school_name(rng, number), city=texts.city(rng)
     )
+    academie.attach(establishment)
     staff_specs = [("admin", Role.ADMIN)] + [(f"prof{i}", Role.TEACHER) for i in range(1, TEACHERS + 1)]
     staff_specs.append(("pro", Role.PROFESSIONAL))
     staff = User.objects.bulk_create(
@@ -72,7 +74,9 @@ def create_establishment(ref: Reference, spec: Spec, seed: int, number: int) -> 
         Student.professionals.through.objects.bulk_create(
             Student.professionals.through(student_id=s.pk, user_id=professional.pk) for s in students
         )
-        result.append(CohortPeople(establishment, c, cohort, admin, responsible, second, professional, students))
+        result.append(
+            CohortPeople(establishment, c, cohort, admin, responsible, second, professional, students, number)
+        )
     return result
 
 

@@ -30,6 +30,8 @@ class Spec:
     fiches: int
     # Fiches through create_fiche/save_fiche (True) or the same rows in bulk (see dataset.fiches).
     fiches_via_services: bool = True
+    # Deliberations, sent marks and a few anomalies across the académie (dataset.academie).
+    harmonisation: bool = False
 
     @property
     def students(self) -> int:
@@ -62,6 +64,7 @@ PRESETS = {
         activities=20,
         fiches=4,
         fiches_via_services=False,
+        harmonisation=True,
     ),
     "small": Spec(establishments=2, cohorts_per_establishment=2, students_per_cohort=10, activities=6, fiches=4),
     "tiny": Spec(establishments=1, cohorts_per_establishment=1, students_per_cohort=3, activities=4, fiches=4),

@@ -1,5 +1,5 @@
 """Geometry of the strip chart of marks per establishment (issue 16). The SVG itself is written by the template
-``harmonisation/_strip_chart.html``: this module only places the dots, the medians and the scale."""
+``harmonisation/includes/strip_chart.html``: this module only places the dots, the medians and the scale."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +27,13 @@ class ChartRow:
     dots: list[Dot]
     median_x: float | None
     median: Decimal | None
+
+    @property
+    def path(self) -> str:
+        """The dots as one SVG path of zero-length strokes with round caps (one element, not one per mark: the page
+        shows 2,400 of them), identical positions once."""
+        points = dict.fromkeys(f"M{dot.x:.1f} {dot.y:.1f}h0" for dot in self.dots)
+        return "".join(points)
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """The académie's export of marks for the final jury (issue 16): one line per candidate and exam, as XLSX and as
 semicolon CSV (``lib.spreadsheets``). Candidate number, establishment UAI, exam, status code, mark — never a level,
-a profile or a name. A commission that has not deliberated exports no mark: its candidates read ``NON_DELIBERE``."""
+a profile or a name. Only the marks an establishment SENT after its deliberation are exported (the frozen copy, not the
+live marks): its other candidates read ``NON_TRANSMIS``, or ``NON_DELIBERE`` before the deliberation."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,8 +11,9 @@ from django.db.models import Exists, OuterRef
 
 from accounts.models import Academie
 from certification.models import CandidateResult, Deliberation, ResultStatus
+from harmonisation import dispatches
 from lib.spreadsheets import Sheet, csv_bytes, xlsx_bytes
-from referentiel.models import ExamSession
+from referentiel.models import Exam, ExamSession
 
 HEADER = ("N° candidat", "UAI", "Épreuve", "Code statut", "Note")
 STATUS_CODES: dict[str, str] = {
@@ -22,6 +24,7 @@ STATUS_CODES: dict[str, str] = {
     ResultStatus.PENDING: "A_NOTER",
 }
 NOT_DELIBERATED = "NON_DELIBERE"
+NOT_SENT = "NON_TRANSMIS"
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -35,27 +38,37 @@ class Export:
     content: bytes
 
 
-def rows(academie: Academie, session: ExamSession) -> Iterator[tuple[str, str, str, str, Decimal | None]]:
+def rows(
+    academie: Academie, session: ExamSession, exam: Exam | None = None
+) -> Iterator[tuple[str, str, str, str, Decimal | None]]:
+    """The SENT marks (``harmonisation.dispatches``): a candidate whose establishment has not sent them reads
+    ``NON_TRANSMIS`` (or ``NON_DELIBERE`` before the deliberation), with no mark."""
+    sent: dict[int, dispatches.SentMark] = {}
+    for dispatch in dispatches.latest_dispatches(academie, session, exam).values():
+        sent.update(dispatches.sent_marks(dispatch))
+    results = CandidateResult.objects.filter(
+        commission__session=session, commission__cohort__establishment__academie=academie
+    )
+    if exam is not None:
+        results = results.filter(commission__exam=exam)
     results = (
-        CandidateResult.objects.filter(
-            commission__session=session, commission__cohort__establishment__academie=academie
-        )
-        .annotate(deliberated=Exists(Deliberation.objects.filter(commission=OuterRef("commission_id"))))
+        results.annotate(deliberated=Exists(Deliberation.objects.filter(commission=OuterRef("commission_id"))))
         .order_by("commission__cohort__establishment__uai", "commission__exam__code", "student__candidate_number", "pk")
         .values_list(
+            "pk",
             "student__candidate_number",
             "commission__cohort__establishment__uai",
             "commission__exam__code",
-            "status",
-            "mark",
             "deliberated",
         )
     )
-    for number, uai, exam, status, mark, deliberated in results:
-        if not deliberated:
-            yield number, uai, exam, NOT_DELIBERATED, None
+    for pk, number, uai, exam_code, deliberated in results:
+        mark = sent.get(pk)
+        if mark is None:
+            yield number, uai, exam_code, NOT_SENT if deliberated else NOT_DELIBERATED, None
         else:
-            yield number, uai, exam, STATUS_CODES[status], mark if status == ResultStatus.MARK else None
+            value = mark.mark if mark.status == ResultStatus.MARK else None
+            yield number, uai, exam_code, STATUS_CODES[mark.status], value
 
 
 def export_marks(academie: Academie, session: ExamSession, fmt: str) -> Export:

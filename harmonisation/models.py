@@ -4,8 +4,9 @@ profile; the commission's responsible answers with a justification or a reopenin
 from django.conf import settings
 from django.db import models
 
-from accounts.models import Academie, Student
+from accounts.models import Academie, Establishment, Student
 from certification.models import Commission
+from referentiel.models import Exam, ExamSession
 
 
 class AnswerKind(models.TextChoices):
@@ -50,3 +51,29 @@ class HarmonisationRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.answered_at is None
+
+
+class MarksDispatch(models.Model):
+    """An establishment's marks of one exam and session, sent to its académie after the deliberation (issue 16).
+
+    ``marks`` is the frozen snapshot the jury reads (export, PV): ``[{"result": id, "student": id, "number": "…",
+    "status": "mark", "mark": "12.5" | null}, …]``. A later send adds a new row; the latest one is what the académie
+    holds. A change of a result after the latest send is computed by comparing the snapshot with the current results
+    (``harmonisation.dispatches``), never written here.
+    """
+
+    academie = models.ForeignKey(Academie, on_delete=models.PROTECT, related_name="marks_dispatches")
+    establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="marks_dispatches")
+    session = models.ForeignKey(ExamSession, on_delete=models.PROTECT, related_name="+")
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="+")
+    marks = models.JSONField("notes transmises", default=list)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField("transmises le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "transmission des notes à l'académie"
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["academie", "session", "exam"], name="dispatch_academie_session_exam")]
+
+    def __str__(self) -> str:
+        return f"Notes {self.exam} {self.session} – {self.establishment} ({self.sent_at:%d/%m/%Y})"

@@ -11,23 +11,29 @@ hold is read ``NE``: a commission positions every compétence it assesses before
 
 from __future__ import annotations
 
+import datetime
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from accounts.models import Academie, Establishment
 from certification.models import CandidateResult, Commission, Deliberation, MarkRange, ResultStatus
-from certification.profiles import NOT_ASSESSED, fmt
-from harmonisation.models import HarmonisationRequest
+from certification.profiles import NOT_ASSESSED, Marked, fmt
+from certification.profiles import warnings as profile_warnings
+from harmonisation import dispatches
+from harmonisation.dispatches import LateChange
+from harmonisation.models import HarmonisationRequest, MarksDispatch
 from referentiel.models import Competency, Exam, ExamSession
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 GAP = Decimal("3")  # a profile's median this far from the académie's is flagged
+SHOWN_PROFILES = 12  # the most frequent profiles shown in full (every flagged gap is listed apart)
 
 
 @dataclass
@@ -40,6 +46,8 @@ class Candidate:
     profile_key: str
     low: Decimal | None = None
     high: Decimal | None = None
+    student_id: int | None = None
+    updated_at: datetime.datetime | None = None
 
     @property
     def status_label(self) -> str:
@@ -59,6 +67,8 @@ class EstablishmentRow:
     commissions: int = 0
     deliberated: int = 0
     locked: int = 0
+    dispatch: MarksDispatch | None = None
+    changes: list[LateChange] = field(default_factory=list)
 
     @property
     def marks(self) -> list[Decimal]:
@@ -104,6 +114,16 @@ class ProfileCell:
     def flagged(self) -> bool:
         return self.gap is not None and abs(self.gap) >= GAP
 
+    @property
+    def marks_text(self) -> str:
+        # Joined here, not in the template: 2,400 marks in template loops cost more than the rest of the page.
+        return " ; ".join(fmt(mark) for mark in self.marks)
+
+    @property
+    def median_candidate(self) -> Candidate:
+        """The candidate whose file the cell opens: the middle one by mark."""
+        return self.candidates[(len(self.candidates) - 1) // 2]
+
 
 @dataclass
 class ProfileRow:
@@ -121,6 +141,7 @@ class Anomaly:
     label: str
     establishment: Establishment
     result_id: int | None = None
+    kind: str = ""
 
 
 @dataclass
@@ -132,6 +153,9 @@ class Harmonisation:
     profiles: list[ProfileRow]
     anomalies: list[Anomaly]
     requests: list[HarmonisationRequest]
+    single_profiles: int = 0  # profiles marked in one establishment only: nothing to compare them with
+    hidden_profiles: int = 0  # compared, but not among the most frequent
+    gaps: list[tuple[ProfileRow, ProfileCell]] = field(default_factory=list)  # every flagged cell
 
     @property
     def median(self) -> Decimal | None:
@@ -171,7 +195,17 @@ def harmonisation(academie: Academie, session: ExamSession, exam: Exam) -> Harmo
     unsigned = dict.fromkeys(by_commission, 0)  # results set but not locked by the signatures, per commission
     for values in (
         CandidateResult.objects.filter(commission__in=commissions)
-        .values_list("pk", "commission_id", "student__candidate_number", "status", "mark", "profile", "locked_at")
+        .values_list(
+            "pk",
+            "commission_id",
+            "student__candidate_number",
+            "status",
+            "mark",
+            "profile",
+            "locked_at",
+            "student_id",
+            "updated_at",
+        )
         .order_by("pk")
     ):
         candidate = _candidate(values, competencies, ranges)
@@ -180,19 +214,29 @@ def harmonisation(academie: Academie, session: ExamSession, exam: Exam) -> Harmo
         row.locked += values[6] is not None
         unsigned[candidate.commission_id] += values[6] is None and candidate.status != ResultStatus.PENDING
     ordered = list(rows.values())
+    _attach_dispatches(academie, session, exam, ordered, by_commission)
     requests = list(
         HarmonisationRequest.objects.filter(commission__in=commissions)
         .select_related("commission__cohort__establishment")
         .order_by("-asked_at", "-pk")
     )
+    profiles = _profiles(ordered, ranges)
+    compared = [p for p in profiles if len(p.cells) > 1]
+    # The most frequent profiles in full; the gaps flagged on every compared profile in one short list: the page
+    # stays readable (and light) at 2,400 candidates.
+    shown = compared[:SHOWN_PROFILES]
+    gaps = [(p, cell) for p in compared for cell in p.cells if cell.flagged]
     return Harmonisation(
         academie=academie,
         session=session,
         exam=exam,
         rows=ordered,
-        profiles=_profiles(ordered, ranges),
+        profiles=shown,
         anomalies=_anomalies(ordered, commissions, unsigned),
         requests=requests,
+        single_profiles=len(profiles) - len(compared),
+        hidden_profiles=len(compared) - len(shown),
+        gaps=gaps,
     )
 
 
@@ -209,26 +253,50 @@ def profile_key_of(result: CandidateResult) -> str:
 
 
 def _candidate(values: tuple, competencies: list[int], ranges: dict) -> Candidate:
-    pk, commission_id, number, status, mark, profile, _locked = values
+    pk, commission_id, number, status, mark, profile, _locked, student_id, updated_at = values
     key = _key(profile, competencies, status)
     low, high = ranges.get((commission_id, key), (None, None))
-    return Candidate(pk, number or f"R{pk}", commission_id, status, mark, key, low, high)
+    return Candidate(pk, number or f"R{pk}", commission_id, status, mark, key, low, high, student_id, updated_at)
+
+
+def _attach_dispatches(
+    academie: Academie,
+    session: ExamSession,
+    exam: Exam,
+    rows: list[EstablishmentRow],
+    commissions: dict[int, Commission],
+) -> None:
+    """Each establishment's latest send of its marks, and what changed since (two queries at most)."""
+    latest = dispatches.latest_dispatches(academie, session, exam)
+    since = min((d.sent_at for d in latest.values()), default=None)
+    reopenings = dispatches.reopenings_after(commissions, since)
+    for row in rows:
+        row.dispatch = latest.get((row.establishment.pk, exam.pk))
+        if row.dispatch is None:
+            continue
+        current = [
+            dispatches.Current(c.result_id, c.student_id, c.commission_id, c.code, c.status, c.mark, c.updated_at)
+            for c in row.candidates
+        ]
+        row.changes = dispatches.late_changes(row.dispatch, current, reopenings)
 
 
 def _profiles(rows: list[EstablishmentRow], ranges: dict) -> list[ProfileRow]:
-    """Each profile key given a mark somewhere, with the marks of each establishment side by side."""
-    keys = sorted({c.profile_key for row in rows for c in row.candidates if c.profile_key and c.mark is not None})
+    """Each profile key given a mark somewhere, with the marks of each establishment side by side (one pass over the
+    candidates to group them: 2,400 candidates × a hundred keys would otherwise be read key by key)."""
+    grouped: dict[str, list[tuple[EstablishmentRow, list[Candidate]]]] = {}
+    for row in rows:
+        mine: dict[str, list[Candidate]] = {}
+        for c in row.candidates:
+            if c.profile_key and c.mark is not None:
+                mine.setdefault(c.profile_key, []).append(c)
+        for key, candidates in mine.items():
+            grouped.setdefault(key, []).append((row, candidates))
     profiles = []
-    for key in keys:
-        all_marks = sorted(
-            c.mark for row in rows for c in row.candidates if c.profile_key == key and c.mark is not None
-        )
-        overall = median(all_marks)
+    for key in sorted(grouped):
+        overall = median(sorted(c.mark for _row, candidates in grouped[key] for c in candidates))
         cells = []
-        for row in rows:
-            mine = [c for c in row.candidates if c.profile_key == key and c.mark is not None]
-            if not mine:
-                continue
+        for row, mine in grouped[key]:
             commission_ids = sorted({c.commission_id for c in mine})
             cell_ranges = sorted({ranges[(cid, key)] for cid in commission_ids if (cid, key) in ranges})
             mine.sort(key=lambda c: (c.mark, c.code))
@@ -253,7 +321,7 @@ def _anomalies(
     commissions: list[WithAnnotations[Commission, _Deliberated]],
     unsigned: dict[int, int],
 ) -> list[Anomaly]:
-    anomalies = [*_rate_anomalies(rows)]
+    anomalies = [*_rate_anomalies(rows), *_dominance_anomalies(rows), *_late_change_anomalies(rows)]
     for row in rows:
         for c in row.candidates:
             if c.outside_range:
@@ -268,6 +336,43 @@ def _anomalies(
             n = unsigned[commission.pk]
             label = f"{commission.cohort.name} : délibération enregistrée, {n} fiche{'s' if n > 1 else ''} non signée"
             anomalies.append(Anomaly(label + ("s" if n > 1 else ""), establishment))
+    return anomalies
+
+
+def _dominance_anomalies(rows: list[EstablishmentRow]) -> list[Anomaly]:
+    """The profiles page's own contradictions (``certification.profiles.warnings``: a profile dominating another
+    with a lower mark) still standing in each commission. Ranges are not passed: marks outside their range are
+    listed once, above, with their candidate."""
+    anomalies = []
+    for row in rows:
+        by_commission: dict[int, list[Candidate]] = {}
+        for c in row.candidates:
+            if c.status == ResultStatus.MARK and c.mark is not None:
+                by_commission.setdefault(c.commission_id, []).append(c)
+        for candidates in by_commission.values():
+            by_code = {c.code: c for c in candidates}
+            marked = [Marked(c.code, c.profile_key, c.mark, c.status) for c in candidates]
+            messages = profile_warnings(marked, {})
+            if not messages:
+                continue
+            # One line per commission, its first contradiction as the example: a commission that marked without
+            # looking at dominance can hold hundreds of pairs, which would bury every other anomaly.
+            first = by_code.get(messages[0].split(" a un profil", 1)[0])
+            n = len(messages)
+            label = f"contradiction de dominance non résolue : {messages[0]}"
+            if n > 1:
+                label = f"{n} contradictions de dominance non résolues, dont : {messages[0]}"
+            anomalies.append(Anomaly(label, row.establishment, first.result_id if first else None, "dominance"))
+    return anomalies
+
+
+def _late_change_anomalies(rows: list[EstablishmentRow]) -> list[Anomaly]:
+    anomalies = []
+    for row in rows:
+        for change in row.changes:
+            when = f" le {timezone.localtime(change.at):%d/%m/%Y à %H:%M}" if change.at else ""
+            label = f"modifié après l'envoi des notes{when} – {change.label}"
+            anomalies.append(Anomaly(label, row.establishment, change.result_id, "late_change"))
     return anomalies
 
 

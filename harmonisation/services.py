@@ -4,12 +4,14 @@ the commission answers (a justification, or a reopening through ``certification.
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Academie, Student, User
+from accounts.models import Academie, Establishment, Student, User
 from audit.services import log_action
 from certification.models import CandidateResult, Commission
 from certification.services import lifecycle
-from harmonisation.models import AnswerKind, HarmonisationRequest
+from harmonisation import dispatches
+from harmonisation.models import AnswerKind, HarmonisationRequest, MarksDispatch
 from lib.refusals import Refused
+from referentiel.models import Exam, ExamSession
 
 
 class HarmonisationRefused(Refused):
@@ -98,3 +100,45 @@ def answer_request(*, actor: User, request: HarmonisationRequest, kind: str, tex
             changes={"answer_kind": kind, "answer": text},
         )
     return request
+
+
+def send_marks(*, actor: User, establishment: Establishment, session: ExamSession, exam: Exam) -> MarksDispatch:
+    """The establishment's marks of ``exam`` at ``session``, frozen and sent to its académie. Refused before every
+    commission has deliberated, while a reopened result awaits its new deliberation, or when nothing changed since
+    the latest send."""
+    if establishment.academie_id is None:
+        raise HarmonisationRefused("Cet établissement n'est rattaché à aucune académie.")
+    with transaction.atomic():
+        # One send at a time per establishment: the row lock serialises two clicks on both databases.
+        Establishment.objects.select_for_update().filter(pk=establishment.pk).first()
+        state = dispatches.send_state(establishment, session, exam)
+        if state.blockers:
+            raise HarmonisationRefused("Les notes ne peuvent pas encore être transmises.", messages=state.blockers)
+        marks = dispatches.snapshot(state.results)
+        if state.latest is not None and state.latest.marks == marks:
+            sent_on = timezone.localtime(state.latest.sent_at)
+            raise HarmonisationRefused(
+                f"Ces notes ont déjà été transmises le {sent_on:%d/%m/%Y à %H:%M}, sans changement depuis."
+            )
+        dispatch = MarksDispatch.objects.create(
+            academie_id=establishment.academie_id,
+            establishment=establishment,
+            session=session,
+            exam=exam,
+            marks=marks,
+            sent_by=actor,
+        )
+        log_action(
+            "harmonisation.marks_sent",
+            actor=actor,
+            obj=dispatch,
+            establishment_id=establishment.pk,
+            changes={
+                "exam": exam.code,
+                "session": session.year,
+                "candidates": len(marks),
+                "replaces": state.latest.pk if state.latest else None,
+                "changes": [change.label for change in state.changes],
+            },
+        )
+    return dispatch

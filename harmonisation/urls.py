@@ -12,4 +12,11 @@ urlpatterns = [
     path("harmonisation/candidat/<int:pk>/demande/", views.ask_candidate, name="ask_candidate"),
     path("harmonisation/commission/<int:pk>/demande/", views.ask_profile, name="ask_profile"),
     path("harmonisation/demandes/<int:pk>/repondre/", views.answer, name="answer"),
+    path("harmonisation/<int:academie>/<int:session>/<int:exam>/pv-jury.pdf", views.jury_pv, name="jury_pv"),
+    path("harmonisation/transmissions/", views.sends, name="sends"),
+    path(
+        "harmonisation/transmissions/<int:establishment>/<int:session>/<int:exam>/",
+        views.send,
+        name="send",
+    ),
 ]

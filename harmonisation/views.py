@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Student
+from accounts.permissions import staff_establishment_ids
 from certification.models import EvaluationSheet, GridLine, MarkRange
-from harmonisation import exports, permissions, selectors, services
+from harmonisation import dispatches, exports, jury_pdf, permissions, selectors, services
 from harmonisation.charts import strip_chart
 from harmonisation.forms import AnswerForm, ReviewRequestForm
 from passeport.models import Evidence
@@ -33,7 +34,16 @@ def exam(request: AuthenticatedHttpRequest, academie: int, session: int, exam: i
     the_session = get_object_or_404(ExamSession, pk=session)
     the_exam = get_object_or_404(Exam, pk=exam, version_id=the_session.version_id)
     data = selectors.harmonisation(the_academie, the_session, the_exam)
-    context = {"data": data, "chart": strip_chart(data.rows, data.median)}
+    shown = request.GET.get("etablissement", "")
+    context = {
+        "data": data,
+        "chart": strip_chart(data.rows, data.median),
+        # One establishment's candidates at a time (2,400 links on one page would weigh 1 MB).
+        "shown": int(shown) if shown.isdigit() else None,
+        # URLs built once, not reversed per candidate and per cell.
+        "candidate_base": reverse("harmonisation:candidate", args=[0]).removesuffix("0/"),
+        "ask_base": reverse("harmonisation:ask_profile", args=[0]).removesuffix("0/demande/"),
+    }
     return render(request, "harmonisation/exam.html", context)
 
 
@@ -135,4 +145,44 @@ def export(request: AuthenticatedHttpRequest, academie: int, session: int, fmt: 
     services.log_export(actor=request.user, academie=the_academie, filename=result.filename)
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return response
+
+
+@login_required
+def sends(request: HttpRequest) -> HttpResponse:
+    """The establishment's staff who may send marks: one line per exam and session, with its latest send."""
+    if not staff_establishment_ids(request.user):
+        raise Http404
+    context = {"lines": dispatches.send_lines(request.user, permissions.sendable_establishment_ids(request.user))}
+    return render(request, "harmonisation/sends.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def send(request: HttpRequest, establishment: int, session: int, exam: int) -> HttpResponse:
+    """The confirmation page (what will be sent, what holds it back, what changed since the latest send) and the
+    send itself."""
+    scope = permissions.get_send_scope(request.user, establishment, session, exam)
+    if request.method == "POST":
+        the_establishment, the_session, the_exam = scope
+        try:
+            services.send_marks(actor=request.user, establishment=the_establishment, session=the_session, exam=the_exam)
+        except services.HarmonisationRefused as refusal:
+            for message in refusal.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "Notes transmises à l'académie : le jury final lira cet envoi.")
+        return redirect("harmonisation:send", establishment, session, exam)
+    return render(request, "harmonisation/send.html", {"state": dispatches.send_state(*scope)})
+
+
+@login_required
+def jury_pv(request: HttpRequest, academie: int, session: int, exam: int) -> HttpResponse:
+    the_academie = permissions.get_academie_for_inspector(request.user, academie)
+    the_session = get_object_or_404(ExamSession, pk=session)
+    the_exam = get_object_or_404(Exam, pk=exam, version_id=the_session.version_id)
+    document = jury_pdf.render_jury_pv(the_academie, the_session, the_exam)
+    services.log_export(actor=request.user, academie=the_academie, filename=document.filename)
+    response = HttpResponse(document.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document.filename}"'
     return response

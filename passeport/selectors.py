@@ -320,14 +320,26 @@ def formative_rows(rows, levels: dict[int, Level]) -> tuple[list[PasseportAssess
     positions: list[tuple[tuple, PasseportAssessment, tuple[str, str, Level]]] = []  # (grid order, of, position)
     latest: dict[int, Latest] = {}
     for row in rows:
-        pk, on, comment, assessor_id, first, last, username, *about = row[:13]
-        label = row[13]
+        pk, on, comment, assessor_id, first, last, username = row[:7]
+        activity_id, activity_title, fiche_id, fiche_exam_code, fiche_number, fiche_title, label = row[7:14]
         criterion_id, exam_code, title, level_id, competency_order, number = row[14:]
         assessment = by_pk.get(pk)
         if assessment is None:
             if assessor_id not in names:
                 names[assessor_id] = User(first_name=first, last_name=last, username=username).display_name
-            assessment = by_pk[pk] = PasseportAssessment(pk, on, names[assessor_id], comment, *about, label=label)
+            assessment = by_pk[pk] = PasseportAssessment(
+                pk,
+                on,
+                names[assessor_id],
+                comment,
+                activity_id=activity_id,
+                activity_title=activity_title,
+                fiche_id=fiche_id,
+                fiche_exam_code=fiche_exam_code,
+                fiche_number=fiche_number,
+                fiche_title=fiche_title,
+                label=label,
+            )
         if criterion_id is None:  # an assessment without any position
             continue
         level = levels[level_id]

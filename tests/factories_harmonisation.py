@@ -1,12 +1,13 @@
 """Builders for the harmonisation tests: an académie over the cast's establishment and a third one, another académie
 over the cast's other establishment, an inspector, E6 commissions with marked profiles."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from accounts.models import Academie, AcademieMembership, Cohort, Establishment, Membership, Role, Route, User
-from certification.models import CandidateResult, Commission, MarkRange, ResultStatus
-from harmonisation.models import HarmonisationRequest
+from certification.models import CandidateResult, Commission, Deliberation, MarkRange, ResultStatus
+from harmonisation.models import HarmonisationRequest, MarksDispatch
 from referentiel.models import Competency
 from tests.factories_certification_commissions import make_commission
 from tests.personas import Cast, make_student, make_user
@@ -99,4 +100,23 @@ def make_request(cast: Cast, world: World | None = None) -> HarmonisationRequest
         student=cast.student,
         reason="S-S-S noté plus bas qu'ailleurs.",
         asked_by=world.inspector,
+    )
+
+
+def deliberate(commission: Commission, on: datetime.date = datetime.date(2027, 6, 20)) -> Deliberation:
+    """The deliberation row alone (the lifecycle's checks are tested in certification)."""
+    return Deliberation.objects.create(commission=commission, deliberated_on=on, recorded_by=commission.responsible)
+
+
+def send(commission: Commission) -> MarksDispatch:
+    """The commission deliberated, then its establishment's marks sent by its responsible."""
+    from harmonisation.services import send_marks
+
+    if not Deliberation.objects.filter(commission=commission).exists():
+        deliberate(commission)
+    return send_marks(
+        actor=commission.responsible,
+        establishment=Establishment.objects.get(pk=commission.cohort.establishment_id),
+        session=commission.session,
+        exam=commission.exam,
     )

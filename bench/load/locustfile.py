@@ -1,4 +1,5 @@
-"""Virtual users of the load benchmark: students typing in their fiche, teachers filling grids, and the baseline.
+"""Virtual users of the load benchmark: students typing in their fiche, teachers filling grids, the académie's
+inspector reading the harmonisation page (a fixed, light count), and the baseline.
 
 Driven by bench/load/run.py, which prepares the database, writes the plan (bench/load/plan.py) and sets:
 - LOAD_PLAN: the plan's JSON file (accounts, fiches, commissions, candidates);
@@ -7,7 +8,8 @@ Driven by bench/load/run.py, which prepares the database, writes the plan (bench
 - LOAD_MODE: « mix » (the realistic mix) or « writers » (only writes: autosaves and grid saves);
 - LOAD_PACK_PROBABILITY: chance that a teacher's visit of the packs page also requests their build (once per user);
 - LOAD_STATE: where to write, at the end, the login timings and when the measured window started;
-- LOAD_TIMINGS: where to write every request (start time, name, ms, failed) as CSV, for a timeline.
+- LOAD_TIMINGS: where to write every request (start time, name, ms, failed) as CSV, for a timeline;
+- LOAD_INSPECTORS: how many inspectors (default 1; 0, or no inspector in the plan, leaves them out).
 
 The statistics are reset once every virtual user has logged in and opened its first page: logging 50 people in at
 once (PBKDF2, on purpose slow) is a burst that would otherwise colour every endpoint's percentiles. The login
@@ -43,9 +45,12 @@ STATE_PATH = os.environ.get("LOAD_STATE", "")
 PACK_PROBABILITY = float(os.environ.get("LOAD_PACK_PROBABILITY", "0.05"))
 STUDENT_WEIGHT = int(os.environ.get("LOAD_STUDENT_WEIGHT", "4"))
 TEACHER_WEIGHT = int(os.environ.get("LOAD_TEACHER_WEIGHT", "1"))
+# The académie's inspection: a light load, a fixed number of users whatever --users (0 to leave them out).
+INSPECTORS = int(os.environ.get("LOAD_INSPECTORS", "1"))
 
 _student_index = itertools.count()
 _teacher_index = itertools.count()
+_inspector_index = itertools.count()
 _user_index = itertools.count()
 _acks_lock = threading.Lock()
 _acks_file = open(ACKS_PATH, "a", encoding="utf-8") if ACKS_PATH else None  # noqa: SIM115
@@ -173,7 +178,7 @@ class PortalUser(FastHttpUser):
     def baseline(self):
         # A teacher's page also computes the navigation's « À faire (N) » counter (jury to-do list): their /moi/ is
         # reported apart, « baseline_teacher »; « baseline » is the students' one, the page that reads one row.
-        self.get_page("/moi/", "baseline" if self.kind == "student" else "baseline_teacher")
+        self.get_page("/moi/", "baseline" if self.kind == "student" else f"baseline_{self.kind}")
 
 
 class StudentUser(PortalUser):
@@ -328,6 +333,25 @@ class TeacherUser(PortalUser):
                 response.failure(f"dossiers HTTP {response.status_code}")
 
 
+class InspectorUser(PortalUser):
+    """The académie's inspector reading the harmonisation page of one exam (every establishment, 2,400 candidates)."""
+
+    fixed_count = INSPECTORS
+    kind = "inspector"
+
+    def on_start(self):
+        try:
+            self.account = self.pick_account(PLAN.get("inspectors", []), _inspector_index)
+            self.login()
+            self.get_page("/moi/", "baseline_inspector")
+        finally:
+            user_started()
+
+    @task(3)
+    def harmonisation(self):
+        self.get_page(self.account["url"], "harmonisation")
+
+
 class WriterStudent(StudentUser):
     """« writers » mode: a student autosaving only, with a short pause (someone typing steadily)."""
 
@@ -343,9 +367,12 @@ class WriterTeacher(TeacherUser):
 # Tasks are inherited from the mix classes: the writers keep only the writing one.
 WriterStudent.tasks = [StudentUser.autosave]
 WriterTeacher.tasks = [TeacherUser.grid]
+if MODE == "writers" or not INSPECTORS or not PLAN.get("inspectors"):
+    InspectorUser.abstract = True
 if MODE == "writers":
     StudentUser.abstract = True
     TeacherUser.abstract = True
+    InspectorUser.abstract = True
 else:
     WriterStudent.abstract = True
     WriterTeacher.abstract = True

@@ -6,7 +6,9 @@ Run with the same environment as the server (DATABASE_URL or SQLITE_PATH):
 The plan lists, in an order that spreads load over establishments:
 - students: their account, student id and one fiche of their own to type in (E4 first);
 - teachers: their account, one commission they sit on as a member (a member's grid is theirs to fill), its cohort,
-  and the candidates whose grid may be saved now (not locked, informed of situation A's first date).
+  and the candidates whose grid may be saved now (not locked, informed of situation A's first date); those with
+  grids to save first (the académie preset has deliberated half of its establishments: nothing to save there);
+- inspectors: the académie's inspection account and the harmonisation page of the exam with the most commissions.
 Each virtual user takes its own account; none shares a grid or a fiche with another.
 """
 
@@ -95,13 +97,37 @@ def _teachers(max_grid_students: int) -> list[dict]:
     groups = defaultdict(list)
     for item in by_user.values():
         groups[item["establishment_id"]].append(item)
-    return _round_robin(groups)
+    spread = _round_robin(groups)
+    return [t for t in spread if t["grid_students"]] + [t for t in spread if not t["grid_students"]]
+
+
+def _inspectors() -> list[dict]:
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from accounts.models import AcademieMembership
+    from certification.models import Commission
+
+    found = []
+    for membership in AcademieMembership.objects.filter(user__is_active=True).select_related("user").order_by("pk"):
+        busiest = (
+            Commission.objects.filter(cohort__establishment__academie_id=membership.academie_id)
+            .values("session_id", "exam_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "session_id", "exam_id")
+            .first()
+        )
+        if busiest is None:
+            continue
+        args = [membership.academie_id, busiest["session_id"], busiest["exam_id"]]
+        found.append({"username": membership.user.username, "url": reverse("harmonisation:exam", args=args)})
+    return found
 
 
 def build_plan(password: str, max_grid_students: int = 6) -> dict:
     students = _students()
     teachers = _teachers(max_grid_students)
-    return {"password": password, "students": students, "teachers": teachers}
+    return {"password": password, "students": students, "teachers": teachers, "inspectors": _inspectors()}
 
 
 def main() -> None:
@@ -116,7 +142,7 @@ def main() -> None:
     with_grids = sum(1 for t in plan["teachers"] if t["grid_students"])
     print(
         f"plan : {len(plan['students'])} étudiant·es avec une fiche, {len(plan['teachers'])} enseignant·es membres "
-        f"d'une commission ({with_grids} avec des grilles enregistrables)"
+        f"d'une commission ({with_grids} avec des grilles enregistrables), {len(plan['inspectors'])} inspecteur·ices"
     )
 
 

@@ -58,6 +58,11 @@ class Command(BaseCommand):
             help="fiches par les services create_fiche/save_fiche, ou les mêmes lignes en masse "
             "(défaut : services, sauf preset academie)",
         )
+        parser.add_argument(
+            "--harmonisation",
+            action="store_true",
+            help="délibérations, notes transmises à l'académie, quelques anomalies (toujours : preset academie)",
+        )
 
     def handle(self, *args, **opts):
         spec = self._spec(opts)
@@ -98,6 +103,7 @@ class Command(BaseCommand):
         base = PRESETS[opts["preset"]]
         values = {name: opts[name] if opts.get(name) is not None else getattr(base, name) for name in OVERRIDES}
         values["fiches_via_services"] = base.fiches_via_services
+        values["harmonisation"] = base.harmonisation or bool(opts.get("harmonisation"))
         if opts.get("fiche_writes"):
             values["fiches_via_services"] = opts["fiche_writes"] == "services"
         spec = Spec(**values)
