@@ -90,7 +90,7 @@ def mark_outside_range(seed: int, commission: Commission, people: CohortPeople) 
     if not results:
         return
     result = rng_for(seed, "outside", people.establishment.uai).choice(results)
-    new_mark = min(Decimal(20), result.mark + Decimal("3.5"))
+    new_mark = min(Decimal(20), (result.mark or Decimal(0)) + Decimal("3.5"))
     CandidateResult.objects.filter(pk=result.pk).update(mark=new_mark, version=result.version + 1)
 
 
@@ -137,7 +137,7 @@ def send_and_change(ref: Reference, seed: int, cohorts: list[CohortPeople]) -> N
         actor=commission.responsible,
         reason="Erreur de report de la note sur la fiche d'évaluation.",
     )
-    new_mark = max(Decimal(0), chosen.mark - Decimal(1))
+    new_mark = max(Decimal(0), (chosen.mark or Decimal(0)) - Decimal(1))
     CandidateResult.objects.filter(pk=chosen.pk).update(
         mark=new_mark, locked_at=None, version=chosen.version + 1, updated_at=timezone.now()
     )

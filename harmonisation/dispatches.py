@@ -49,7 +49,7 @@ class Current:
     """A current result as the comparison needs it."""
 
     result_id: int
-    student_id: int
+    student_id: int | None
     commission_id: int
     code: str
     status: str

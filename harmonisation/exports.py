@@ -51,7 +51,7 @@ def rows(
     )
     if exam is not None:
         results = results.filter(commission__exam=exam)
-    results = (
+    read = (
         results.annotate(deliberated=Exists(Deliberation.objects.filter(commission=OuterRef("commission_id"))))
         .order_by("commission__cohort__establishment__uai", "commission__exam__code", "student__candidate_number", "pk")
         .values_list(
@@ -62,7 +62,7 @@ def rows(
             "deliberated",
         )
     )
-    for pk, number, uai, exam_code, deliberated in results:
+    for pk, number, uai, exam_code, deliberated in read:
         mark = sent.get(pk)
         if mark is None:
             yield number, uai, exam_code, NOT_SENT if deliberated else NOT_DELIBERATED, None

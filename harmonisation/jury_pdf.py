@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Academie
+from certification.models import ResultStatus
 from certification.profiles import fmt
 from harmonisation.exports import STATUS_CODES, rows
 from lib import pdf
@@ -21,7 +22,7 @@ from referentiel.models import Exam, ExamSession
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 STYLESHEET = STATIC_DIR / "css" / "jury-pv-print.css"
-CODE_LABELS = {code: status.label for status, code in STATUS_CODES.items()} | {
+CODE_LABELS = {code: ResultStatus(status).label for status, code in STATUS_CODES.items()} | {
     "NON_TRANSMIS": "Notes non transmises par l'établissement",
     "NON_DELIBERE": "Délibération de l'établissement non enregistrée",
 }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
@@ -264,7 +265,7 @@ def _attach_dispatches(
     session: ExamSession,
     exam: Exam,
     rows: list[EstablishmentRow],
-    commissions: dict[int, Commission],
+    commissions: Mapping[int, Commission],
 ) -> None:
     """Each establishment's latest send of its marks, and what changed since (two queries at most)."""
     latest = dispatches.latest_dispatches(academie, session, exam)
@@ -294,15 +295,15 @@ def _profiles(rows: list[EstablishmentRow], ranges: dict) -> list[ProfileRow]:
             grouped.setdefault(key, []).append((row, candidates))
     profiles = []
     for key in sorted(grouped):
-        overall = median(sorted(c.mark for _row, candidates in grouped[key] for c in candidates))
+        overall = median(sorted(c.mark for _row, candidates in grouped[key] for c in candidates if c.mark is not None))
         cells = []
-        for row, mine in grouped[key]:
-            commission_ids = sorted({c.commission_id for c in mine})
+        for row, marked in grouped[key]:
+            commission_ids = sorted({c.commission_id for c in marked})
             cell_ranges = sorted({ranges[(cid, key)] for cid in commission_ids if (cid, key) in ranges})
-            mine.sort(key=lambda c: (c.mark, c.code))
-            cell_median = median([c.mark for c in mine if c.mark is not None])
+            marked.sort(key=lambda c: (c.mark, c.code))
+            cell_median = median([c.mark for c in marked if c.mark is not None])
             gap = None if cell_median is None or overall is None else cell_median - overall
-            cells.append(ProfileCell(row.establishment, mine, cell_ranges, gap, commission_ids))
+            cells.append(ProfileCell(row.establishment, marked, cell_ranges, gap, commission_ids))
         profiles.append(ProfileRow(key, overall, cells))
     profiles.sort(key=lambda p: (-len(p.cells), -p.count, p.key))
     return profiles

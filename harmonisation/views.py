@@ -149,7 +149,7 @@ def export(request: AuthenticatedHttpRequest, academie: int, session: int, fmt: 
 
 
 @login_required
-def sends(request: HttpRequest) -> HttpResponse:
+def sends(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The establishment's staff who may send marks: one line per exam and session, with its latest send."""
     if not staff_establishment_ids(request.user):
         raise Http404
@@ -159,7 +159,7 @@ def sends(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def send(request: HttpRequest, establishment: int, session: int, exam: int) -> HttpResponse:
+def send(request: AuthenticatedHttpRequest, establishment: int, session: int, exam: int) -> HttpResponse:
     """The confirmation page (what will be sent, what holds it back, what changed since the latest send) and the
     send itself."""
     scope = permissions.get_send_scope(request.user, establishment, session, exam)
@@ -177,7 +177,7 @@ def send(request: HttpRequest, establishment: int, session: int, exam: int) -> H
 
 
 @login_required
-def jury_pv(request: HttpRequest, academie: int, session: int, exam: int) -> HttpResponse:
+def jury_pv(request: AuthenticatedHttpRequest, academie: int, session: int, exam: int) -> HttpResponse:
     the_academie = permissions.get_academie_for_inspector(request.user, academie)
     the_session = get_object_or_404(ExamSession, pk=session)
     the_exam = get_object_or_404(Exam, pk=exam, version_id=the_session.version_id)

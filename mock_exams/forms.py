@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -37,15 +37,18 @@ class MockExamCreateForm(forms.Form):
 
     def __init__(self, *args: Any, cohorts: QuerySet[Cohort], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cohort"].queryset = cohorts
+        cast(forms.ModelChoiceField, self.fields["cohort"]).queryset = cohorts
         self.choices: dict[str, SituationChoice] = {}
         for cohort in cohorts:
             for choice in situations_for(cohort):
                 self.choices.setdefault(choice.key, choice)
-        self.fields["situation"].choices = [(key, choice.label) for key, choice in self.choices.items()]
+        cast(forms.ChoiceField, self.fields["situation"]).choices = [
+            (key, choice.label) for key, choice in self.choices.items()
+        ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         cohort, key = data.get("cohort"), data.get("situation")
         if cohort is not None and key:
             found = next((choice for choice in situations_for(cohort) if choice.key == key), None)
@@ -78,7 +81,7 @@ class SubjectSheetForm(forms.Form):
         self.fiches = {fiche.pk: fiche for fiche in fiches}
         self.rubrics = rubrics
         self.fields["version"].initial = candidate.version
-        self.fields["fiche"].choices = [(fiche.pk, fiche_label(fiche)) for fiche in fiches]
+        cast(forms.ChoiceField, self.fields["fiche"]).choices = [(fiche.pk, fiche_label(fiche)) for fiche in fiches]
         self.fields["fiche"].initial = candidate.fiche_id
         for rubric in rubrics:
             self.fields[f"r_{rubric.code}"] = forms.CharField(

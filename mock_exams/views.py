@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from lib.refusals import Refused
 from mock_exams import permissions, presenters, services
 from mock_exams.forms import MockExamCreateForm, MockGridForm, PlanningForm, SubjectSheetForm
@@ -18,7 +19,7 @@ REFILLED = "Fiche sujet préremplie depuis la fiche choisie : modifiez les param
 
 
 @login_required
-def mock_exam_list(request: HttpRequest) -> HttpResponse:
+def mock_exam_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     permissions.require_staff(request.user)
     mock_exams = permissions.mock_exams_for_user(request.user).order_by("-held_on", "-pk")
     return render(
@@ -30,7 +31,7 @@ def mock_exam_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mock_exam_create(request: HttpRequest) -> HttpResponse:
+def mock_exam_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     permissions.require_staff(request.user)
     form = MockExamCreateForm(request.POST or None, cohorts=permissions.teachable_cohorts(request.user))
     if request.method == "POST" and form.is_valid():
@@ -53,12 +54,12 @@ def _candidates(mock_exam):
 
 
 @login_required
-def mock_exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def mock_exam_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mock_exam = permissions.get_mock_exam_for_user(request.user, pk)
     return _detail(request, mock_exam, PlanningForm(candidates=_candidates(mock_exam)))
 
 
-def _detail(request: HttpRequest, mock_exam, form: PlanningForm, status: int = 200) -> HttpResponse:
+def _detail(request: AuthenticatedHttpRequest, mock_exam, form: PlanningForm, status: int = 200) -> HttpResponse:
     context = {
         "mock_exam": mock_exam,
         "form": form,
@@ -70,7 +71,7 @@ def _detail(request: HttpRequest, mock_exam, form: PlanningForm, status: int = 2
 
 @login_required
 @require_POST
-def mock_exam_planning(request: HttpRequest, pk: int) -> HttpResponse:
+def mock_exam_planning(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mock_exam = permissions.get_mock_exam_for_user(request.user, pk, manage=True)
     form = PlanningForm(request.POST, candidates=_candidates(mock_exam))
     if not form.is_valid():
@@ -85,7 +86,7 @@ def mock_exam_planning(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("mock_exams:detail", pk=pk)
 
 
-def _candidate(request: HttpRequest, pk: int, candidate_pk: int):
+def _candidate(request: AuthenticatedHttpRequest, pk: int, candidate_pk: int):
     """The team reads a candidate's fiche sujet and grid; only the class's teachers send them."""
     if request.method == "POST":
         return permissions.get_candidate_for_user(request.user, pk, candidate_pk, manage=True)
@@ -94,7 +95,7 @@ def _candidate(request: HttpRequest, pk: int, candidate_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mock_subject(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
+def mock_subject(request: AuthenticatedHttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
     candidate = _candidate(request, pk, candidate_pk)
     rubrics = presenters.subject_rubrics(candidate.mock_exam)
     fiches = presenters.student_fiches(candidate)
@@ -135,7 +136,7 @@ def mock_subject(request: HttpRequest, pk: int, candidate_pk: int) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mock_grid(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
+def mock_grid(request: AuthenticatedHttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
     candidate = _candidate(request, pk, candidate_pk)
     mock_exam = candidate.mock_exam
     form = MockGridForm(
@@ -170,7 +171,7 @@ def mock_grid(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mock_exam_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def mock_exam_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mock_exam = permissions.get_mock_exam_for_user(request.user, pk, manage=True)
     copied = services.publish_mock_exam(mock_exam=mock_exam, actor=request.user)
     if copied is None:
@@ -185,14 +186,14 @@ def mock_exam_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_mock_exams(request: HttpRequest) -> HttpResponse:
+def my_mock_exams(request: AuthenticatedHttpRequest) -> HttpResponse:
     permissions.require_student(request.user)
     candidacies = permissions.own_candidacies(request.user).order_by("-mock_exam__held_on")
     return render(request, "mock_exams/my_list.html", {"candidacies": candidacies})
 
 
 @login_required
-def my_mock_result(request: HttpRequest, pk: int) -> HttpResponse:
+def my_mock_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     candidate = permissions.get_own_candidacy(request.user, pk)
     context = {
         "candidate": candidate,

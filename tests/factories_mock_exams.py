@@ -7,6 +7,7 @@ from mock_exams.models import MockCandidate, MockExam
 from mock_exams.presenters import candidate_orders
 from mock_exams.situations import SituationChoice, grid_competencies, levels_of, situations_for
 from passeport.models import Fiche
+from referentiel.models import Criterion, Level
 from tests.factories import make_fiche
 from tests.personas import Cast
 
@@ -58,7 +59,9 @@ def grade(
     criteria = [
         c for comp in grid_competencies(mock_exam.exam, candidate_orders(candidate)) for c in comp.criteria.all()
     ]
-    positions = {criterion: levels[code] for criterion, code in zip(criteria, codes, strict=False)}
+    positions: dict[Criterion, Level | None] = {
+        criterion: levels[code] for criterion, code in zip(criteria, codes, strict=False)
+    }
     return services.save_grid(
         candidate=candidate, levels=positions, comment=comment, expected_version=candidate.version, actor=cast.teacher
     )

@@ -23,7 +23,7 @@ def _grid_post(candidate, version: int, codes=("S",), comment: str = "Bonne éco
         for c in comp.criteria.all()
     ]
     levels = {level.code: level.pk for level in levels_of(candidate.mock_exam.exam)}
-    data = {"version": str(version), "comment": comment}
+    data: dict[str, str | int] = {"version": str(version), "comment": comment}
     data.update({f"critere_{c.pk}": levels[code] for c, code in zip(criteria, codes, strict=False)})
     return data
 
