@@ -57,6 +57,7 @@ def _admin_entries() -> list[MenuEntry]:
         MenuEntry("Personnel", reverse("accounts:staff")),
         MenuEntry("Journal", reverse("accounts:audit_log")),
         MenuEntry("Courriels", reverse("accounts:outbox")),
+        MenuEntry("Transmission des notes", reverse("harmonisation:sends")),
     ]
 
 

@@ -42,7 +42,7 @@ def test_a_teacher_reaches_classes_commissions_and_the_todo(cast, login):
     ]
 
 
-def test_an_administrator_also_reaches_staff_log_and_mails(cast, login):
+def test_an_administrator_also_reaches_staff_log_mails_and_the_marks_sending(cast, login):
     assert _menu(login(cast.admin)) == [
         "Accueil",
         "Classes",
@@ -53,6 +53,7 @@ def test_an_administrator_also_reaches_staff_log_and_mails(cast, login):
         "Personnel",
         "Journal",
         "Courriels",
+        "Transmission des notes",
     ]
 
 
