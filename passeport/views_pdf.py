@@ -53,7 +53,7 @@ def fiche_fit(request: HttpRequest, pk: int) -> HttpResponse:
         "layout": analyse_fiche_layout(fiche, verso),
         # htmx swaps the fragment into the editor, whose fields the links then reach on the same page;
         # without JavaScript the same words come as a page of their own, linking back to the editor.
-        "frame": "passeport/pdf/_partial.html" if in_editor else "base.html",
+        "frame": "passeport/pdf/includes/partial.html" if in_editor else "base.html",
         "in_editor": in_editor,
         "editor_url": "" if in_editor else reverse("passeport:fiche_edit", args=[fiche.pk]),
     }
