@@ -50,3 +50,7 @@ class HarmonisationRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.answered_at is None
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.commission.audit_establishment_id

@@ -285,7 +285,6 @@ def retry_message(*, message_id: int, actor, establishment_ids: list[int]) -> Ou
             "outbox.retried",
             actor=actor,
             obj=message,
-            establishment_id=message.establishment_id,
             changes={"state": [previous, message.state], "last_error": message.last_error},
         )
         _deliver_on_commit(message.pk)

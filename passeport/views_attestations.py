@@ -76,7 +76,6 @@ def attestation_sign(request: HttpRequest, pk: int) -> HttpResponse:
             "attestation.reauth_failed",
             actor=request.user,
             obj=record,
-            establishment_id=record.period.student.cohort.establishment_id,
         )
     return _render_sign(request, form, record, via=SignedVia.ACCOUNT)
 

@@ -73,7 +73,6 @@ def fiche_docx(request: HttpRequest, pk: int) -> HttpResponse:
             "fiche.word_downloaded",
             actor=request.user,
             obj=fiche,
-            establishment_id=fiche.student.cohort.establishment_id,
             changes={"filename": filename, "verso": verso.order if verso is not None else None},
         )
     response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
