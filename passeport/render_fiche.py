@@ -81,7 +81,7 @@ def _rejected(item: dict) -> str:
 
 
 def _comments(comments: list) -> str:
-    """templates/passeport/fiche_rubric_comments.html (the editor never shows the staff's comment form)."""
+    """templates/passeport/includes/fiche_rubric_comments.html (the editor never shows the staff's comment form)."""
     rows = []
     for comment in comments:
         resolved = comment.resolved_at is not None

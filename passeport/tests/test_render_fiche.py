@@ -47,7 +47,7 @@ FORMER_TEMPLATE = """
     <button type="button" class="button button-secondary" data-restore-from="{{ item.anchor }}_rejete" data-restore-to="{{ item.anchor }}" hidden>Reprendre mon texte dans cette rubrique</button>
   </details>
   {% endif %}
-  {% include "passeport/fiche_rubric_comments.html" %}
+  {% include "passeport/includes/fiche_rubric_comments.html" %}
 </div>
     {% endfor %}
   </fieldset>
@@ -114,7 +114,7 @@ def test_comments_match_the_shared_comments_template(cast):
     item = next(i for s in parts[0]["sections"] for i in s["items"] if i["rubric"].code == "acteurs")
 
     fast = render_editor_parts([{**parts[0], "sections": [{"title": "S", "items": [item]}]}])
-    slow = get_template("passeport/fiche_rubric_comments.html").render({"item": item})
+    slow = get_template("passeport/includes/fiche_rubric_comments.html").render({"item": item})
 
     assert _squeeze(slow) in _squeeze(fast)
     assert "Ligne 1<br>Ligne &lt;2&gt;" in fast
