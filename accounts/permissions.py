@@ -4,13 +4,9 @@ Each helper returns the object or raises: ``Http404`` when the object is outside
 never learns it exists), ``PermissionDenied`` when it is in scope but the action is not theirs.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404
 
 from accounts.models import Cohort, Establishment, Membership, Role, Student, User
 
@@ -69,22 +65,6 @@ def require_staff(user: User) -> None:
 def require_admin(user: User) -> None:
     if not is_establishment_admin(user):
         raise Http404
-
-
-def admin_scoped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serves a lower app's administration page (audit log, outbox) to establishment administrators only.
-
-    The wrapped view gets ``establishment_ids``, the establishments the user administers: ``audit`` and
-    ``notifications`` show their pages without importing ``accounts`` (dependencies point one way).
-    """
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        require_admin(request.user)
-        return view(request, *args, establishment_ids=admin_establishment_ids(request.user), **kwargs)
-
-    return wrapper
 
 
 def cohorts_for_user(user: User) -> QuerySet[Cohort]:

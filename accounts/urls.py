@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import forms, views, views_codes, views_import
-from accounts.permissions import admin_scoped
+from accounts.views_admin import admin_scoped
 from audit import views as audit_views
 from notifications import views as notifications_views
 

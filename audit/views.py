@@ -1,7 +1,7 @@
 """The administrators' audit log: who did what, filtered by action, actor or object.
 
 The view receives the establishments it may show (``establishment_ids``) from the caller's access wrapper
-(``accounts.permissions.admin_scoped``), so the audit app never imports a domain app.
+(``accounts.views_admin.admin_scoped``), so the audit app never imports a domain app.
 """
 
 from collections.abc import Iterable

@@ -1,7 +1,7 @@
 """The administrators' view of outgoing email: what is waiting, what left, what failed and why; and a retry.
 
 Each view receives the establishments it may show (``establishment_ids``) from the caller's access wrapper
-(``accounts.permissions.admin_scoped``), so notifications never imports a domain app.
+(``accounts.views_admin.admin_scoped``), so notifications never imports a domain app.
 """
 
 from collections.abc import Iterable
