@@ -28,8 +28,10 @@ run: $(VENV)/.installed
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 	$(DEMO_ENV) PORT=$(PORT) HOST=$(HOST) bash scripts/serve.sh
 
+# pytest-xdist: one worker per CPU (PYTEST_WORKERS=0 runs in one process, e.g. to debug a test).
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -50,6 +50,10 @@ class Establishment(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.uai})"
 
+    @property
+    def audit_establishment_id(self) -> int | None:
+        return self.pk
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Administrateur d'établissement"
@@ -77,6 +81,10 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.establishment.name}"
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.establishment_id
+
 
 class Route(models.TextChoices):
     SCOLAIRE = "scolaire", "Scolaire"
@@ -103,6 +111,10 @@ class Cohort(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} – {self.exam_session}"
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.establishment_id
 
 
 class Student(models.Model):
@@ -132,6 +144,10 @@ class Student(models.Model):
     def establishment_id(self) -> int:
         return self.cohort.establishment_id
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.cohort.establishment_id
+
 
 class Invitation(models.Model):
     """A link sent to a professional so they choose their password; the token is stored hashed."""
@@ -158,6 +174,10 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation de {self.user} ({self.establishment.name})"
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.establishment_id
 
 
 class LoginFailure(models.Model):
@@ -201,6 +221,10 @@ class AccessCode(models.Model):
     def __str__(self) -> str:
         return f"Code de {self.user} ({self.created_at:%Y-%m-%d})"
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.establishment_id
+
 
 # --- Imports from school software (issue 14): what the school's records say, mappings, staged files -------------
 
@@ -230,6 +254,10 @@ class StudentRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.student} ({self.ine or 'sans INE'})"
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.student.audit_establishment_id
+
 
 class ImportMapping(models.Model):
     """The columns an establishment's exports carry, remembered: normalised header → field (or "" for ignored)."""
@@ -246,6 +274,10 @@ class ImportMapping(models.Model):
 
     def __str__(self) -> str:
         return f"Colonnes d'import – {self.establishment}"
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.establishment_id
 
 
 class StagedImport(models.Model):
@@ -272,6 +304,10 @@ class StagedImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} → {self.cohort}"
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.cohort.establishment_id
 
 
 # --- Académies (issue 16): harmonisation across establishments -------------------------------------------------

@@ -159,5 +159,5 @@ def save_cohort(*, cohort: Cohort | None, data: dict[str, Any], actor: User) -> 
         after = {t.pk for t in teachers}
         if before != after:
             changes["teachers"] = [sorted(before), sorted(after)]
-        log_action(action, actor=actor, obj=cohort, establishment_id=cohort.establishment_id, changes=changes)
+        log_action(action, actor=actor, obj=cohort, changes=changes)
     return cohort

@@ -1,7 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import forms, views, views_codes, views_import, views_outbox
+from accounts import forms, views, views_codes, views_import
+from accounts.views_admin import admin_scoped
+from audit import views as audit_views
+from notifications import views as notifications_views
 
 app_name = "accounts"
 
@@ -67,7 +70,11 @@ urlpatterns = [
     path("professionnels/inviter/", views.invite_professional, name="invite_professional"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("administration/personnel/", views.staff_list, name="staff"),
-    path("administration/journal/", views.audit_log, name="audit_log"),
-    path("administration/courriels/", views_outbox.outbox_list, name="outbox"),
-    path("administration/courriels/<int:pk>/reessayer/", views_outbox.outbox_retry, name="outbox_retry"),
+    path("administration/journal/", admin_scoped(audit_views.audit_log), name="audit_log"),
+    path("administration/courriels/", admin_scoped(notifications_views.outbox_list), name="outbox"),
+    path(
+        "administration/courriels/<int:pk>/reessayer/",
+        admin_scoped(notifications_views.outbox_retry),
+        name="outbox_retry",
+    ),
 ]

@@ -3,7 +3,6 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +18,6 @@ from accounts.forms import (
 )
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Establishment, Invitation, Membership, Role
-from audit.models import AuditEntry
 from audit.services import log_action
 from lib.collation import by_name
 
@@ -99,25 +97,6 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, "Votre compte est activé. Bienvenue !")
         return redirect("home")
     return render(request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation})
-
-
-@login_required
-def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
-    permissions.require_admin(request.user)
-    entries = AuditEntry.objects.filter(establishment_id__in=permissions.admin_establishment_ids(request.user))
-    filters = {
-        "action": request.GET.get("action", "").strip(),
-        "actor": request.GET.get("actor", "").strip(),
-        "object": request.GET.get("object", "").strip(),
-    }
-    if filters["action"]:
-        entries = entries.filter(action__icontains=filters["action"])
-    if filters["actor"]:
-        entries = entries.filter(actor_repr__icontains=filters["actor"])
-    if filters["object"]:
-        entries = entries.filter(object_repr__icontains=filters["object"])
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit_log.html", {"page": page, "filters": filters})
 
 
 @login_required

@@ -58,6 +58,10 @@ class Dossier(models.Model):
     def __str__(self) -> str:
         return f"Dossier {self.exam.code} {de(self.student)} ({self.session})"
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.student.audit_establishment_id
+
 
 class DossierFiche(models.Model):
     """A fiche chosen for the dossier; once submitted, ``version`` freezes the exact text deposited."""
@@ -76,6 +80,10 @@ class DossierFiche(models.Model):
     def __str__(self) -> str:
         return f"{self.dossier} – {self.fiche}"
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.dossier.audit_establishment_id
+
 
 class DossierAttestation(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attestations")
@@ -89,6 +97,10 @@ class DossierAttestation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} – {self.internship}"
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.dossier.audit_establishment_id
 
 
 class ConformityDecision(models.TextChoices):
@@ -125,6 +137,10 @@ class ConformityCheck(models.Model):
     def __str__(self) -> str:
         return f"{self.dossier} – {self.get_decision_display()}"
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.dossier.audit_establishment_id
+
 
 class MemberRole(models.TextChoices):
     TEACHER = "teacher", "Enseignant en charge du bloc"
@@ -154,6 +170,10 @@ class Commission(models.Model):
     def __str__(self) -> str:
         return f"Commission {self.exam.code} – {self.cohort.name} – {self.session}"
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.cohort.establishment_id
+
 
 class CommissionMember(models.Model):
     commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="members")
@@ -175,6 +195,10 @@ class CommissionMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()}"
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.commission.audit_establishment_id
 
 
 class Situation(models.Model):
@@ -200,6 +224,10 @@ class Situation(models.Model):
 
         return situation_definition(self.commission.exam, self.code)
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.commission.audit_establishment_id
+
 
 class SituationStep(models.Model):
     situation = models.ForeignKey(Situation, on_delete=models.CASCADE, related_name="steps")
@@ -212,6 +240,10 @@ class SituationStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.situation} – {self.date:%d/%m/%Y}"
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.situation.audit_establishment_id
 
 
 class InformationMethod(models.TextChoices):
@@ -280,6 +312,10 @@ class Convocation(models.Model):
     def __str__(self) -> str:
         return f"{self.student} informé·e de {self.step or self.passage}"
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.student.audit_establishment_id
+
 
 class UninformedAssessment(models.Model):
     """The commission's recorded reason to assess a student who was not officially informed."""
@@ -298,6 +334,10 @@ class UninformedAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} – {self.step}"
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.student.audit_establishment_id
 
 
 class Grid(models.Model):
@@ -332,6 +372,10 @@ class Grid(models.Model):
     @property
     def is_agreed(self) -> bool:
         return self.member_id is None
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.commission.audit_establishment_id
 
 
 class GridLine(models.Model):
@@ -410,6 +454,10 @@ class CandidateResult(models.Model):
     def __str__(self) -> str:
         return f"{self.student} – {self.commission}"
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.commission.audit_establishment_id
+
 
 class MarkRange(models.Model):
     """The range of marks the commission gives to one profile of its group (``profile_key`` as in the page)."""
@@ -432,6 +480,10 @@ class MarkRange(models.Model):
     def __str__(self) -> str:
         return f"{self.profile_key} : {self.low}–{self.high}"
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.commission.audit_establishment_id
+
 
 class EvaluationSheet(models.Model):
     """The « fiche d'évaluation » (verso) of one candidate: communicable after the jury's deliberation."""
@@ -450,6 +502,10 @@ class EvaluationSheet(models.Model):
     def __str__(self) -> str:
         return f"Fiche d'évaluation {de(self.student)} – {self.commission}"
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.commission.audit_establishment_id
+
 
 class SituationAppraisal(models.Model):
     sheet = models.ForeignKey(EvaluationSheet, on_delete=models.CASCADE, related_name="appraisals")
@@ -466,6 +522,10 @@ class SituationAppraisal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sheet} – {self.situation.code}"
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.situation.audit_establishment_id
 
 
 class Signature(models.Model):
@@ -499,6 +559,10 @@ class Deliberation(models.Model):
     def __str__(self) -> str:
         return f"Délibération {self.commission} du {self.deliberated_on:%d/%m/%Y}"
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.commission.audit_establishment_id
+
 
 # --- E4 situation B and the exam days ------------------------------------------------------------------------------
 
@@ -529,6 +593,10 @@ class Readiness(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} prêt·e pour la {self.situation}"
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.situation.audit_establishment_id
 
 
 class AbsenceKind(models.TextChoices):
@@ -568,6 +636,10 @@ class Absence(models.Model):
     def __str__(self) -> str:
         return f"{self.student} absent·e le {self.absent_on:%d/%m/%Y} ({self.get_kind_display()})"
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.situation.audit_establishment_id
+
 
 class Reopening(models.Model):
     """A formal reopening of one candidate's result after the deliberation, by the responsible teacher.
@@ -598,6 +670,10 @@ class Reopening(models.Model):
 
     def __str__(self) -> str:
         return f"Réouverture – {self.student}"
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.commission.audit_establishment_id
 
 
 class SimulationKind(models.TextChoices):
@@ -650,6 +726,10 @@ class SubjectSheet(models.Model):
     def __str__(self) -> str:
         return f"Fiche sujet {de(self.student)} – {self.commission}"
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.commission.audit_establishment_id
+
 
 class ParameterChange(models.Model):
     """One modified parameter of a fiche sujet: the rubric, its text in the chosen fiche, its new text.
@@ -692,6 +772,10 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.establishment_id
+
 
 class SubjectQuestion(models.Model):
     """A question the jury prepared for one fiche sujet (from the bank, a suggestion, or written for it)."""
@@ -721,6 +805,10 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.establishment_id
 
 
 class Passage(models.Model):
@@ -758,6 +846,10 @@ class Passage(models.Model):
 
     def __str__(self) -> str:
         return f"Passage {de(self.student)} – situation {self.situation.code} – {self.starts_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.situation.audit_establishment_id
 
 
 class PassageJuror(models.Model):
@@ -810,6 +902,10 @@ class DossierReminder(models.Model):
     def __str__(self) -> str:
         return f"Relance {self.exam.code} J-{self.days_before} – {self.student}"
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.student.audit_establishment_id
+
 
 class PackState(models.TextChoices):
     QUEUED = "queued", "En attente"
@@ -848,3 +944,7 @@ class EvaluationPack(models.Model):
 
     def __str__(self) -> str:
         return f"Dossier d'évaluation {self.student_id} – commission {self.commission_id}"
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.commission.audit_establishment_id

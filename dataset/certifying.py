@@ -104,7 +104,6 @@ def _deposit(dossier, user) -> None:
         "dossier.submitted",
         actor=user,
         obj=dossier,
-        establishment_id=dossier.student.establishment_id,
         changes={"fiches": dossier.items.count(), "versions": [v.pk for v in versions]},
     )
 

@@ -52,6 +52,10 @@ class HarmonisationRequest(models.Model):
     def is_open(self) -> bool:
         return self.answered_at is None
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.commission.audit_establishment_id
+
 
 class MarksDispatch(models.Model):
     """An establishment's marks of one exam and session, sent to its académie after the deliberation (issue 16).
@@ -77,3 +81,7 @@ class MarksDispatch(models.Model):
 
     def __str__(self) -> str:
         return f"Notes {self.exam} {self.session} – {self.establishment} ({self.sent_at:%d/%m/%Y})"
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.establishment_id

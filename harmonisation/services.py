@@ -25,7 +25,6 @@ def log_candidate_access(*, actor: User, result: CandidateResult) -> None:
             "harmonisation.candidate_opened",
             actor=actor,
             obj=result,
-            establishment_id=result.commission.cohort.establishment_id,
             changes={"student_id": result.student_id, "commission_id": result.commission_id},
         )
 
@@ -96,7 +95,6 @@ def answer_request(*, actor: User, request: HarmonisationRequest, kind: str, tex
             "harmonisation.review_answered",
             actor=actor,
             obj=request,
-            establishment_id=request.commission.cohort.establishment_id,
             changes={"answer_kind": kind, "answer": text},
         )
     return request

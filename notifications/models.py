@@ -99,3 +99,7 @@ class OutboxMessage(models.Model):
     @property
     def can_be_retried(self) -> bool:
         return self.state in RETRYABLE_STATES
+
+    @property
+    def audit_establishment_id(self) -> int | None:
+        return self.establishment_id

@@ -287,7 +287,6 @@ def retry_message(*, message_id: int, actor: AbstractBaseUser, establishment_ids
             "outbox.retried",
             actor=actor,
             obj=message,
-            establishment_id=message.establishment_id,
             changes={"state": [previous, message.state], "last_error": message.last_error},
         )
         _deliver_on_commit(message.pk)

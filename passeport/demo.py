@@ -96,7 +96,7 @@ def load_demo() -> dict[str, int]:
 
     created = {label: model._default_manager.count() - before[label] for label, model in COUNTED.items()}
     if any(created.values()):
-        log_action("demo.loaded", obj=cohort, establishment_id=cohort.establishment_id, changes=created)
+        log_action("demo.loaded", obj=cohort, changes=created)
     return created
 
 

@@ -79,6 +79,10 @@ class Activity(models.Model):
     def is_collective(self) -> bool:
         return self.participants.exists()
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.student.audit_establishment_id
+
 
 class Evidence(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="evidence")
@@ -100,6 +104,10 @@ class Evidence(models.Model):
     @property
     def student_id_for_path(self) -> int:
         return self.activity.student_id
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.activity.audit_establishment_id
 
 
 class InternshipKind(models.TextChoices):
@@ -148,6 +156,10 @@ class InternshipPeriod(models.Model):
     def has_attestation(self) -> bool:
         """A scanned paper attestation or a signed official one."""
         return bool(self.attestation) or self.signed_attestation is not None
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.student.audit_establishment_id
 
 
 class AttestationState(models.TextChoices):
@@ -223,6 +235,10 @@ class InternshipAttestation(models.Model):
     def student_id_for_path(self) -> int:
         return self.period.student_id
 
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.period.audit_establishment_id
+
 
 class Fiche(models.Model):
     """A « fiche descriptive d'activité professionnelle »: one recto and, for E4, one or more versos.
@@ -251,6 +267,10 @@ class Fiche(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exam.code} n° {self.number} – {self.title}"
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.student.audit_establishment_id
 
 
 class FicheVerso(models.Model):
@@ -361,6 +381,10 @@ class FormativeAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} – {self.assessed_on:%d/%m/%Y}"
+
+    @property
+    def audit_establishment_id(self) -> int:
+        return self.student.audit_establishment_id
 
 
 class FormativePosition(models.Model):

@@ -123,7 +123,6 @@ def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "evidence.downloaded",
         actor=request.user,
         obj=evidence,
-        establishment_id=evidence.activity.student.cohort.establishment_id,
         changes={"activity": evidence.activity_id, "name": evidence.original_name},
     )
     # Names stored before names followed the detected type are offered with the type's extension too.

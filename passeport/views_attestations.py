@@ -78,7 +78,6 @@ def attestation_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "attestation.reauth_failed",
             actor=request.user,
             obj=record,
-            establishment_id=record.period.student.cohort.establishment_id,
         )
     return _render_sign(request, form, record, via=SignedVia.ACCOUNT)
 

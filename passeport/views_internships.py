@@ -86,7 +86,6 @@ def internship_attestation(request: AuthenticatedHttpRequest, pk: int) -> FileRe
         "attestation.downloaded",
         actor=request.user,
         obj=period,
-        establishment_id=period.student.cohort.establishment_id,
         changes={"student_id": period.student_id},
     )
     name = evidence_services.name_for_type(period.attestation_name, period.attestation_content_type)

@@ -56,7 +56,7 @@ def fiche_fit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "layout": analyse_fiche_layout(fiche, verso),
         # htmx swaps the fragment into the editor, whose fields the links then reach on the same page;
         # without JavaScript the same words come as a page of their own, linking back to the editor.
-        "frame": "passeport/pdf/_partial.html" if in_editor else "base.html",
+        "frame": "passeport/pdf/includes/partial.html" if in_editor else "base.html",
         "in_editor": in_editor,
         "editor_url": "" if in_editor else reverse("passeport:fiche_edit", args=[fiche.pk]),
     }
@@ -76,7 +76,6 @@ def fiche_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "fiche.word_downloaded",
             actor=request.user,
             obj=fiche,
-            establishment_id=fiche.student.cohort.establishment_id,
             changes={"filename": filename, "verso": verso.order if verso is not None else None},
         )
     response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)

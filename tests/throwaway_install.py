@@ -49,10 +49,18 @@ def app_account() -> str | None:
     try:
         pwd.getpwnam(TEST_ACCOUNT)
     except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", TEST_ACCOUNT],
-            check=True,
-        )
+        pass
+    else:
+        return TEST_ACCOUNT
+    created = subprocess.run(
+        ["useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", TEST_ACCOUNT],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    # 9: another pytest-xdist worker created it between our look-up and useradd; the account is shared.
+    if created.returncode not in (0, 9):
+        raise subprocess.CalledProcessError(created.returncode, created.args, created.stdout, created.stderr)
     return TEST_ACCOUNT
 
 
@@ -99,8 +107,10 @@ class Install:
 
     @property
     def database(self) -> str:
+        # Under pytest-xdist each worker (gw0, gw1, …) runs the same labels at once: each gets its own database.
         base = urlsplit(os.environ.get("DATABASE_URL", "")).path.lstrip("/") or "ndrc"
-        return f"{base}_{self.label}".replace("-", "_")
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+        return "_".join(filter(None, (base, self.label, worker))).replace("-", "_")
 
     @property
     def database_url(self) -> str:

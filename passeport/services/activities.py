@@ -85,7 +85,6 @@ def update_activity(*, activity: Activity, actor: User, data: dict[str, Any]) ->
             "activity.updated",
             actor=actor,
             obj=activity,
-            establishment_id=activity.student.cohort.establishment_id,
             changes=changes,
         )
     return activity

@@ -225,7 +225,6 @@ def _refuse_link(record: InternshipAttestation | None, reason: str) -> NoReturn:
     log_action(
         "attestation.link_refused",
         obj=record,
-        establishment_id=record.period.student.cohort.establishment_id if record else None,
         changes={"reason": reason},
     )
     raise AttestationRefused(LINK_MESSAGES[reason], reason)

@@ -292,7 +292,6 @@ def delete_evidence(*, evidence: Evidence, actor: User) -> None:
             "evidence.deleted",
             actor=actor,
             obj=evidence,
-            establishment_id=evidence.activity.student.cohort.establishment_id,
             changes={"activity": evidence.activity_id, "original_name": evidence.original_name},
         )
         evidence.delete()

@@ -85,7 +85,7 @@ def _same_header(fiche: Fiche, kind: FicheKind | None, real_lived: bool | None) 
 
 
 def _audit(action: str, fiche: Fiche, author: User, changes: dict[str, Any]) -> None:
-    log_action(action, actor=author, obj=fiche, establishment_id=fiche.student.establishment_id, changes=changes)
+    log_action(action, actor=author, obj=fiche, changes=changes)
 
 
 @transaction.atomic

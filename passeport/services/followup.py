@@ -22,7 +22,6 @@ def add_fiche_comment(
             "fiche.commented",
             actor=author,
             obj=fiche,
-            establishment_id=fiche.student.cohort.establishment_id,
             changes={"comment": comment.pk, "rubric": rubric, "verso": verso.pk if verso else None},
         )
     return comment
@@ -43,7 +42,6 @@ def validate_activity(*, activity: Activity, actor: User) -> bool:
             "activity.validated",
             actor=actor,
             obj=activity,
-            establishment_id=activity.student.cohort.establishment_id,
             changes={"validated_at": now.isoformat()},
         )
     return True
@@ -64,7 +62,6 @@ def unvalidate_activity(*, activity: Activity, actor: User) -> bool:
             "activity.unvalidated",
             actor=actor,
             obj=activity,
-            establishment_id=activity.student.cohort.establishment_id,
             changes={
                 "validated_at": [validated_at.isoformat() if validated_at else None, None],
                 "validated_by": [validated_by_id, None],

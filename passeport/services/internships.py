@@ -83,7 +83,6 @@ def update_internship(
                 "internship.updated",
                 actor=actor,
                 obj=period,
-                establishment_id=period.student.cohort.establishment_id,
                 changes=changes,
             )
             if checked is not None and old_name:

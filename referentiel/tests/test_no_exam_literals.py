@@ -112,7 +112,7 @@ def test_the_walk_covers_the_views_services_and_templates():
         "passeport/pdf.py",
         "dataset/passeports.py",
         "templates/certification/commission_detail.html",
-        "templates/passeport/pdf/_fit_result.html",
+        "templates/passeport/pdf/includes/fit_result.html",
     ):
         assert path in files
     assert not any(path.startswith(("data/", "bench/")) or "/migrations/" in path for path in files)
