@@ -120,7 +120,8 @@ def send_and_change(ref: Reference, seed: int, cohorts: list[CohortPeople]) -> N
     number = first.establishment_number
     if first.establishment.academie_id is None or not deliberated(number) or number % 6 == 5:
         return
-    for exam in {c.pk: c.exam for c in Commission.objects.filter(cohort__in=[p.cohort for p in cohorts])}.values():
+    commissions = Commission.objects.filter(cohort__in=[p.cohort for p in cohorts]).select_related("exam")
+    for exam in {c.exam_id: c.exam for c in commissions}.values():  # one send per exam, however many classes
         send_marks(actor=first.admin, establishment=first.establishment, session=ref.session, exam=exam)
     if number % 10 != 9:
         return

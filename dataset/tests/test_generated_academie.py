@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Academie, Establishment
-from certification.models import Deliberation, Reopening
+from certification.models import CandidateResult, Deliberation, Reopening
 from dataset.academie import DATASET_CODE, INSPECTOR
 from dataset.spec import DEFAULT_PASSWORD
 from dataset.tests.helpers import generate
@@ -59,3 +59,12 @@ def test_the_harmonisation_page_runs_the_same_queries_whatever_the_size(client, 
         assert client.get(url).status_code == 200
     # The same count at 2 and at 6 establishments (6 has a late change, 2 has none: same count nonetheless).
     assert len(queries) == 16, [q["sql"] for q in queries.captured_queries]
+
+
+def test_an_establishment_with_two_classes_sends_each_exam_once():
+    # The académie preset has two classes per establishment, each with its commission of the same exam.
+    generate("--preset", "tiny", "--establishments", "1", "--cohorts-per-establishment", "2", "--harmonisation")
+    sends = list(MarksDispatch.objects.values_list("establishment__uai", "exam__code"))
+    assert len(sends) == len(set(sends)) >= 1
+    sent = MarksDispatch.objects.get()
+    assert len(sent.marks) == CandidateResult.objects.filter(commission__cohort__establishment__uai="0999001D").count()
