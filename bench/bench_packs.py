@@ -161,7 +161,7 @@ def main() -> None:
     from django.core.files.storage import default_storage
     from pypdf import PdfReader
 
-    from certification import packs
+    from certification.evaluation.services import packs
     from certification.tasks import build_evaluation_pack
 
     times = []

@@ -813,7 +813,8 @@ class EvaluationPack(models.Model):
     """The build state of one candidate's « dossier d'évaluation » PDF (the file itself lives in storage).
 
     « Prêt » only once the file was written whole and checked (it parses, has ``pages`` pages, ``size`` bytes).
-    A build whose ``heartbeat_at`` stops moving was interrupted (its worker died): see ``certification.packs``.
+    A build whose ``heartbeat_at`` stops moving was interrupted (its worker died): see
+    ``certification.evaluation.services.packs``.
     """
 
     commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="packs")

@@ -26,8 +26,8 @@ from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from certification.forms_marks import RangeForm, ResultRowForm
-from certification.profiles import NOT_ASSESSED
+from certification.evaluation.forms.marks import RangeForm, ResultRowForm
+from certification.evaluation.services.profiles import NOT_ASSESSED
 from lib.widgets import render_attrs
 
 

@@ -8,9 +8,9 @@ import logging
 from django_tasks import task
 
 from accounts.models import Student, User
-from certification import packs
+from certification.commissions.services.convocations import inform_students
+from certification.evaluation.services import packs
 from certification.models import Commission, SituationStep
-from certification.services.convocations import inform_students
 
 logger = logging.getLogger(__name__)
 

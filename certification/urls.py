@@ -1,22 +1,20 @@
 from django.urls import path
 
-from certification import (
-    views_commissions,
-    views_conformity,
-    views_convocations,
-    views_dossiers,
-    views_exports,
-    views_grids,
-    views_inform,
-    views_jury,
-    views_lifecycle,
-    views_marks,
-    views_planning,
-    views_progress,
-    views_questions,
-    views_sheets,
-    views_subjects,
-)
+from certification.commissions.views import commissions as views_commissions
+from certification.commissions.views import convocations as views_convocations
+from certification.commissions.views import inform as views_inform
+from certification.commissions.views import planning as views_planning
+from certification.commissions.views import questions as views_questions
+from certification.commissions.views import subjects as views_subjects
+from certification.dossiers import views as views_dossiers
+from certification.dossiers import views_conformity
+from certification.evaluation.views import exports as views_exports
+from certification.evaluation.views import grids as views_grids
+from certification.evaluation.views import jury as views_jury
+from certification.evaluation.views import lifecycle as views_lifecycle
+from certification.evaluation.views import marks as views_marks
+from certification.evaluation.views import progress as views_progress
+from certification.evaluation.views import sheets as views_sheets
 
 app_name = "certification"
 

@@ -4,7 +4,8 @@ A fixed number of queries whatever the number of establishments and candidates: 
 exam's compétences, open requests — each one query. Candidates are shown by a code (the candidate number, else a
 code of the result), never by name.
 
-Profiles are compared only when their keys are identical (``certification.profiles``): ``S-S-NE-I`` and ``S-S-I-NE``
+Profiles are compared only when their keys are identical (``certification.evaluation.services.profiles``):
+``S-S-NE-I`` and ``S-S-I-NE``
 are different shapes and never put side by side. A compétence the stored profile of a *marked* candidate does not
 hold is read ``NE``: a commission positions every compétence it assesses before it marks.
 """
@@ -18,8 +19,8 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef
 
 from accounts.models import Academie, Establishment
+from certification.evaluation.services.profiles import NOT_ASSESSED, fmt
 from certification.models import CandidateResult, Commission, Deliberation, MarkRange, ResultStatus
-from certification.profiles import NOT_ASSESSED, fmt
 from harmonisation.models import HarmonisationRequest
 from referentiel.models import Competency, Exam, ExamSession
 

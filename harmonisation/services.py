@@ -1,13 +1,13 @@
 """Writes of the harmonisation: each in a transaction, each audited. None of them writes a mark: the inspector asks,
-the commission answers (a justification, or a reopening through ``certification.services.lifecycle``)."""
+the commission answers (a justification, or a reopening through ``certification.evaluation.services.lifecycle``)."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Academie, Student, User
 from audit.services import log_action
+from certification.evaluation.services import lifecycle
 from certification.models import CandidateResult, Commission
-from certification.services import lifecycle
 from harmonisation.models import AnswerKind, HarmonisationRequest
 from lib.refusals import Refused
 

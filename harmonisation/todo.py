@@ -1,12 +1,12 @@
 """The responsible teacher's « À faire » item for open harmonisation requests, registered into
-``certification.selectors.todo`` (a lower app: it never imports this one)."""
+``certification.evaluation.selectors.todo`` (a lower app: it never imports this one)."""
 
 from django.urls import reverse
 
 from accounts.models import User
+from certification.evaluation.selectors import todo as certification_todo
+from certification.evaluation.selectors.todo_item import TodoItem
 from certification.models import Commission
-from certification.selectors import todo as certification_todo
-from certification.selectors.todo_item import TodoItem
 from harmonisation.models import HarmonisationRequest
 
 KIND = "harmonisation"

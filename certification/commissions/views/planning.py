@@ -1,0 +1,387 @@
+"""Planning of the passages, rooms, convocations and their proofs.
+
+The commission's members read the planning; its responsible member or an administrator schedules and moves passages
+(403 for the other members). A student reaches only their own convocations and their own passage's letter (404
+elsewhere, like every commission page).
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import User
+from certification.commissions.forms_planning import MoveForm, RoomForm, ScheduleForm
+from certification.commissions.pdf import passage_letter as passage_letter_pdf
+from certification.commissions.selectors.passages import candidate_release_at
+from certification.commissions.services import planning as planning_services
+from certification.commissions.services.commissions import CommissionError
+from certification.commissions.services.convocations import attach_delivery, information_by_student_step
+from certification.commissions.services.convocations import student_convocations as convocations_of
+from certification.evaluation.services import lifecycle
+from certification.models import (
+    Commission,
+    CommissionMember,
+    Convocation,
+    InformationMethod,
+    Passage,
+    PassageJuror,
+    Room,
+    SituationStep,
+)
+from certification.permissions import (
+    can_manage_commission,
+    get_commission_for_user,
+    get_own_passage,
+    get_own_student,
+    get_passage_for_user,
+    get_staff_establishment,
+)
+from lib.collation import by_name
+from lib.french import de
+from notifications.models import OutboxState
+
+DAY_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")[:-1]
+
+
+# --- Rooms -------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rooms(request: HttpRequest, pk: int) -> HttpResponse:
+    establishment = get_staff_establishment(request.user, pk)
+    form = RoomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            room = planning_services.create_room(
+                establishment=establishment, name=form.cleaned_data["name"], actor=request.user
+            )
+        except CommissionError as refusal:
+            form.add_error("name", refusal.message)
+        else:
+            messages.success(request, f"Salle « {room.name} » ajoutée.")
+            return redirect("certification:rooms", pk=establishment.pk)
+    context = {"establishment": establishment, "rooms": establishment.rooms.order_by("name"), "form": form}
+    return render(request, "certification/commissions/planning/rooms.html", context)
+
+
+# --- Planning ----------------------------------------------------------------------------------------------------
+
+
+def _rooms_of(commission: Commission) -> QuerySet[Room]:
+    return Room.objects.filter(establishment_id=commission.cohort.establishment_id).order_by("name")
+
+
+def _members_of(commission: Commission) -> QuerySet[CommissionMember]:
+    return commission.members.select_related("user").order_by("-carries_responsibility", "pk")
+
+
+def _schedule_form(commission: Commission, data=None) -> ScheduleForm:
+    return ScheduleForm(
+        data,
+        students=commission.cohort.students.select_related("user").order_by(*by_name()),
+        situations=planning_services.presence_situations(commission),
+        rooms=_rooms_of(commission),
+        members=_members_of(commission),
+    )
+
+
+def _commission_passages(commission: Commission) -> list[Passage]:
+    """Every passage of the commission with its jury and current convocation, in a fixed number of queries."""
+    passages = list(
+        Passage.objects.filter(situation__commission=commission)
+        .select_related("student__user", "room", "situation")
+        .prefetch_related(
+            Prefetch("jurors", queryset=PassageJuror.objects.select_related("member__user").order_by("member_id")),
+            Prefetch(
+                "convocations",
+                queryset=Convocation.objects.filter(superseded_at__isnull=True),
+                to_attr="current_convocations",
+            ),
+        )
+        .order_by("starts_at", "room__name")
+    )
+    for passage in passages:
+        passage.jury = [juror.member for juror in passage.jurors.all()]
+        passage.convocation = passage.current_convocations[0] if passage.current_convocations else None
+    return passages
+
+
+def _by_day(passages: list[Passage]) -> list[tuple[datetime.date, list[Passage]]]:
+    return [
+        (day, list(group))
+        for day, group in groupby(passages, key=lambda passage: timezone.localdate(passage.starts_at))
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def planning(request: HttpRequest, pk: int) -> HttpResponse:
+    commission = get_commission_for_user(request.user, pk, manage=request.method == "POST")
+    can_manage = can_manage_commission(request.user, commission)
+    form = _schedule_form(commission, request.POST or None) if can_manage else None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            passage = planning_services.schedule_passage(
+                situation=data["situation"],
+                student=data["student"],
+                starts_at=form.starts_at(),
+                room=data["room"],
+                members=list(data["members"]),
+                simulation_kind=data["simulation_kind"],
+                actor=request.user,
+                base_url=_base_url(request),
+            )
+        except CommissionError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _scheduled_message(passage))
+            warning = lifecycle.readiness_warning(passage.situation, passage.student)
+            if warning:
+                messages.warning(request, warning)
+            return redirect(reverse("certification:planning", args=[commission.pk]) + f"#passage-{passage.pk}")
+    context = {
+        "not_ready": lifecycle.not_ready(commission, planning_services.presence_situations(commission)),
+        "commission": commission,
+        "days": _by_day(_commission_passages(commission)),
+        "form": form,
+        "can_manage": can_manage,
+        "has_rooms": _rooms_of(commission).exists(),
+    }
+    return render(request, "certification/commissions/planning/planning.html", context)
+
+
+def _scheduled_message(passage: Passage) -> str:
+    start = timezone.localtime(passage.starts_at)
+    how = (
+        "convocation envoyée par courriel avec la lettre en PDF"
+        if passage.student.user.email.strip()
+        else "sans adresse électronique : imprimez la convocation et remettez-la"
+    )
+    return f"Passage {de(passage.student)} planifié le {start:%d/%m/%Y à %H:%M}, salle {passage.room.name} ; {how}."
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def passage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    passage = get_passage_for_user(request.user, pk, manage=True)
+    commission = passage.situation.commission
+    start = timezone.localtime(passage.starts_at)
+    initial = {
+        "date": start.date(),
+        "time": start.time(),
+        "room": passage.room_id,
+        "members": [member.pk for member in planning_services.jury_of(passage)],
+        "simulation_kind": passage.simulation_kind,
+        "version": passage.version,
+    }
+    form = MoveForm(request.POST or None, initial=initial, rooms=_rooms_of(commission), members=_members_of(commission))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        before = (passage.starts_at, passage.room_id)
+        try:
+            planning_services.move_passage(
+                passage,
+                starts_at=form.starts_at(),
+                room=data["room"],
+                members=list(data["members"]),
+                simulation_kind=data["simulation_kind"],
+                expected_version=data["version"],
+                actor=request.user,
+                base_url=_base_url(request),
+            )
+        except CommissionError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            notified = before != (passage.starts_at, passage.room_id)
+            messages.success(
+                request,
+                f"Passage {de(passage.student)} modifié ; "
+                + (
+                    "nouvelle convocation envoyée (« Modification de votre convocation »)."
+                    if notified
+                    else "la date, l'heure et la salle sont inchangées : l'étudiant·e n'est pas prévenu·e."
+                ),
+            )
+            return redirect(reverse("certification:planning", args=[commission.pk]) + f"#passage-{passage.pk}")
+    context = {"passage": passage, "commission": commission, "form": form}
+    return render(request, "certification/commissions/planning/passage_edit.html", context)
+
+
+@dataclass
+class JurySection:
+    members: list[CommissionMember]
+    passages: list[Passage] = field(default_factory=list)
+
+
+@login_required
+@require_GET
+def day_schedule(request: HttpRequest, pk: int, day: str) -> HttpResponse:
+    commission = get_commission_for_user(request.user, pk)
+    if not DAY_FORMAT.fullmatch(day):
+        raise Http404
+    try:
+        date = datetime.date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
+    passages = [p for p in _commission_passages(commission) if timezone.localdate(p.starts_at) == date]
+    sections: dict[tuple[int, ...], JurySection] = {}
+    for passage in passages:
+        # One jury = one set of people: it gets its own printed page, in the order of its first passage.
+        key = tuple(sorted(member.pk for member in passage.jury))
+        sections.setdefault(key, JurySection(passage.jury)).passages.append(passage)
+    context = {"commission": commission, "date": date, "sections": list(sections.values())}
+    return render(request, "certification/commissions/planning/day_schedule.html", context)
+
+
+# --- Letters, proofs and the student's convocations --------------------------------------------------------------
+
+
+def _letter_passage(user: User, pk: int) -> Passage:
+    """The student reads their own passage's letter; the commission (members, administrators) any of its own."""
+    owner = Passage.objects.filter(pk=pk).values_list("student__user_id", flat=True).first()
+    if owner is not None and owner == user.pk:
+        return get_own_passage(user, pk)
+    return get_passage_for_user(user, pk)
+
+
+@login_required
+@require_GET
+def passage_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    passage = passage_letter_pdf.load_passage(_letter_passage(request.user, pk).pk)
+    changed = Convocation.objects.filter(passage=passage, superseded_at__isnull=False).exists()
+    context = passage_letter_pdf.passage_letter_context(passage, change=changed)
+    response = HttpResponse(passage_letter_pdf.render_passage_letter_pdf(context), content_type="application/pdf")
+    filename = passage_letter_pdf.passage_letter_filename(passage)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+DELIVERY_LABELS = {
+    OutboxState.QUEUED: ("en file d'attente", "tag-warn"),
+    OutboxState.SENDING: ("en cours d'envoi", "tag-warn"),
+    OutboxState.SENT: ("envoyé", "tag-ok"),
+    OutboxState.FAILED: ("échec", "tag-err"),
+    OutboxState.UNCERTAIN: ("remise incertaine", "tag-warn"),
+    OutboxState.REFUSED: ("non remise", "tag-err"),
+}
+
+
+def _attach_delivery(convocations: list[Convocation]) -> None:
+    """Each convocation's outbox state and proof (one query for all of them)."""
+    attach_delivery(convocations)
+    for convocation in convocations:
+        message = convocation.outbox
+        if convocation.letter_handed_at:
+            convocation.delivery, convocation.delivery_tag = "lettre remise en main propre", "tag-ok"
+        elif convocation.method == InformationMethod.LETTER:
+            convocation.delivery, convocation.delivery_tag = "lettre à remettre", "tag-warn"
+        elif message is None:
+            convocation.delivery, convocation.delivery_tag = "courriel introuvable", "tag-err"
+        else:
+            convocation.delivery, convocation.delivery_tag = DELIVERY_LABELS[message.state]
+
+
+@dataclass
+class ProofLine:
+    label: str
+    current: Convocation | None
+    history: list[Convocation] = field(default_factory=list)
+    letter_url: str = ""
+
+
+@dataclass
+class ProofRow:
+    student: object
+    lines: list[ProofLine] = field(default_factory=list)
+
+
+def _proof_rows(commission: Commission) -> list[ProofRow]:
+    students = list(commission.cohort.students.select_related("user").order_by(*by_name()))
+    steps = list(SituationStep.objects.filter(situation__commission=commission).select_related("situation"))
+    step_informations = information_by_student_step(steps)
+    # Where the candidate comes, the passage's convocation is the proof: a step line shows only an earlier
+    # information of its date.
+    with_passages = set(planning_services.presence_situations(commission).values_list("pk", flat=True))
+    passages = list(
+        Passage.objects.filter(situation__commission=commission)
+        .select_related("situation", "room")
+        .prefetch_related(Prefetch("convocations", queryset=Convocation.objects.order_by("-informed_at", "-pk")))
+    )
+    _attach_delivery([c for c in step_informations.values()] + [c for p in passages for c in p.convocations.all()])
+    passages_by_student: dict[int, list[Passage]] = {}
+    for passage in passages:
+        passages_by_student.setdefault(passage.student_id, []).append(passage)
+    rows = []
+    for student in students:
+        row = ProofRow(student)
+        for step in steps:
+            if step.situation_id in with_passages and (student.pk, step.pk) not in step_informations:
+                continue
+            row.lines.append(
+                ProofLine(
+                    f"Situation {step.situation.code} – {step.date:%d/%m/%Y}",
+                    step_informations.get((student.pk, step.pk)),
+                    letter_url=reverse("certification:convocation_letter", args=[step.pk, student.pk]),
+                )
+            )
+        for passage in sorted(passages_by_student.get(student.pk, []), key=lambda p: p.situation.code):
+            convocations = list(passage.convocations.all())
+            start = timezone.localtime(passage.starts_at)
+            row.lines.append(
+                ProofLine(
+                    f"Situation {passage.situation.code} – passage du {start:%d/%m/%Y à %H:%M}, salle {passage.room}",
+                    next((c for c in convocations if c.superseded_at is None), None),
+                    [c for c in convocations if c.superseded_at is not None],
+                    letter_url=reverse("certification:passage_letter", args=[passage.pk]),
+                )
+            )
+        rows.append(row)
+    return rows
+
+
+@login_required
+@require_GET
+def convocation_proofs(request: HttpRequest, pk: int) -> HttpResponse:
+    commission = get_commission_for_user(request.user, pk)
+    context = {
+        "commission": commission,
+        "rows": _proof_rows(commission),
+        "can_manage": can_manage_commission(request.user, commission),
+    }
+    return render(request, "certification/commissions/planning/convocation_proofs.html", context)
+
+
+@login_required
+@require_GET
+def student_convocations(request: HttpRequest, student_pk: int) -> HttpResponse:
+    student = get_own_student(request.user, student_pk)
+    convocations = convocations_of(student)
+    for convocation in convocations:
+        passage = convocation.passage
+        convocation.with_subject = passage is not None and passage_letter_pdf.has_candidate_part(passage)
+        convocation.release_at = candidate_release_at(passage) if convocation.with_subject else None
+    context = {
+        "student": student,
+        "current": [c for c in convocations if c.superseded_at is None],
+        "history": [c for c in convocations if c.superseded_at is not None],
+        "is_self": student.user_id == request.user.pk,
+    }
+    return render(request, "certification/commissions/planning/student_convocations.html", context)
