@@ -162,7 +162,7 @@ def main() -> None:
     from pypdf import PdfReader
 
     from certification.evaluation.services import packs
-    from certification.tasks import build_evaluation_pack
+    from certification.evaluation.tasks import build_evaluation_pack
 
     times = []
     start = time.perf_counter()

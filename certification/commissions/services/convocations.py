@@ -576,7 +576,7 @@ def request_information(*, step: SituationStep, actor: User, student_ids: list[i
     Idempotent: a confirmation (``nonce``) is honoured once; a double submit returns False and queues nothing. The
     step's row is locked (PostgreSQL) so two submits of the same confirmation cannot both pass the check.
     """
-    from certification import tasks  # tasks import this module: imported when called
+    from certification.commissions import tasks  # tasks import this module: imported when called
 
     with transaction.atomic():
         SituationStep.objects.select_for_update().filter(pk=step.pk).first()

@@ -26,10 +26,10 @@ from certification.commissions.forms import (
     UninformedReasonForm,
 )
 from certification.commissions.pdf import convocation as convocation_pdf
+from certification.commissions.selectors.progress import commissions_progress
 from certification.commissions.services import commissions as commission_services
 from certification.commissions.services import convocations as convocation_services
 from certification.commissions.services.commissions import CommissionError
-from certification.evaluation.services import lifecycle
 from certification.models import (
     Commission,
     Convocation,
@@ -163,7 +163,7 @@ def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": steps,
         "rows": rows,
         "can_manage": can_manage,
-        "progress": lifecycle.commission_progress(commission),
+        "progress": commissions_progress([commission])[commission.pk],
         "single_assessor": bool(commission.exam.definition and commission.exam.definition.single_assessor),
     }
     for index, step in enumerate(steps):

@@ -23,12 +23,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import User
 from certification.commissions.forms_planning import MoveForm, RoomForm, ScheduleForm
 from certification.commissions.pdf import passage_letter as passage_letter_pdf
+from certification.commissions.selectors import readiness
 from certification.commissions.selectors.passages import candidate_release_at
 from certification.commissions.services import planning as planning_services
 from certification.commissions.services.commissions import CommissionError
 from certification.commissions.services.convocations import attach_delivery, information_by_student_step
 from certification.commissions.services.convocations import student_convocations as convocations_of
-from certification.evaluation.services import lifecycle
 from certification.models import (
     Commission,
     CommissionMember,
@@ -152,12 +152,12 @@ def planning(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, refusal.message)
         else:
             messages.success(request, _scheduled_message(passage))
-            warning = lifecycle.readiness_warning(passage.situation, passage.student)
+            warning = readiness.readiness_warning(passage.situation, passage.student)
             if warning:
                 messages.warning(request, warning)
             return redirect(reverse("certification:planning", args=[commission.pk]) + f"#passage-{passage.pk}")
     context = {
-        "not_ready": lifecycle.not_ready(commission, planning_services.presence_situations(commission)),
+        "not_ready": readiness.not_ready(commission, planning_services.presence_situations(commission)),
         "commission": commission,
         "days": _by_day(_commission_passages(commission)),
         "form": form,

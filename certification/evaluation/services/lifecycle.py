@@ -25,7 +25,6 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -57,9 +56,6 @@ from lib.collation import by_name
 from lib.french import de
 from lib.refusals import Refused
 from lib.storage import discard_file
-
-if TYPE_CHECKING:
-    from certification.commissions.selectors.progress import Progress
 
 FROZEN_MESSAGE = (
     "Le jury a délibéré : notes, fiches d'évaluation et grilles sont figées. Le ou la responsable de la commission "
@@ -336,42 +332,6 @@ def withdraw_readiness(*, situation: Situation, student: Student, actor: User) -
         )
         readiness.delete()
     return True
-
-
-def readiness_warning(situation: Situation, student: Student) -> str | None:
-    """The reminder shown on the B planning and the A grid when the commission has not judged readiness."""
-    if Readiness.objects.filter(situation=situation, student=student).exists():
-        return None
-    return (
-        f"La commission n'a pas encore enregistré que {student} est prêt·e à être évalué·e en situation "
-        f"{situation.code} (formation, expérience et dossier)."
-    )
-
-
-def readiness_warnings(commission: Commission, student: Student) -> list[str]:
-    """The reminders of the grid page: one per situation whose readiness the commission has not recorded."""
-    ready = set(
-        Readiness.objects.filter(situation__commission=commission, student=student).values_list(
-            "situation_id", flat=True
-        )
-    )
-    return [
-        warning
-        for situation in commission.situations.order_by("code")
-        if situation.pk not in ready and (warning := readiness_warning(situation, student))
-    ]
-
-
-def not_ready(commission: Commission, situations: Iterable[Situation]) -> list[tuple[Situation, list[Student]]]:
-    """For the planning: the candidates the commission has not judged ready, per situation (only those missing)."""
-    students = list(commission.cohort.students.select_related("user").order_by(*by_name()))
-    found = []
-    for situation in situations:
-        ready = set(Readiness.objects.filter(situation=situation).values_list("student_id", flat=True))
-        missing = [student for student in students if student.pk not in ready]
-        if missing:
-            found.append((situation, missing))
-    return found
 
 
 # --- Absences -----------------------------------------------------------------------------------------------------
@@ -675,13 +635,3 @@ def reopen_after_deliberation(*, commission: Commission, student: Student, actor
         )
         _tell_student(commission, student, released=False)
     return reopening
-
-
-# --- What remains before the next step (commission page) ----------------------------------------------------------
-
-
-def commission_progress(commission: Commission) -> Progress:
-    """Per step, the candidates that still hold the lifecycle back, in a fixed number of queries."""
-    from certification.commissions.selectors.progress import commissions_progress
-
-    return commissions_progress([commission])[commission.pk]

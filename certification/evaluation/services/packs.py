@@ -345,7 +345,7 @@ def _mark_queued(commission: Commission, student_ids: list[int]) -> None:
 
 def request_packs(commission: Commission, *, actor, redo: bool = False) -> int:
     """Queue one build task per candidate still to build (all with ``redo``), on commit; returns how many."""
-    from certification.tasks import queue_evaluation_packs
+    from certification.evaluation.tasks import queue_evaluation_packs
 
     with transaction.atomic():
         ids = to_build(commission, redo=redo)

@@ -111,7 +111,7 @@ def test_progress_page_counts_ready_packs(cast, login, commission):
     client = login(cast.teacher)
     total = packs.candidates(commission).count()
     assert f"0 / {total} dossiers prêts" in client.get(_packs_url(commission)).content.decode()
-    from certification.tasks import build_evaluation_pack
+    from certification.evaluation.tasks import build_evaluation_pack
 
     build_evaluation_pack.call(commission.pk, cast.student.pk)
     assert f"1 / {total} dossiers prêts" in client.get(_packs_url(commission)).content.decode()

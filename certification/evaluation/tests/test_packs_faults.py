@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from certification.evaluation.services import packs
+from certification.evaluation.tasks import build_evaluation_pack
 from certification.models import EvaluationPack, PackState
-from certification.tasks import build_evaluation_pack
 from tests.disk_full import DiskFull, files_under
 from tests.factories_certification_commissions import make_commission
 

@@ -22,13 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Student, User
 from accounts.permissions import can_view_student
 from audit.services import log_action
+from certification.commissions.selectors import readiness
 from certification.evaluation.forms.grids import GridForm, comment_field_name, grid_initial, level_field_name
 from certification.evaluation.pdf import grid as grid_documents
 from certification.evaluation.pdf import grid_docx
 from certification.evaluation.presenters import candidate_flow
 from certification.evaluation.selectors import assessed as assessed_selectors
 from certification.evaluation.services import grids as grid_services
-from certification.evaluation.services import lifecycle
 from certification.evaluation.services.grids import (
     AgreedLine,
     GridConflict,
@@ -174,7 +174,7 @@ def _block_context(page: GridPage, user: User) -> dict:
     return {
         "block_reason": page.block_reason,
         "block_step": step,
-        "readiness_warnings": lifecycle.readiness_warnings(page.commission, page.student),
+        "readiness_warnings": readiness.readiness_warnings(page.commission, page.student),
         "can_manage": can_manage_commission(user, page.commission),
     }
 
