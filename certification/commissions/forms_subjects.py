@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from certification.commissions.services.questions import MAX_QUESTION_LENGTH
-from certification.commissions.services.subject_form import SubjectForm
+from certification.commissions.services.subject_definition import SubjectDefinition
 from certification.commissions.services.subjects import MAX_RUBRIC_LENGTH
 from certification.models import DossierFiche, SubjectPart, SubjectSheet
 
@@ -50,7 +50,7 @@ class SubjectSheetForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     with_jury_part = forms.BooleanField(label="Rédiger aussi la partie jury (facultative, ANNEXE V–3)", required=False)
 
-    def __init__(self, *args, sheet: SubjectSheet, form: SubjectForm, **kwargs):
+    def __init__(self, *args, sheet: SubjectSheet, form: SubjectDefinition, **kwargs):
         super().__init__(*args, **kwargs)
         self.form = form
         self.fields["version"].initial = sheet.version

@@ -26,7 +26,7 @@ from certification.dossiers.services.dossiers import freeze_dossier_fiches
 from certification.models import Dossier, DossierAttestation, DossierFiche, DossierState
 from dataset import texts
 from passeport.models import Activity, ActivityNature, ActivitySetting, Fiche
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from passeport.services.fiches import create_fiche, save_fiche
 from referentiel.models import Exam, FicheKind
 
@@ -96,7 +96,7 @@ def _class_fiches(student: Student, exam: Exam) -> None:
     kinds = list(choice.assesses_one_of) if choice is not None else []
     have = set(Fiche.objects.filter(student=student, exam=exam).values_list("kind__code", flat=True))
     rng = random.Random(f"demo-{student.user.username}")  # noqa: S311 - demo texts, not security
-    form = fiche_form(student.cohort.exam_session.forms_session, exam.code)
+    form = fiche_definition(student.cohort.exam_session.forms_session, exam.code)
     for kind in FicheKind.objects.filter(exam=exam, code__in=kinds).exclude(code__in=have).order_by("order"):
         organisation = texts.organisation(rng)
         title = rng.choice(CLASS_ACTIVITIES.get(kind.code) or (kind.label,))

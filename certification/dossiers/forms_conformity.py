@@ -5,7 +5,7 @@ import datetime
 from django import forms
 
 from certification.dossiers.selectors import paris_today
-from certification.dossiers.services.conformity import REASONS_REFUSED, REASONS_REQUIRED, NvForm
+from certification.dossiers.services.conformity import REASONS_REFUSED, REASONS_REQUIRED, NvDefinition
 from certification.models import ConformityDecision
 
 
@@ -35,10 +35,10 @@ class ConformityForm(forms.Form):
         error_messages={"required": "Indiquez la date du contrôle.", "invalid": "Date invalide (jj/mm/aaaa)."},
     )
 
-    def __init__(self, *args, nv_form: NvForm, **kwargs):
+    def __init__(self, *args, nv_definition: NvDefinition, **kwargs):
         super().__init__(*args, **kwargs)
         # The wording of the reasons differs between ANNEXE V–8 (E4) and VII–6 (E6): show the exam's own.
-        self.fields["nv_reasons"].choices = list(nv_form.reasons)
+        self.fields["nv_reasons"].choices = list(nv_definition.reasons)
         self.fields["checked_on"].initial = paris_today()
 
     def clean_checked_on(self) -> datetime.date:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-from certification.dossiers.services.conformity import dossier_nv_form
+from certification.dossiers.services.conformity import dossier_nv_definition
 from certification.models import ConformityCheck
 from lib import pdf
 
@@ -28,7 +28,7 @@ def load_check(pk: int) -> ConformityCheck:
 
 def notification_context(check: ConformityCheck) -> dict[str, Any]:
     dossier = check.dossier
-    form = dossier_nv_form(dossier)
+    form = dossier_nv_definition(dossier)
     year = dossier.session.year
     return {
         "check": check,

@@ -16,7 +16,7 @@ from accounts.models import Student
 from certification.dossiers.services.composition import Defect, composition_defects
 from certification.models import Dossier, DossierFiche, DossierState
 from passeport.models import Fiche, FicheVerso
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from referentiel.models import Exam, ExamRule, ExamSession
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -173,7 +173,7 @@ def dossier_fiche_views(dossier: Dossier) -> list[DossierFicheView]:
     views = []
     for item in items:
         fiche = item.fiche
-        form = fiche_form(fiche.forms_session, fiche.exam.code)
+        form = fiche_definition(fiche.forms_session, fiche.exam.code)
         versos = list(fiche.versos.all())
         index = _verso_index(versos, item.verso_id)
         if item.version is not None:

@@ -13,7 +13,7 @@ from certification.dossiers.selectors import deposit_deadline, is_late
 from certification.dossiers.services.conformity import (
     ConformityError,
     conformity_history,
-    dossier_nv_form,
+    dossier_nv_definition,
     record_conformity,
     suggested_reasons,
 )
@@ -34,12 +34,14 @@ RECORDED = {
 @require_http_methods(["GET", "POST"])
 def conformity_check(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_for_user(request.user, pk, check=True)
-    nv_form = dossier_nv_form(dossier)
+    nv_definition = dossier_nv_definition(dossier)
     summary = internship_summary(dossier.student)
     suggestions = suggested_reasons(dossier, summary)
     bound = request.method == "POST"
     form = ConformityForm(
-        request.POST if bound else None, nv_form=nv_form, initial={"nv_reasons": [s.code for s in suggestions]}
+        request.POST if bound else None,
+        nv_definition=nv_definition,
+        initial={"nv_reasons": [s.code for s in suggestions]},
     )
     if bound and form.is_valid():
         try:
@@ -58,10 +60,10 @@ def conformity_check(request: HttpRequest, pk: int) -> HttpResponse:
         "deadline": deadline,
         "late": is_late(dossier, deadline=deadline),
         "summary": summary,
-        "suggestions": [(nv_form.reason_label(s.code), s.why) for s in suggestions],
+        "suggestions": [(nv_definition.reason_label(s.code), s.why) for s in suggestions],
         "reason_rows": [(widget, why.get(widget.data["value"], "")) for widget in form["nv_reasons"]],
         "history": [
-            (check, [nv_form.reason_label(c) for c in check.nv_reasons]) for check in conformity_history(dossier)
+            (check, [nv_definition.reason_label(c) for c in check.nv_reasons]) for check in conformity_history(dossier)
         ],
     }
     return render(request, "certification/dossiers/conformity_check.html", context)

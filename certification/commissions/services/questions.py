@@ -14,7 +14,7 @@ from django.db.models import Case, IntegerField, Max, QuerySet, Value, When
 
 from accounts.models import Establishment, User
 from audit.services import log_action
-from certification.commissions.services.subject_form import latest_forms_session, subject_form
+from certification.commissions.services.subject_definition import latest_forms_session, subject_definition
 from certification.commissions.services.subjects import form_of, normalise
 from certification.models import ParameterChange, Question, SubjectPart, SubjectQuestion, SubjectSheet
 from lib.refusals import Refused
@@ -120,7 +120,7 @@ def _clean(text: str, rubric: str, valid_rubrics: set[str]) -> tuple[str, str]:
 
 
 def _valid_rubrics(forms_session: int) -> set[str]:
-    return {code for code, _label in subject_form(forms_session).rubric_choices()}
+    return {code for code, _label in subject_definition(forms_session).rubric_choices()}
 
 
 def add_question(

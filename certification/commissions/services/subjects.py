@@ -16,7 +16,11 @@ from django.db import IntegrityError, transaction
 from accounts.models import Student, User
 from audit.services import log_action
 from certification.commissions.services.subject_changes import Measure, measure, same_words
-from certification.commissions.services.subject_form import SubjectForm, SubjectPartForm, subject_form
+from certification.commissions.services.subject_definition import (
+    SubjectDefinition,
+    SubjectPartDefinition,
+    subject_definition,
+)
 from certification.models import (
     Commission,
     Dossier,
@@ -30,7 +34,7 @@ from certification.models import (
 from lib import versioning
 from lib.collation import by_name
 from lib.refusals import Conflict, Refused
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from referentiel.exams import SituationDefinition
 
 PARTS = (SubjectPart.CANDIDATE.value, SubjectPart.JURY.value)
@@ -65,8 +69,8 @@ class StaleSubject(SubjectError, Conflict):
 # --- Reads ------------------------------------------------------------------------------------------------------
 
 
-def form_of(commission: Commission) -> SubjectForm:
-    return subject_form(commission.session.forms_session)
+def form_of(commission: Commission) -> SubjectDefinition:
+    return subject_definition(commission.session.forms_session)
 
 
 def normalise(text: str | None) -> str:
@@ -115,7 +119,7 @@ def fiche_texts(item: DossierFiche) -> dict[str, str]:
     return {**(verso or {}), **(version.recto or {})}
 
 
-def _prefill(part: SubjectPartForm, texts: dict[str, str], labels: dict[str, str]) -> dict[str, str]:
+def _prefill(part: SubjectPartDefinition, texts: dict[str, str], labels: dict[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for rubric in part.rubrics:
         sources = [(code, (texts.get(code) or "").strip()) for code in rubric.prefill_from]
@@ -132,7 +136,7 @@ def prefill(commission: Commission, item: DossierFiche) -> dict[str, dict[str, s
     """Both parts pre-filled from the dossier fiche's frozen text: ``{"candidate": {...}, "jury": {...}}``."""
     form = form_of(commission)
     texts = fiche_texts(item)
-    fiche_rubrics = fiche_form(item.fiche.forms_session, commission.exam.code)
+    fiche_rubrics = fiche_definition(item.fiche.forms_session, commission.exam.code)
     labels = {rubric.code: rubric.label for rubric in fiche_rubrics.rubrics}
     return {part: _prefill(form.part(part), texts, labels) for part in PARTS}
 
@@ -397,13 +401,13 @@ def change_chosen_fiche(
     return locked
 
 
-def _with_shared(form: SubjectForm, candidate: dict[str, str], jury: dict[str, str]) -> dict[str, str]:
+def _with_shared(form: SubjectDefinition, candidate: dict[str, str], jury: dict[str, str]) -> dict[str, str]:
     """The jury part with the candidate part's text in every shared rubric."""
     return {**jury, **{code: candidate.get(code, "") for code in form.shared_codes}}
 
 
 def _clean_part(
-    part: SubjectPartForm, values: dict[str, Any] | None, current: dict[str, str], skip: tuple[str, ...] = ()
+    part: SubjectPartDefinition, values: dict[str, Any] | None, current: dict[str, str], skip: tuple[str, ...] = ()
 ) -> dict[str, str]:
     values = values or {}
     out = dict(current)
@@ -440,7 +444,7 @@ def save_subject_sheet(
 ) -> SubjectSheet:
     """Save the texts of both parts: ``data = {"candidate": {code: text}, "jury": {...}, "with_jury_part": bool}``.
 
-    The rubrics the two parts share (``SubjectForm.shared_codes``) keep one value, the candidate part's: the jury
+    The rubrics the two parts share (``SubjectDefinition.shared_codes``) keep one value, the candidate part's: the jury
     plays the situation the candidate prepares, so the parts cannot contradict each other on a shared parameter.
 
     ``expected_version`` is the version the form was built on: another member's save in between is a conflict

@@ -16,7 +16,7 @@ from certification.commissions.forms_subjects import BankQuestionForm, QuestionF
 from certification.commissions.selectors.passages import candidate_release_at
 from certification.commissions.services import questions as question_services
 from certification.commissions.services.questions import QuestionError
-from certification.commissions.services.subject_form import latest_forms_session, subject_form
+from certification.commissions.services.subject_definition import latest_forms_session, subject_definition
 from certification.commissions.services.subjects import form_of, passage_of
 from certification.models import ParameterChange, Question, SubjectSheet
 from certification.permissions import (
@@ -124,7 +124,7 @@ def _remove(request, sheet: SubjectSheet) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def question_bank(request: HttpRequest, pk: int) -> HttpResponse:
     establishment = get_staff_establishment(request.user, pk)
-    choices = subject_form(latest_forms_session()).rubric_choices()
+    choices = subject_definition(latest_forms_session()).rubric_choices()
     form = BankQuestionForm(request.POST or None, rubric_choices=choices)
     if request.method == "POST" and form.is_valid():
         try:

@@ -19,7 +19,7 @@ from certification.commissions.forms_subjects import FicheChoiceForm, SubjectShe
 from certification.commissions.pdf import subject as pdfs
 from certification.commissions.selectors.passages import candidate_release_at, subject_sheet_of
 from certification.commissions.services import subjects as subject_services
-from certification.commissions.services.subject_form import PART_SLUGS
+from certification.commissions.services.subject_definition import PART_SLUGS
 from certification.commissions.services.subjects import NO_DOSSIER, StaleSubject, SubjectError
 from certification.models import Commission, SubjectPart, SubjectSheet
 from certification.permissions import (

@@ -38,7 +38,7 @@ class ConformityError(Refused):
 
 
 @dataclass(frozen=True)
-class NvForm:
+class NvDefinition:
     """The « Notification de non-conformité du dossier » of one exam, as worded by one circulaire."""
 
     forms_session: int
@@ -60,24 +60,24 @@ class NvForm:
 
 
 @cache
-def nv_form(forms_session: int, exam_code: str) -> NvForm:
+def nv_definition(forms_session: int, exam_code: str) -> NvDefinition:
     data = official_form("conformity", forms_session)
     exam: dict[str, Any] = data["exams"][exam_code]
     reasons = tuple((item["code"], item["label"]) for item in exam["reasons"])
     # A code unknown to the model would be a typo in the data: fail loudly rather than print a wrong form.
     if {code for code, _ in reasons} != set(NvReason.values):
         raise ValueError(f"conformity-{forms_session}.yaml: the NV reasons of {exam_code} do not match NvReason")
-    fields = {name: exam[name] for name in NvForm.__dataclass_fields__ if name in exam and name != "reasons"}
+    fields = {name: exam[name] for name in NvDefinition.__dataclass_fields__ if name in exam and name != "reasons"}
     fields["header"] = tuple(exam["header"])
-    return NvForm(forms_session=int(data["forms_session"]), exam_code=exam_code, reasons=reasons, **fields)
+    return NvDefinition(forms_session=int(data["forms_session"]), exam_code=exam_code, reasons=reasons, **fields)
 
 
-def dossier_nv_form(dossier: Dossier) -> NvForm:
-    return nv_form(dossier.session.forms_session, dossier.exam.code)
+def dossier_nv_definition(dossier: Dossier) -> NvDefinition:
+    return nv_definition(dossier.session.forms_session, dossier.exam.code)
 
 
 def reason_labels(check: ConformityCheck) -> list[str]:
-    form = dossier_nv_form(check.dossier)
+    form = dossier_nv_definition(check.dossier)
     return [label for code, label in form.reasons if code in check.nv_reasons]
 
 

@@ -22,7 +22,7 @@ from certification.dossiers.selectors import PARIS, deadline_passed, deposit_dea
 from certification.models import Dossier, DossierAttestation, DossierFiche, DossierState
 from lib.refusals import Refused
 from passeport.models import Fiche, FicheVersion, FicheVerso, InternshipPeriod
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from passeport.services.fiches import normalise_text
 from referentiel.models import Exam
 
@@ -126,7 +126,7 @@ def _unique(fiches: Sequence[tuple[Fiche, FicheVerso | None]]) -> list[tuple[Fic
 
 
 def _clean_part(fiche: Fiche, part: str, content: dict | None) -> dict[str, str]:
-    form = fiche_form(fiche.forms_session, fiche.exam.code)
+    form = fiche_definition(fiche.forms_session, fiche.exam.code)
     content = content or {}
     return {r.code: normalise_text(content.get(r.code, "")) for r in form.part(part)}
 

@@ -32,11 +32,11 @@ def test_staff_read_the_frozen_text_and_the_attestations(cast, login):
 
 
 def test_rubric_labels_come_from_the_official_form(cast, login):
-    from passeport.rubrics import fiche_form
+    from passeport.rubrics import fiche_definition
 
     dossier = complete_dossier(cast.student)
     submit_dossier(dossier=dossier, actor=cast.student.user)
-    form = fiche_form(cast.session.forms_session, "E4")
+    form = fiche_definition(cast.session.forms_session, "E4")
 
     content = login(cast.student).get(_url(dossier)).content.decode()
 

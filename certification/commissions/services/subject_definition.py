@@ -1,12 +1,13 @@
-"""The rubrics of the official « fiche sujet » (ANNEXE V–2 candidate, V–3 jury), read from
-data/forms/subject-sheet-<forms_session>.yaml: the form's wording is data, like passeport/rubrics.py.
+"""The definition of the official « fiche sujet » (ANNEXE V–2 candidate, V–3 jury): its rubrics, read from
+data/forms/subject-sheet-<forms_session>.yaml through ``referentiel.official_forms`` (the one loader of every
+paper-form definition: ``FicheDefinition``, ``SubjectDefinition``, ``NvDefinition``). A definition is not a Django form.
 """
 
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from referentiel.official_forms import FORMS_DIR, official_form
+from referentiel.official_forms import latest_official_form_session, official_form
 
 # URL spelling of the parts (« /pdf/candidat/ ») → the SubjectPart value used in the data.
 PART_SLUGS = {"candidat": "candidate", "jury": "jury"}
@@ -30,7 +31,7 @@ class SubjectRubric:
 
 
 @dataclass(frozen=True)
-class SubjectPartForm:
+class SubjectPartDefinition:
     part: str
     annex: str
     title: str
@@ -46,16 +47,16 @@ class SubjectPartForm:
 
 
 @dataclass(frozen=True)
-class SubjectForm:
+class SubjectDefinition:
     forms_session: int
     header: dict[str, str]
     kinds: tuple[dict[str, Any], ...]
-    candidate: SubjectPartForm
-    jury: SubjectPartForm
+    candidate: SubjectPartDefinition
+    jury: SubjectPartDefinition
     # Candidate-part rubrics whose replacement makes a « situation nouvelle » (organisation, offer, kind of activity).
     new_situation_rubrics: tuple[str, ...] = ()
 
-    def part(self, part: str) -> SubjectPartForm:
+    def part(self, part: str) -> SubjectPartDefinition:
         return self.candidate if part == "candidate" else self.jury
 
     def kind_of_fiche(self, fiche_kind_code: str) -> str:
@@ -80,7 +81,7 @@ class SubjectForm:
         return dict(self.rubric_choices()).get(code, code)
 
 
-def _part(name: str, data: dict[str, Any]) -> SubjectPartForm:
+def _part(name: str, data: dict[str, Any]) -> SubjectPartDefinition:
     rubrics = tuple(
         SubjectRubric(
             code=item["code"],
@@ -94,11 +95,11 @@ def _part(name: str, data: dict[str, Any]) -> SubjectPartForm:
         )
         for item in data["rubrics"]
     )
-    return SubjectPartForm(name, data["annex"], data["title"], data["parameters"], rubrics)
+    return SubjectPartDefinition(name, data["annex"], data["title"], data["parameters"], rubrics)
 
 
 @cache
-def subject_form(forms_session: int) -> SubjectForm:
+def subject_definition(forms_session: int) -> SubjectDefinition:
     data = official_form("subject-sheet", forms_session)
     candidate = _part("candidate", data["parts"]["candidate"])
     new_situation = tuple(data.get("new_situation_rubrics") or ())
@@ -108,7 +109,7 @@ def subject_form(forms_session: int) -> SubjectForm:
             f"subject-sheet-{forms_session}.yaml : new_situation_rubrics nomme des rubriques inconnues : "
             f"{sorted(unknown)}."
         )
-    return SubjectForm(
+    return SubjectDefinition(
         forms_session=int(data["forms_session"]),
         header=dict(data["header"]),
         kinds=tuple(data["kinds"]),
@@ -120,5 +121,4 @@ def subject_form(forms_session: int) -> SubjectForm:
 
 def latest_forms_session() -> int:
     """The most recent official model shipped (the question bank's rubric list outlives one session)."""
-    years = [int(path.stem.rsplit("-", 1)[1]) for path in FORMS_DIR.glob("subject-sheet-*.yaml")]
-    return max(years)
+    return latest_official_form_session("subject-sheet")
