@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Establishment, Student, User
@@ -356,9 +356,3 @@ def _replace_jury(passage: Passage, members: Sequence[CommissionMember]) -> None
 
 def jury_of(passage: Passage) -> list[CommissionMember]:
     return list(CommissionMember.objects.filter(passages__passage=passage).select_related("user").order_by("pk"))
-
-
-def passages_of_day(commission: Commission, day: datetime.date) -> QuerySet[Passage]:
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-    end = start + datetime.timedelta(days=1)
-    return Passage.objects.filter(Q(situation__commission=commission), starts_at__gte=start, starts_at__lt=end)

@@ -76,11 +76,6 @@ def dossier_nv_definition(dossier: Dossier) -> NvDefinition:
     return nv_definition(dossier.session.forms_session, dossier.exam.code)
 
 
-def reason_labels(check: ConformityCheck) -> list[str]:
-    form = dossier_nv_definition(check.dossier)
-    return [label for code, label in form.reasons if code in check.nv_reasons]
-
-
 # --- Reads for other pages -----------------------------------------------------------------------------------------
 
 

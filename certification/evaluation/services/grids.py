@@ -14,10 +14,9 @@ Saving is guarded three ways, each refused with a French message and nothing wri
   ``GridConflict`` and the view shows its submitted values back: nothing is lost.
 """
 
-import time
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -30,11 +29,6 @@ from lib.refusals import Conflict, Refused
 from passeport.models import Activity, Fiche, FicheComment, FormativePosition, InternshipPeriod
 from passeport.selectors_internships import internship_summary
 from referentiel.models import Competency, Criterion, Indicator, Level
-
-# SQLite in shared-cache mode (the in-memory test database) reports a write lock held by another connection at once
-# (« database table is locked ») instead of waiting ``busy_timeout`` as a file database does: wait and retry the
-# whole transaction, as the busy handler would, for at most this long.
-SQLITE_LOCK_WAIT_SECONDS = 10
 
 
 class GridRefused(Refused):
@@ -322,30 +316,16 @@ def _save_grid(
 ) -> tuple[Grid | None, bool]:
     if layout is None:
         layout = grid_layout(commission)
-    return _retry_when_sqlite_is_locked(
-        lambda: _save_grid_once(
-            commission=commission,
-            student=student,
-            member=member,
-            levels=levels,
-            comments=comments,
-            base_version=base_version,
-            actor=actor,
-            layout=layout,
-        )
+    return _save_grid_once(
+        commission=commission,
+        student=student,
+        member=member,
+        levels=levels,
+        comments=comments,
+        base_version=base_version,
+        actor=actor,
+        layout=layout,
     )
-
-
-def _retry_when_sqlite_is_locked(save):
-    deadline = time.monotonic() + SQLITE_LOCK_WAIT_SECONDS
-    while True:
-        try:
-            return save()
-        except OperationalError as error:
-            retry = connection.vendor == "sqlite" and not connection.in_atomic_block and "locked" in str(error)
-            if not retry or time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 @dataclass

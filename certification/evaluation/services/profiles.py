@@ -92,11 +92,6 @@ def key_is_complete(key: str) -> bool:
     return bool(key) and UNKNOWN not in key.split("-")
 
 
-def is_complete(profile: Profile, competencies: Sequence[int | str], ranks: Mapping[str, int] = DEFAULT_RANKS) -> bool:
-    """Every compétence of ``competencies`` (pass the assessed ones only) is positioned."""
-    return all(_get(profile, competency_id) in ranks for competency_id in competencies)
-
-
 def _read(key: str, ranks: Mapping[str, int]) -> tuple[tuple[bool, ...], list[int]] | None:
     """``(shape, ranks of the assessed compétences)``; ``None`` when a compétence is not positioned (or no
     compétence is assessed)."""
