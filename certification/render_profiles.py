@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from certification.evaluation.forms.marks import RangeForm, ResultRowForm
+from certification.evaluation.forms import RangeForm, ResultRowForm
 from certification.evaluation.services.profiles import NOT_ASSESSED
 from lib.widgets import render_attrs
 

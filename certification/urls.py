@@ -7,7 +7,6 @@ from certification.commissions.views import planning as views_planning
 from certification.commissions.views import questions as views_questions
 from certification.commissions.views import subjects as views_subjects
 from certification.dossiers import views as views_dossiers
-from certification.dossiers import views_conformity
 from certification.evaluation.views import exports as views_exports
 from certification.evaluation.views import grids as views_grids
 from certification.evaluation.views import jury as views_jury
@@ -26,8 +25,8 @@ urlpatterns = [
     path("dossiers/<int:pk>/deposer/", views_dossiers.dossier_submit, name="dossier_submit"),
     path("dossiers/<int:pk>/depot-tardif/", views_dossiers.dossier_late_deposit, name="dossier_late_deposit"),
     # Conformity
-    path("dossiers/<int:pk>/conformite/", views_conformity.conformity_check, name="conformity_check"),
-    path("conformite/<int:pk>/notification/", views_conformity.nv_notification, name="nv_notification"),
+    path("dossiers/<int:pk>/conformite/", views_dossiers.conformity_check, name="conformity_check"),
+    path("conformite/<int:pk>/notification/", views_dossiers.nv_notification, name="nv_notification"),
     # Commissions and official information
     path("commissions/", views_commissions.commission_list, name="commission_list"),
     path("commissions/nouvelle/", views_commissions.commission_create, name="commission_create"),

@@ -36,7 +36,7 @@ from django.utils import timezone
 from accounts.models import Student, User
 from audit.models import AuditEntry
 from audit.services import log_action
-from certification.commissions.pdf.convocation import (
+from certification.commissions.pdf import (
     letter_context,
     letter_filename,
     load_step,

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Establishment, Student, User
 from audit.services import log_action
-from certification.commissions.pdf.passage_letter import (
+from certification.commissions.pdf import (
     passage_letter_context,
     passage_letter_filename,
     render_passage_letter_pdf,

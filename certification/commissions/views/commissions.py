@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Cohort, Role, Student, User
 from accounts.permissions import admin_establishment_ids, establishment_ids, is_staff_member
+from certification.commissions import pdf as convocation_pdf
 from certification.commissions.forms import (
     AddMemberForm,
     CommissionForm,
@@ -25,7 +26,6 @@ from certification.commissions.forms import (
     StepForm,
     UninformedReasonForm,
 )
-from certification.commissions.pdf import convocation as convocation_pdf
 from certification.commissions.selectors.progress import commissions_progress
 from certification.commissions.services import commissions as commission_services
 from certification.commissions.services import convocations as convocation_services

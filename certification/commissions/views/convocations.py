@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from certification.commissions.forms_convocations import ResendConvocationForm
+from certification.commissions.forms import ResendConvocationForm
 from certification.commissions.services import convocations as convocation_services
 from certification.commissions.services.commissions import CommissionError
 from certification.models import Convocation

@@ -21,8 +21,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
-from certification.commissions.forms_planning import MoveForm, RoomForm, ScheduleForm
-from certification.commissions.pdf import passage_letter as passage_letter_pdf
+from certification.commissions import pdf as passage_letter_pdf
+from certification.commissions.forms import MoveForm, RoomForm, ScheduleForm
 from certification.commissions.selectors import readiness
 from certification.commissions.selectors.passages import candidate_release_at
 from certification.commissions.services import planning as planning_services

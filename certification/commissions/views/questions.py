@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import staff_establishment_ids
-from certification.commissions.forms_subjects import BankQuestionForm, QuestionForm
+from certification.commissions.forms import BankQuestionForm, QuestionForm
 from certification.commissions.selectors.passages import candidate_release_at
 from certification.commissions.services import questions as question_services
 from certification.commissions.services.questions import QuestionError

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Student
 from accounts.permissions import staff_establishment_ids
-from certification.commissions.forms_subjects import FicheChoiceForm, SubjectSheetForm, field_name
-from certification.commissions.pdf import subject as pdfs
+from certification.commissions import pdf as pdfs
+from certification.commissions.forms import FicheChoiceForm, SubjectSheetForm, field_name
 from certification.commissions.selectors.passages import candidate_release_at, subject_sheet_of
 from certification.commissions.services import subjects as subject_services
 from certification.commissions.services.subject_definition import PART_SLUGS

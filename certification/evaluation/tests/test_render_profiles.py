@@ -15,7 +15,7 @@ from django.template import engines
 from django.urls import reverse
 
 from certification import render_profiles
-from certification.evaluation.forms.marks import RangeForm, ResultRowForm
+from certification.evaluation.forms import RangeForm, ResultRowForm
 from certification.evaluation.services.marks import load_group, mark_step
 from certification.evaluation.views import marks as views_marks
 from certification.models import ConformityCheck

@@ -23,7 +23,7 @@ from accounts.models import Student, User
 from accounts.permissions import can_view_student
 from audit.services import log_action
 from certification.commissions.selectors import readiness
-from certification.evaluation.forms.grids import GridForm, comment_field_name, grid_initial, level_field_name
+from certification.evaluation.forms import GridForm, comment_field_name, grid_initial, level_field_name
 from certification.evaluation.pdf import grid as grid_documents
 from certification.evaluation.pdf import grid_docx
 from certification.evaluation.presenters import candidate_flow

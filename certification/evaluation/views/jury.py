@@ -22,7 +22,7 @@ from certification.commissions.selectors.passages import subject_sheet_of
 from certification.commissions.services.subjects import part_rows
 from certification.dossiers.selectors import dossier_fiche_views
 from certification.evaluation.context_processors import todo_items
-from certification.evaluation.forms.jury import PassageNoteForm
+from certification.evaluation.forms import PassageNoteForm
 from certification.evaluation.selectors.todo import KIND_LABELS
 from certification.evaluation.services.jury_notes import NoteConflict, NoteRefused, passage_note, save_passage_note
 from certification.models import CommissionMember, Dossier, Passage, PassageNote, SubjectSheet

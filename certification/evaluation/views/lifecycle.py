@@ -18,7 +18,7 @@ from accounts.models import User
 from audit.services import log_action
 from certification.commissions.services.planning import presence_situations
 from certification.dossiers.services.conformity import ConformityError, ensure_dossier
-from certification.evaluation.forms.lifecycle import AbsenceForm, ReadinessForm
+from certification.evaluation.forms import AbsenceForm, ReadinessForm
 from certification.evaluation.services import lifecycle
 from certification.models import Absence, CandidateResult, Commission, Passage, Readiness, ResultStatus
 from certification.permissions import can_manage_commission, get_commission_student, member_of

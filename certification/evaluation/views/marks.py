@@ -18,7 +18,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods
 
 from certification import render_profiles
-from certification.evaluation.forms.marks import (
+from certification.evaluation.forms import (
     RangeForm,
     ResultForm,
     ResultRowForm,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Student, User
 from accounts.permissions import admin_establishment_ids
-from certification.evaluation.forms.sheets import DeliberationForm, EvaluationSheetForm, GridDisclosureForm, SignForm
+from certification.evaluation.forms import DeliberationForm, EvaluationSheetForm, GridDisclosureForm, SignForm
 from certification.evaluation.pdf import sheet as sheet_pdf
 from certification.evaluation.presenters import candidate_flow
 from certification.evaluation.services import lifecycle
