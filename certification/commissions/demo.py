@@ -10,9 +10,9 @@ from django.db import transaction
 
 from accounts.demo import DEMO_SESSION_YEAR, DEMO_UAI
 from accounts.models import Cohort, User
+from certification.commissions.models import Commission, CommissionMember, MemberRole, SituationStep
 from certification.commissions.services import commissions as services
 from certification.dossiers.demo import ccf_exams
-from certification.models import Commission, CommissionMember, MemberRole, SituationStep
 
 # Each commission's exam is found by its data (referentiel.exams), not by its code: « commission » is the exam
 # assessed by a commission with a fiche sujet in situation B (E4), « single » the one with a single assessor (E6).

@@ -18,13 +18,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Cohort, User
-from certification.commissions.services.commissions import establishment_teachers
-from certification.commissions.services.questions import MAX_QUESTION_LENGTH
-from certification.commissions.services.subject_definition import SubjectDefinition
-from certification.commissions.services.subjects import MAX_RUBRIC_LENGTH
-from certification.models import (
+from certification.commissions.models import (
     CommissionMember,
-    DossierFiche,
     MemberRole,
     Room,
     SimulationKind,
@@ -32,6 +27,11 @@ from certification.models import (
     SubjectPart,
     SubjectSheet,
 )
+from certification.commissions.services.commissions import establishment_teachers
+from certification.commissions.services.questions import MAX_QUESTION_LENGTH
+from certification.commissions.services.subject_definition import SubjectDefinition
+from certification.commissions.services.subjects import MAX_RUBRIC_LENGTH
+from certification.dossiers.models import DossierFiche
 from lib.collation import by_name
 from referentiel.models import Exam, ExamSession
 

@@ -29,9 +29,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Student
+from certification.commissions.models import Passage, SituationStep, SubjectPart, SubjectSheet
 from certification.commissions.selectors.passages import candidate_release_at
 from certification.commissions.services.subjects import form_of, part_rows, passage_of
-from certification.models import Passage, SituationStep, SubjectPart, SubjectSheet
 from lib import pdf
 from referentiel.models import ExamRule, SituationRule
 

@@ -8,8 +8,8 @@ import logging
 from django_tasks import task
 
 from accounts.models import User
+from certification.commissions.models import SituationStep
 from certification.commissions.services.convocations import inform_students
-from certification.models import SituationStep
 
 logger = logging.getLogger(__name__)
 

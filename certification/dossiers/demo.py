@@ -21,9 +21,9 @@ from django.utils import timezone
 from accounts.demo import DEMO_SESSION_YEAR, DEMO_UAI
 from accounts.models import Student
 from audit.services import log_action
+from certification.dossiers.models import Dossier, DossierAttestation, DossierFiche, DossierState
 from certification.dossiers.selectors import PARIS, exam_rule
 from certification.dossiers.services.dossiers import freeze_dossier_fiches
-from certification.models import Dossier, DossierAttestation, DossierFiche, DossierState
 from dataset import texts
 from passeport.models import Activity, ActivityNature, ActivitySetting, Fiche
 from passeport.rubrics import fiche_definition

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from django import forms
 
 from accounts.models import Student
+from certification.dossiers.models import ConformityDecision, Dossier
 from certification.dossiers.selectors import paris_today
 from certification.dossiers.services.conformity import REASONS_REFUSED, REASONS_REQUIRED, NvDefinition
-from certification.models import ConformityDecision, Dossier
 from passeport.models import Fiche, FicheVerso, InternshipPeriod
 from referentiel.models import Exam
 

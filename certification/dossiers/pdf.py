@@ -12,8 +12,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from certification.dossiers.models import ConformityCheck
 from certification.dossiers.services.conformity import dossier_nv_definition
-from certification.models import ConformityCheck
 from lib import pdf
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"

@@ -13,8 +13,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.models import Student
+from certification.dossiers.models import Dossier, DossierFiche, DossierState
 from certification.dossiers.services.composition import Defect, composition_defects
-from certification.models import Dossier, DossierFiche, DossierState
 from passeport.models import Fiche, FicheVerso
 from passeport.rubrics import fiche_definition
 from referentiel.models import Exam, ExamRule, ExamSession

@@ -22,6 +22,7 @@ from accounts.models import Student
 from accounts.permissions import admin_establishment_ids, staff_establishment_ids
 from certification.dossiers import selectors
 from certification.dossiers.forms import ConformityForm, DossierSelectionForm, LateDepositForm
+from certification.dossiers.models import ConformityCheck, ConformityDecision, Dossier, DossierState
 from certification.dossiers.pdf import load_check, nv_filename, render_nv_pdf
 from certification.dossiers.selectors import deposit_deadline, is_late
 from certification.dossiers.services import dossiers as services
@@ -33,7 +34,6 @@ from certification.dossiers.services.conformity import (
     record_conformity,
     suggested_reasons,
 )
-from certification.models import ConformityCheck, ConformityDecision, Dossier, DossierState
 from certification.permissions import get_dossier_for_user, get_own_student
 from passeport.selectors_internships import internship_summary
 from referentiel.models import Exam

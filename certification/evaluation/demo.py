@@ -23,26 +23,24 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_SESSION_YEAR, DEMO_UAI
 from accounts.models import Establishment, Student, User
-from certification.commissions.services import planning, questions, subjects
-from certification.dossiers.demo import subject_exam
-from certification.evaluation.selectors.assessed import assessed_competencies
-from certification.evaluation.services import grids, lifecycle, marks
-from certification.models import (
-    CandidateResult,
+from certification.commissions.models import (
     Commission,
     Convocation,
-    Grid,
     InformationMethod,
     Passage,
     PassageJuror,
     Question,
     Readiness,
-    ResultStatus,
     Room,
     SimulationKind,
     Situation,
     SubjectSheet,
 )
+from certification.commissions.services import planning, questions, subjects
+from certification.dossiers.demo import subject_exam
+from certification.evaluation.models import CandidateResult, Grid, ResultStatus
+from certification.evaluation.selectors.assessed import assessed_competencies
+from certification.evaluation.services import grids, lifecycle, marks
 
 ROOMS = ["B12", "B14", "Salle de réunion"]
 CHANGED = {

@@ -16,7 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from accounts.models import Student
-from certification.models import CandidateResult, Commission, ResultStatus
+from certification.commissions.models import Commission
+from certification.evaluation.models import CandidateResult, ResultStatus
 from lib.collation import by_name
 from lib.spreadsheets import append_safe_row, safe_row
 

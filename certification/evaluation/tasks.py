@@ -6,8 +6,8 @@ Tasks take ids and may run any number of times.
 from django_tasks import task
 
 from accounts.models import Student
+from certification.commissions.models import Commission
 from certification.evaluation.services import packs
-from certification.models import Commission
 
 
 @task()

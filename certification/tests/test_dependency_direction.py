@@ -1,10 +1,15 @@
 """The one-way rule between the project's apps and inside ``certification``, checked on every import statement.
 
 Project: lib ← audit, notifications ← referentiel ← accounts ← passeport ← certification ← harmonisation
-(an app imports only apps on its left). Inside certification: core (models, permissions) ← dossiers ← commissions
-← evaluation; ``certification.urls`` and ``certification.tasks`` are the app's entry points and may import every
-sub-package. Imports inside functions count too: a lazy import is still a dependency. Tests and migrations are not
-checked (a test may build data of any layer).
+(an app imports only apps on its left). Inside certification: core ← dossiers ← commissions ← evaluation, models
+included (``dossiers/models.py`` never names an evaluation model). The entry points may import every sub-package:
+``certification.urls``, ``certification.tasks`` and ``certification.models`` (re-exports for migrations,
+``apps.get_model`` and the other apps), the management commands. Code inside a sub-package imports models from their
+sub-package, never through the ``certification.models`` re-export (that would hide the layer). Two known exceptions
+(``ALLOWED``): ``certification.permissions`` (core) reads dossiers and commissions models, because who may see a
+dossier depends on commission membership; the commission page (the hub of a commission) shows how far its candidates
+are in the whole lifecycle, an evaluation read. Imports inside functions count too: a lazy import is still a
+dependency. Tests and migrations are not checked (a test may build data of any layer).
 """
 
 import ast
@@ -23,7 +28,12 @@ APP_LAYERS = [
     ["harmonisation"],
 ]
 CERTIFICATION_LAYERS = ["core", "dossiers", "commissions", "evaluation"]
-ENTRY_POINTS = ("certification.urls", "certification.tasks", "certification.management")
+ENTRY_POINTS = ("certification.urls", "certification.tasks", "certification.models", "certification.management")
+ALLOWED = {
+    ("certification.permissions", "certification.dossiers.models"),
+    ("certification.permissions", "certification.commissions.models"),
+    ("certification.commissions.views.commissions", "certification.evaluation.selectors.progress"),
+}
 # The Python renderers are being replaced by templates (issue 15, another branch); they read evaluation until then.
 LEAVING = ("certification.render_grid", "certification.render_profiles")
 
@@ -72,13 +82,16 @@ def _violations() -> list[str]:
                     rank = _app_rank(imported)
                     if rank is not None and rank > _app_rank(module):
                         found.append(f"{module} imports {imported}")
-                    if (
-                        module.startswith("certification")
-                        and imported.startswith("certification.")
-                        and not module.startswith(ENTRY_POINTS + LEAVING)
-                        and _certification_rank(imported) > _certification_rank(module)
-                    ):
+                    if not module.startswith("certification") or module.startswith(ENTRY_POINTS + LEAVING):
+                        continue
+                    if not imported.startswith("certification."):
+                        continue
+                    if any(module == allowed and imported.startswith(target) for allowed, target in ALLOWED):
+                        continue
+                    if _certification_rank(imported) > _certification_rank(module):
                         found.append(f"{module} imports {imported}")
+                    elif imported.startswith("certification.models") and _certification_rank(module) > 0:
+                        found.append(f"{module} imports {imported} (import from the sub-package's models)")
     return sorted(set(found))
 
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from certification.models import Passage, SubjectSheet
+from certification.commissions.models import Passage, SubjectSheet
 
 
 def candidate_release_at(passage: Passage) -> datetime.datetime:

@@ -6,7 +6,7 @@ The decisions themselves (record, withdraw) are lifecycle writes in ``certificat
 from collections.abc import Iterable
 
 from accounts.models import Student
-from certification.models import Commission, Readiness, Situation
+from certification.commissions.models import Commission, Readiness, Situation
 from lib.collation import by_name
 
 

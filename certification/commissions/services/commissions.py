@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Cohort, Membership, Role, User
 from audit.services import log_action
-from certification.models import Commission, CommissionMember, MemberRole, Situation, SituationStep
+from certification.commissions.models import Commission, CommissionMember, MemberRole, Situation, SituationStep
 from lib.refusals import Refused
 from referentiel.models import Exam, ExamRule, ExamSession
 

@@ -36,6 +36,13 @@ from django.utils import timezone
 from accounts.models import Student, User
 from audit.models import AuditEntry
 from audit.services import log_action
+from certification.commissions.models import (
+    Convocation,
+    InformationMethod,
+    Passage,
+    SituationStep,
+    UninformedAssessment,
+)
 from certification.commissions.pdf import (
     letter_context,
     letter_filename,
@@ -44,7 +51,6 @@ from certification.commissions.pdf import (
     step_letter_context,
 )
 from certification.commissions.services.commissions import CommissionError
-from certification.models import Convocation, InformationMethod, Passage, SituationStep, UninformedAssessment
 from notifications import services as outbox
 from notifications.models import OutboxMessage, OutboxState
 

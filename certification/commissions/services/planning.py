@@ -19,14 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Establishment, Student, User
 from audit.services import log_action
-from certification.commissions.pdf import (
-    passage_letter_context,
-    passage_letter_filename,
-    render_passage_letter_pdf,
-)
-from certification.commissions.services.commissions import CommissionError
-from certification.commissions.services.convocations import convoke_passage, supersede_current_convocation
-from certification.models import (
+from certification.commissions.models import (
     Commission,
     CommissionMember,
     Passage,
@@ -35,6 +28,13 @@ from certification.models import (
     SimulationKind,
     Situation,
 )
+from certification.commissions.pdf import (
+    passage_letter_context,
+    passage_letter_filename,
+    render_passage_letter_pdf,
+)
+from certification.commissions.services.commissions import CommissionError
+from certification.commissions.services.convocations import convoke_passage, supersede_current_convocation
 from lib.french import de
 from referentiel.models import SituationRule
 

@@ -14,9 +14,9 @@ from django.db.models import Case, IntegerField, Max, QuerySet, Value, When
 
 from accounts.models import Establishment, User
 from audit.services import log_action
+from certification.commissions.models import ParameterChange, Question, SubjectPart, SubjectQuestion, SubjectSheet
 from certification.commissions.services.subject_definition import latest_forms_session, subject_definition
 from certification.commissions.services.subjects import form_of, normalise
-from certification.models import ParameterChange, Question, SubjectPart, SubjectQuestion, SubjectSheet
 from lib.refusals import Refused
 
 MAX_QUESTION_LENGTH = 1000

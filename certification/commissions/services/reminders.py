@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import Student
 from audit.services import log_action
 from certification.commissions.services.convocations import file_email
-from certification.models import Dossier, DossierReminder, DossierState
+from certification.dossiers.models import Dossier, DossierReminder, DossierState
 from referentiel.models import ExamRule
 
 logger = logging.getLogger(__name__)

@@ -15,22 +15,14 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Student, User
 from audit.services import log_action
+from certification.commissions.models import Commission, ParameterChange, Passage, SubjectPart, SubjectSheet
 from certification.commissions.services.subject_changes import Measure, measure, same_words
 from certification.commissions.services.subject_definition import (
     SubjectDefinition,
     SubjectPartDefinition,
     subject_definition,
 )
-from certification.models import (
-    Commission,
-    Dossier,
-    DossierFiche,
-    DossierState,
-    ParameterChange,
-    Passage,
-    SubjectPart,
-    SubjectSheet,
-)
+from certification.dossiers.models import Dossier, DossierFiche, DossierState
 from lib import versioning
 from lib.collation import by_name
 from lib.refusals import Conflict, Refused

@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from certification.commissions.selectors import progress
+from certification.evaluation.selectors import progress
 from certification.evaluation.selectors.steps import blocking_steps
-from certification.models import Criterion, MemberRole
+from certification.models import MemberRole
+from referentiel.models import Criterion
 from tests.factories_certification_commissions import add_member
 from tests.factories_certification_grids import criteria_of, fill_grid, seat
 from tests.factories_certification_jury import make_passage

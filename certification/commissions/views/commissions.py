@@ -26,17 +26,12 @@ from certification.commissions.forms import (
     StepForm,
     UninformedReasonForm,
 )
-from certification.commissions.selectors.progress import commissions_progress
+from certification.commissions.models import Commission, Convocation, SituationStep, UninformedAssessment
 from certification.commissions.services import commissions as commission_services
 from certification.commissions.services import convocations as convocation_services
 from certification.commissions.services.commissions import CommissionError
-from certification.models import (
-    Commission,
-    Convocation,
-    Dossier,
-    SituationStep,
-    UninformedAssessment,
-)
+from certification.dossiers.models import Dossier
+from certification.evaluation.selectors.progress import commissions_progress
 from certification.permissions import (
     can_manage_commission,
     commissions_for_user,

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from certification.commissions.forms import ResendConvocationForm
+from certification.commissions.models import Convocation
 from certification.commissions.services import convocations as convocation_services
 from certification.commissions.services.commissions import CommissionError
-from certification.models import Convocation
 from certification.permissions import get_commission_for_user
 
 

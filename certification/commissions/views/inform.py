@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Student
 from certification.commissions.forms import InformForm
+from certification.commissions.models import Convocation, SituationStep
 from certification.commissions.services import convocations as convocation_services
-from certification.models import Convocation, SituationStep
 from certification.permissions import get_step_for_user
 from lib.collation import by_name
 

@@ -23,13 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import User
 from certification.commissions import pdf as passage_letter_pdf
 from certification.commissions.forms import MoveForm, RoomForm, ScheduleForm
-from certification.commissions.selectors import readiness
-from certification.commissions.selectors.passages import candidate_release_at
-from certification.commissions.services import planning as planning_services
-from certification.commissions.services.commissions import CommissionError
-from certification.commissions.services.convocations import attach_delivery, information_by_student_step
-from certification.commissions.services.convocations import student_convocations as convocations_of
-from certification.models import (
+from certification.commissions.models import (
     Commission,
     CommissionMember,
     Convocation,
@@ -39,6 +33,12 @@ from certification.models import (
     Room,
     SituationStep,
 )
+from certification.commissions.selectors import readiness
+from certification.commissions.selectors.passages import candidate_release_at
+from certification.commissions.services import planning as planning_services
+from certification.commissions.services.commissions import CommissionError
+from certification.commissions.services.convocations import attach_delivery, information_by_student_step
+from certification.commissions.services.convocations import student_convocations as convocations_of
 from certification.permissions import (
     can_manage_commission,
     get_commission_for_user,

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import staff_establishment_ids
 from certification.commissions.forms import BankQuestionForm, QuestionForm
+from certification.commissions.models import ParameterChange, Question, SubjectSheet
 from certification.commissions.selectors.passages import candidate_release_at
 from certification.commissions.services import questions as question_services
 from certification.commissions.services.questions import QuestionError
 from certification.commissions.services.subject_definition import latest_forms_session, subject_definition
 from certification.commissions.services.subjects import form_of, passage_of
-from certification.models import ParameterChange, Question, SubjectSheet
 from certification.permissions import (
     get_question_for_user,
     get_staff_establishment,

@@ -17,11 +17,11 @@ from accounts.models import Student
 from accounts.permissions import staff_establishment_ids
 from certification.commissions import pdf as pdfs
 from certification.commissions.forms import FicheChoiceForm, SubjectSheetForm, field_name
+from certification.commissions.models import Commission, SubjectPart, SubjectSheet
 from certification.commissions.selectors.passages import candidate_release_at, subject_sheet_of
 from certification.commissions.services import subjects as subject_services
 from certification.commissions.services.subject_definition import PART_SLUGS
 from certification.commissions.services.subjects import NO_DOSSIER, StaleSubject, SubjectError
-from certification.models import Commission, SubjectPart, SubjectSheet
 from certification.permissions import (
     get_commission_for_user,
     get_commission_student,

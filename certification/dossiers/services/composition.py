@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from certification.models import Dossier
+from certification.dossiers.models import Dossier
 from passeport.models import Fiche, InternshipPeriod
 from referentiel.models import Exam, ExamRule, FicheKind
 

@@ -19,8 +19,8 @@ from django.db import transaction
 
 from accounts.models import Student, User
 from audit.services import log_action
+from certification.dossiers.models import ConformityCheck, ConformityDecision, Dossier, DossierState, NvReason
 from certification.dossiers.selectors import deadline_passed, deposit_deadline, is_late
-from certification.models import ConformityCheck, ConformityDecision, Dossier, DossierState, NvReason
 from lib.refusals import Refused
 from passeport.selectors_internships import SHORT, internship_summary
 from referentiel.models import Exam, ExamSession

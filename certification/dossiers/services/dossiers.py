@@ -18,8 +18,8 @@ from django.utils import timezone
 from accounts.models import Student, User
 from accounts.permissions import admin_establishment_ids
 from audit.services import log_action
+from certification.dossiers.models import Dossier, DossierAttestation, DossierFiche, DossierState
 from certification.dossiers.selectors import PARIS, deadline_passed, deposit_deadline, paris_today
-from certification.models import Dossier, DossierAttestation, DossierFiche, DossierState
 from lib.refusals import Refused
 from passeport.models import Fiche, FicheVersion, FicheVerso, InternshipPeriod
 from passeport.rubrics import fiche_definition

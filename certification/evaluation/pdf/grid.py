@@ -18,10 +18,11 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from accounts.models import Student
+from certification.commissions.models import Commission, CommissionMember, SituationStep
+from certification.evaluation.models import CandidateResult
 from certification.evaluation.selectors import assessed as assessed_selectors
 from certification.evaluation.services import grids as grid_services
 from certification.evaluation.services.sheets import format_mark
-from certification.models import CandidateResult, Commission, CommissionMember, SituationStep
 from lib import pdf
 from referentiel.models import Competency, Criterion, Level
 from referentiel.official_forms import official_form

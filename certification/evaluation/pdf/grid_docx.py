@@ -11,8 +11,8 @@ from collections import defaultdict
 from typing import Any
 
 from accounts.models import Student
+from certification.commissions.models import Commission, CommissionMember
 from certification.evaluation.pdf.grid import grid_context, grid_filename
-from certification.models import Commission, CommissionMember
 from referentiel import word_forms
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from accounts.models import Student
-from certification.models import Commission
+from certification.commissions.models import Commission
 from lib.collation import by_name
 
 # The steps of one candidate, in order: (url name, label). The profiles page is the commission-wide view of the

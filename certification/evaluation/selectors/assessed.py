@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from certification.models import Commission, SituationAppraisal, SubjectSheet
+from certification.commissions.models import Commission, SubjectSheet
+from certification.evaluation.models import SituationAppraisal
 from referentiel.exams import ExamDefinition
 from referentiel.models import Competency
 

@@ -15,19 +15,10 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from accounts.models import Student
-from certification.commissions.selectors import progress
-from certification.evaluation.selectors import assessed
-from certification.models import (
-    Commission,
-    CommissionMember,
-    ConformityDecision,
-    DossierState,
-    EvaluationSheet,
-    GridLine,
-    MemberRole,
-    PassageJuror,
-    ResultStatus,
-)
+from certification.commissions.models import Commission, CommissionMember, MemberRole, PassageJuror
+from certification.dossiers.models import ConformityDecision, DossierState
+from certification.evaluation.models import EvaluationSheet, GridLine, ResultStatus
+from certification.evaluation.selectors import assessed, progress
 from referentiel.models import Criterion
 
 STEPS = [

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.permissions import admin_establishment_ids
-from certification.commissions.selectors import progress
+from certification.commissions.models import Commission
+from certification.evaluation.selectors import progress
 from certification.evaluation.selectors.todo_item import STEP, TodoItem
-from certification.models import Commission
 
 # Where each step is done: the commission page's section, or the page of the step.
 _STEP_PAGES = {

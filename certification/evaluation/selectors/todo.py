@@ -46,28 +46,29 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Student, User
-from certification.commissions.services.convocations import stopped
-from certification.evaluation.selectors.steps import blocking_steps
-from certification.evaluation.selectors.todo_item import DELIVERY, GRID, KIND_LABELS, SIGNATURE, SUBJECT, TodoItem
-from certification.evaluation.services.sheets import format_mark
-from certification.models import (
-    CandidateResult,
+from certification.commissions.models import (
     Commission,
     CommissionMember,
     Convocation,
-    Dossier,
-    DossierState,
-    EvaluationSheet,
-    GridLine,
     MemberRole,
     Passage,
     PassageJuror,
-    ResultStatus,
-    Signature,
-    SituationAppraisal,
     SituationStep,
     SubjectSheet,
 )
+from certification.commissions.services.convocations import stopped
+from certification.dossiers.models import Dossier, DossierState
+from certification.evaluation.models import (
+    CandidateResult,
+    EvaluationSheet,
+    GridLine,
+    ResultStatus,
+    Signature,
+    SituationAppraisal,
+)
+from certification.evaluation.selectors.steps import blocking_steps
+from certification.evaluation.selectors.todo_item import DELIVERY, GRID, KIND_LABELS, SIGNATURE, SUBJECT, TodoItem
+from certification.evaluation.services.sheets import format_mark
 from lib.collation import by_name
 from lib.prepared import PreparedQuery, count_each
 from referentiel.exams import all_definitions, subject_situations

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts.models import Student
-from certification.models import Commission
+from certification.commissions.models import Commission
 
 STEP = "step"
 GRID = "grid"

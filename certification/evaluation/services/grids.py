@@ -22,9 +22,11 @@ from django.utils import timezone
 
 from accounts.models import Student, User
 from audit.services import log_action
+from certification.commissions.models import Commission, CommissionMember, SituationStep
 from certification.commissions.services.convocations import assessment_block_reason
+from certification.dossiers.models import Dossier
+from certification.evaluation.models import Grid, GridComment, GridLine
 from certification.evaluation.services.locking import Locked, ensure_unlocked
-from certification.models import Commission, CommissionMember, Dossier, Grid, GridComment, GridLine, SituationStep
 from lib.refusals import Conflict, Refused
 from passeport.models import Activity, Fiche, FicheComment, FormativePosition, InternshipPeriod
 from passeport.selectors_internships import internship_summary

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.services import log_action
-from certification.models import CommissionMember, Passage, PassageNote
+from certification.commissions.models import CommissionMember, Passage, PassageNote
 from lib import versioning
 from lib.refusals import Conflict, Refused
 

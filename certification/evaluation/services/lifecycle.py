@@ -32,26 +32,18 @@ from django.utils import timezone
 
 from accounts.models import Student, User
 from audit.services import log_action
-from certification.evaluation.services.locking import Locked
-from certification.models import (
-    Absence,
-    AbsenceKind,
-    CandidateResult,
+from certification.commissions.models import (
     Commission,
-    ConformityCheck,
-    ConformityDecision,
     Convocation,
-    Deliberation,
-    Dossier,
-    DossierState,
     Passage,
     Readiness,
-    Reopening,
-    ResultStatus,
     Situation,
     SituationStep,
     UninformedAssessment,
 )
+from certification.dossiers.models import ConformityCheck, ConformityDecision, Dossier, DossierState
+from certification.evaluation.models import Absence, AbsenceKind, CandidateResult, Deliberation, Reopening, ResultStatus
+from certification.evaluation.services.locking import Locked
 from lib.collation import by_name
 from lib.french import de
 from lib.refusals import Refused

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts.models import Student, User
 from audit.services import log_action
-from certification.models import CandidateResult, Commission
+from certification.commissions.models import Commission
+from certification.evaluation.models import CandidateResult
 from lib.refusals import Refused
 
 LOCKED_MESSAGE = (
@@ -49,7 +50,7 @@ def lock(commission: Commission, student: Student, *, actor: User) -> CandidateR
 
 def reopen(commission: Commission, student: Student, *, actor: User, reason: str) -> CandidateResult:
     """Only the responsible member may reopen; the signatures are then void and must be given again."""
-    from certification.models import Signature
+    from certification.evaluation.models import Signature
 
     if commission.responsible_id != actor.pk:
         raise PermissionError("Seul·e le ou la responsable de la commission peut rouvrir une grille signée.")

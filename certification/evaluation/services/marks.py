@@ -21,6 +21,9 @@ from django.db import transaction
 
 from accounts.models import Student, User
 from audit.services import log_action
+from certification.commissions.models import Commission
+from certification.dossiers.models import ConformityCheck
+from certification.evaluation.models import CandidateResult, GridLine, MarkRange, ResultStatus
 from certification.evaluation.selectors import assessed as assessed_selectors
 from certification.evaluation.services import profiles as profile_logic
 from certification.evaluation.services.lifecycle import (
@@ -32,7 +35,6 @@ from certification.evaluation.services.lifecycle import (
     mark_block_reasons,
 )
 from certification.evaluation.services.locking import Locked, ensure_unlocked
-from certification.models import CandidateResult, Commission, ConformityCheck, GridLine, MarkRange, ResultStatus
 from lib import versioning
 from lib.collation import by_name
 from lib.refusals import Conflict

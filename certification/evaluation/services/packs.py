@@ -30,9 +30,11 @@ from pypdf import PdfReader, PdfWriter
 
 from accounts.models import Student
 from audit.services import log_action
+from certification.commissions.models import Commission
+from certification.dossiers.models import Dossier, DossierFiche
+from certification.evaluation.models import EvaluationPack, PackState
 from certification.evaluation.pdf import grid as grid_pdf
 from certification.evaluation.pdf import sheet as sheet_pdf
-from certification.models import Commission, Dossier, DossierFiche, EvaluationPack, PackState
 from lib import files, pdf
 from passeport.models import FicheVerso, FormativeAssessment
 from passeport.pdf import render_fiche_pdf

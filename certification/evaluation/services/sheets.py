@@ -23,22 +23,17 @@ from django.utils import timezone
 from accounts.models import Student, User
 from audit.models import AuditEntry
 from audit.services import log_action
-from certification.evaluation.services.locking import ensure_unlocked, lock
-from certification.models import (
+from certification.commissions.models import Commission, CommissionMember, Convocation, Passage, Situation, SubjectSheet
+from certification.dossiers.models import DossierFiche
+from certification.evaluation.models import (
     CandidateResult,
-    Commission,
-    CommissionMember,
-    Convocation,
     Deliberation,
-    DossierFiche,
     EvaluationSheet,
-    Passage,
     ResultStatus,
     Signature,
-    Situation,
     SituationAppraisal,
-    SubjectSheet,
 )
+from certification.evaluation.services.locking import ensure_unlocked, lock
 from lib import versioning
 from lib.collation import by_name
 from lib.refusals import Conflict, Refused

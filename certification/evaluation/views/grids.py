@@ -22,8 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Student, User
 from accounts.permissions import can_view_student
 from audit.services import log_action
+from certification.commissions.models import Commission, CommissionMember, MemberRole
 from certification.commissions.selectors import readiness
 from certification.evaluation.forms import GridForm, comment_field_name, grid_initial, level_field_name
+from certification.evaluation.models import Grid
 from certification.evaluation.pdf import grid as grid_documents
 from certification.evaluation.pdf import grid_docx
 from certification.evaluation.presenters import candidate_flow
@@ -36,7 +38,6 @@ from certification.evaluation.services.grids import (
     LayoutCompetency,
     LayoutCriterion,
 )
-from certification.models import Commission, CommissionMember, Grid, MemberRole
 from certification.permissions import (
     can_manage_commission,
     get_commission_student,

@@ -18,14 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from accounts.permissions import is_staff_member
+from certification.commissions.models import CommissionMember, Passage, PassageNote, SubjectSheet
 from certification.commissions.selectors.passages import subject_sheet_of
 from certification.commissions.services.subjects import part_rows
+from certification.dossiers.models import Dossier
 from certification.dossiers.selectors import dossier_fiche_views
 from certification.evaluation.context_processors import todo_items
 from certification.evaluation.forms import PassageNoteForm
 from certification.evaluation.selectors.todo import KIND_LABELS
 from certification.evaluation.services.jury_notes import NoteConflict, NoteRefused, passage_note, save_passage_note
-from certification.models import CommissionMember, Dossier, Passage, PassageNote, SubjectSheet
 from certification.permissions import get_passage_for_user, require_member
 
 SUBJECT_TABLE = "certification/commissions/includes/part_table.html"

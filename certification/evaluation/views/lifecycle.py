@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from audit.services import log_action
+from certification.commissions.models import Commission, Passage, Readiness
 from certification.commissions.services.planning import presence_situations
 from certification.dossiers.services.conformity import ConformityError, ensure_dossier
 from certification.evaluation.forms import AbsenceForm, ReadinessForm
+from certification.evaluation.models import Absence, CandidateResult, ResultStatus
 from certification.evaluation.services import lifecycle
-from certification.models import Absence, CandidateResult, Commission, Passage, Readiness, ResultStatus
 from certification.permissions import can_manage_commission, get_commission_student, member_of
 from lib.french import de
 from lib.refusals import Refused

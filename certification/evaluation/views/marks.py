@@ -18,6 +18,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods
 
 from certification import render_profiles
+from certification.commissions.models import Commission
 from certification.evaluation.forms import (
     RangeForm,
     ResultForm,
@@ -26,12 +27,12 @@ from certification.evaluation.forms import (
     profile_field_name,
     step_message,
 )
+from certification.evaluation.models import MarkRange, ResultStatus
 from certification.evaluation.presenters import candidate_flow
 from certification.evaluation.services import lifecycle
 from certification.evaluation.services import marks as marks_services
 from certification.evaluation.services.locking import Locked, is_locked, reopen
 from certification.evaluation.services.marks import GroupPage, MarksConflict
-from certification.models import Commission, MarkRange, ResultStatus
 from certification.permissions import get_commission_for_user, get_commission_student, member_of, require_member
 from lib.french import de
 from lib.refusals import Refused

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Student, User
 from accounts.permissions import admin_establishment_ids
+from certification.commissions.models import Commission
 from certification.evaluation.forms import DeliberationForm, EvaluationSheetForm, GridDisclosureForm, SignForm
+from certification.evaluation.models import Deliberation, Reopening
 from certification.evaluation.pdf import sheet as sheet_pdf
 from certification.evaluation.presenters import candidate_flow
 from certification.evaluation.services import lifecycle
@@ -30,7 +32,6 @@ from certification.evaluation.services.sheets import (
     SheetError,
     StaleSheet,
 )
-from certification.models import Commission, Deliberation, Reopening
 from certification.permissions import (
     get_commission_for_user,
     get_commission_student,

@@ -18,25 +18,17 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from accounts.models import Student
-from certification.models import (
-    Absence,
-    AbsenceKind,
-    CandidateResult,
+from certification.commissions.models import (
     Commission,
-    ConformityCheck,
-    ConformityDecision,
     Convocation,
-    Deliberation,
-    Dossier,
-    DossierState,
     Passage,
     Readiness,
-    Reopening,
-    ResultStatus,
     Situation,
     SituationStep,
     UninformedAssessment,
 )
+from certification.dossiers.models import ConformityCheck, ConformityDecision, Dossier, DossierState
+from certification.evaluation.models import Absence, AbsenceKind, CandidateResult, Deliberation, Reopening, ResultStatus
 from lib.collation import by_name
 
 # The steps, in lifecycle order. The to-do links each to the page where it is done.
