@@ -24,8 +24,9 @@ from certification.dossiers.selectors import PARIS, deadline_passed, deposit_dea
 from certification.dossiers.services.conformity import record_conformity
 from certification.dossiers.services.dossiers import freeze_dossier_fiches, save_dossier_selection, submit_dossier
 from certification.evaluation.selectors.assessed import assessed_competencies
+from certification.evaluation.selectors.marks import load_group
 from certification.evaluation.services.grids import save_agreed_grid, save_member_grid
-from certification.evaluation.services.marks import RangeInput, ResultInput, load_group, save_group
+from certification.evaluation.services.marks import RangeInput, ResultInput, save_group
 from certification.evaluation.services.profiles import NOT_ASSESSED
 from certification.models import (
     Commission,

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Academie, Student, User
 from audit.services import log_action
-from certification.evaluation.services import lifecycle
+from certification.evaluation.services import freezing, lifecycle
 from certification.models import CandidateResult, Commission
 from harmonisation.models import AnswerKind, HarmonisationRequest
 from lib.refusals import Refused
@@ -78,7 +78,7 @@ def answer_request(*, actor: User, request: HarmonisationRequest, kind: str, tex
                 lifecycle.reopen_after_deliberation(
                     commission=request.commission, student=request.student, actor=actor, reason=text
                 )
-            except (lifecycle.LifecycleRefused, PermissionError) as exc:
+            except (freezing.LifecycleRefused, PermissionError) as exc:
                 raise HarmonisationRefused(getattr(exc, "message", str(exc))) from None
         request.answer_kind = kind
         request.answer = text

@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from accounts import permissions
 from accounts.models import Establishment
-from certification.commissions.services.convocations import student_convocations
+from certification.commissions.services.informed import student_convocations
 from certification.evaluation.context_processors import todo_items
 from certification.evaluation.selectors.todo_item import STEP
 from certification.models import CommissionMember, Dossier, DossierState

@@ -27,9 +27,10 @@ from django.utils import timezone
 
 from certification.commissions.models import Situation
 from certification.evaluation.models import AbsenceKind, ResultStatus
+from certification.evaluation.presenters.sheets import SheetView
 from certification.evaluation.services.grids import LayoutCompetency, LayoutCriterion
 from certification.evaluation.services.jury_notes import MAX_NOTE_LENGTH
-from certification.evaluation.services.sheets import NOT_THE_SUBJECT_FICHE, SheetView, SituationEntry, choosable_fiches
+from certification.evaluation.services.sheets import NOT_THE_SUBJECT_FICHE, SituationEntry, choosable_fiches
 from lib import widgets
 from lib.widgets import HiddenInput
 from passeport.models import Fiche

@@ -4,7 +4,7 @@ marked inside the range of their profile."""
 import pytest
 
 from certification.evaluation.selectors.assessed import assessed_competencies
-from certification.evaluation.services.marks import load_group
+from certification.evaluation.selectors.marks import load_group
 from certification.models import CandidateResult, Dossier, Grid, MarkRange, ResultStatus, SubjectSheet
 from dataset.tests.helpers import generate
 from referentiel.models import Criterion

@@ -6,12 +6,8 @@ import pytest
 
 from audit.models import AuditEntry
 from certification.commissions.services.commissions import CommissionError
-from certification.commissions.services.convocations import (
-    assessment_block_reason,
-    can_assess,
-    inform_students,
-    record_uninformed_reason,
-)
+from certification.commissions.services.convocations import inform_students
+from certification.commissions.services.informed import assessment_block_reason, can_assess, record_uninformed_reason
 from certification.models import UninformedAssessment
 from notifications.services import deliver_due_messages
 from tests.factories_certification_commissions import make_commission, make_convocation, step_of

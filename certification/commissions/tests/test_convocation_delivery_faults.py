@@ -15,7 +15,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from certification.commissions.services.convocations import can_assess
+from certification.commissions.services.informed import can_assess
 from certification.evaluation.selectors.todo import todo_count, todo_for
 from certification.models import Convocation, InformationMethod
 from notifications.models import OutboxMessage, OutboxState

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from certification.commissions.services.convocations import can_assess
+from certification.commissions.services.informed import can_assess
 from certification.models import UninformedAssessment
 from tests.factories_certification_commissions import make_commission, step_of
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from certification.commissions.services.convocations import assessment_block_reason, can_assess
+from certification.commissions.services.informed import assessment_block_reason, can_assess
 from certification.models import Convocation
 from tests.factories_certification_commissions import make_commission, step_of
 from tests.factories_certification_planning import at, make_passage

@@ -29,6 +29,7 @@ from certification.commissions.forms import (
 from certification.commissions.models import Commission, Convocation, SituationStep, UninformedAssessment
 from certification.commissions.services import commissions as commission_services
 from certification.commissions.services import convocations as convocation_services
+from certification.commissions.services import informed
 from certification.commissions.services.commissions import CommissionError
 from certification.dossiers.models import Dossier
 from certification.evaluation.selectors.progress import commissions_progress
@@ -122,9 +123,9 @@ def _member_candidates(commission: Commission) -> QuerySet[User]:
 def _student_rows(commission: Commission, steps: list[SituationStep]) -> list[StudentRow]:
     """One row per student of the cohort with their information per step: a fixed number of queries."""
     students = commission.cohort.students.select_related("user").order_by(*by_name())
-    informations = convocation_services.information_by_student_step(steps)
+    informations = informed.information_by_student_step(steps)
     convocation_services.attach_delivery(list(informations.values()))
-    reasons = convocation_services.uninformed_reasons(steps)
+    reasons = informed.uninformed_reasons(steps)
     dossiers = dict(
         Dossier.objects.filter(
             student__cohort_id=commission.cohort_id, exam_id=commission.exam_id, session_id=commission.session_id
@@ -308,7 +309,7 @@ def uninformed_reason(request: HttpRequest, pk: int, student_pk: int) -> HttpRes
     form = UninformedReasonForm(request.POST or None, initial={"reason": existing.reason if existing else ""})
     if request.method == "POST" and form.is_valid():
         try:
-            convocation_services.record_uninformed_reason(
+            informed.record_uninformed_reason(
                 step=step, student=student, reason=form.cleaned_data["reason"], actor=request.user
             )
         except CommissionError as refusal:
@@ -322,7 +323,7 @@ def uninformed_reason(request: HttpRequest, pk: int, student_pk: int) -> HttpRes
         "commission": commission,
         "student": student,
         "existing": existing,
-        "block_reason": convocation_services.assessment_block_reason(student, step),
+        "block_reason": informed.assessment_block_reason(student, step),
     }
     return render(request, "certification/commissions/step_uninformed_reason.html", context)
 

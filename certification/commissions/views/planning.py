@@ -37,8 +37,9 @@ from certification.commissions.selectors import readiness
 from certification.commissions.selectors.passages import candidate_release_at
 from certification.commissions.services import planning as planning_services
 from certification.commissions.services.commissions import CommissionError
-from certification.commissions.services.convocations import attach_delivery, information_by_student_step
-from certification.commissions.services.convocations import student_convocations as convocations_of
+from certification.commissions.services.convocations import attach_delivery
+from certification.commissions.services.informed import information_by_student_step
+from certification.commissions.services.informed import student_convocations as convocations_of
 from certification.permissions import (
     can_manage_commission,
     get_commission_for_user,

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from accounts.models import Student
 from certification.commissions.models import Commission
 from certification.evaluation.pdf import grid as grid_pdf
-from certification.evaluation.services.sheets import SheetView, sheet_view
+from certification.evaluation.presenters.sheets import SheetView, sheet_view
 from lib import pdf
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"

@@ -186,7 +186,7 @@ def _informed(read: _Read, situation: Situation, student: Student) -> bool | Non
 
 
 def _pending_absences(read: _Read, commission: Commission) -> set[int]:
-    """``lifecycle.pending_new_date`` for the commission's justified absences, from the rows already read."""
+    """``absences.pending_new_date`` for the commission's justified absences, from the rows already read."""
     found = set()
     for absence in read.absences:
         if absence.situation.commission_id != commission.pk:

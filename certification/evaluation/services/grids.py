@@ -5,7 +5,7 @@ Jury only: nothing here is ever shown to the candidate.
 Saving is guarded three ways, each refused with a French message and nothing written:
 - the candidate's evaluation sheet is signed (``certification.evaluation.services.locking``): the grid is locked;
 - the candidate was neither officially informed of the first date of situation A nor assessed with a recorded
-  reason (``convocations.assessment_block_reason``);
+  reason (``informed.assessment_block_reason``);
 - optimistic locking: the form sends the version it was built from (``base_version``, 0 for a grid not saved yet).
   The grid row is read ``FOR UPDATE`` and its version bumped by a conditional ``UPDATE … WHERE version = base``,
   so of two saves built on the same version exactly one wins: on PostgreSQL the second waits for the first's row
@@ -17,19 +17,16 @@ Saving is guarded three ways, each refused with a French message and nothing wri
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import Student, User
 from audit.services import log_action
 from certification.commissions.models import Commission, CommissionMember, SituationStep
-from certification.commissions.services.convocations import assessment_block_reason
-from certification.dossiers.models import Dossier
+from certification.commissions.services.informed import assessment_block_reason
 from certification.evaluation.models import Grid, GridComment, GridLine
 from certification.evaluation.services.locking import Locked, ensure_unlocked
 from lib.refusals import Conflict, Refused
-from passeport.models import Activity, Fiche, FicheComment, FormativePosition, InternshipPeriod
-from passeport.selectors_internships import internship_summary
 from referentiel.models import Competency, Criterion, Indicator, Level
 
 
@@ -182,72 +179,6 @@ def grid_block_reason(commission: Commission, student: Student) -> str | None:
     if step is not None:
         return assessment_block_reason(student, step)
     return None
-
-
-@dataclass
-class MemberPosition:
-    member: CommissionMember
-    level: Level | None
-
-
-@dataclass
-class AgreedLine:
-    criterion: Criterion
-    positions: list[MemberPosition]
-    agreed: Level | None
-    disagreement: bool = False
-    # The level every member chose, when they all positioned the line the same way (pre-fills the agreed grid).
-    unanimous: Level | None = None
-    distinct_codes: list[str] = field(default_factory=list)
-
-
-def member_grids(commission: Commission, student: Student) -> dict[int, Grid]:
-    """Each member's own grid of the candidate, by member id, with lines and levels: 3 queries."""
-    grids = (
-        Grid.objects.filter(commission=commission, student=student, member__isnull=False)
-        .select_related("member__user", "updated_by")
-        .prefetch_related(
-            Prefetch("lines", queryset=GridLine.objects.select_related("level")),
-            "comments",
-        )
-    )
-    return {grid.member_id: grid for grid in grids}
-
-
-def agreed_lines(
-    members: list[CommissionMember], criteria: list[Criterion], grids: dict[int, Grid], agreed: dict[int, Level | None]
-) -> list[AgreedLine]:
-    """Every member's level side by side per line; a disagreement is two different levels among those positioned."""
-    levels_by_member = {
-        member_id: {line.criterion_id: line.level for line in grid.lines.all()} for member_id, grid in grids.items()
-    }
-    lines = []
-    for criterion in criteria:
-        positions = [
-            MemberPosition(member, levels_by_member.get(member.pk, {}).get(criterion.pk)) for member in members
-        ]
-        chosen = [position.level for position in positions if position.level is not None]
-        codes = [level.code for level in sorted({level.pk: level for level in chosen}.values(), key=_rank)]
-        unanimous = chosen[0] if chosen and len(chosen) == len(positions) and len(codes) == 1 else None
-        lines.append(
-            AgreedLine(
-                criterion=criterion,
-                positions=positions,
-                agreed=agreed.get(criterion.pk),
-                disagreement=len(codes) > 1,
-                unanimous=unanimous,
-                distinct_codes=codes,
-            )
-        )
-    return lines
-
-
-def _rank(level: Level) -> int:
-    return level.rank
-
-
-def disagreements(lines: list[AgreedLine]) -> list[AgreedLine]:
-    return [line for line in lines if line.disagreement]
 
 
 # --- Writes --------------------------------------------------------------------------------------------------------
@@ -512,66 +443,3 @@ def _write_comments(grid: Grid, competencies: dict[int, LayoutCompetency], old: 
 def commission_members(commission: Commission) -> QuerySet[CommissionMember]:
     """Members in the commission's order (those carrying the responsibility first)."""
     return commission.members.select_related("user").order_by("-carries_responsibility", "pk")
-
-
-# --- Evidence beside the grid --------------------------------------------------------------------------------------
-
-
-@dataclass
-class CompetencyEvidence:
-    """What the commission may read to objectiver its judgement on one compétence (training data, jury side)."""
-
-    competency: Competency
-    criteria: list[Criterion]
-    dossier: Dossier | None
-    fiches: list[Fiche]
-    activities: list[Activity]
-    positions: list[FormativePosition]
-    internships: list[InternshipPeriod]
-    internship: dict
-    comments: list[FicheComment]
-
-
-def competency_evidence(commission: Commission, student: Student, competency: Competency) -> CompetencyEvidence:
-    """Everything the evidence page shows, in a fixed number of queries whatever the number of items."""
-    criteria = list(competency.criteria.order_by("number"))
-    criterion_ids = [criterion.pk for criterion in criteria]
-    dossier = (
-        Dossier.objects.filter(student=student, exam_id=commission.exam_id, session_id=commission.session_id)
-        .select_related("submitted_by")
-        .first()
-    )
-    fiches = list(
-        Fiche.objects.filter(student=student, exam_id=commission.exam_id)
-        .select_related("kind", "activity")
-        .order_by("number")
-    )
-    mobilising = Criterion.objects.filter(pk__in=criterion_ids).order_by("number")
-    activities = list(
-        Activity.objects.filter(Q(student=student) | Q(participants=student), criteria__in=criterion_ids)
-        .distinct()
-        .select_related("validated_by")
-        .prefetch_related(Prefetch("criteria", queryset=mobilising, to_attr="competency_criteria"))
-        .order_by("-start_date", "-pk")
-    )
-    positions = list(
-        FormativePosition.objects.filter(assessment__student=student, criterion_id__in=criterion_ids)
-        .select_related("criterion", "level", "assessment__assessor", "assessment__activity", "assessment__fiche")
-        .order_by("-assessment__assessed_on", "-assessment__pk", "criterion__number")
-    )
-    comments = list(
-        FicheComment.objects.filter(fiche__student=student, fiche__exam_id=commission.exam_id)
-        .select_related("author", "fiche")
-        .order_by("fiche__number", "created_at", "pk")
-    )
-    return CompetencyEvidence(
-        competency=competency,
-        criteria=criteria,
-        dossier=dossier,
-        fiches=fiches,
-        activities=activities,
-        positions=positions,
-        internships=list(student.internships.order_by("start_date", "pk")),
-        internship=internship_summary(student),
-        comments=comments,
-    )

@@ -31,7 +31,6 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import Student, User
-from audit.services import log_action
 from certification.commissions.models import (
     Commission,
     Convocation,
@@ -43,77 +42,16 @@ from certification.commissions.models import (
 )
 from certification.dossiers.models import ConformityCheck, ConformityDecision, Dossier, DossierState
 from certification.evaluation.models import Absence, AbsenceKind, CandidateResult, Deliberation, Reopening, ResultStatus
-from certification.evaluation.services.locking import Locked
+from certification.evaluation.services.absences import pending_new_date
+from certification.evaluation.services.freezing import (
+    LifecycleRefused,
+    audit_lifecycle,
+    ensure_writable,
+    open_reopening,
+    reopened_student_ids,
+)
 from lib.collation import by_name
 from lib.french import de
-from lib.refusals import Refused
-from lib.storage import discard_file
-
-FROZEN_MESSAGE = (
-    "Le jury a délibéré : notes, fiches d'évaluation et grilles sont figées. Le ou la responsable de la commission "
-    "peut rouvrir le résultat d'un candidat en indiquant un motif ; une nouvelle délibération sera alors nécessaire."
-)
-FROZEN_GROUP_MESSAGE = "Le jury a délibéré : les plages de notation sont figées tant qu'aucun résultat n'a été rouvert."
-
-
-class LifecycleRefused(Refused):
-    """A step taken out of order: the French message says what must come first; nothing was changed."""
-
-
-class Frozen(Locked):
-    """Deliberated and not reopened: a kind of lock, so every view that shows a lock shows this one too."""
-
-    def __init__(self, message: str = FROZEN_MESSAGE) -> None:
-        super().__init__(message)
-
-
-def _audit(action: str, commission: Commission, obj, *, actor: User, changes: dict) -> None:
-    log_action(action, actor=actor, obj=obj, establishment_id=commission.cohort.establishment_id, changes=changes)
-
-
-# --- Deliberation and freezing ------------------------------------------------------------------------------------
-
-
-def deliberation_of(commission: Commission) -> Deliberation | None:
-    return Deliberation.objects.filter(commission=commission).first()
-
-
-def open_reopening(commission: Commission, student: Student | int) -> Reopening | None:
-    student_id = student if isinstance(student, int) else student.pk
-    return Reopening.objects.filter(commission=commission, student_id=student_id, closed_on__isnull=True).first()
-
-
-def reopened_student_ids(commission: Commission) -> set[int]:
-    return set(
-        Reopening.objects.filter(commission=commission, closed_on__isnull=True).values_list("student_id", flat=True)
-    )
-
-
-def frozen_reason(commission: Commission, student: Student | int) -> str | None:
-    """Why nothing of this candidate may change now (deliberated, not reopened), or None."""
-    if not Deliberation.objects.filter(commission=commission).exists():
-        return None
-    if open_reopening(commission, student) is not None:
-        return None
-    return FROZEN_MESSAGE
-
-
-def ensure_writable(commission: Commission, student: Student | int) -> None:
-    reason = frozen_reason(commission, student)
-    if reason:
-        raise Frozen(reason)
-
-
-def ensure_ranges_writable(commission: Commission) -> None:
-    """Ranges belong to the whole group: frozen after deliberation unless some result has been reopened."""
-    if Deliberation.objects.filter(commission=commission).exists() and not reopened_student_ids(commission):
-        raise Frozen(FROZEN_GROUP_MESSAGE)
-
-
-def is_released_to(commission: Commission, student: Student) -> bool:
-    """The candidate sees their verso and mark: deliberated, and their result not reopened since."""
-    return Deliberation.objects.filter(commission=commission).exists() and open_reopening(commission, student) is None
-
 
 # --- Before a mark: informed, dossier -----------------------------------------------------------------------------
 
@@ -172,7 +110,7 @@ class _Information:
 
     def reason(self, situation: Situation, student: Student) -> str | None:
         """Why the candidate is not (yet) informed of the date of ``situation``, or None."""
-        from certification.commissions.services.convocations import assessment_block_reason
+        from certification.commissions.services.informed import assessment_block_reason
 
         passage = self.passages.get((situation.pk, student.pk))
         if passage is not None:
@@ -293,7 +231,7 @@ def record_readiness(
         if not created:
             readiness.decided_on, readiness.grounds, readiness.recorded_by = decided_on, grounds, actor
             readiness.save(update_fields=["decided_on", "grounds", "recorded_by"])
-        _audit(
+        audit_lifecycle(
             "readiness.recorded",
             commission,
             readiness,
@@ -315,7 +253,7 @@ def withdraw_readiness(*, situation: Situation, student: Student, actor: User) -
         readiness = Readiness.objects.select_for_update().filter(situation=situation, student=student).first()
         if readiness is None:
             return False
-        _audit(
+        audit_lifecycle(
             "readiness.withdrawn",
             commission,
             commission,
@@ -324,139 +262,6 @@ def withdraw_readiness(*, situation: Situation, student: Student, actor: User) -
         )
         readiness.delete()
     return True
-
-
-# --- Absences -----------------------------------------------------------------------------------------------------
-
-
-def _presence_situation(situation: Situation) -> bool:
-    from certification.commissions.services.planning import presence_situations
-
-    return presence_situations(situation.commission).filter(pk=situation.pk).exists()
-
-
-def _absence_consequence(commission: Commission, student: Student, absence: Absence, actor: User) -> None:
-    """Apply what the session's rules say of an unjustified absence to the candidate's result."""
-    rule = commission.session.unjustified_absence
-    result, _ = CandidateResult.objects.select_for_update().get_or_create(commission=commission, student=student)
-    before = {"status": result.status, "mark": str(result.mark) if result.mark is not None else None}
-    if rule == "zero":
-        result.status, result.mark, result.absent_reason = ResultStatus.MARK, 0, ""
-    else:
-        result.status, result.mark = ResultStatus.ABSENT, None
-        result.absent_reason = (
-            f"Absence non justifiée le {absence.absent_on:%d/%m/%Y} (situation {absence.situation.code})"
-        )
-    result.version += 1
-    result.updated_by = actor
-    result.save()
-    _audit(
-        "result.updated",
-        commission,
-        result,
-        actor=actor,
-        changes={
-            "cause": "absence non justifiée",
-            "rule": rule,
-            "before": before,
-            "after": {"status": result.status, "mark": str(result.mark) if result.mark is not None else None},
-        },
-    )
-
-
-def record_absence(
-    *,
-    situation: Situation,
-    student: Student,
-    absent_on: datetime.date,
-    kind: str,
-    reason: str,
-    document=None,
-    actor: User,
-) -> Absence:
-    """Record an absence on the day of a situation where the candidate comes. Nothing is stored when refused."""
-    from passeport.services.evidence import (
-        ATTESTATION_TYPES,
-        ATTESTATION_TYPES_TEXT,
-        EvidenceRefused,
-        inspect_upload,
-        store_upload,
-    )
-
-    commission = situation.commission
-    ensure_writable(commission, student)
-    if not _presence_situation(situation):
-        raise LifecycleRefused(
-            f"Le candidat n'est pas présent en situation {situation.code} : une absence ne s'y enregistre pas."
-        )
-    if absent_on > timezone.localdate():
-        raise LifecycleRefused("Une absence s'enregistre le jour même ou après, pas à l'avance.")
-    refusal = commission.session.date_refusal(absent_on, "L'absence")
-    if refusal:
-        raise LifecycleRefused(refusal)
-    if kind not in AbsenceKind.values:
-        raise LifecycleRefused("Indiquez si l'absence est justifiée ou non.")
-    checked = None
-    if kind == AbsenceKind.JUSTIFIED:
-        if document is None:
-            raise LifecycleRefused("Une absence justifiée s'enregistre avec son justificatif (PDF ou image).")
-        try:
-            checked = inspect_upload(document, allowed=ATTESTATION_TYPES, allowed_text=ATTESTATION_TYPES_TEXT)
-        except EvidenceRefused as refusal:
-            raise LifecycleRefused(str(refusal)) from refusal
-    absence = Absence(
-        situation=situation,
-        student=student,
-        absent_on=absent_on,
-        kind=kind,
-        reason=reason.strip()[:2000],
-        recorded_by=actor,
-    )
-    if checked is not None:
-        absence.document_name, absence.document_type = checked.original_name, checked.content_type
-        try:
-            store_upload(absence.document, f"justificatif{checked.extension}", document, checked)
-        except EvidenceRefused as refusal:
-            raise LifecycleRefused(str(refusal)) from refusal
-    try:
-        with transaction.atomic():
-            absence.save()
-            if kind == AbsenceKind.UNJUSTIFIED:
-                _absence_consequence(commission, student, absence, actor)
-            _audit(
-                "absence.recorded",
-                commission,
-                absence,
-                actor=actor,
-                changes={
-                    "student": str(student),
-                    "situation": situation.code,
-                    "absent_on": absent_on.isoformat(),
-                    "kind": kind,
-                    "document": absence.document_name,
-                },
-            )
-    except IntegrityError:
-        if absence.document:
-            discard_file(absence.document.storage, absence.document.name)
-        raise LifecycleRefused(
-            f"Une absence {de(student)} le {absent_on:%d/%m/%Y} en situation {situation.code} est déjà enregistrée."
-        ) from None
-    except BaseException:
-        if absence.document:
-            discard_file(absence.document.storage, absence.document.name)
-        raise
-    return absence
-
-
-def pending_new_date(absence: Absence) -> bool:
-    """A justified absence waits for a new date until the passage is moved after it and convoked again."""
-    if absence.kind != AbsenceKind.JUSTIFIED:
-        return False
-    passage = Passage.objects.filter(situation_id=absence.situation_id, student_id=absence.student_id).first()
-    if passage is None or timezone.localtime(passage.starts_at).date() <= absence.absent_on:
-        return True
-    return not Convocation.objects.filter(passage=passage, superseded_at__isnull=True).exists()
 
 
 # --- Final statuses and the deliberation --------------------------------------------------------------------------
@@ -548,7 +353,7 @@ def record_deliberation(
             deliberation = Deliberation.objects.create(
                 commission=commission, deliberated_on=deliberated_on, recorded_by=actor
             )
-            _audit(
+            audit_lifecycle(
                 "commission.released",
                 commission,
                 commission,
@@ -562,7 +367,7 @@ def record_deliberation(
         for reopening in reopened:
             reopening.closed_on, reopening.closed_by = deliberated_on, actor
             reopening.save(update_fields=["closed_on", "closed_by"])
-        _audit(
+        audit_lifecycle(
             "commission.redeliberated",
             commission,
             commission,
@@ -618,7 +423,7 @@ def reopen_after_deliberation(*, commission: Commission, student: Student, actor
                 )
         except IntegrityError:
             raise LifecycleRefused(f"Le résultat {de(student)} est déjà rouvert.") from None
-        _audit(
+        audit_lifecycle(
             "result.reopened_after_deliberation",
             commission,
             commission,

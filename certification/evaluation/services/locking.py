@@ -30,7 +30,7 @@ def is_locked(commission: Commission, student: Student) -> bool:
 
 def ensure_unlocked(commission: Commission, student: Student) -> None:
     """Signed (locked) or deliberated (frozen, not reopened): every write on the candidate is refused."""
-    from certification.evaluation.services.lifecycle import ensure_writable
+    from certification.evaluation.services.freezing import ensure_writable
 
     if is_locked(commission, student):
         raise Locked()

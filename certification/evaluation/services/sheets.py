@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.models import Student, User
 from audit.models import AuditEntry
 from audit.services import log_action
-from certification.commissions.models import Commission, CommissionMember, Convocation, Passage, Situation, SubjectSheet
+from certification.commissions.models import Commission, CommissionMember, Passage, Situation, SubjectSheet
 from certification.dossiers.models import DossierFiche
 from certification.evaluation.models import (
     CandidateResult,
@@ -38,7 +38,7 @@ from lib import versioning
 from lib.collation import by_name
 from lib.refusals import Conflict, Refused
 from passeport.models import Fiche
-from referentiel.exams import FICHES_CHOSEN, FICHES_NONE, FICHES_OTHERS, FICHES_REAL_LIVED
+from referentiel.exams import FICHES_CHOSEN, FICHES_NONE, FICHES_REAL_LIVED
 from referentiel.official_forms import official_form
 
 # Wrong passwords on the signature form: after this many within the window, signing waits.
@@ -129,16 +129,6 @@ def candidate_fiches(commission: Commission, student: Student) -> list[Fiche]:
     return [row.fiche for row in rows]
 
 
-def convoked_date(situation: Situation, student: Student) -> datetime.date | None:
-    """The date of the (last) step of ``situation`` the candidate was officially informed of."""
-    return (
-        Convocation.objects.filter(step__situation=situation, student=student)
-        .order_by("-step__date")
-        .values_list("step__date", flat=True)
-        .first()
-    )
-
-
 def fiche_choice(situation: Situation) -> str:
     """How a situation's fiche is set, as the exam's data says (``referentiel.exams.FICHE_USAGES``)."""
     definition = situation.definition
@@ -155,7 +145,7 @@ def subject_fiche(commission: Commission, student: Student) -> Fiche | None:
     return sheet.dossier_fiche.fiche if sheet else None
 
 
-def _rests_on_subject(situation: Situation) -> bool:
+def rests_on_subject(situation: Situation) -> bool:
     """The situation is run on the fiche sujet (E4 B): its fiche is the fiche sujet's, not a free choice."""
     definition = situation.definition
     return bool(definition and definition.subject_sheet)
@@ -167,119 +157,12 @@ def choosable_fiches(
     """The fiches the sheet may name for ``situation``; ``subject``: the fiche of the candidate's fiche sujet."""
     kind = fiche_choice(situation)
     if kind == FICHES_CHOSEN:
-        if subject is not None and _rests_on_subject(situation):
+        if subject is not None and rests_on_subject(situation):
             return [subject]
         return fiches
     if kind == FICHES_REAL_LIVED:
         return [fiche for fiche in fiches if fiche.real_lived] or fiches
     return []
-
-
-@dataclass
-class SituationLine:
-    situation: Situation
-    wording: dict[str, Any]
-    appraisal: SituationAppraisal | None
-    date: datetime.date | None
-    text: str
-    fiches: list[Fiche]
-    kinds: list[tuple[str, bool]]  # (official label, ticked)
-    fiche_note: str = ""  # e.g. no fiche sujet yet for the situation run on it
-    # Who signs this situation (``None``: not known yet, ``signers_note`` says why).
-    signers: list[MemberLine] | None = field(default_factory=list)
-    signers_note: str = ""
-
-
-@dataclass
-class MemberLine:
-    member: CommissionMember
-    signature: Signature | None
-    valid: bool
-
-    @property
-    def void(self) -> bool:
-        """Signed, but the sheet or the mark changed since: « signature à renouveler »."""
-        return self.signature is not None and not self.valid
-
-
-@dataclass
-class SheetView:
-    commission: Commission
-    student: Student
-    wording: dict[str, Any]
-    sheet: EvaluationSheet | None
-    result: CandidateResult | None
-    mark: str
-    situations: list[SituationLine]
-    members: list[MemberLine]  # everyone who signs at least one situation
-    candidate_fiches: list[Fiche] = field(default_factory=list)
-    subject: Fiche | None = None  # the fiche of the candidate's fiche sujet
-
-    @property
-    def version(self) -> int:
-        return self.sheet.version if self.sheet else 0
-
-    @property
-    def fully_signed(self) -> bool:
-        signers = {
-            line.situation.pk: [m.member for m in line.signers] if line.signers is not None else None
-            for line in self.situations
-        }
-        valid = {line.member.pk for line in self.members if line.valid}
-        return is_fully_signed(signers, valid)
-
-    def may_sign(self, member: CommissionMember | None) -> bool:
-        return member is not None and any(line.member.pk == member.pk for line in self.members)
-
-
-def _fiches_of(kind: str, appraisal: SituationAppraisal | None, fiches: list[Fiche], a_fiche: Fiche | None):
-    chosen = appraisal.fiche if appraisal and appraisal.fiche_id else None
-    if kind == FICHES_CHOSEN:
-        return [chosen] if chosen else []
-    if kind == FICHES_REAL_LIVED:
-        return [chosen] if chosen else [fiche for fiche in fiches if fiche.real_lived][:1]
-    if kind == FICHES_OTHERS:
-        return [fiche for fiche in fiches if a_fiche is None or fiche.pk != a_fiche.pk]
-    return []
-
-
-def _fiche_lines(situation: Situation, appraisal, fiches, first_fiche, subject) -> tuple[list[Fiche], str]:
-    """The fiches the line shows and a note: the situation run on the fiche sujet shows the fiche sujet's fiche."""
-    kind = fiche_choice(situation)
-    if kind == FICHES_CHOSEN and _rests_on_subject(situation):
-        if subject is not None:
-            return [subject], ""
-        return _fiches_of(kind, appraisal, fiches, first_fiche), NO_SUBJECT_YET
-    return _fiches_of(kind, appraisal, fiches, first_fiche), ""
-
-
-def _situation_lines(commission, student, sheet, wording, fiches, subject, signers) -> list[SituationLine]:
-    appraisals = {a.situation_id: a for a in sheet.appraisals.select_related("fiche__kind")} if sheet else {}
-    lines: list[SituationLine] = []
-    first_fiche = None  # the fiche of the first situation naming one (« others » are the rest of the dossier)
-    for situation in commission.situations.order_by("code"):
-        appraisal = appraisals.get(situation.pk)
-        shown, fiche_note = _fiche_lines(situation, appraisal, fiches, first_fiche, subject)
-        if first_fiche is None and shown and fiche_choice(situation) != FICHES_OTHERS:
-            first_fiche = shown[0]
-        ticked = {fiche.kind.code for fiche in shown}
-        situation_signers = signers.get(situation.pk)
-        situation_wording = wording["situations"].get(situation.code, {"heading": f"Situation {situation.code}"})
-        lines.append(
-            SituationLine(
-                situation=situation,
-                wording=situation_wording,
-                appraisal=appraisal,
-                date=appraisal.date if appraisal else convoked_date(situation, student),
-                text=appraisal.text if appraisal else "",
-                fiches=shown,
-                kinds=[(item["label"], item["code"] in ticked) for item in wording["kinds"]],
-                fiche_note=fiche_note,
-                signers=situation_signers,
-                signers_note=NO_PASSAGE if situation_signers is None else "",
-            )
-        )
-    return lines
 
 
 def is_valid_signature(signature: Signature, sheet: EvaluationSheet, mark: str) -> bool:
@@ -297,7 +180,7 @@ def situation_signers(commission: Commission, student: Student) -> dict[int, lis
     responsible = [member for member in members if member.carries_responsibility]
     by_pk = {member.pk: member for member in members}
     situations = list(commission.situations.order_by("code"))
-    on_passage = [situation.pk for situation in situations if _rests_on_subject(situation)]
+    on_passage = [situation.pk for situation in situations if rests_on_subject(situation)]
     jurors: dict[int, list[CommissionMember]] = {}
     passages = Passage.objects.filter(situation_id__in=on_passage, student=student).prefetch_related("jurors")
     for passage in passages if on_passage else ():
@@ -323,47 +206,6 @@ def is_fully_signed(signers: dict[int, list[CommissionMember] | None], valid: se
     return required <= valid
 
 
-def _member_lines(sheet, mark, signers) -> dict[int, MemberLine]:
-    signatures = {s.member_id: s for s in sheet.signatures.all()} if sheet else {}
-    lines: dict[int, MemberLine] = {}
-    for found in signers.values():
-        for member in found or ():
-            if member.pk not in lines:
-                signature = signatures.get(member.pk)
-                valid = signature is not None and is_valid_signature(signature, sheet, mark)
-                lines[member.pk] = MemberLine(member, signature, valid)
-    return lines
-
-
-def sheet_view(commission: Commission, student: Student) -> SheetView:
-    """Everything the verso shows, for the page, the PDF and the student's results."""
-    sheet = EvaluationSheet.objects.filter(commission=commission, student=student).first()
-    result = candidate_result(commission, student)
-    mark = format_mark(result)
-    wording = commission_wording(commission)
-    fiches = candidate_fiches(commission, student)
-    subject = subject_fiche(commission, student)
-    signers = situation_signers(commission, student)
-    member_lines = _member_lines(sheet, mark, signers)
-    by_situation = {
-        pk: ([member_lines[member.pk] for member in found] if found is not None else None)
-        for pk, found in signers.items()
-    }
-    ordered = sorted(member_lines.values(), key=lambda line: (not line.member.carries_responsibility, line.member.pk))
-    return SheetView(
-        commission=commission,
-        student=student,
-        wording=wording,
-        sheet=sheet,
-        result=result,
-        mark=mark,
-        situations=_situation_lines(commission, student, sheet, wording, fiches, subject, by_situation),
-        members=ordered,
-        candidate_fiches=fiches,
-        subject=subject,
-    )
-
-
 def is_released(commission: Commission) -> bool:
     """The jury has deliberated (a candidate whose result was reopened since sees it again after the new one)."""
     return Deliberation.objects.filter(commission=commission).exists()
@@ -387,7 +229,7 @@ class SituationEntry:
 
 def _entry_fiche(situation: Situation, entry: SituationEntry, allowed: list[Fiche], subject: Fiche | None, wording):
     """The fiche to record: the fiche sujet's one for the situation run on it (another one named is refused)."""
-    if subject is not None and _rests_on_subject(situation) and fiche_choice(situation) == FICHES_CHOSEN:
+    if subject is not None and rests_on_subject(situation) and fiche_choice(situation) == FICHES_CHOSEN:
         if entry.fiche is not None and entry.fiche.pk != subject.pk:
             heading = wording["situations"].get(situation.code, {}).get("heading") or str(situation)
             raise SheetError(NOT_THE_SUBJECT_FICHE.format(heading=heading, number=subject.number, title=subject.title))
@@ -502,7 +344,7 @@ def _signers_message(commission: Commission, signers: dict[int, list[CommissionM
         found = signers.get(situation.pk)
         if found is None:
             parts.append(f"{heading} : jury du passage, non planifié")
-        elif _rests_on_subject(situation):
+        elif rests_on_subject(situation):
             parts.append(f"{heading} : jury du passage ({', '.join(m.user.display_name for m in found)})")
         else:
             parts.append(f"{heading} : membres portant la responsabilité de l'évaluation")
@@ -530,7 +372,7 @@ def sign_sheet(
     Only a signer of one of the sheet's situations signs (``situation_signers``): the jury of the candidate's passage
     for the situation run on the fiche sujet, the responsible members for the others.
     """
-    from certification.evaluation.services.lifecycle import ensure_writable
+    from certification.evaluation.services.freezing import ensure_writable
 
     ensure_writable(commission, student)
     ensure_signer(commission, student, member)

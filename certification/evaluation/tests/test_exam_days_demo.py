@@ -7,7 +7,7 @@ from certification.commissions import demo as demo_commissions
 from certification.dossiers import demo
 from certification.evaluation import demo as demo_exam_days
 from certification.evaluation.selectors.assessed import assessed_competencies
-from certification.evaluation.services.marks import load_group
+from certification.evaluation.selectors.marks import load_group
 from certification.models import Commission, Convocation, GridLine, ParameterChange, Passage, SubjectSheet
 from passeport import demo as passeport_demo
 

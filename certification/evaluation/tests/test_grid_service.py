@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from audit.models import AuditEntry
+from certification.evaluation.selectors import grids as grids_selectors
 from certification.evaluation.services import grids as grid_services
 from certification.evaluation.services.grids import GridConflict, GridRefused
 from certification.evaluation.services.locking import lock
@@ -211,10 +212,10 @@ def test_disagreements_are_lines_where_members_who_positioned_differ(cast):
     members = list(grid_services.commission_members(commission))
     assert [m.role for m in members] == [MemberRole.TEACHER, MemberRole.PROFESSIONAL]
 
-    lines = grid_services.agreed_lines(
+    lines = grids_selectors.agreed_lines(
         members,
         criteria_of(commission),
-        grid_services.member_grids(commission, cast.student),
+        grids_selectors.member_grids(commission, cast.student),
         {},
     )
 
@@ -224,4 +225,4 @@ def test_disagreements_are_lines_where_members_who_positioned_differ(cast):
     # One member only positioned it: no disagreement, but no unanimity to pre-fill either.
     assert not half.disagreement and half.unanimous is None
     assert not none.disagreement and none.unanimous is None
-    assert [line.criterion.pk for line in grid_services.disagreements(lines)] == [different.criterion.pk]
+    assert [line.criterion.pk for line in grids_selectors.disagreements(lines)] == [different.criterion.pk]

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from certification.evaluation.services import lifecycle
+from certification.evaluation.services import absences, lifecycle
 from certification.models import (
     Absence,
     CandidateResult,
@@ -225,7 +225,7 @@ def test_a_justified_absence_waits_for_a_new_date_and_blocks_the_deliberation(ca
     assert response.status_code == 302
     absence = Absence.objects.get()
     assert absence.document_name == "certificat.pdf" and absence.document.name.startswith("absences/")
-    assert lifecycle.pending_new_date(absence)
+    assert absences.pending_new_date(absence)
     assert "nouvelle date n&#x27;est pas encore fixée" in (
         login(cast.admin).get(reverse("certification:deliberation", args=[commission.pk])).content.decode()
     )
@@ -238,7 +238,7 @@ def test_a_justified_absence_waits_for_a_new_date_and_blocks_the_deliberation(ca
     passage.ends_at = passage.starts_at + datetime.timedelta(minutes=15)
     passage.save()
     Convocation.objects.filter(passage=passage).update(scheduled_for=passage.starts_at)
-    assert not lifecycle.pending_new_date(absence)
+    assert not absences.pending_new_date(absence)
 
 
 @pytest.mark.parametrize(

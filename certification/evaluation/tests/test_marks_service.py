@@ -5,12 +5,12 @@ from decimal import Decimal
 import pytest
 
 from audit.models import AuditEntry
+from certification.evaluation.selectors.marks import load_group
 from certification.evaluation.services.locking import Locked
 from certification.evaluation.services.marks import (
     MarksConflict,
     RangeInput,
     ResultInput,
-    load_group,
     mark_step,
     save_group,
     save_result,

@@ -12,7 +12,8 @@ import pytest
 from django.template.loader import get_template
 from django.urls import reverse
 
-from certification.evaluation.services.grids import AgreedLine, LayoutCompetency, LayoutCriterion, MemberPosition
+from certification.evaluation.selectors.grids import AgreedLine, MemberPosition
+from certification.evaluation.services.grids import LayoutCompetency, LayoutCriterion
 from certification.evaluation.views.grids import CompetencySection, LineRow
 from certification.render_grid import render_sections
 from referentiel.models import Level

@@ -16,7 +16,8 @@ from django.urls import reverse
 
 from certification import render_profiles
 from certification.evaluation.forms import RangeForm, ResultRowForm
-from certification.evaluation.services.marks import load_group, mark_step
+from certification.evaluation.selectors.marks import load_group
+from certification.evaluation.services.marks import mark_step
 from certification.evaluation.views import marks as views_marks
 from certification.models import ConformityCheck
 from tests.factories_certification_conformity import CHECKED_ON

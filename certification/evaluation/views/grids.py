@@ -30,14 +30,10 @@ from certification.evaluation.pdf import grid as grid_documents
 from certification.evaluation.pdf import grid_docx
 from certification.evaluation.presenters import candidate_flow
 from certification.evaluation.selectors import assessed as assessed_selectors
+from certification.evaluation.selectors import grids as grids_selectors
+from certification.evaluation.selectors.grids import AgreedLine
 from certification.evaluation.services import grids as grid_services
-from certification.evaluation.services.grids import (
-    AgreedLine,
-    GridConflict,
-    GridRefused,
-    LayoutCompetency,
-    LayoutCriterion,
-)
+from certification.evaluation.services.grids import GridConflict, GridRefused, LayoutCompetency, LayoutCriterion
 from certification.permissions import (
     can_manage_commission,
     get_commission_student,
@@ -280,10 +276,10 @@ def grid_agreed(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         require_member(request.user, commission)
     page = GridPage(commission, student, None)
     members = list(grid_services.commission_members(commission))
-    grids = grid_services.member_grids(commission, student)
+    grids = grids_selectors.member_grids(commission, student)
     level_by_code = {level.code: level for level in page.levels}
     recorded = {pk: level_by_code.get(code) for pk, code in page.saved_codes.items()}
-    lines = grid_services.agreed_lines(members, grid_services.layout_criteria(page.competencies), grids, recorded)
+    lines = grids_selectors.agreed_lines(members, grid_services.layout_criteria(page.competencies), grids, recorded)
     # Pre-filled where every member chose the same level and the commission has recorded nothing for the line yet.
     prefill = {
         line.criterion.pk: line.unanimous.code for line in lines if line.unanimous and line.criterion.pk not in recorded
@@ -302,7 +298,7 @@ def grid_agreed(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         "can_edit": member is not None,
         "members": members,
         "sections_html": _sections_html(sections, page, agreed_mode=True),
-        "disagreements": grid_services.disagreements(lines),
+        "disagreements": grids_selectors.disagreements(lines),
         "conflict": conflict,
         "flow": candidate_flow.candidate_flow(
             commission, student, "certification:grid_agreed", member=member is not None
@@ -319,7 +315,7 @@ def grid_evidence(request: HttpRequest, pk: int, student_pk: int, competency_pk:
     competency = Competency.objects.filter(pk=competency_pk, block__exam=commission.exam).first()
     if competency is None:
         raise Http404
-    evidence = grid_services.competency_evidence(commission, student, competency)
+    evidence = grids_selectors.competency_evidence(commission, student, competency)
     member = member_of(request.user, commission)
     context = {
         "commission": commission,

@@ -21,7 +21,8 @@ from certification.commissions.services.planning import presence_situations
 from certification.dossiers.services.conformity import ConformityError, ensure_dossier
 from certification.evaluation.forms import AbsenceForm, ReadinessForm
 from certification.evaluation.models import Absence, CandidateResult, ResultStatus
-from certification.evaluation.services import lifecycle
+from certification.evaluation.services import absences as absence_services
+from certification.evaluation.services import freezing, lifecycle
 from certification.permissions import can_manage_commission, get_commission_student, member_of
 from lib.french import de
 from lib.refusals import Refused
@@ -69,7 +70,7 @@ def _context(commission: Commission, student, user: User, *, readiness_form=None
         Absence.objects.filter(situation__commission=commission, student=student).select_related("situation")
     )
     for absence in absences:
-        absence.waits_new_date = lifecycle.pending_new_date(absence)
+        absence.waits_new_date = absence_services.pending_new_date(absence)
     result = CandidateResult.objects.filter(commission=commission, student=student).first()
     try:
         _require_decider(user, commission)
@@ -86,9 +87,9 @@ def _context(commission: Commission, student, user: User, *, readiness_form=None
         "result": result,
         "mark_blocked": lifecycle.mark_block_reason(commission, student, ResultStatus.MARK),
         "final_missing": lifecycle.final_status_reason(result, student, any(a.waits_new_date for a in absences)),
-        "deliberation": lifecycle.deliberation_of(commission),
-        "reopening": lifecycle.open_reopening(commission, student),
-        "frozen": lifecycle.frozen_reason(commission, student),
+        "deliberation": freezing.deliberation_of(commission),
+        "reopening": freezing.open_reopening(commission, student),
+        "frozen": freezing.frozen_reason(commission, student),
         "can_decide": can_decide,
         "readiness_form": readiness_form or ReadinessForm(situations=situations),
         "absence_form": absence_form or (AbsenceForm(situations=present) if present.exists() else None),
@@ -143,7 +144,7 @@ def absence_record(request: HttpRequest, pk: int, student_pk: int) -> HttpRespon
     if form.is_valid():
         data = form.cleaned_data
         try:
-            absence = lifecycle.record_absence(
+            absence = absence_services.record_absence(
                 situation=data["situation"],
                 student=student,
                 absent_on=data["absent_on"],

@@ -29,10 +29,12 @@ from certification.evaluation.forms import (
 )
 from certification.evaluation.models import MarkRange, ResultStatus
 from certification.evaluation.presenters import candidate_flow
-from certification.evaluation.services import lifecycle
+from certification.evaluation.selectors import marks as marks_selectors
+from certification.evaluation.selectors.marks import GroupPage
+from certification.evaluation.services import freezing, lifecycle
 from certification.evaluation.services import marks as marks_services
 from certification.evaluation.services.locking import Locked, is_locked, reopen
-from certification.evaluation.services.marks import GroupPage, MarksConflict
+from certification.evaluation.services.marks import MarksConflict
 from certification.permissions import get_commission_for_user, get_commission_student, member_of, require_member
 from lib.french import de
 from lib.refusals import Refused
@@ -197,7 +199,7 @@ def profiles(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         require_member(request.user, commission)
     step = marks_services.mark_step(commission.session)
-    page = marks_services.load_group(commission)
+    page = marks_selectors.load_group(commission)
     if request.method != "POST":
         _lazy_forms(page, step, editable)
         return _render_profiles(request, commission, page, editable=editable, from_forms=False)
@@ -224,7 +226,7 @@ def _rerender_conflict(request, commission: Commission, data: QueryDict, conflic
     data = data.copy()
     for student_pk, version in conflict.versions.items():
         data[f"{_row_prefix(student_pk)}-version"] = str(version)
-    page = marks_services.load_group(commission)
+    page = marks_selectors.load_group(commission)
     _bind_forms(page, data, step, editable=True, bind_locked=False)
     for row in page.rows:
         if row.form.is_bound:
@@ -257,7 +259,7 @@ def result_edit(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     editable = member_of(request.user, commission) is not None
     if request.method == "POST":
         require_member(request.user, commission)
-    row, scale = marks_services.load_candidate(commission, student)
+    row, scale = marks_selectors.load_candidate(commission, student)
     step = marks_services.mark_step(commission.session)
     form = ResultForm(
         request.POST or None,
@@ -316,8 +318,8 @@ def result_reopen(request: HttpRequest, pk: int, student_pk: int) -> HttpRespons
     commission, student = get_commission_student(request.user, pk, student_pk, manage=True)
     if commission.responsible_id != request.user.pk:
         raise PermissionDenied("Seul·e le ou la responsable de la commission peut rouvrir un résultat.")
-    deliberated = lifecycle.deliberation_of(commission) is not None
-    after_deliberation = deliberated and lifecycle.open_reopening(commission, student) is None
+    deliberated = freezing.deliberation_of(commission) is not None
+    after_deliberation = deliberated and freezing.open_reopening(commission, student) is None
     if not is_locked(commission, student) and not after_deliberation:
         messages.info(request, f"Le résultat {de(student)} n'est ni signé ni délibéré : rien à rouvrir.")
         return redirect("certification:profiles", pk=commission.pk)

@@ -21,9 +21,10 @@ from certification.evaluation.forms import DeliberationForm, EvaluationSheetForm
 from certification.evaluation.models import Deliberation, Reopening
 from certification.evaluation.pdf import sheet as sheet_pdf
 from certification.evaluation.presenters import candidate_flow
-from certification.evaluation.services import lifecycle
+from certification.evaluation.presenters import sheets as sheets_presenters
+from certification.evaluation.services import freezing, lifecycle
 from certification.evaluation.services import sheets as sheet_services
-from certification.evaluation.services.lifecycle import LifecycleRefused
+from certification.evaluation.services.freezing import LifecycleRefused
 from certification.evaluation.services.locking import Locked, is_locked
 from certification.evaluation.services.sheets import (
     SIGNATURE_REFUSED,
@@ -64,7 +65,7 @@ def _pdf_response(content: bytes, filename: str, *, attachment: bool) -> HttpRes
 
 def _sheet_page(request, commission, student, form, *, conflict=None, sign_form=None) -> HttpResponse:
     member = member_of(request.user, commission)
-    view = sheet_services.sheet_view(commission, student)
+    view = sheets_presenters.sheet_view(commission, student)
     context = {
         "commission": commission,
         "student": student,
@@ -120,9 +121,9 @@ def evaluation_sheet(request: HttpRequest, pk: int, student_pk: int) -> HttpResp
     editable = (
         member_of(request.user, commission) is not None
         and not is_locked(commission, student)
-        and not lifecycle.frozen_reason(commission, student)
+        and not freezing.frozen_reason(commission, student)
     )
-    view = sheet_services.sheet_view(commission, student)
+    view = sheets_presenters.sheet_view(commission, student)
     if request.method == "GET":
         return _sheet_page(request, commission, student, EvaluationSheetForm(view=view) if editable else None)
     member = require_member(request.user, commission)
@@ -144,7 +145,7 @@ def evaluation_sheet(request: HttpRequest, pk: int, student_pk: int) -> HttpResp
         return redirect(_sheet_url(commission, student))
     except StaleSheet as conflict:
         # Keep the member's texts; the form now carries the current version, shown beside each field.
-        current = sheet_services.sheet_view(commission, student)
+        current = sheets_presenters.sheet_view(commission, student)
         data = request.POST.copy()
         data["version"] = str(current.version)
         form = EvaluationSheetForm(data, view=current)
@@ -159,7 +160,7 @@ def evaluation_sheet(request: HttpRequest, pk: int, student_pk: int) -> HttpResp
     )
     if signing and _sign(request, commission, student, member, sign_form) is None:
         # Saved but not signed: the page again (the saved sheet), the reason under the password.
-        fresh = EvaluationSheetForm(view=sheet_services.sheet_view(commission, student))
+        fresh = EvaluationSheetForm(view=sheets_presenters.sheet_view(commission, student))
         return _sheet_page(request, commission, student, fresh, sign_form=sign_form)
     return redirect(_sheet_url(commission, student))
 
@@ -173,7 +174,7 @@ def evaluation_sign(request: HttpRequest, pk: int, student_pk: int) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         if _sign(request, commission, student, member, form) is not None:
             return redirect(_sheet_url(commission, student))
-    view = sheet_services.sheet_view(commission, student)
+    view = sheets_presenters.sheet_view(commission, student)
     context = {
         "commission": commission,
         "student": student,
@@ -195,7 +196,7 @@ def _sheet_for_pdf(user: User, pk: int, student_pk: int) -> tuple[Commission, St
             .filter(pk=pk, cohort_id=student.cohort_id, deliberation__isnull=False)
             .first()
         )
-        if commission is None or not lifecycle.is_released_to(commission, student):
+        if commission is None or not freezing.is_released_to(commission, student):
             raise Http404
         return commission, student
     return get_commission_student(user, pk, student_pk)
@@ -313,7 +314,7 @@ def student_results(request: HttpRequest, student_pk: int) -> HttpResponse:
             released = commission.deliberation
         except Deliberation.DoesNotExist:
             released = None
-        reopening = lifecycle.open_reopening(commission, student) if released else None
-        view = sheet_services.sheet_view(commission, student) if released and reopening is None else None
+        reopening = freezing.open_reopening(commission, student) if released else None
+        view = sheets_presenters.sheet_view(commission, student) if released and reopening is None else None
         results.append({"commission": commission, "deliberation": released, "view": view, "reopening": reopening})
     return render(request, "certification/evaluation/student_results.html", {"student": student, "results": results})
