@@ -23,7 +23,8 @@ VIEW_FILES = sorted(
         Path("ndrc/views.py"),
         *Path("accounts").glob("views*.py"),
         *Path("passeport").glob("views*.py"),
-        *Path("certification").glob("views*.py"),
+        *Path("certification").glob("*/views.py"),
+        *Path("certification").glob("*/views/*.py"),
         *Path("referentiel").glob("views*.py"),
         *Path("health").glob("views*.py"),
     ]

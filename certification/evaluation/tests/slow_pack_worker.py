@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ndrc.settings")
 
 import django  # noqa: E402
@@ -19,7 +19,7 @@ django.setup()
 
 from django.core.management import execute_from_command_line  # noqa: E402
 
-from certification import packs  # noqa: E402
+from certification.evaluation.services import packs  # noqa: E402
 
 _render = packs.formative_summary_pdf
 

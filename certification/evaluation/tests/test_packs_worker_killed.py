@@ -29,7 +29,7 @@ from certification.evaluation.services import packs
 from certification.models import EvaluationPack, PackState
 from tests.factories_certification_commissions import make_commission
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 WORKER = ["db_worker", "--queue-name", "default", "--interval", "0.2", "--no-reload"]
 
 # The worker closes its connections when it stops: the test cannot sit inside a rolled-back transaction.
