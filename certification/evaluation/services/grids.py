@@ -15,6 +15,7 @@ Saving is guarded three ways, each refused with a French message and nothing wri
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch, QuerySet
@@ -28,6 +29,13 @@ from certification.evaluation.models import Grid, GridComment, GridLine
 from certification.evaluation.services.locking import Locked, ensure_unlocked
 from lib.refusals import Conflict, Refused
 from referentiel.models import Competency, Criterion, Indicator, Level
+
+
+class GridSaved(NamedTuple):
+    """What a grid save returns: the grid (None when nothing was ever written) and whether this save changed it."""
+
+    grid: Grid | None
+    changed: bool
 
 
 class GridRefused(Refused):
@@ -194,8 +202,8 @@ def save_member_grid(
     base_version: int,
     actor: User,
     layout: list[LayoutCompetency] | None = None,
-) -> tuple[Grid | None, bool]:
-    """Save a member's own grid; returns (grid, changed). Raises GridRefused or GridConflict.
+) -> GridSaved:
+    """Save a member's own grid; returns a ``GridSaved``. Raises GridRefused or GridConflict.
 
     ``layout``: the commission's ``grid_layout`` when the caller has it already (loaded here otherwise).
     """
@@ -222,8 +230,8 @@ def save_agreed_grid(
     base_version: int,
     actor: User,
     layout: list[LayoutCompetency] | None = None,
-) -> tuple[Grid | None, bool]:
-    """Save the commission's agreed grid; returns (grid, changed). Raises GridRefused or GridConflict."""
+) -> GridSaved:
+    """Save the commission's agreed grid; returns a ``GridSaved``. Raises GridRefused or GridConflict."""
     return _save_grid(
         commission=commission,
         student=student,
@@ -246,7 +254,7 @@ def _save_grid(
     base_version: int,
     actor: User,
     layout: list[LayoutCompetency] | None,
-) -> tuple[Grid | None, bool]:
+) -> GridSaved:
     if layout is None:
         layout = grid_layout(commission)
     return _save_grid_once(
@@ -298,7 +306,7 @@ def _save_grid_once(
     base_version: int,
     actor: User,
     layout: list[LayoutCompetency],
-) -> tuple[Grid | None, bool]:
+) -> GridSaved:
     criteria = {criterion.pk: criterion for criterion in layout_criteria(layout)}
     competency_by_pk = {competency.pk: competency for competency in layout}
     with transaction.atomic():
@@ -313,7 +321,7 @@ def _save_grid_once(
         line_changes = _line_changes(criteria, old, levels)
         comment_changes = _comment_changes(competency_by_pk, old, comments)
         if not line_changes and not comment_changes:
-            return grid, False
+            return GridSaved(grid, changed=False)
         grid = _bump_version(commission, student, member, grid, base_version, actor)
         _write_lines(grid, criteria, old, levels)
         _write_comments(grid, competency_by_pk, old, comments)
@@ -328,7 +336,7 @@ def _save_grid_once(
                 **({"comments": comment_changes} if comment_changes else {}),
             },
         )
-    return grid, True
+    return GridSaved(grid, changed=True)
 
 
 def _locked_grid(commission: Commission, student: Student, member: CommissionMember | None) -> Grid | None:

@@ -25,6 +25,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -322,11 +323,16 @@ def deliberation_blockers(
     return found
 
 
-def record_deliberation(
-    *, commission: Commission, deliberated_on: datetime.date, actor: User
-) -> tuple[Deliberation, bool]:
+class DeliberationRecorded(NamedTuple):
+    """The deliberation in force, and whether this call recorded something (a first or a new deliberation)."""
+
+    deliberation: Deliberation
+    recorded: bool
+
+
+def record_deliberation(*, commission: Commission, deliberated_on: datetime.date, actor: User) -> DeliberationRecorded:
     """The first deliberation, or the new deliberation that closes the open reopenings. Refused with every reason
-    when a candidate has no final status. Returns (deliberation, something recorded)."""
+    when a candidate has no final status. Returns a ``DeliberationRecorded``."""
     from certification.evaluation.services.sheets import unsigned_candidates
 
     with transaction.atomic():
@@ -338,7 +344,7 @@ def record_deliberation(
             .select_related("student__user")
         )
         if existing is not None and not reopened:
-            return existing, False
+            return DeliberationRecorded(existing, recorded=False)
         students = [reopening.student for reopening in reopened] if existing is not None else None
         blockers = deliberation_blockers(commission, deliberated_on, students=students)
         if existing is not None:
@@ -363,7 +369,7 @@ def record_deliberation(
                     "unsigned_candidates": [str(student) for student in unsigned_candidates(commission)],
                 },
             )
-            return deliberation, True
+            return DeliberationRecorded(deliberation, recorded=True)
         for reopening in reopened:
             reopening.closed_on, reopening.closed_by = deliberated_on, actor
             reopening.save(update_fields=["closed_on", "closed_by"])
@@ -379,7 +385,7 @@ def record_deliberation(
         )
         for reopening in reopened:
             _tell_student(commission, reopening.student, released=True)
-        return existing, True
+        return DeliberationRecorded(existing, recorded=True)
 
 
 # --- Reopening after the deliberation -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 
@@ -63,13 +64,21 @@ class RangeInput:
     high: Decimal | None
 
 
-def _values(result: CandidateResult | None) -> tuple[str, Decimal | None, str]:
+class ResultValues(NamedTuple):
+    """What a result says, compared between the saved row and the submitted one."""
+
+    status: str
+    mark: Decimal | None
+    absent_reason: str
+
+
+def _values(result: CandidateResult | None) -> ResultValues:
     if result is None:
-        return (ResultStatus.PENDING, None, "")
-    return (result.status, result.mark, result.absent_reason)
+        return ResultValues(ResultStatus.PENDING, None, "")
+    return ResultValues(result.status, result.mark, result.absent_reason)
 
 
-def _describe(values: tuple[str, Decimal | None, str]) -> str:
+def _describe(values: ResultValues) -> str:
     status, mark, reason = values
     if status == ResultStatus.MARK:
         return f"note {profile_logic.fmt(mark)}"
@@ -127,8 +136,8 @@ def _apply(
     return result
 
 
-def _wanted_values(wanted: ResultInput) -> tuple[str, Decimal | None, str]:
-    return (wanted.status, wanted.mark, wanted.absent_reason)
+def _wanted_values(wanted: ResultInput) -> ResultValues:
+    return ResultValues(wanted.status, wanted.mark, wanted.absent_reason)
 
 
 def save_group(
