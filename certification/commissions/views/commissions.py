@@ -4,8 +4,6 @@ A student never sees a commission page (404); they only reach their own letter a
 information. Every write goes through certification.services.
 """
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
@@ -27,11 +25,11 @@ from certification.commissions.forms import (
     UninformedReasonForm,
 )
 from certification.commissions.models import Commission, Convocation, SituationStep, UninformedAssessment
+from certification.commissions.presenters import mark_in_flight, member_candidates, student_rows
 from certification.commissions.services import commissions as commission_services
 from certification.commissions.services import convocations as convocation_services
 from certification.commissions.services import informed
 from certification.commissions.services.commissions import CommissionError
-from certification.dossiers.models import Dossier
 from certification.evaluation.selectors.progress import commissions_progress
 from certification.permissions import (
     can_manage_commission,
@@ -40,7 +38,6 @@ from certification.permissions import (
     get_convocation_for_user,
     get_step_for_user,
 )
-from lib.collation import by_name
 
 
 def _require_commission_pages(user: User) -> None:
@@ -97,60 +94,13 @@ def commission_create(request: HttpRequest) -> HttpResponse:
     return render(request, "certification/commissions/commission_form.html", {"form": form})
 
 
-@dataclass
-class StepCell:
-    step: SituationStep
-    convocation: Convocation | None
-    uninformed: UninformedAssessment | None
-
-
-@dataclass
-class StudentRow:
-    student: Student
-    dossier_pk: int | None
-    cells: list[StepCell]
-
-
-def _member_candidates(commission: Commission) -> QuerySet[User]:
-    """Teachers and professionals of the establishment not yet on the commission (the service checks the rest)."""
-    establishment_id = commission.cohort.establishment_id
-    people = commission_services.establishment_teachers(establishment_id) | (
-        commission_services.establishment_professionals(establishment_id)
-    )
-    return people.exclude(commission_seats__commission=commission).distinct().order_by(*by_name(""))
-
-
-def _student_rows(commission: Commission, steps: list[SituationStep]) -> list[StudentRow]:
-    """One row per student of the cohort with their information per step: a fixed number of queries."""
-    students = commission.cohort.students.select_related("user").order_by(*by_name())
-    informations = informed.information_by_student_step(steps)
-    convocation_services.attach_delivery(list(informations.values()))
-    reasons = informed.uninformed_reasons(steps)
-    dossiers = dict(
-        Dossier.objects.filter(
-            student__cohort_id=commission.cohort_id, exam_id=commission.exam_id, session_id=commission.session_id
-        ).values_list("student_id", "pk")
-    )
-    return [
-        StudentRow(
-            student,
-            dossiers.get(student.pk),
-            [
-                StepCell(step, informations.get((student.pk, step.pk)), reasons.get((student.pk, step.pk)))
-                for step in steps
-            ],
-        )
-        for student in students
-    ]
-
-
 @login_required
 @require_GET
 def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     commission = get_commission_for_user(request.user, pk)
     situations = list(commission.situations.prefetch_related("steps"))
     steps = [step for situation in situations for step in situation.steps.all()]
-    rows = _student_rows(commission, steps)
+    rows = student_rows(commission, steps)
     can_manage = can_manage_commission(request.user, commission)
     context = {
         "commission": commission,
@@ -181,27 +131,11 @@ def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         # Sent but without a proof yet: on its way, or « remise incertaine ».
         step.waiting_count = len(rows) - step.informed_count - len(step.to_inform)
-    _in_flight(steps, rows)
+    mark_in_flight(steps, rows)
     if can_manage:
-        context["member_form"] = AddMemberForm(candidates=_member_candidates(commission))
+        context["member_form"] = AddMemberForm(candidates=member_candidates(commission))
         context["step_form"] = StepForm(situations=[situation.code for situation in situations])
     return render(request, "certification/commissions/commission_detail.html", context)
-
-
-def _in_flight(steps: list[SituationStep], rows: list[StudentRow]) -> None:
-    """« Envoi en cours » instead of the button while a confirmed information is being sent: n sent of n queued."""
-    requested = convocation_services.requests_in_flight([step.pk for step in steps])
-    for index, step in enumerate(steps):
-        ids = set(requested.get(step.pk, []))
-        states = {
-            row.student.pk: getattr(row.cells[index].convocation, "delivery_state", None)
-            for row in rows
-            if row.student.pk in ids
-        }
-        step.sending_total = len(states)
-        step.sending_done = sum(1 for state in states.values() if state == convocation_services.DELIVERED)
-        # Still running: some requested student has no convocation yet, or an email still queued.
-        step.sending = any(state in (None, convocation_services.PENDING) for state in states.values())
 
 
 def _first_error(form) -> str:
@@ -225,7 +159,7 @@ def commission_members(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _add_member(request: HttpRequest, commission: Commission) -> None:
-    form = AddMemberForm(request.POST, candidates=_member_candidates(commission))
+    form = AddMemberForm(request.POST, candidates=member_candidates(commission))
     if not form.is_valid():
         raise CommissionError(f"Membre non ajouté : {_first_error(form)}")
     member = commission_services.add_member(

@@ -7,12 +7,10 @@ elsewhere, like every commission page).
 
 import datetime
 import re
-from dataclasses import dataclass, field
-from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,18 +25,14 @@ from certification.commissions.models import (
     Commission,
     CommissionMember,
     Convocation,
-    InformationMethod,
     Passage,
-    PassageJuror,
     Room,
-    SituationStep,
 )
+from certification.commissions.presenters import JurySection, by_day, commission_passages, proof_rows
 from certification.commissions.selectors import readiness
 from certification.commissions.selectors.passages import candidate_release_at
 from certification.commissions.services import planning as planning_services
 from certification.commissions.services.commissions import CommissionError
-from certification.commissions.services.convocations import attach_delivery
-from certification.commissions.services.informed import information_by_student_step
 from certification.commissions.services.informed import student_convocations as convocations_of
 from certification.permissions import (
     can_manage_commission,
@@ -50,7 +44,6 @@ from certification.permissions import (
 )
 from lib.collation import by_name
 from lib.french import de
-from notifications.models import OutboxState
 
 DAY_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -102,34 +95,6 @@ def _schedule_form(commission: Commission, data=None) -> ScheduleForm:
     )
 
 
-def _commission_passages(commission: Commission) -> list[Passage]:
-    """Every passage of the commission with its jury and current convocation, in a fixed number of queries."""
-    passages = list(
-        Passage.objects.filter(situation__commission=commission)
-        .select_related("student__user", "room", "situation")
-        .prefetch_related(
-            Prefetch("jurors", queryset=PassageJuror.objects.select_related("member__user").order_by("member_id")),
-            Prefetch(
-                "convocations",
-                queryset=Convocation.objects.filter(superseded_at__isnull=True),
-                to_attr="current_convocations",
-            ),
-        )
-        .order_by("starts_at", "room__name")
-    )
-    for passage in passages:
-        passage.jury = [juror.member for juror in passage.jurors.all()]
-        passage.convocation = passage.current_convocations[0] if passage.current_convocations else None
-    return passages
-
-
-def _by_day(passages: list[Passage]) -> list[tuple[datetime.date, list[Passage]]]:
-    return [
-        (day, list(group))
-        for day, group in groupby(passages, key=lambda passage: timezone.localdate(passage.starts_at))
-    ]
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def planning(request: HttpRequest, pk: int) -> HttpResponse:
@@ -160,7 +125,7 @@ def planning(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "not_ready": readiness.not_ready(commission, planning_services.presence_situations(commission)),
         "commission": commission,
-        "days": _by_day(_commission_passages(commission)),
+        "days": by_day(commission_passages(commission)),
         "form": form,
         "can_manage": can_manage,
         "has_rooms": _rooms_of(commission).exists(),
@@ -225,12 +190,6 @@ def passage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "certification/commissions/planning/passage_edit.html", context)
 
 
-@dataclass
-class JurySection:
-    members: list[CommissionMember]
-    passages: list[Passage] = field(default_factory=list)
-
-
 @login_required
 @require_GET
 def day_schedule(request: HttpRequest, pk: int, day: str) -> HttpResponse:
@@ -241,7 +200,7 @@ def day_schedule(request: HttpRequest, pk: int, day: str) -> HttpResponse:
         date = datetime.date.fromisoformat(day)
     except ValueError:
         raise Http404 from None
-    passages = [p for p in _commission_passages(commission) if timezone.localdate(p.starts_at) == date]
+    passages = [p for p in commission_passages(commission) if timezone.localdate(p.starts_at) == date]
     sections: dict[tuple[int, ...], JurySection] = {}
     for passage in passages:
         # One jury = one set of people: it gets its own printed page, in the order of its first passage.
@@ -275,96 +234,13 @@ def passage_letter(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-DELIVERY_LABELS = {
-    OutboxState.QUEUED: ("en file d'attente", "tag-warn"),
-    OutboxState.SENDING: ("en cours d'envoi", "tag-warn"),
-    OutboxState.SENT: ("envoyé", "tag-ok"),
-    OutboxState.FAILED: ("échec", "tag-err"),
-    OutboxState.UNCERTAIN: ("remise incertaine", "tag-warn"),
-    OutboxState.REFUSED: ("non remise", "tag-err"),
-}
-
-
-def _attach_delivery(convocations: list[Convocation]) -> None:
-    """Each convocation's outbox state and proof (one query for all of them)."""
-    attach_delivery(convocations)
-    for convocation in convocations:
-        message = convocation.outbox
-        if convocation.letter_handed_at:
-            convocation.delivery, convocation.delivery_tag = "lettre remise en main propre", "tag-ok"
-        elif convocation.method == InformationMethod.LETTER:
-            convocation.delivery, convocation.delivery_tag = "lettre à remettre", "tag-warn"
-        elif message is None:
-            convocation.delivery, convocation.delivery_tag = "courriel introuvable", "tag-err"
-        else:
-            convocation.delivery, convocation.delivery_tag = DELIVERY_LABELS[message.state]
-
-
-@dataclass
-class ProofLine:
-    label: str
-    current: Convocation | None
-    history: list[Convocation] = field(default_factory=list)
-    letter_url: str = ""
-
-
-@dataclass
-class ProofRow:
-    student: object
-    lines: list[ProofLine] = field(default_factory=list)
-
-
-def _proof_rows(commission: Commission) -> list[ProofRow]:
-    students = list(commission.cohort.students.select_related("user").order_by(*by_name()))
-    steps = list(SituationStep.objects.filter(situation__commission=commission).select_related("situation"))
-    step_informations = information_by_student_step(steps)
-    # Where the candidate comes, the passage's convocation is the proof: a step line shows only an earlier
-    # information of its date.
-    with_passages = set(planning_services.presence_situations(commission).values_list("pk", flat=True))
-    passages = list(
-        Passage.objects.filter(situation__commission=commission)
-        .select_related("situation", "room")
-        .prefetch_related(Prefetch("convocations", queryset=Convocation.objects.order_by("-informed_at", "-pk")))
-    )
-    _attach_delivery([c for c in step_informations.values()] + [c for p in passages for c in p.convocations.all()])
-    passages_by_student: dict[int, list[Passage]] = {}
-    for passage in passages:
-        passages_by_student.setdefault(passage.student_id, []).append(passage)
-    rows = []
-    for student in students:
-        row = ProofRow(student)
-        for step in steps:
-            if step.situation_id in with_passages and (student.pk, step.pk) not in step_informations:
-                continue
-            row.lines.append(
-                ProofLine(
-                    f"Situation {step.situation.code} – {step.date:%d/%m/%Y}",
-                    step_informations.get((student.pk, step.pk)),
-                    letter_url=reverse("certification:convocation_letter", args=[step.pk, student.pk]),
-                )
-            )
-        for passage in sorted(passages_by_student.get(student.pk, []), key=lambda p: p.situation.code):
-            convocations = list(passage.convocations.all())
-            start = timezone.localtime(passage.starts_at)
-            row.lines.append(
-                ProofLine(
-                    f"Situation {passage.situation.code} – passage du {start:%d/%m/%Y à %H:%M}, salle {passage.room}",
-                    next((c for c in convocations if c.superseded_at is None), None),
-                    [c for c in convocations if c.superseded_at is not None],
-                    letter_url=reverse("certification:passage_letter", args=[passage.pk]),
-                )
-            )
-        rows.append(row)
-    return rows
-
-
 @login_required
 @require_GET
 def convocation_proofs(request: HttpRequest, pk: int) -> HttpResponse:
     commission = get_commission_for_user(request.user, pk)
     context = {
         "commission": commission,
-        "rows": _proof_rows(commission),
+        "rows": proof_rows(commission),
         "can_manage": can_manage_commission(request.user, commission),
     }
     return render(request, "certification/commissions/planning/convocation_proofs.html", context)
