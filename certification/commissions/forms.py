@@ -1,7 +1,7 @@
 """Django forms of commissions: commission, members, steps, information, convocations, planning, fiches sujet and
 questions.
 
-Forms of the commission pages: they validate and convert; the rules live in certification.services.
+Forms of the commission pages: they validate and convert; the rules live in the services.
 
 Forms of the actions on one convocation whose email did not arrive.
 

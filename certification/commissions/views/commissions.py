@@ -1,7 +1,7 @@
 """Commissions, their members and dated situation steps, and the official information of the students.
 
 A student never sees a commission page (404); they only reach their own letter and acknowledge their own
-information. Every write goes through certification.services.
+information. Every write goes through the services.
 """
 
 from django.contrib import messages
