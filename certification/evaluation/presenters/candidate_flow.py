@@ -44,7 +44,7 @@ class Link:
 
 @dataclass(frozen=True)
 class CandidateFlow:
-    """What the include ``certification/evaluation/candidate_flow.html`` shows on a candidate's page."""
+    """What the include ``certification/evaluation/includes/candidate_flow.html`` shows on a candidate's page."""
 
     student: Student
     position: int  # 1-based, in the commission page's order
