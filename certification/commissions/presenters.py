@@ -182,9 +182,7 @@ def proof_rows(commission: Commission) -> list[ProofRow]:
         .select_related("situation", "room")
         .prefetch_related(Prefetch("convocations", queryset=Convocation.objects.order_by("-informed_at", "-pk")))
     )
-    attach_outbox_delivery(
-        list(step_informations.values()) + [c for p in passages for c in p.convocations.all()]
-    )
+    attach_outbox_delivery(list(step_informations.values()) + [c for p in passages for c in p.convocations.all()])
     passages_by_student: dict[int, list[Passage]] = {}
     for passage in passages:
         passages_by_student.setdefault(passage.student_id, []).append(passage)

@@ -39,6 +39,7 @@ from certification.commissions.models import (
 from certification.commissions.services import planning, questions, subjects
 from certification.dossiers.demo import subject_exam
 from certification.evaluation.models import CandidateResult, Grid, ResultStatus
+from certification.evaluation.selectors import marks as marks_selectors
 from certification.evaluation.selectors.assessed import assessed_competencies
 from certification.evaluation.services import grids, lifecycle, marks
 
@@ -259,7 +260,7 @@ def _mark_the_class(commission: Commission, candidates: list[Student], actor: Us
     dominance of its profile, as a tired commission would type it, so that the page shows its warning."""
     if CandidateResult.objects.filter(commission=commission).exists():
         return
-    page = marks.load_group(commission)
+    page = marks_selectors.load_group(commission)
     by_student = {row.student.pk: row for row in page.rows}
     ranks = page.scale.ranks
     results, ranges = [], []
