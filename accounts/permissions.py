@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import Cohort, Establishment, Membership, Role, Student, User
+from accounts.models import Cohort, Membership, Role, Student, User
 
 
 def establishment_ids(user: User, *roles: str) -> set[int]:
@@ -124,12 +124,6 @@ def can_view_student(user: User, student: Student) -> bool:
 def can_follow_student(user: User, student: Student) -> bool:
     """Teachers and administrators of the student's establishment comment, validate and assess."""
     return user.is_authenticated and student.cohort.establishment_id in staff_establishment_ids(user)
-
-
-def get_establishment_for_admin(user: User, pk: int) -> Establishment:
-    if pk not in admin_establishment_ids(user):
-        raise Http404
-    return Establishment.objects.get(pk=pk)
 
 
 def get_professional_for_admin(user: User, pk: int) -> User:

@@ -164,9 +164,9 @@ def main() -> None:
     from django.core.files.storage import default_storage
     from pypdf import PdfReader
 
-    from certification import packs
-    from certification.models import DossierFiche
-    from certification.tasks import build_evaluation_pack
+    from certification.dossiers.models import DossierFiche
+    from certification.evaluation.services import packs
+    from certification.evaluation.tasks import build_evaluation_pack
     from passeport.deposited import store_deposited_pdfs
 
     if not args.no_deposit_store:

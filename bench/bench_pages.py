@@ -61,7 +61,7 @@ def build_class():
         FormativeAssessment,
         FormativePosition,
     )
-    from passeport.rubrics import fiche_form
+    from passeport.rubrics import fiche_definition
     from referentiel.exams import fiche_rules
     from referentiel.models import Criterion, ExamSession, FicheKind, Level
     from tests.personas import make_student, make_user
@@ -80,7 +80,7 @@ def build_class():
     )
     levels = list(Level.objects.filter(version=session.version))
     kinds = {k.code: k for k in FicheKind.objects.filter(exam__version=session.version).select_related("exam")}
-    forms = {k.exam.code: fiche_form(session.forms_session, k.exam.code) for k in kinds.values()}
+    forms = {k.exam.code: fiche_definition(session.forms_session, k.exam.code) for k in kinds.values()}
     students = [make_student(f"etu{i:02d}", f"Prénom{i}", f"Nom{i:02d}", cohort) for i in range(STUDENTS)]
     start = datetime.date(2025, 9, 1)
     activities = Activity.objects.bulk_create(
@@ -201,11 +201,11 @@ def machine() -> str:
 
 def autosave_payload(fiche):
     """What the editor's script sends: every field, with the fiche's current version as the base."""
-    from passeport.rubrics import fiche_form
+    from passeport.rubrics import fiche_definition
 
     def data() -> dict:
         fiche.refresh_from_db(fields=["version"])
-        form = fiche_form(fiche.forms_session, fiche.exam.code)
+        form = fiche_definition(fiche.forms_session, fiche.exam.code)
         payload = {"base_version": fiche.version, "title": fiche.title, "kind": fiche.kind_id}
         for r in form.part("recto"):
             payload[f"recto__{r.code}"] = f"{fiche.recto.get(r.code, '')} {fiche.version}"

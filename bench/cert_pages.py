@@ -18,7 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from certification.tests.test_profiles_queries import PROFILES, _fill
+from certification.evaluation.tests.test_profiles_queries import PROFILES, _fill
 from tests.factories_certification_marks import add_students, make_marks_commission, make_range
 
 REQUESTS = 50

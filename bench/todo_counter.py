@@ -11,7 +11,7 @@ import time
 from django.db import connection
 from django.utils import timezone
 
-from certification.selectors import todo
+from certification.evaluation.selectors import todo
 from tests.factories_certification_grids import fill_grid, seat, with_professional
 from tests.factories_certification_marks import add_students
 

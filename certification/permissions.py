@@ -11,16 +11,16 @@ from django.http import Http404
 
 from accounts.models import Establishment, Student, User
 from accounts.permissions import admin_establishment_ids, staff_establishment_ids
-from certification.models import (
+from certification.commissions.models import (
     Commission,
     CommissionMember,
     Convocation,
-    Dossier,
     Passage,
     Question,
     SituationStep,
     SubjectSheet,
 )
+from certification.dossiers.models import Dossier
 
 RESPONSIBLE_ONLY = "Seul·e le ou la responsable de la commission, ou l'administration, peut faire cela."
 

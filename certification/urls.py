@@ -1,22 +1,19 @@
 from django.urls import path
 
-from certification import (
-    views_commissions,
-    views_conformity,
-    views_convocations,
-    views_dossiers,
-    views_exports,
-    views_grids,
-    views_inform,
-    views_jury,
-    views_lifecycle,
-    views_marks,
-    views_planning,
-    views_progress,
-    views_questions,
-    views_sheets,
-    views_subjects,
-)
+from certification.commissions.views import commissions as views_commissions
+from certification.commissions.views import convocations as views_convocations
+from certification.commissions.views import inform as views_inform
+from certification.commissions.views import planning as views_planning
+from certification.commissions.views import questions as views_questions
+from certification.commissions.views import subjects as views_subjects
+from certification.dossiers import views as views_dossiers
+from certification.evaluation.views import exports as views_exports
+from certification.evaluation.views import grids as views_grids
+from certification.evaluation.views import jury as views_jury
+from certification.evaluation.views import lifecycle as views_lifecycle
+from certification.evaluation.views import marks as views_marks
+from certification.evaluation.views import progress as views_progress
+from certification.evaluation.views import sheets as views_sheets
 
 app_name = "certification"
 
@@ -28,8 +25,8 @@ urlpatterns = [
     path("dossiers/<int:pk>/deposer/", views_dossiers.dossier_submit, name="dossier_submit"),
     path("dossiers/<int:pk>/depot-tardif/", views_dossiers.dossier_late_deposit, name="dossier_late_deposit"),
     # Conformity
-    path("dossiers/<int:pk>/conformite/", views_conformity.conformity_check, name="conformity_check"),
-    path("conformite/<int:pk>/notification/", views_conformity.nv_notification, name="nv_notification"),
+    path("dossiers/<int:pk>/conformite/", views_dossiers.conformity_check, name="conformity_check"),
+    path("conformite/<int:pk>/notification/", views_dossiers.nv_notification, name="nv_notification"),
     # Commissions and official information
     path("commissions/", views_commissions.commission_list, name="commission_list"),
     path("commissions/nouvelle/", views_commissions.commission_create, name="commission_create"),

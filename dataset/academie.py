@@ -28,8 +28,8 @@ from django.utils import timezone
 
 from accounts.models import Academie, AcademieMembership, Establishment, User
 from audit.services import log_action
+from certification.evaluation.services.lifecycle import reopen_after_deliberation
 from certification.models import CandidateResult, Commission, Deliberation, ResultStatus
-from certification.services.lifecycle import reopen_after_deliberation
 from dataset.spec import Reference, rng_for
 
 if TYPE_CHECKING:

@@ -18,6 +18,16 @@ import random
 from decimal import ROUND_FLOOR, Decimal
 
 from audit.services import log_action
+from certification.commissions.services import commissions as commission_services
+from certification.commissions.services.subjects import dossier_fiches, start_subject_sheet
+from certification.dossiers.selectors import PARIS, deadline_passed, deposit_deadline, paris_today
+from certification.dossiers.services.conformity import record_conformity
+from certification.dossiers.services.dossiers import freeze_dossier_fiches, save_dossier_selection, submit_dossier
+from certification.evaluation.selectors.assessed import assessed_competencies
+from certification.evaluation.selectors.marks import load_group
+from certification.evaluation.services.grids import save_agreed_grid, save_member_grid
+from certification.evaluation.services.marks import RangeInput, ResultInput, save_group
+from certification.evaluation.services.profiles import NOT_ASSESSED
 from certification.models import (
     Commission,
     ConformityDecision,
@@ -28,15 +38,6 @@ from certification.models import (
     MemberRole,
     SituationStep,
 )
-from certification.profiles import NOT_ASSESSED
-from certification.selectors.assessed import assessed_competencies
-from certification.selectors.dossiers import PARIS, deadline_passed, deposit_deadline, paris_today
-from certification.services import commissions as commission_services
-from certification.services.conformity import record_conformity
-from certification.services.dossiers import freeze_dossier_fiches, save_dossier_selection, submit_dossier
-from certification.services.grids import save_agreed_grid, save_member_grid
-from certification.services.marks import RangeInput, ResultInput, load_group, save_group
-from certification.services.subjects import dossier_fiches, start_subject_sheet
 from dataset import texts
 from dataset.academie import shifted
 from dataset.passeports import StudentTraces

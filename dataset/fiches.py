@@ -22,7 +22,7 @@ from audit.models import AuditEntry
 from dataset import texts
 from dataset.spec import FICHE_KINDS, Reference, Spec, rng_for
 from passeport.models import Activity, Fiche, FicheVersion, FicheVerso
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from passeport.services.fiches import create_fiche, save_fiche
 from referentiel.exams import fiche_rules
 from referentiel.models import FicheKind
@@ -41,7 +41,7 @@ class FichePlan:
 
 
 def _content(ref: Reference, rng: random.Random, exam_code: str, org: str) -> tuple[dict, list[dict]]:
-    form = fiche_form(ref.session.forms_session, exam_code)
+    form = fiche_definition(ref.session.forms_session, exam_code)
     recto = {r.code: texts.rubric_text(rng, r.code, org) for r in form.part("recto")}
     versos = [{r.code: texts.rubric_text(rng, r.code, org) for r in form.part("verso")}] if form.has_verso else []
     return recto, versos
@@ -123,7 +123,7 @@ def write_in_bulk(ref: Reference, plans: list[FichePlan], establishment_id: int)
     Fiche.objects.bulk_create(fiches)
     versos, versions, audit = [], [], []
     for fiche, plan in zip(fiches, plans, strict=True):
-        form = fiche_form(fiche.forms_session, fiche.exam.code)
+        form = fiche_definition(fiche.forms_session, fiche.exam.code)
         empty = (
             {r.code: "" for r in form.part("recto")},
             [{r.code: "" for r in form.part("verso")}] if form.has_verso else [],

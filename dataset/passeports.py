@@ -37,7 +37,7 @@ from passeport.models import (
     InternshipPeriod,
     attestation_path,
 )
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 
 TRAINING_START = datetime.date(2025, 9, 8)
 TRAINING_DAYS = 540  # up to early March 2027
@@ -173,7 +173,7 @@ def _links(people: CohortPeople, activities: list[Activity], criteria: list[list
 
 
 def _has_rubric(fiche: Fiche, code: str) -> bool:
-    return any(rubric.code == code for rubric in fiche_form(fiche.forms_session, fiche.exam.code).rubrics)
+    return any(rubric.code == code for rubric in fiche_definition(fiche.forms_session, fiche.exam.code).rubrics)
 
 
 def _formative(ref: Reference, seed: int, people: CohortPeople, activities, traces) -> None:

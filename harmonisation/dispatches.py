@@ -17,8 +17,8 @@ from django.db.models import Q
 
 from accounts.models import Academie, Establishment, User
 from accounts.permissions import admin_establishment_ids
+from certification.evaluation.services.profiles import fmt
 from certification.models import CandidateResult, Commission, Deliberation, Reopening, ResultStatus
-from certification.profiles import fmt
 from harmonisation.models import MarksDispatch
 from referentiel.models import Exam, ExamSession
 

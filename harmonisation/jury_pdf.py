@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Academie
+from certification.evaluation.services.profiles import fmt
 from certification.models import ResultStatus
-from certification.profiles import fmt
 from harmonisation.exports import STATUS_CODES, rows
 from lib import pdf
 from referentiel.models import Exam, ExamSession

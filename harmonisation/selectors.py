@@ -4,7 +4,8 @@ A fixed number of queries whatever the number of establishments and candidates: 
 exam's compétences, open requests — each one query. Candidates are shown by a code (the candidate number, else a
 code of the result), never by name.
 
-Profiles are compared only when their keys are identical (``certification.profiles``): ``S-S-NE-I`` and ``S-S-I-NE``
+Profiles are compared only when their keys are identical (``certification.evaluation.services.profiles``):
+``S-S-NE-I`` and ``S-S-I-NE``
 are different shapes and never put side by side. A compétence the stored profile of a *marked* candidate does not
 hold is read ``NE``: a commission positions every compétence it assesses before it marks.
 """
@@ -22,9 +23,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Academie, Establishment
+from certification.evaluation.services.profiles import NOT_ASSESSED, Marked, fmt
+from certification.evaluation.services.profiles import warnings as profile_warnings
 from certification.models import CandidateResult, Commission, Deliberation, MarkRange, ResultStatus
-from certification.profiles import NOT_ASSESSED, Marked, fmt
-from certification.profiles import warnings as profile_warnings
 from harmonisation import dispatches
 from harmonisation.dispatches import LateChange
 from harmonisation.models import HarmonisationRequest, MarksDispatch
@@ -341,9 +342,9 @@ def _anomalies(
 
 
 def _dominance_anomalies(rows: list[EstablishmentRow]) -> list[Anomaly]:
-    """The profiles page's own contradictions (``certification.profiles.warnings``: a profile dominating another
-    with a lower mark) still standing in each commission. Ranges are not passed: marks outside their range are
-    listed once, above, with their candidate."""
+    """The profiles page's own contradictions (``certification.evaluation.services.profiles.warnings``: a profile
+    dominating another with a lower mark) still standing in each commission. Ranges are not passed: marks outside
+    their range are listed once, above, with their candidate."""
     anomalies = []
     for row in rows:
         by_commission: dict[int, list[Candidate]] = {}

@@ -1,13 +1,13 @@
 """Writes of the harmonisation: each in a transaction, each audited. None of them writes a mark: the inspector asks,
-the commission answers (a justification, or a reopening through ``certification.services.lifecycle``)."""
+the commission answers (a justification, or a reopening through ``certification.evaluation.services.lifecycle``)."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Academie, Establishment, Student, User
 from audit.services import log_action
+from certification.evaluation.services import freezing, lifecycle
 from certification.models import CandidateResult, Commission
-from certification.services import lifecycle
 from harmonisation import dispatches
 from harmonisation.models import AnswerKind, HarmonisationRequest, MarksDispatch
 from lib.refusals import Refused
@@ -84,7 +84,7 @@ def answer_request(*, actor: User, request: HarmonisationRequest, kind: str, tex
                 lifecycle.reopen_after_deliberation(
                     commission=request.commission, student=request.student, actor=actor, reason=text
                 )
-            except (lifecycle.LifecycleRefused, PermissionError) as exc:
+            except (freezing.LifecycleRefused, PermissionError) as exc:
                 raise HarmonisationRefused(getattr(exc, "message", str(exc))) from None
         request.answer_kind = kind
         request.answer = text

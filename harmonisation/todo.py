@@ -1,13 +1,13 @@
 """The responsible teacher's « À faire » items — open harmonisation requests, marks to send — registered into
-``certification.selectors.todo`` (a lower app: it never imports this one)."""
+``certification.evaluation.selectors.todo`` (a lower app: it never imports this one)."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from accounts.models import User
+from certification.evaluation.selectors import todo as certification_todo
+from certification.evaluation.selectors.todo_item import TodoItem
 from certification.models import Commission, Deliberation, Reopening
-from certification.selectors import todo as certification_todo
-from certification.selectors.todo_item import TodoItem
 from harmonisation.models import HarmonisationRequest, MarksDispatch
 
 KIND = "harmonisation"

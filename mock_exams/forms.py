@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from accounts.models import Cohort
-from certification.subject_form import SubjectRubric
+from certification.commissions.services.subject_definition import SubjectRubric
 from mock_exams.models import MockCandidate
 from mock_exams.situations import SituationChoice, situations_for
 from passeport.models import Fiche

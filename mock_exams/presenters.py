@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from certification.subject_form import SubjectRubric, subject_form
+from certification.commissions.services.subject_definition import SubjectRubric, subject_definition
 from mock_exams.models import MockCandidate, MockExam
 from mock_exams.situations import assessed_orders, grid_competencies, has_subject_sheet, levels_of
 from passeport.models import Fiche
@@ -66,7 +66,7 @@ def grid_blocks(candidate: MockCandidate) -> list[GridBlock]:
 def subject_rubrics(mock_exam: MockExam) -> tuple[SubjectRubric, ...]:
     if not has_subject_sheet(mock_exam.exam, mock_exam.situation_code):
         return ()
-    return subject_form(mock_exam.cohort.exam_session.forms_session).candidate.rubrics
+    return subject_definition(mock_exam.cohort.exam_session.forms_session).candidate.rubrics
 
 
 def subject_rows(candidate: MockCandidate) -> list[SubjectRow]:

@@ -17,13 +17,13 @@ from django.utils import timezone
 
 from accounts.models import Cohort, User
 from audit.services import log_action
-from certification.services.subjects import _prefill
-from certification.subject_form import subject_form
+from certification.commissions.services.subject_definition import subject_definition
+from certification.commissions.services.subjects import _prefill
 from lib.refusals import Conflict, Refused
 from mock_exams.models import BLANC_LABEL, MockCandidate, MockExam, MockExamState, MockGridLine
 from mock_exams.situations import SituationChoice, has_subject_sheet
 from passeport.models import Fiche
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from passeport.services.followup import create_formative_assessment
 from referentiel.models import Criterion, Level
 
@@ -96,8 +96,8 @@ def fiche_texts(fiche: Fiche) -> dict[str, str]:
 
 def prefilled_subject(fiche: Fiche, forms_session: int) -> dict[str, str]:
     """The candidate part of the fiche sujet pre-filled from ``fiche`` (the certifying fiche sujet's own rule)."""
-    labels = {rubric.code: rubric.label for rubric in fiche_form(fiche.forms_session, fiche.exam.code).rubrics}
-    return _prefill(subject_form(forms_session).candidate, fiche_texts(fiche), labels)
+    labels = {rubric.code: rubric.label for rubric in fiche_definition(fiche.forms_session, fiche.exam.code).rubrics}
+    return _prefill(subject_definition(forms_session).candidate, fiche_texts(fiche), labels)
 
 
 def save_subject(

@@ -99,7 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
-                "certification.context_processors.todo",
+                "certification.evaluation.context_processors.todo",
                 "ndrc.navigation.menu",
             ],
         },
@@ -255,9 +255,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DEMO_LOADERS = [
     "accounts.demo.load_demo",
     "passeport.demo.load_demo",
-    "certification.demo.load_demo",
-    "certification.demo_commissions.load_demo",
-    "certification.demo_exam_days.load_demo",
+    "certification.dossiers.demo.load_demo",
+    "certification.commissions.demo.load_demo",
+    "certification.evaluation.demo.load_demo",
     "mock_exams.demo.load_demo",
 ]
 

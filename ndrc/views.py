@@ -8,10 +8,10 @@ from django.shortcuts import render
 from accounts import permissions
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Establishment
-from certification.context_processors import todo_items
+from certification.commissions.services.informed import student_convocations
+from certification.evaluation.context_processors import todo_items
+from certification.evaluation.selectors.todo_item import STEP
 from certification.models import CommissionMember, Dossier, DossierState
-from certification.selectors.todo_item import STEP
-from certification.services.convocations import student_convocations
 from health.selectors import FAILURE_WINDOW, failure_summary
 
 HOME_TODO_ITEMS = 5

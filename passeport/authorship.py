@@ -33,7 +33,7 @@ from itertools import combinations
 from accounts.models import Cohort
 from lib.collation import by_name
 from passeport.models import Activity, Fiche, FicheVerso
-from passeport.rubrics import FicheForm, Rubric, fiche_form
+from passeport.rubrics import FicheDefinition, Rubric, fiche_definition
 from passeport.textdiff import Deadline, bag_ratio, opcodes, ratio
 
 # Ratio of words matched in order at or above which two rubrics are « near-identical ». 0.8 tolerates about one word
@@ -153,13 +153,13 @@ def compare_rubrics(
     return out
 
 
-def context_section(form: FicheForm) -> str:
+def context_section(form: FicheDefinition) -> str:
     """The first recto section describes the organisation (see the module docstring)."""
     sections = form.sections("recto")
     return sections[0][0] if sections else ""
 
 
-def flags_pair(comparisons: list[RubricComparison], form: FicheForm) -> bool:
+def flags_pair(comparisons: list[RubricComparison], form: FicheDefinition) -> bool:
     context = context_section(form)
     return any(c.near_identical and c.rubric.section != context for c in comparisons)
 
@@ -178,8 +178,8 @@ class FlaggedPair:
         return CHECK_LABELS[self.check]
 
 
-def _form(fiche: Fiche) -> FicheForm:
-    return fiche_form(fiche.forms_session, fiche.exam.code)
+def _form(fiche: Fiche) -> FicheDefinition:
+    return fiche_definition(fiche.forms_session, fiche.exam.code)
 
 
 def _versos(fiche: Fiche) -> list[FicheVerso]:
@@ -293,7 +293,7 @@ class ComparedPart:
 
 
 def _compared_part(
-    title: str, form: FicheForm, part: str, left: dict, right: dict, deadline: Deadline | None
+    title: str, form: FicheDefinition, part: str, left: dict, right: dict, deadline: Deadline | None
 ) -> ComparedPart:
     context = context_section(form)
     sections = []

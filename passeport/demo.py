@@ -38,7 +38,7 @@ from passeport.models import (
     InternshipKind,
     InternshipPeriod,
 )
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from referentiel.exams import fiche_rules
 from referentiel.models import Criterion, Exam, FicheKind, Level, ReferentielVersion
 
@@ -174,7 +174,7 @@ def _evidence(activity: Activity, item: dict[str, Any]) -> Evidence:
 def _fiche(student: Student, activity: Activity, item: dict[str, Any]) -> Fiche:
     session = student.cohort.exam_session
     exam = Exam.objects.get(version=session.version, code=item["exam"])
-    form = fiche_form(session.forms_session, exam.code)
+    form = fiche_definition(session.forms_session, exam.code)
     # Every rubric of the official form must be in the data: a KeyError here is a gap in the demo texts.
     recto = {r.code: item["recto"][r.code] for r in form.part("recto")}
     versos = [{r.code: verso[r.code] for r in form.part("verso")} for verso in item.get("versos", [])]

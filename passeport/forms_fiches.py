@@ -8,7 +8,7 @@ from django.forms.models import ModelChoiceIterator
 
 from accounts.models import Student
 from passeport.models import Fiche, FicheVerso
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from referentiel.exams import fiche_rules
 from referentiel.models import FicheKind
 
@@ -159,7 +159,7 @@ class FicheEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fiche = fiche
         self.versos = versos
-        self.definition = fiche_form(fiche.forms_session, fiche.exam.code)
+        self.definition = fiche_definition(fiche.forms_session, fiche.exam.code)
         kind_field = cast(KindChoiceField, self.fields["kind"])
         kind_field.queryset = FicheKind.objects.filter(exam=fiche.exam).order_by("order")
         if Fiche.kind.is_cached(fiche) and fiche.kind is not None and fiche.kind.exam_id == fiche.exam_id:

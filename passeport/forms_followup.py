@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from passeport.models import Activity, Fiche, FicheVerso
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from referentiel.models import Criterion, Level
 
 NOT_ASSESSED = ""
@@ -29,12 +29,12 @@ class FicheCommentForm(forms.Form):
     def __init__(self, *args, fiche: Fiche, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fiche = fiche
-        self.fiche_form = fiche_form(fiche.forms_session, fiche.exam.code)
+        self.fiche_definition = fiche_definition(fiche.forms_session, fiche.exam.code)
         cast(forms.ModelChoiceField, self.fields["verso"]).queryset = FicheVerso.objects.filter(fiche=fiche)
 
     def clean_rubric(self) -> str:
         code = self.cleaned_data["rubric"]
-        if code not in {r.code for r in self.fiche_form.rubrics}:
+        if code not in {r.code for r in self.fiche_definition.rubrics}:
             raise forms.ValidationError("Cette rubrique n'existe pas sur le modèle officiel de cette fiche.")
         return code
 
@@ -42,7 +42,7 @@ class FicheCommentForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         code, verso = data.get("rubric"), data.get("verso")
-        if code and verso is not None and code not in {r.code for r in self.fiche_form.part("verso")}:
+        if code and verso is not None and code not in {r.code for r in self.fiche_definition.part("verso")}:
             raise forms.ValidationError("Cette rubrique est au recto : elle ne peut pas être commentée sur un verso.")
         return data
 

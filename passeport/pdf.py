@@ -21,7 +21,7 @@ from weasyprint.formatting_structure.boxes import ParentBox, TextBox
 
 from lib import glyphs, pdf
 from passeport.models import Fiche, FicheVerso
-from passeport.rubrics import Rubric, fiche_form
+from passeport.rubrics import Rubric, fiche_definition
 from referentiel.exams import fiche_rules
 from referentiel.models import FicheKind
 
@@ -93,7 +93,7 @@ def _cells(rubrics: tuple[Rubric, ...], content: dict) -> dict[str, Cell]:
 
 def chosen_verso(fiche: Fiche, verso: FicheVerso | None = None) -> FicheVerso | None:
     """The verso printed with the recto: ``verso``, or the first one when the form has a verso."""
-    if verso is not None or not fiche_form(fiche.forms_session, fiche.exam.code).has_verso:
+    if verso is not None or not fiche_definition(fiche.forms_session, fiche.exam.code).has_verso:
         return verso
     return fiche.versos.order_by("order").first()
 
@@ -104,7 +104,7 @@ def _kinds(fiche: Fiche) -> list[dict]:
 
 
 def fiche_context(fiche: Fiche, verso: FicheVerso | None = None) -> dict:
-    form = fiche_form(fiche.forms_session, fiche.exam.code)
+    form = fiche_definition(fiche.forms_session, fiche.exam.code)
     r = _cells(form.part("recto"), fiche.recto or {})
     v = _cells(form.part("verso"), (verso.content if verso else None) or {})
     return {
@@ -178,7 +178,7 @@ def _longest(refs: list[RubricRef]) -> tuple[RubricRef, ...]:
 
 
 def _analyse(fiche: Fiche, verso: FicheVerso | None, document) -> Layout:
-    form = fiche_form(fiche.forms_session, fiche.exam.code)
+    form = fiche_definition(fiche.forms_session, fiche.exam.code)
     contents = {"recto": fiche.recto or {}, "verso": (verso.content if verso else None) or {}}
     refs = {part: [_ref(r, contents[part], verso) for r in form.part(part)] for part in ("recto", "verso")}
     pages, verso_start = _text_pages(document)

@@ -19,7 +19,7 @@ class Rubric:
 
 
 @dataclass(frozen=True)
-class FicheForm:
+class FicheDefinition:
     forms_session: int
     exam_code: str
     annex: str
@@ -48,7 +48,7 @@ class FicheForm:
 
 
 @cache
-def fiche_form(forms_session: int, exam_code: str) -> FicheForm:
+def fiche_definition(forms_session: int, exam_code: str) -> FicheDefinition:
     data = official_form("fiches", forms_session)
     exam = data["exams"][exam_code]
     default_max = int(exam.get("max_rubric_chars", data.get("max_rubric_chars", Rubric.max_chars)))
@@ -67,11 +67,11 @@ def fiche_form(forms_session: int, exam_code: str) -> FicheForm:
                         max_chars=int(item.get("max_chars", default_max)),
                     )
                 )
-    return FicheForm(
+    return FicheDefinition(
         int(data["forms_session"]),
         exam_code,
         exam["annex"],
         exam["title"],
         tuple(rubrics),
-        exam.get("kind_label", FicheForm.kind_label),
+        exam.get("kind_label", FicheDefinition.kind_label),
     )

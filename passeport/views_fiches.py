@@ -22,7 +22,7 @@ from passeport import unsaved
 from passeport.forms_fiches import FicheCreateForm, FicheEditForm, rubric_field_name, submitted_versos
 from passeport.models import Fiche, FicheComment, FicheVersion, FicheVerso
 from passeport.permissions import get_activity_for_user, get_fiche_for_user, get_fiche_version_for_user
-from passeport.rubrics import FicheForm, Rubric, fiche_form
+from passeport.rubrics import FicheDefinition, Rubric, fiche_definition
 from passeport.services import fiches as services
 from passeport.textdiff import Deadline, opcodes
 
@@ -172,7 +172,7 @@ def fiche_autosave(request: HttpRequest, pk: int) -> JsonResponse:
 def fiche_add_verso(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Adds an empty verso; when sent from the editor, the text being typed is saved first."""
     fiche = get_fiche_for_user(request.user, pk, write=True)
-    if not fiche_form(fiche.forms_session, fiche.exam.code).has_verso:
+    if not fiche_definition(fiche.forms_session, fiche.exam.code).has_verso:
         return HttpResponseBadRequest(NO_VERSO_MESSAGE, content_type="text/plain; charset=utf-8")
     if "base_version" in request.POST:
         versos = _versos(fiche)
@@ -202,7 +202,7 @@ def fiche_version_diff(request: AuthenticatedHttpRequest, pk: int, version_pk: i
     version = get_fiche_version_for_user(request.user, pk, version_pk)
     fiche = version.fiche
     against_previous = request.GET.get("avec") == "precedente"
-    form = fiche_form(fiche.forms_session, fiche.exam.code)
+    form = fiche_definition(fiche.forms_session, fiche.exam.code)
     deadline = Deadline()  # whatever the texts' length, the page answers within a few seconds
     if against_previous:
         previous = _previous_version(version)
@@ -273,7 +273,7 @@ def _editor_parts(
     fiche: Fiche, versos: list[FicheVerso], *, form: FicheEditForm | None = None, rejected: FicheVersion | None = None
 ) -> list[dict]:
     """The recto then each verso, as official sections of rubrics with their field, text, comments, refused text."""
-    definition = fiche_form(fiche.forms_session, fiche.exam.code)
+    definition = fiche_definition(fiche.forms_session, fiche.exam.code)
     comments = _comments_by_rubric(fiche)
     parts = [
         _part(definition, "recto", "Recto", fiche.recto, None, form, comments, rejected.recto if rejected else None)
@@ -284,7 +284,7 @@ def _editor_parts(
     return parts
 
 
-def _part(definition: FicheForm, part, title, content, verso, form, comments, rejected) -> dict:
+def _part(definition: FicheDefinition, part, title, content, verso, form, comments, rejected) -> dict:
     sections = []
     for section_title, rubrics in definition.sections(part):
         items, previous_group = [], ""
@@ -318,7 +318,7 @@ def _item(rubric: Rubric, part, content, verso, form, comments, rejected, previo
 
 def _empty_rubrics(fiche: Fiche, versos: list[FicheVerso]) -> list[dict]:
     """The saved rubrics still empty, with the id of their field (every rubric must be filled on the dossier)."""
-    definition = fiche_form(fiche.forms_session, fiche.exam.code)
+    definition = fiche_definition(fiche.forms_session, fiche.exam.code)
     empty = []
     for part, title, content, order in [("recto", "Recto", fiche.recto, None)] + [
         ("verso", f"Verso {v.order}", v.content, v.order) for v in versos
@@ -348,7 +348,7 @@ def _previous_version(version: FicheVersion) -> FicheVersion | None:
     )
 
 
-def _diff_rows(definition: FicheForm, *, old, new, deadline: Deadline | None = None) -> list[dict]:
+def _diff_rows(definition: FicheDefinition, *, old, new, deadline: Deadline | None = None) -> list[dict]:
     old_title, old_recto, old_versos = _content_of(old)
     new_title, new_recto, new_versos = _content_of(new)
     rows = [_diff_row("En-tête", "TITRE", old_title, new_title, deadline)]

@@ -25,13 +25,13 @@ def fiche_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             for error in errors:
                 messages.error(request, f"Commentaire non enregistré : {error}")
         code = request.POST.get("rubric", "")
-        valid_codes = {r.code for r in form.fiche_form.rubrics}
+        valid_codes = {r.code for r in form.fiche_definition.rubrics}
         return redirect(url + (f"#rubric-{code}" if code in valid_codes else ""))
     data = form.cleaned_data
     followup.add_fiche_comment(
         fiche=fiche, author=request.user, rubric=data["rubric"], text=data["text"], verso=data["verso"]
     )
-    label = form.fiche_form.label(data["rubric"])
+    label = form.fiche_definition.label(data["rubric"])
     messages.success(request, f"Commentaire ajouté sur la rubrique « {label} ».")
     return redirect(url + _anchor(data["rubric"], data["verso"]))
 

@@ -47,7 +47,8 @@ MODEL_NAMES = (
 
 
 # Optional per-session settings: key -> expected type. The fiche sujet thresholds are measured in words
-# (certification/subject_changes.py): subject_min_changed is a number of words replaced, added or removed in the
+# (certification/commissions/services/subject_changes.py): subject_min_changed is a number of words replaced, added
+# or removed in the
 # candidate part, subject_max_changed_percent a share of its words (the ExamSession columns kept their names and
 # their admin labels, which still speak of rubrics, until a migration renames them).
 SESSION_SETTINGS: dict[str, type] = {

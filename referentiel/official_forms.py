@@ -29,3 +29,13 @@ def official_form(name: str, forms_session: int) -> dict[str, Any]:
     if not path.is_file():
         raise OfficialFormMissing(f"Aucun formulaire « {name} » pour la circulaire de la session {forms_session}.")
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def latest_official_form_session(name: str) -> int:
+    """The most recent circulaire session for which ``data/forms`` transcribes the form ``name``."""
+    if name not in NAMES:
+        raise OfficialFormMissing(f"Formulaire officiel inconnu : {name}.")
+    years = [int(path.stem.rsplit("-", 1)[1]) for path in FORMS_DIR.glob(f"{name}-[0-9]*.yaml")]
+    if not years:
+        raise OfficialFormMissing(f"Aucun formulaire « {name} ».")
+    return max(years)

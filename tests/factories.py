@@ -4,7 +4,7 @@ import datetime
 
 from accounts.models import Student
 from passeport.models import Activity, ActivityNature, ActivitySetting, Evidence, Fiche, FicheVerso
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from referentiel.models import Criterion, Exam, FicheKind, Level
 
 
@@ -43,7 +43,7 @@ def make_fiche(
     """A fiche whose every rubric holds ``text`` formatted with the rubric code (E4: with one verso)."""
     the_exam = exam(exam_code, student)
     session = student.cohort.exam_session
-    form = fiche_form(session.forms_session, exam_code)
+    form = fiche_definition(session.forms_session, exam_code)
     if number is None:
         number = Fiche.objects.filter(student=student, exam=the_exam).count() + 1
     fiche = Fiche.objects.create(

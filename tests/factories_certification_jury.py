@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Student, User
+from certification.dossiers.services.dossiers import freeze_dossier_fiches
 from certification.models import (
     Commission,
     CommissionMember,
@@ -23,7 +24,6 @@ from certification.models import (
     SubjectQuestion,
     SubjectSheet,
 )
-from certification.services.dossiers import freeze_dossier_fiches
 from tests.factories_certification_dossiers import complete_dossier
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")

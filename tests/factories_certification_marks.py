@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Student
+from certification.evaluation.services.profiles import NOT_ASSESSED
 from certification.models import (
     CandidateResult,
     Commission,
@@ -20,7 +21,6 @@ from certification.models import (
     SituationAppraisal,
     SituationStep,
 )
-from certification.profiles import NOT_ASSESSED
 from referentiel.models import Competency, Criterion, Level
 from tests.factories import make_fiche
 from tests.factories_certification_commissions import STEP_DATES, add_member, make_commission, make_convocation

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from accounts.models import Student
+from certification.commissions.services.planning import schedule_passage
 from certification.models import (
     Commission,
     CommissionMember,
@@ -18,7 +19,6 @@ from certification.models import (
     SimulationKind,
     Situation,
 )
-from certification.services.planning import schedule_passage
 
 EXAM_DAY = datetime.date(2027, 6, 3)
 

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from accounts.models import Student, User
+from certification.evaluation.services.sheets import format_mark
 from certification.models import (
     CandidateResult,
     Commission,
@@ -14,7 +15,6 @@ from certification.models import (
     Signature,
     SituationAppraisal,
 )
-from certification.services.sheets import format_mark
 from tests.factories_certification_commissions import make_commission
 
 DELIBERATED_ON = datetime.date(2027, 6, 20)

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Student, User
+from certification.commissions.services.subjects import dossier_fiches, save_subject_sheet, start_subject_sheet
+from certification.dossiers.services.dossiers import freeze_dossier_fiches
 from certification.models import (
     Commission,
     Dossier,
@@ -19,8 +21,6 @@ from certification.models import (
     Situation,
     SubjectSheet,
 )
-from certification.services.dossiers import freeze_dossier_fiches
-from certification.services.subjects import dossier_fiches, save_subject_sheet, start_subject_sheet
 from tests.factories_certification_commissions import make_commission
 from tests.factories_certification_dossiers import complete_dossier
 from tests.personas import Cast

@@ -65,8 +65,8 @@ def _students() -> list[dict]:
 
 def _teachers(max_grid_students: int) -> list[dict]:
     from accounts.models import Student
+    from certification.evaluation.services.grids import grid_block_reason
     from certification.models import CommissionMember, MemberRole
-    from certification.services.grids import grid_block_reason
 
     seats = (
         CommissionMember.objects.filter(role=MemberRole.TEACHER, user__is_active=True)

@@ -3,9 +3,9 @@ marked inside the range of their profile."""
 
 import pytest
 
+from certification.evaluation.selectors.assessed import assessed_competencies
+from certification.evaluation.selectors.marks import load_group
 from certification.models import CandidateResult, Dossier, Grid, MarkRange, ResultStatus, SubjectSheet
-from certification.selectors.assessed import assessed_competencies
-from certification.services.marks import load_group
 from dataset.tests.helpers import generate
 from referentiel.models import Criterion
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from certification.evaluation.services import lifecycle
 from certification.models import CandidateResult
-from certification.services import lifecycle
 from harmonisation.models import MarksDispatch
 from tests.factories_harmonisation import deliberate, make_world, send
 from tests.personas import PASSWORD

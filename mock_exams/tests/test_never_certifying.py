@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from certification import packs
+from certification.evaluation.services import packs
 from mock_exams import services
 from mock_exams.situations import situations_for
 from tests.factories_certification_grids import make_grid_commission

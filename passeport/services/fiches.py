@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import Student, User
 from audit.services import log_action
 from passeport.models import Activity, Fiche, FicheVersion, FicheVerso
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from referentiel.exams import fiche_rules
 from referentiel.models import FicheKind
 
@@ -52,7 +52,7 @@ def normalise_text(value: object) -> str:
 
 def _clean_part(fiche: Fiche, part: str, content: Mapping[str, object] | None) -> dict[str, str]:
     """Every rubric of the part, in the official order; unknown codes are dropped."""
-    form = fiche_form(fiche.forms_session, fiche.exam.code)
+    form = fiche_definition(fiche.forms_session, fiche.exam.code)
     content = content or {}
     return {r.code: normalise_text(content.get(r.code, "")) for r in form.part(part)}
 
@@ -100,7 +100,7 @@ def create_fiche(
     )
     exam = kind.exam
     last = Fiche.objects.filter(student=student, exam=exam).aggregate(last=Max("number"))["last"] or 0
-    form = fiche_form(student.cohort.exam_session.forms_session, exam.code)
+    form = fiche_definition(student.cohort.exam_session.forms_session, exam.code)
     fiche = Fiche.objects.create(
         student=student,
         activity=activity,
@@ -257,10 +257,10 @@ def save_fiche(
 def add_verso(*, fiche: Fiche, author: User) -> FicheVerso:
     """A new, empty verso: a second verso is a different conceptualisation, so nothing is copied."""
     locked = _lock(fiche)
-    if not fiche_form(locked.forms_session, locked.exam.code).has_verso:
+    if not fiche_definition(locked.forms_session, locked.exam.code).has_verso:
         raise ValueError("Seules les fiches E4 ont un verso.")
     last = FicheVerso.objects.filter(fiche=locked).aggregate(last=Max("order"))["last"] or 0
-    form = fiche_form(locked.forms_session, locked.exam.code)
+    form = fiche_definition(locked.forms_session, locked.exam.code)
     verso = FicheVerso.objects.create(fiche=locked, order=last + 1, content={r.code: "" for r in form.part("verso")})
     # The structure changed: an editor opened before must not save over it without noticing.
     locked.version += 1

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from certification.services.conformity import suggested_reasons
+from certification.dossiers.services.conformity import suggested_reasons
 from notifications.models import OutboxMessage
 from passeport.attestation import count_duration
 from passeport.models import AttestationState, InternshipAttestation, InternshipPeriod

@@ -16,7 +16,7 @@ from passeport.models import (
     FormativeAssessment,
     InternshipPeriod,
 )
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_emma_has_two_e4_fiches_of_different_kinds_and_three_e6_fiches_one_per_n
 
 def test_every_rubric_of_the_demo_fiches_is_filled(loaded):
     for fiche in Fiche.objects.select_related("exam").prefetch_related("versos"):
-        form = fiche_form(fiche.forms_session, fiche.exam.code)
+        form = fiche_definition(fiche.forms_session, fiche.exam.code)
         assert all(fiche.recto[r.code].strip() for r in form.part("recto")), fiche
         if form.has_verso:
             assert fiche.versos.exists(), fiche

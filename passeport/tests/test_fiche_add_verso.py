@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from passeport.models import FicheVersion
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from tests.factories import make_fiche
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def test_it_adds_an_empty_verso_and_opens_it_in_the_editor(cast, login):
 
 def test_the_text_being_typed_is_saved_before_the_verso_is_added(cast, login):
     fiche = make_fiche(cast.student)
-    form = fiche_form(fiche.forms_session, "E4")
+    form = fiche_definition(fiche.forms_session, "E4")
     data = {"base_version": 1, "title": fiche.title, "kind": fiche.kind_id}
     data.update({f"recto__{r.code}": "Tapé" for r in form.part("recto")})
     data.update({f"verso_1__{r.code}": "Tapé au verso" for r in form.part("verso")})

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from passeport.models import FicheVersion
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from tests.factories import make_fiche
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ def _url(fiche):
 
 
 def _data(fiche, text, base):
-    form = fiche_form(fiche.forms_session, fiche.exam.code)
+    form = fiche_definition(fiche.forms_session, fiche.exam.code)
     data = {"base_version": base, "title": fiche.title, "kind": fiche.kind_id}
     data.update({f"recto__{r.code}": text.format(code=r.code) for r in form.part("recto")})
     data.update({f"verso_1__{r.code}": text.format(code=r.code) for r in form.part("verso")})

@@ -1,7 +1,7 @@
 import pytest
 
 from audit.models import AuditEntry
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from passeport.services.fiches import create_fiche
 from referentiel.models import FicheKind
 from tests.factories import exam, make_activity, make_fiche
@@ -20,7 +20,7 @@ def test_an_e4_fiche_starts_with_empty_rubrics_and_one_empty_verso(cast):
         activity=activity, author=cast.student.user, kind=_kind(cast.student, "E4", "nego-vente"), title="  Salon  "
     )
 
-    form = fiche_form(fiche.forms_session, "E4")
+    form = fiche_definition(fiche.forms_session, "E4")
     assert fiche.title == "Salon"
     assert fiche.exam.code == "E4" and fiche.number == 1
     assert fiche.forms_session == cast.student.cohort.exam_session.forms_session

@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 from audit.models import AuditEntry
 from passeport.docx import render_fiche_docx
 from passeport.pdf import render_fiche_pdf
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from passeport.tests.fiche_pdf_texts import E4_RECTO, E4_VERSO, E6_RECTO, make_filled_fiche
 from referentiel.exams import fiche_rules
 from tests.office import docx_to_pdf, pdf_pages, pdf_text
@@ -57,7 +57,7 @@ def test_e4_fiche_converts_into_as_many_pages_as_the_pdf_with_every_rubric(cast,
     for code, value in {**E4_RECTO, **E4_VERSO}.items():
         assert holds(words, value), code
     cells = _loose(" ".join(c.text for t in Document(io.BytesIO(content)).tables for r in t.rows for c in r.cells))
-    for rubric in fiche_form(fiche.forms_session, "E4").rubrics:  # the labels are the model's own
+    for rubric in fiche_definition(fiche.forms_session, "E4").rubrics:  # the labels are the model's own
         assert _loose(rubric.label.rstrip(" :")) in cells, rubric.code
     assert _loose(fiche.title) in text
     assert "SESSION2027" in text.upper()  # the student's session, not the circulaire's

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from passeport.models import FicheComment, FicheVersion
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from tests.factories import make_fiche
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ def _url(fiche):
 
 
 def _post_data(fiche, text="Texte {code}", *, base=None, title="Titre"):
-    form = fiche_form(fiche.forms_session, fiche.exam.code)
+    form = fiche_definition(fiche.forms_session, fiche.exam.code)
     data = {"base_version": base or fiche.version, "title": title, "kind": fiche.kind_id}
     data.update({f"recto__{r.code}": text.format(code=r.code) for r in form.part("recto")})
     for verso in fiche.versos.all():
@@ -26,7 +26,7 @@ def _post_data(fiche, text="Texte {code}", *, base=None, title="Titre"):
 
 def test_the_student_gets_one_field_per_rubric_with_its_official_label(cast, login):
     fiche = make_fiche(cast.student)
-    form = fiche_form(fiche.forms_session, "E4")
+    form = fiche_definition(fiche.forms_session, "E4")
 
     response = login(cast.student).get(_url(fiche))
 
@@ -43,7 +43,7 @@ def test_the_student_gets_one_field_per_rubric_with_its_official_label(cast, log
 
 def test_the_sections_follow_the_official_order(cast, login):
     fiche = make_fiche(cast.student)
-    form = fiche_form(fiche.forms_session, "E4")
+    form = fiche_definition(fiche.forms_session, "E4")
 
     page = html.unescape(login(cast.student).get(_url(fiche)).content.decode())
 
@@ -55,7 +55,7 @@ def test_the_sections_follow_the_official_order(cast, login):
 
 def test_an_e6_fiche_shows_its_rubrics_and_the_real_lived_question(cast, login):
     fiche = make_fiche(cast.student, exam_code="E6", kind_code="distributeurs", real_lived=True)
-    form = fiche_form(fiche.forms_session, "E6")
+    form = fiche_definition(fiche.forms_session, "E6")
 
     page = html.unescape(login(cast.student).get(_url(fiche)).content.decode())
 
@@ -193,7 +193,7 @@ def test_a_teacher_gets_a_comment_form_under_each_rubric(cast, login):
 
     page = login(cast.teacher).get(_url(fiche)).content.decode()
 
-    rubrics = fiche_form(fiche.forms_session, "E4").rubrics
+    rubrics = fiche_definition(fiche.forms_session, "E4").rubrics
     assert page.count(f'action="{comment_url}"') == len(rubrics)
     assert 'id="rubric-historique"' in page
 

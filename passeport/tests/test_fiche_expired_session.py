@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from passeport import unsaved
 from passeport.models import Fiche
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from passeport.services import fiches as services
 from tests.factories import make_fiche
 from tests.personas import PASSWORD
@@ -24,7 +24,7 @@ def _url(fiche):
 
 
 def _editor_data(fiche, text):
-    form = fiche_form(fiche.forms_session, fiche.exam.code)
+    form = fiche_definition(fiche.forms_session, fiche.exam.code)
     data = {"base_version": fiche.version, "title": fiche.title, "kind": fiche.kind_id}
     data.update({f"recto__{r.code}": fiche.recto.get(r.code, "") for r in form.part("recto")})
     data["recto__historique"] = text

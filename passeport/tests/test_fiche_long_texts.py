@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from passeport import textdiff
 from passeport.models import FicheVersion
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from passeport.services.fiches import save_fiche
 from passeport.views_fiches import _word_diff
 from tests.factories import make_fiche
@@ -35,12 +35,12 @@ def prose(words: int, seed: int = 1) -> str:
 
 
 def _limit(fiche, code="historique") -> int:
-    form = fiche_form(fiche.forms_session, fiche.exam.code)
+    form = fiche_definition(fiche.forms_session, fiche.exam.code)
     return next(r.max_chars for r in form.rubrics if r.code == code)
 
 
 def _edit_data(fiche, **rubrics):
-    form = fiche_form(fiche.forms_session, fiche.exam.code)
+    form = fiche_definition(fiche.forms_session, fiche.exam.code)
     data = {"base_version": fiche.version, "title": fiche.title, "kind": fiche.kind_id}
     data.update({f"recto__{r.code}": fiche.recto.get(r.code, "") for r in form.part("recto")})
     for verso in fiche.versos.all():
@@ -74,7 +74,7 @@ def _diff_url(fiche, version):
 
 def test_every_rubric_has_the_limit_of_the_forms_file():
     for exam in ("E4", "E6"):
-        form = fiche_form(2025, exam)
+        form = fiche_definition(2025, exam)
         assert {r.max_chars for r in form.rubrics} == {8000}
 
 

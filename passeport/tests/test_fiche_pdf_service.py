@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from passeport.models import FicheVerso
 from passeport.pdf import analyse_fiche_layout, pdf_filename, render_fiche_pdf
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from passeport.tests.fiche_pdf_texts import E4_RECTO, E4_VERSO, E6_RECTO, make_filled_fiche
 
 LONG_HISTORY = (
@@ -34,7 +34,7 @@ def test_a_filled_e4_fiche_prints_on_exactly_two_pages(cast):
 
 def test_every_recto_rubric_is_on_page_one_and_every_verso_rubric_on_page_two(cast):
     fiche = make_filled_fiche(cast.student)
-    form = fiche_form(fiche.forms_session, "E4")
+    form = fiche_definition(fiche.forms_session, "E4")
 
     recto, verso = (squeeze(text) for text in pages_text(render_fiche_pdf(fiche)))
 
@@ -145,7 +145,7 @@ def test_the_student_text_is_printed_as_text_with_its_line_breaks(cast):
 
 def test_an_e6_fiche_ticks_its_network_kind_and_real_lived(cast):
     fiche = make_filled_fiche(cast.student, exam_code="E6", kind_code="partenaires", real_lived=True)
-    form = fiche_form(fiche.forms_session, "E6")
+    form = fiche_definition(fiche.forms_session, "E6")
 
     pages = pages_text(render_fiche_pdf(fiche))
     text = squeeze("".join(pages))

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from passeport.models import FicheVersion
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from passeport.services.fiches import AUTOSAVE_COALESCE, save_fiche
 from tests.factories import make_fiche
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _content(fiche, text="Nouveau texte {code}."):
-    form = fiche_form(fiche.forms_session, fiche.exam.code)
+    form = fiche_definition(fiche.forms_session, fiche.exam.code)
     recto = {r.code: text.format(code=r.code) for r in form.part("recto")}
     versos = [{r.code: text.format(code=r.code) for r in form.part("verso")} for _ in fiche.versos.all()]
     return recto, versos

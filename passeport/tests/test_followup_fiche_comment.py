@@ -117,10 +117,10 @@ def test_get_is_not_allowed(cast, login):
 def test_the_partial_renders_a_labelled_form_for_a_rubric(cast, rf):
     from django.template.loader import render_to_string
 
-    from passeport.rubrics import fiche_form
+    from passeport.rubrics import fiche_definition
 
     fiche = make_fiche(cast.student)
-    rubric = next(r for r in fiche_form(fiche.forms_session, "E4").rubrics if r.code == "historique")
+    rubric = next(r for r in fiche_definition(fiche.forms_session, "E4").rubrics if r.code == "historique")
     html = render_to_string(
         "passeport/includes/rubric_comment_form.html", {"fiche": fiche, "rubric": rubric, "verso": None}
     )

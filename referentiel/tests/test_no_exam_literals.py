@@ -26,7 +26,7 @@ SKIPPED_TOP_DIRS = {"data", "bench", "var", "media", "static"}
 # Files that name situations by their letter, with the reason: scenario data written in Python, not rules. Each one
 # declares the dated steps of its scenario per situation code (as data/sessions declares the situations).
 NOT_YET_CONVERTED = {
-    "certification/demo_commissions.py": "demo scenario: the dated steps of each situation of the demo commissions",
+    "certification/commissions/demo.py": "demo scenario: the dated steps of each situation of the demo commissions",
     "dataset/certifying.py": "generated scenario: the dated steps of each situation of the generated commissions",
 }
 
@@ -107,11 +107,11 @@ def test_the_rule_lets_the_model_and_other_letters_be(line):
 def test_the_walk_covers_the_views_services_and_templates():
     files = set(walked_files())
     for path in (
-        "certification/views_subjects.py",
-        "certification/services/sheets.py",
+        "certification/commissions/views/subjects.py",
+        "certification/evaluation/services/sheets.py",
         "passeport/pdf.py",
         "dataset/passeports.py",
-        "templates/certification/commission_detail.html",
+        "templates/certification/commissions/commission_detail.html",
         "templates/passeport/pdf/includes/fit_result.html",
     ):
         assert path in files

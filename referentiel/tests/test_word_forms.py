@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from docx import Document
 
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from referentiel import word_forms
 from referentiel.models import Criterion, ExamSession, Level
 from referentiel.official_forms import official_form
@@ -27,7 +27,7 @@ def _placeholders(path) -> set[str]:
 @pytest.mark.parametrize("exam_code", list(official_form("word", FORMS_SESSION)["fiches"]))
 def test_every_rubric_of_the_fiche_has_its_place(exam_code):
     found = _placeholders(word_forms.template_path("fiche", exam_code, FORMS_SESSION))
-    for rubric in fiche_form(FORMS_SESSION, exam_code).rubrics:
+    for rubric in fiche_definition(FORMS_SESSION, exam_code).rubrics:
         assert f"t.{rubric.code}" in found or rubric.code in found, rubric.code
     assert {"number", "title", "last_name", "first_name", "candidate_number"} <= found
 

@@ -4,7 +4,7 @@ Members of the commission (cast.teacher, responsible) and the establishment's ad
 404 (a student above all: the packs hold the jury's grid), anonymous visitors the login page.
 """
 
-from certification import packs
+from certification.evaluation.services import packs
 from tests.access import Row, logged_in
 from tests.factories_certification_commissions import make_commission
 

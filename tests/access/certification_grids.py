@@ -19,7 +19,7 @@ MEMBER_WRITE = logged_in(404, admin=403, teacher=302)
 
 def EMPTY_GRID(cast) -> dict:  # noqa: N802 - a row's data, named as the constant it replaced
     """A first save leaving every line « non positionné »: one line sent, as a page always sends them all."""
-    from certification.models import Criterion
+    from referentiel.models import Criterion
 
     criterion = Criterion.objects.filter(competency__block__exam__code="E4").order_by("pk").first()
     return {"base_version": "0", f"critere_{criterion.pk}": ""}

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from certification.services.conformity import suggested_reasons
+from certification.dossiers.services.conformity import suggested_reasons
 from notifications.models import OutboxMessage
 from passeport.models import InternshipPeriod
 from passeport.selectors_internships import internship_summary

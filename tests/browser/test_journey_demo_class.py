@@ -26,7 +26,8 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from accounts.demo import DEMO_PASSWORD
-from certification.locking import lock
+from certification.evaluation.services.locking import lock
+from certification.evaluation.services.sheets import format_mark
 from certification.models import (
     Absence,
     CandidateResult,
@@ -38,7 +39,6 @@ from certification.models import (
     SituationAppraisal,
     SubjectSheet,
 )
-from certification.services.sheets import format_mark
 from tests.browser.helpers import assert_accessible
 from tests.browser.test_journey_commission import persona_page
 

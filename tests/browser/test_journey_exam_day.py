@@ -18,8 +18,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from certification.commissions.selectors.passages import candidate_release_at, subject_sheet_of
 from certification.models import Convocation, ParameterChange, Passage
-from certification.selectors.passages import candidate_release_at, subject_sheet_of
 from lib.french import de
 from tests.browser.helpers import assert_accessible, log_in
 from tests.browser.test_journey_commission import persona_page

@@ -7,7 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from passeport.models import Fiche
-from passeport.rubrics import fiche_form
+from passeport.rubrics import fiche_definition
 from tests.browser.helpers import assert_accessible, log_in
 from tests.factories import make_activity
 from tests.personas import build_cast
@@ -51,7 +51,7 @@ VERSO = {
 def test_a_student_writes_an_e4_nego_vente_fiche_with_every_rubric_filled(live_server, page):
     cast = build_cast()
     activity = make_activity(cast.student)
-    form = fiche_form(cast.student.cohort.exam_session.forms_session, "E4")
+    form = fiche_definition(cast.student.cohort.exam_session.forms_session, "E4")
     assert set(RECTO) == {r.code for r in form.part("recto")}
     assert set(VERSO) == {r.code for r in form.part("verso")}
 

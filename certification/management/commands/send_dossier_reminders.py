@@ -7,7 +7,7 @@ import threading
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
-from certification.services.reminders import send_dossier_reminders
+from certification.commissions.services.reminders import send_dossier_reminders
 
 
 class Command(BaseCommand):
