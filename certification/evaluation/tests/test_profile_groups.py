@@ -15,7 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from certification.evaluation.forms import ResultRowForm
-from certification.evaluation.services.marks import load_group, mark_step
+from certification.evaluation.selectors.marks import load_group
+from certification.evaluation.services.marks import mark_step
 from certification.evaluation.views import marks as views_marks
 from certification.models import ConformityCheck, ResultStatus
 from tests.factories_certification_conformity import CHECKED_ON
