@@ -109,6 +109,10 @@ class SituationStep(models.Model):
     situation = models.ForeignKey(Situation, on_delete=models.CASCADE, related_name="steps")
     date = models.DateField("date")
     label = models.CharField("étape", max_length=200, blank=True)
+    # Set by the commission page (presenters.mark_in_flight), never stored: the information being sent.
+    sending_total: int
+    sending_done: int
+    sending: bool
 
     class Meta:
         verbose_name = "étape de situation"
@@ -157,6 +161,9 @@ class Convocation(models.Model):
     outbox: "OutboxMessage | None"
     delivery_state: str
     delivery_state_label: str
+    # Set by the proofs page (presenters.attach_outbox_delivery), never stored: its wording and tag class.
+    delivery: str
+    delivery_tag: str
 
     class Meta:
         verbose_name = "information officielle"
@@ -395,6 +402,9 @@ class Passage(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set by the planning pages (presenters.commission_passages), never stored.
+    jury: "list[CommissionMember]"
+    convocation: "Convocation | None"
 
     class Meta:
         verbose_name = "passage"

@@ -109,7 +109,7 @@ OUTBOX_LABELS = {
 
 def commission_passages(commission: Commission) -> list[Passage]:
     """Every passage of the commission with its jury and current convocation, in a fixed number of queries."""
-    passages = list(
+    passages: list[Passage] = list(
         Passage.objects.filter(situation__commission=commission)
         .select_related("student__user", "room", "situation")
         .prefetch_related(
@@ -124,7 +124,8 @@ def commission_passages(commission: Commission) -> list[Passage]:
     )
     for passage in passages:
         passage.jury = [juror.member for juror in passage.jurors.all()]
-        passage.convocation = passage.current_convocations[0] if passage.current_convocations else None
+        current: list[Convocation] = getattr(passage, "current_convocations", [])  # the Prefetch's to_attr above
+        passage.convocation = current[0] if current else None
     return passages
 
 
@@ -153,7 +154,7 @@ def attach_outbox_delivery(convocations: list[Convocation]) -> None:
         elif message is None:
             convocation.delivery, convocation.delivery_tag = "courriel introuvable", "tag-err"
         else:
-            convocation.delivery, convocation.delivery_tag = OUTBOX_LABELS[message.state]
+            convocation.delivery, convocation.delivery_tag = OUTBOX_LABELS[OutboxState(message.state)]
 
 
 @dataclass

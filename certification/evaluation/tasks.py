@@ -17,12 +17,10 @@ def build_evaluation_pack(commission_id: int, student_id: int, redo: bool = Fals
     A failure is recorded on the pack (« échec », in French, on the page) and raised again for the task table.
     """
     commission = Commission.objects.select_related("exam", "session", "cohort").filter(pk=commission_id).first()
-    student = (
-        Student.objects.select_related("user")
-        .filter(pk=student_id, cohort_id=getattr(commission, "cohort_id", None))
-        .first()
-    )
-    if commission is None or student is None:
+    if commission is None:
+        return "skipped"
+    student = Student.objects.select_related("user").filter(pk=student_id, cohort_id=commission.cohort_id).first()
+    if student is None:
         return "skipped"
     if not redo and packs.ready_pack(commission, student) is not None:
         return "exists"

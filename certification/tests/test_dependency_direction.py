@@ -48,7 +48,7 @@ def _modules(package: str):
 
 
 def _imports(path: Path) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
@@ -79,8 +79,8 @@ def _violations() -> list[str]:
         for package in layer:
             for module, path in _modules(package):
                 for imported in _imports(path):
-                    rank = _app_rank(imported)
-                    if rank is not None and rank > _app_rank(module):
+                    rank, own = _app_rank(imported), _app_rank(module)
+                    if rank is not None and own is not None and rank > own:
                         found.append(f"{module} imports {imported}")
                     if not module.startswith("certification") or module.startswith(ENTRY_POINTS + LEAVING):
                         continue

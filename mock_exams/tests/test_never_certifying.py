@@ -10,6 +10,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from certification.evaluation.pdf import grid as grid_pdf
+from certification.evaluation.pdf import sheet as sheet_pdf
 from certification.evaluation.services import packs
 from mock_exams import services
 from mock_exams.situations import situations_for
@@ -77,7 +79,7 @@ def _cells(content: bytes) -> list[tuple]:
 def test_a_filled_blanc_grid_does_not_change_the_packs_composition(cast, commission):
     def composition() -> list[tuple[int, str]]:
         parts = packs._dossier_pdfs(commission, cast.student)
-        for render in (packs.grid_pdf.render_grid_pdf, packs.sheet_pdf.render_sheet_pdf, packs.formative_summary_pdf):
+        for render in (grid_pdf.render_grid_pdf, sheet_pdf.render_sheet_pdf, packs.formative_summary_pdf):
             parts.append(render(commission, cast.student))
         return [(len(PdfReader(io.BytesIO(part)).pages), _text(part)) for part in parts]
 

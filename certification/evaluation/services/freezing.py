@@ -4,6 +4,10 @@ responsible member reopens it (with a reason, audited). The refusals of the life
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import Model
+
 from accounts.models import Student, User
 from audit.services import log_action
 from certification.commissions.models import (
@@ -33,7 +37,7 @@ class Frozen(Locked):
         super().__init__(message)
 
 
-def audit_lifecycle(action: str, commission: Commission, obj, *, actor: User, changes: dict) -> None:
+def audit_lifecycle(action: str, commission: Commission, obj: Model, *, actor: User, changes: dict[str, Any]) -> None:
     log_action(action, actor=actor, obj=obj, establishment_id=commission.cohort.establishment_id, changes=changes)
 
 

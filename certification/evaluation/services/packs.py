@@ -12,6 +12,7 @@ build whose heartbeat stopped (its worker was killed) is « interrompu », and �
 does a failed one.
 """
 
+import datetime
 import io
 import logging
 from collections.abc import Callable
@@ -22,12 +23,14 @@ from functools import partial
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template import Context, Engine
 from django.utils import timezone
 from django.utils.text import slugify
+from django_tasks.base import Task
 from pypdf import PdfReader, PdfWriter
 
-from accounts.models import Student
+from accounts.models import Student, User
 from audit.services import log_action
 from certification.commissions.models import Commission
 from certification.dossiers.models import Dossier, DossierFiche
@@ -87,7 +90,7 @@ def pack_path(commission_id: int, student_id: int) -> str:
     return f"{pack_dir(commission_id)}/{student_id}.pdf"
 
 
-def candidates(commission: Commission):
+def candidates(commission: Commission) -> QuerySet[Student]:
     return (
         Student.objects.filter(cohort_id=commission.cohort_id)
         .select_related("user")
@@ -117,7 +120,7 @@ class PackStatus:
         return self.state == PackState.READY
 
 
-def pack_state(pack: EvaluationPack | None, *, now=None) -> str:
+def pack_state(pack: EvaluationPack | None, *, now: datetime.datetime | None = None) -> str:
     """The state shown: a silent build or queue is interrupted; a ready file must still be the one checked."""
     if pack is None:
         return MISSING
@@ -269,7 +272,9 @@ def _start(commission: Commission, student: Student) -> EvaluationPack:
     return pack
 
 
-def _finish(pack: EvaluationPack, commission: Commission, *, error: str = "", saved=None) -> None:
+def _finish(
+    pack: EvaluationPack, commission: Commission, *, error: str = "", saved: files.SavedFile | None = None
+) -> None:
     """Record the outcome with its audit entry; a failure keeps no size, so it can never pass for ready."""
     fields = {"finished_at": timezone.now(), "heartbeat_at": timezone.now(), "error": error[:500]}
     if saved is None:
@@ -337,7 +342,7 @@ def _mark_queued(commission: Commission, student_ids: list[int]) -> None:
     )
 
 
-def request_packs(commission: Commission, *, actor, redo: bool = False) -> int:
+def request_packs(commission: Commission, *, actor: User, redo: bool = False) -> int:
     """Queue one build task per candidate still to build (all with ``redo``), on commit; returns how many."""
     from certification.evaluation.tasks import queue_evaluation_packs
 
@@ -358,7 +363,7 @@ def request_packs(commission: Commission, *, actor, redo: bool = False) -> int:
     return len(ids)
 
 
-def enqueue_builds(task, commission_pk: int, student_ids: list[int], redo: bool) -> None:
+def enqueue_builds(task: Task[[int, int, bool], str], commission_pk: int, student_ids: list[int], redo: bool) -> None:
     """Queue ``task`` for each candidate, in one write transaction (not one per candidate)."""
     with transaction.atomic():
         for student_id in student_ids:

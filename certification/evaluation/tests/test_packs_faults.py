@@ -18,6 +18,7 @@ from audit.models import AuditEntry
 from certification.evaluation.services import packs
 from certification.evaluation.tasks import build_evaluation_pack
 from certification.models import EvaluationPack, PackState
+from lib import files
 from tests.disk_full import DiskFull, files_under
 from tests.factories_certification_commissions import make_commission
 
@@ -114,7 +115,7 @@ def test_an_emptied_file_is_no_longer_ready_and_never_downloaded_empty(cast, log
 
 def test_a_pdf_that_does_not_parse_is_recorded_failed(cast, commission, media, monkeypatch):
     monkeypatch.setattr(packs, "merge", lambda parts: (b"%PDF-1.7\n tronque", 3))
-    with pytest.raises(packs.files.FileNotSaved):
+    with pytest.raises(files.FileNotSaved):
         packs.store_pack(commission, cast.student)
     pack = EvaluationPack.objects.get(student=cast.student)
     assert pack.state == PackState.FAILED and "incomplet" in pack.error
