@@ -22,9 +22,13 @@ candidates: each kind is a single query over « candidate × commission where th
   extra query.
 """
 
+from __future__ import annotations
+
 import functools
 import operator
 from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Case,
@@ -74,9 +78,40 @@ from lib.prepared import PreparedQuery, count_each
 from referentiel.exams import all_definitions, subject_situations
 from referentiel.models import Criterion
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 SIGNABLE = [ResultStatus.MARK, ResultStatus.RESERVED, ResultStatus.NOT_VALID, ResultStatus.ABSENT]
 SUBJECT_WRITERS = [MemberRole.TEACHER, MemberRole.ATELIER]
 OWN_SIGNATURE = ("own_version", "own_mark")
+
+
+# What the row queries annotate on their models (``WithAnnotations`` tells the type checker).
+class _Undelivered(TypedDict):
+    undelivered_n: int | None
+
+
+class _Seat(TypedDict):
+    commission_pk: int
+    seat_pk: int
+
+
+class _GridRow(_Seat):
+    positioned_n: int
+    criteria_n: int | None
+
+
+class _SubjectRow(_Seat):
+    passage_at: datetime | None
+
+
+class _SheetRow(TypedDict):
+    seat_pk: int
+    result_status: str
+    result_mark: Decimal | None
+    own_version: int | None
+    own_mark: str | None
+    signed_n: int
 
 
 # Items a higher app adds (harmonisation requests, issue 16): ``register_source(kind, label, items, rows)`` with
@@ -104,13 +139,12 @@ def todo_for(user: User) -> list[TodoItem]:
 
 
 def _seat_items(user: User) -> list[TodoItem]:
-    seats = (
+    seats = list(
         CommissionMember.objects.filter(user=user)
         .select_related("commission__exam", "commission__cohort__establishment", "commission__session")
         .annotate(undelivered_n=Subquery(_undelivered_count("commission_id")))
         .order_by("commission_id")
     )
-    seats = list(seats)
     commissions = {seat.commission_id: seat.commission for seat in seats}
     if not commissions:
         return []
@@ -123,7 +157,7 @@ def _seat_items(user: User) -> list[TodoItem]:
     ]
 
 
-def _undelivered_count(commission_ref: str) -> QuerySet[Convocation]:
+def _undelivered_count(commission_ref: str) -> QuerySet[Convocation, dict[str, Any]]:
     """The number of current convocations of the commission ``OuterRef(commission_ref)`` left without a proof."""
     commission = OuterRef(commission_ref)
     return (
@@ -136,7 +170,9 @@ def _undelivered_count(commission_ref: str) -> QuerySet[Convocation]:
     )
 
 
-def _undelivered_convocations(user: User, seats: list[CommissionMember]) -> list[TodoItem]:
+def _undelivered_convocations(
+    user: User, seats: list[WithAnnotations[CommissionMember, _Undelivered]]
+) -> list[TodoItem]:
     items = []
     for seat in seats:
         if seat.commission.responsible_id != user.pk or not seat.undelivered_n:
@@ -155,7 +191,7 @@ def _undelivered_convocations(user: User, seats: list[CommissionMember]) -> list
     return items
 
 
-def _delivery_rows(user: User | int) -> QuerySet[Commission]:
+def _delivery_rows(user: int) -> QuerySet[Commission]:
     return Commission.objects.filter(responsible_id=user, members__user_id=user).filter(
         Exists(
             Convocation.objects.filter(stopped()).filter(
@@ -196,7 +232,7 @@ def _signature_due(version: int, status: str, mark, own_version: int | None, own
 
 def _candidates_of_seats(
     user: User | int, *, seat: dict | None = None, commission: dict | None = None, where: Q | None = None
-) -> QuerySet[Student]:
+) -> QuerySet[WithAnnotations[Student, _Seat]]:
     """One row per (candidate, commission where ``user`` sits), annotated with the commission and the seat.
 
     ``where`` is a condition on the candidate's rows written with the ``cohort__commissions__`` paths.
@@ -244,7 +280,8 @@ def _not_assessed_order() -> Case | Value:
                     situation__code=situation.code,
                     fiche__kind__code=kind,
                 )
-                chosen = Exists(appraisal)
+                # Q(Exists(…)): the same condition, typed as a Q to be combined with the exam's Q below.
+                chosen = Q(Exists(appraisal))
                 if situation.subject_sheet:
                     by_sheet = sheet_kind.filter(dossier_fiche__fiche__kind__code=kind)
                     chosen = Exists(by_sheet) | (~Exists(sheet_kind) & Exists(appraisal))
@@ -259,7 +296,9 @@ def _not_assessed_order() -> Case | Value:
     return Case(*whens, default=Value(0), output_field=IntegerField())
 
 
-def _grid_rows(user: User | int, now: datetime | None = None, today: date | None = None) -> QuerySet[Student]:
+def _grid_rows(
+    user: User | int, now: datetime | None = None, today: date | None = None
+) -> QuerySet[WithAnnotations[Student, _GridRow]]:
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     criteria = (
@@ -321,7 +360,7 @@ def _grids_to_fill(user: User, commissions: dict[int, Commission]) -> list[TodoI
     return items
 
 
-def _sheet_rows(user: User | int) -> QuerySet[EvaluationSheet]:
+def _sheet_rows(user: User | int) -> QuerySet[WithAnnotations[EvaluationSheet, _SheetRow]]:
     # order_by(): a candidate has one result and a member one signature per sheet; the models' default orderings
     # would add joins (eight for CandidateResult) that PostgreSQL plans again at every page.
     result = CandidateResult.objects.filter(
@@ -393,7 +432,7 @@ def _subject_exams() -> list[tuple[Q, str]]:
     ]
 
 
-def _subject_rows(user: User | int) -> QuerySet[Student]:
+def _subject_rows(user: User | int) -> QuerySet[WithAnnotations[Student, _SubjectRow]]:
     exams = _subject_exams()
     # No OR with an empty Q: the joins of the commission's exam stay inner joins.
     with_subject = functools.reduce(operator.or_, (condition for condition, _ in exams)) if exams else Q(pk__in=[])
