@@ -17,7 +17,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Cohort, User
+from accounts.models import Cohort, Student, User
 from certification.commissions.models import (
     CommissionMember,
     MemberRole,
@@ -195,14 +195,14 @@ class PassageTimeForm(forms.Form):
 
 
 class ScheduleForm(PassageTimeForm):
-    student = forms.ModelChoiceField(label="Candidat·e", queryset=None, empty_label="— choisir —")
+    student = forms.ModelChoiceField(label="Candidat·e", queryset=Student.objects.none(), empty_label="— choisir —")
     situation = _SituationChoice(label="Situation", queryset=Situation.objects.none(), empty_label=None)
     field_order = ["student", "situation", "date", "time", "room", "members", "simulation_kind"]
 
-    def __init__(self, *args, students, situations: QuerySet[Situation], **kwargs):
+    def __init__(self, *args, students: QuerySet[Student], situations: QuerySet[Situation], **kwargs):
         super().__init__(*args, **kwargs)
+        # The student's label is ModelChoiceField's own: str(student).
         cast(forms.ModelChoiceField, self.fields["student"]).queryset = students
-        cast(forms.ModelChoiceField, self.fields["student"]).label_from_instance = str
         cast(forms.ModelChoiceField, self.fields["situation"]).queryset = situations
 
 

@@ -15,6 +15,8 @@ from lib.french import de
 from referentiel.models import Exam, ExamSession
 
 if TYPE_CHECKING:
+    import datetime
+
     from notifications.models import OutboxMessage
 
 
@@ -113,6 +115,13 @@ class SituationStep(models.Model):
     sending_total: int
     sending_done: int
     sending: bool
+    # Set by the commission page (views.commissions.commission_detail), never stored: who is still to be informed,
+    # whose email was not delivered, and how many are informed (with a proof) or waiting for one.
+    to_inform: list[Student]
+    undelivered_ids: set[int]
+    undelivered_count: int
+    informed_count: int
+    waiting_count: int
 
     class Meta:
         verbose_name = "étape de situation"
@@ -164,6 +173,10 @@ class Convocation(models.Model):
     # Set by the proofs page (presenters.attach_outbox_delivery), never stored: its wording and tag class.
     delivery: str
     delivery_tag: str
+    # Set by the student's convocations page (views.planning.student_convocations), never stored: the passage has a
+    # fiche sujet's candidate part, and when the candidate may read it.
+    with_subject: bool
+    release_at: "datetime.datetime | None"
 
     class Meta:
         verbose_name = "information officielle"

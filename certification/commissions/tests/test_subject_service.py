@@ -5,7 +5,7 @@ import pytest
 from audit.models import AuditEntry
 from certification.commissions.services import subjects
 from certification.commissions.services.subjects import StaleSubject, SubjectError
-from certification.models import DossierState, ParameterChange, SubjectPart, SubjectSheet
+from certification.models import Dossier, DossierFiche, DossierState, ParameterChange, SubjectPart, SubjectSheet
 from passeport.models import Fiche
 from tests.factories import make_fiche
 from tests.factories_certification_commissions import make_commission
@@ -18,6 +18,12 @@ CANDIDATE_CODES = [
     "objet", "dates", "lieu", "sequences", "historique", "relation", "objectifs", "informations", "contraintes",
     "acteurs_vous", "acteurs_jury",
 ]  # fmt: skip
+
+
+def _first_item(dossier: Dossier) -> DossierFiche:
+    item = dossier.items.first()
+    assert item is not None
+    return item
 
 
 def test_it_prefills_both_parts_from_the_frozen_fiche(cast):
@@ -55,7 +61,7 @@ def test_it_refuses_a_draft_dossier(cast):
     assert dossier.state == DossierState.DRAFT
     with pytest.raises(SubjectError) as refusal:
         subjects.start_subject_sheet(
-            commission=commission, student=cast.student, dossier_fiche=dossier.items.first(), actor=cast.teacher
+            commission=commission, student=cast.student, dossier_fiche=_first_item(dossier), actor=cast.teacher
         )
     assert "dossier E4 déposé" in refusal.value.message
     assert not SubjectSheet.objects.exists()
@@ -67,7 +73,7 @@ def test_it_refuses_a_fiche_of_another_candidate(cast):
     other = submitted_dossier(cast.student2)
     with pytest.raises(SubjectError) as refusal:
         subjects.start_subject_sheet(
-            commission=commission, student=cast.student, dossier_fiche=other.items.first(), actor=cast.teacher
+            commission=commission, student=cast.student, dossier_fiche=_first_item(other), actor=cast.teacher
         )
     assert refusal.value.message == subjects.NOT_IN_DOSSIER
 
@@ -79,7 +85,7 @@ def test_it_refuses_a_fiche_of_another_exam(cast):
     )
     with pytest.raises(SubjectError) as refusal:
         subjects.start_subject_sheet(
-            commission=commission, student=cast.student, dossier_fiche=dossier.items.first(), actor=cast.teacher
+            commission=commission, student=cast.student, dossier_fiche=_first_item(dossier), actor=cast.teacher
         )
     assert refusal.value.message == subjects.NOT_E4
 
@@ -142,7 +148,7 @@ def test_it_does_not_warn_for_a_measured_change(cast):
 
 def test_it_warns_when_every_rubric_is_replaced(cast):
     sheet = make_sheet(cast)
-    sheet = change(sheet, **{code: f"Tout autre chose pour {code}." for code in CANDIDATE_CODES})
+    sheet = change(sheet, actor=None, **{code: f"Tout autre chose pour {code}." for code in CANDIDATE_CODES})
     analysis = subjects.analyse_changes(sheet)
     assert analysis.changed == analysis.total == 11
     assert any("situation radicalement nouvelle" in w for w in analysis.warnings)
@@ -177,7 +183,7 @@ def test_it_never_alters_the_students_fiche(cast):
     sheet = make_sheet(cast)
     fiche = sheet.dossier_fiche.fiche
     before = (fiche.recto, fiche.version, [v.content for v in fiche.versos.all()], fiche.updated_at)
-    change(sheet, **{code: "Nouveau." for code in CANDIDATE_CODES})
+    change(sheet, actor=None, **{code: "Nouveau." for code in CANDIDATE_CODES})
     fiche.refresh_from_db()
     assert (fiche.recto, fiche.version, [v.content for v in fiche.versos.all()], fiche.updated_at) == before
 

@@ -266,7 +266,7 @@ def uninformed_reason(request: AuthenticatedHttpRequest, pk: int, student_pk: in
 
 
 def _convocation_what(convocation: Convocation) -> str:
-    if convocation.step_id:
+    if convocation.step is not None:
         return f"la date du {convocation.step.date:%d/%m/%Y}"
     return f"la convocation du {timezone.localtime(convocation.scheduled_for):%d/%m/%Y à %H:%M}"
 

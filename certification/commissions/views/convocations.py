@@ -11,10 +11,18 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from certification.commissions.forms import ResendConvocationForm
-from certification.commissions.models import Convocation
+from certification.commissions.models import Convocation, Situation
 from certification.commissions.services import convocations as convocation_services
 from certification.commissions.services.commissions import CommissionError
 from certification.permissions import get_commission_for_user
+
+
+def _situation_of(convocation: Convocation) -> Situation:
+    """The situation of the convocation's step, else of its passage (the model's constraint: exactly one is set)."""
+    informed_of = convocation.step or convocation.passage
+    if informed_of is None:
+        raise Http404
+    return informed_of.situation
 
 
 def _convocation_to_manage(user: User, pk: int) -> Convocation:
@@ -26,13 +34,13 @@ def _convocation_to_manage(user: User, pk: int) -> Convocation:
     )
     if convocation is None:
         raise Http404
-    situation = (convocation.step or convocation.passage).situation
+    situation = _situation_of(convocation)
     get_commission_for_user(user, situation.commission_id, manage=True)
     return convocation
 
 
 def _back(request: HttpRequest, convocation: Convocation) -> HttpResponse:
-    situation = (convocation.step or convocation.passage).situation
+    situation = _situation_of(convocation)
     if convocation.passage_id:
         return redirect(reverse("certification:convocation_proofs", args=[situation.commission_id]))
     anchor = f"#etudiant-{convocation.student_id}"

@@ -37,7 +37,7 @@ def _back(step: SituationStep) -> str:
 
 def _first_error(form: InformForm) -> str:
     for errors in form.errors.values():
-        return errors[0]
+        return str(errors[0])  # ErrorList items are the messages, as str
     return "Formulaire invalide."
 
 

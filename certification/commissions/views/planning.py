@@ -103,7 +103,8 @@ def planning(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     commission = get_commission_for_user(request.user, pk, manage=request.method == "POST")
     can_manage = can_manage_commission(request.user, commission)
     form = _schedule_form(commission, request.POST or None) if can_manage else None
-    if request.method == "POST" and form.is_valid():
+    # A POST needs the manage right (403 above), so it always has the form.
+    if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
         try:
             passage = planning_services.schedule_passage(
@@ -256,7 +257,9 @@ def student_convocations(request: AuthenticatedHttpRequest, student_pk: int) -> 
     for convocation in convocations:
         passage = convocation.passage
         convocation.with_subject = passage is not None and passage_letter_pdf.has_candidate_part(passage)
-        convocation.release_at = candidate_release_at(passage) if convocation.with_subject else None
+        convocation.release_at = (
+            candidate_release_at(passage) if passage is not None and convocation.with_subject else None
+        )
     context = {
         "student": student,
         "current": [c for c in convocations if c.superseded_at is None],

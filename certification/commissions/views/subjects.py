@@ -5,7 +5,7 @@ do not sit on the commission). A student never reaches these pages (404) except 
 from its release time (session setting, minutes before the passage) — never the jury part, never the questions.
 """
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -180,7 +180,8 @@ def _save(request, commission, student, sheet) -> HttpResponse:
         )
     except StaleSubject as conflict:
         # Keep the member's texts; the form now carries the current version, shown beside each changed rubric.
-        current = _sheet_of(commission, student)
+        # A fiche sujet is never deleted: the current one is there (the one being saved, should it not be).
+        current = _sheet_of(commission, student) or sheet
         data = request.POST.copy()
         data["version"] = str(current.version)
         form = SubjectSheetForm(data, sheet=current, form=subject_services.form_of(commission))
@@ -218,7 +219,7 @@ def candidate_subject(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     sheet = subject_sheet_of(passage)
     release_at = candidate_release_at(passage)
     released = timezone.now() >= release_at
-    context = {"passage": passage, "sheet": None, "release_at": release_at, "released": released}
+    context: dict[str, Any] = {"passage": passage, "sheet": None, "release_at": release_at, "released": released}
     if sheet is not None and released:
         context.update(pdfs.pdf_context(sheet, SubjectPart.CANDIDATE))
         context["sheet"] = sheet
