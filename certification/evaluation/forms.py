@@ -21,9 +21,11 @@ Forms of the candidate's lifecycle page (readiness, absence): validate and conve
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from certification.commissions.models import Situation
@@ -123,7 +125,7 @@ class GridForm(forms.Form):
 
     def with_base_version(self, version: int) -> None:
         """After a conflict: keep every submitted value, rebase on the version now saved."""
-        data = self.data.copy()
+        data = cast(QueryDict, self.data).copy()  # a bound form's data: the POST
         data["base_version"] = str(version)
         self.data = data
 
@@ -458,9 +460,9 @@ class ReadinessForm(forms.Form):
         error_messages={"required": "Indiquez sur quoi la commission fonde son jugement."},
     )
 
-    def __init__(self, *args, situations, **kwargs):
+    def __init__(self, data: Any = None, files: Any = None, *, situations: QuerySet[Situation], **kwargs: Any):
         # Two forms share the page (and field names): each has its own prefix, so ids and labels never collide.
-        super().__init__(*args, prefix="aptitude", **kwargs)
+        super().__init__(data, files, prefix="aptitude", **kwargs)
         cast(forms.ModelChoiceField, self.fields["situation"]).queryset = situations
         self.fields["decided_on"].initial = timezone.localdate()
 
@@ -489,8 +491,8 @@ class AbsenceForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp"}),
     )
 
-    def __init__(self, *args, situations, **kwargs):
-        super().__init__(*args, prefix="absence", **kwargs)
+    def __init__(self, data: Any = None, files: Any = None, *, situations: QuerySet[Situation], **kwargs: Any):
+        super().__init__(data, files, prefix="absence", **kwargs)
         cast(forms.ModelChoiceField, self.fields["situation"]).queryset = situations
         only = list(situations[:2])
         if len(only) == 1:  # E4: the candidate comes to situation B only

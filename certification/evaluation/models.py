@@ -269,6 +269,9 @@ class Absence(models.Model):
     document_type = models.CharField("type du justificatif", max_length=100, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Set by the candidate's lifecycle page (views.lifecycle), never stored: a justified absence still waiting for
+    # its new date.
+    waits_new_date: bool
 
     class Meta:
         verbose_name = "absence"

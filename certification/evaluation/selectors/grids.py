@@ -12,6 +12,7 @@ from accounts.models import Student
 from certification.commissions.models import Commission, CommissionMember
 from certification.dossiers.models import Dossier
 from certification.evaluation.models import Grid, GridLine
+from certification.evaluation.services.grids import LayoutCriterion
 from passeport.models import Activity, Fiche, FicheComment, FormativePosition, InternshipPeriod
 from passeport.selectors_internships import internship_summary
 from referentiel.models import Competency, Criterion, Level
@@ -25,7 +26,7 @@ class MemberPosition:
 
 @dataclass
 class AgreedLine:
-    criterion: Criterion
+    criterion: Criterion | LayoutCriterion  # the grid page passes its layout's critères (same attribute names)
     positions: list[MemberPosition]
     agreed: Level | None
     disagreement: bool = False
@@ -48,7 +49,10 @@ def member_grids(commission: Commission, student: Student) -> dict[int, Grid]:
 
 
 def agreed_lines(
-    members: list[CommissionMember], criteria: list[Criterion], grids: dict[int, Grid], agreed: dict[int, Level | None]
+    members: list[CommissionMember],
+    criteria: Sequence[Criterion | LayoutCriterion],
+    grids: dict[int, Grid],
+    agreed: dict[int, Level | None],
 ) -> list[AgreedLine]:
     """Every member's level side by side per line; a disagreement is two different levels among those positioned."""
     levels_by_member = {

@@ -37,7 +37,7 @@ NOT_ASSESSED = "NE"  # « non évaluée »: the candidate is not assessed on thi
 Profile = Mapping[str, str]  # {str(competency id): level code}
 
 
-def _get(profile: Mapping, competency_id: int | str) -> str | None:
+def _get(profile: Mapping[Any, str], competency_id: int | str) -> str | None:
     """Profiles are stored as JSON (string keys); accept int keys too."""
     value = profile.get(str(competency_id))
     if value is None:
@@ -65,7 +65,7 @@ def propose_profile(
 
 
 def profile_key(
-    profile: Profile,
+    profile: Profile | Mapping[int, str],  # int keys accepted too (``_get``)
     competencies: Sequence[int | str],
     *,
     not_assessed: Iterable[int | str] = (),
@@ -312,7 +312,8 @@ def warnings(
         )
     for result in marked:
         bounds = ranges.get(result.key)
-        if bounds is not None and not bounds.low <= result.mark <= bounds.high:
+        # ``marked`` holds marked results only: the mark test narrows its type.
+        if bounds is not None and result.mark is not None and not bounds.low <= result.mark <= bounds.high:
             found.add(
                 f"{result.name} : la note {fmt(result.mark)} est hors de la plage {fmt(bounds.low)}–{fmt(bounds.high)} "
                 f"fixée pour le profil {result.key}."

@@ -26,7 +26,9 @@ def _assessed(cast):
     competency = Competency.objects.filter(block__exam=commission.exam).order_by("order").first()
     assert competency is not None
     level = Level.objects.get(version=commission.session.version, code="TS")
-    GridLine.objects.create(grid=grid, criterion=competency.criteria.first(), level=level)
+    criterion = competency.criteria.first()
+    assert criterion is not None
+    GridLine.objects.create(grid=grid, criterion=criterion, level=level)
     GridComment.objects.create(grid=grid, competency=competency, text=GRID_COMMENT)
     return commission
 

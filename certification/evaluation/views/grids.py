@@ -208,7 +208,7 @@ def _save(request: AuthenticatedHttpRequest, page: GridPage, form: GridForm, mem
     onward = candidate_flow.onward_url(page.commission, page.student, name, choice)
     # Said on the next page, which may be another candidate's: the message names whose grid was saved.
     whose = f" de {page.student}" if onward else ""
-    if changed:
+    if changed and grid is not None:  # a changed grid is a written one (None: never written)
         messages.success(request, f"Grille{whose} enregistrée (version {grid.version}).")
     else:
         messages.info(request, f"Aucune modification : la grille{whose} est inchangée.")

@@ -7,7 +7,7 @@ reopens it with a reason.
 
 from collections.abc import Sequence
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django import forms
 from django.contrib import messages
@@ -312,8 +312,9 @@ def result_edit(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> 
             status = 409
         except MarksConflict as conflict:
             form.add_error(None, " ".join(conflict.messages))
-            form.data = form.data.copy()
-            form.data["version"] = str(conflict.versions.get(student.pk, data["version"]))
+            posted = cast(QueryDict, form.data).copy()  # a bound form's data: the POST
+            posted["version"] = str(conflict.versions.get(student.pk, data["version"]))
+            form.data = posted
             status = 409
         else:
             messages.success(request, f"Résultat {de(student)} enregistré.")
