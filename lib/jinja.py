@@ -1,9 +1,9 @@
 """The Jinja2 environment of the few hot partials rendered by Jinja2 (Django's own Jinja2 backend).
 
 Every page is a Django template; a partial whose loops the Django engine renders too slowly for the performance
-target (the class page's table, the passeport's matrices: measured in BENCHMARKS.md) is written for Jinja2 and
-included with ``{% jinja "…" name=value %}`` (lib/templatetags/jinja.py). Autoescaping is on, as in Django
-templates. The helpers below are the few Django tags and filters those partials need.
+target (the class page's table and heatmap, the passeport's matrices and profile charts: measured in BENCHMARKS.md)
+is written for Jinja2 and included with ``{% jinja "…" name=value %}`` (lib/templatetags/jinja.py). Autoescaping
+is on, as in Django templates. The helpers below are the few Django tags and filters those partials need.
 """
 
 import datetime

@@ -1,15 +1,13 @@
-"""Server-rendered SVG charts: no JavaScript, printable, embeddable in PDFs.
+"""Geometry of the server-rendered SVG charts: no JavaScript, printable, embeddable in PDFs.
 
-Colours are SVG presentation attributes (the Content-Security-Policy forbids inline styles). Every chart has a
-role, a <title> and a <desc>, writes the level code as text next to the colour (colour is never the only carrier),
-and comes with a table equivalent in the page.
+This module only places things (coordinates, sizes, colours, shortened texts); the SVG markup is written by the
+templates ``passeport/includes/profile_chart.svg.html`` and ``passeport/includes/heatmap.svg.html``, which escape
+every text. Colours are SVG presentation attributes (the Content-Security-Policy forbids inline styles). Every chart
+has a role, a <title> and a <desc>, writes the level code as text next to the colour (colour is never the only
+carrier), and comes with a table equivalent in the page.
 """
 
 from dataclasses import dataclass
-from html import escape as text_escape
-
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from referentiel.models import Level
 
@@ -21,7 +19,6 @@ INK = "#1b1b1b"
 MUTED = "#4a4a4a"
 LINE = "#c8ccd4"
 WHITE = "#ffffff"
-FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"'
 
 
 def level_fill(level: Level | None) -> str:
@@ -32,27 +29,42 @@ def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _open(chart_id: str, width: int, height: int, title: str, desc: str) -> list[str]:
-    return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" role="img" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-labelledby="{escape(chart_id)}-titre {escape(chart_id)}-desc" {FONT}>',
-        f'<title id="{escape(chart_id)}-titre">{escape(title)}</title>',
-        f'<desc id="{escape(chart_id)}-desc">{escape(desc)}</desc>',
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="{WHITE}"/>',
-    ]
+@dataclass(frozen=True)
+class LegendItem:
+    x: int
+    y: int
+    fill: str
+    label: str
+    outlined: bool  # the empty swatch is drawn with a border: its fill is close to the page's white
+
+    @property
+    def text_x(self) -> int:
+        return self.x + 20
+
+    @property
+    def text_y(self) -> int:
+        return self.y + 12
 
 
-def _legend(levels: list[Level], y: int, empty_label: str) -> list[str]:
-    parts = []
+def _legend(levels: list[Level], y: int, empty_label: str) -> list[LegendItem]:
+    items = []
     x = 8
     for level in [*levels, None]:
         label = f"{level.code} – {level.label}" if level else empty_label
-        stroke = f' stroke="{MUTED}"' if level is None else ""
-        parts.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{level_fill(level)}"{stroke}/>')
-        parts.append(f'<text x="{x + 20}" y="{y + 12}" font-size="12" fill="{INK}">{escape(label)}</text>')
+        items.append(LegendItem(x, y, level_fill(level), label, level is None))
         x += 26 + 7 * len(label)
-    return parts
+    return items
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What every chart opens with: its size and the ids its title and description are referenced by."""
+
+    chart_id: str
+    title: str
+    desc: str
+    width: int
+    height: int
 
 
 # --- Profile of one student -------------------------------------------------------------------------------------
@@ -67,56 +79,96 @@ class ProfileItem:
 PROFILE_WIDTH, LABEL_WIDTH, STEP, ROW, HEADING = 760, 420, 75, 22, 26
 
 
+@dataclass(frozen=True)
+class ProfileTick:
+    x: int
+    code: str
+
+
+@dataclass(frozen=True)
+class ProfileBar:
+    """One critère's row: its label, and a bar whose length is the rank of the latest level (none if unpositioned)."""
+
+    y: int
+    tooltip: str
+    label: str
+    code: str  # "" when not positioned
+    width: int
+    fill: str
+
+    @property
+    def text_y(self) -> int:
+        return self.y + 15
+
+    @property
+    def bar_y(self) -> int:
+        return self.y + 3
+
+    @property
+    def code_x(self) -> int:
+        return LABEL_WIDTH + self.width - 5
+
+
+@dataclass(frozen=True)
+class ProfileGroup:
+    heading: str
+    heading_y: int
+    bars: list[ProfileBar]
+
+
+@dataclass(frozen=True)
+class ProfileChart:
+    frame: Frame
+    top: int
+    bottom: int
+    ticks: list[ProfileTick]
+    groups: list[ProfileGroup]
+    legend: list[LegendItem]
+    axis_x: int = LABEL_WIDTH
+    label_width: int = LABEL_WIDTH
+
+    @property
+    def tick_top(self) -> int:
+        return self.top - 4
+
+    @property
+    def tick_label_y(self) -> int:
+        return self.top - 10
+
+    @property
+    def empty_x(self) -> int:
+        return LABEL_WIDTH + 6
+
+
 def profile_chart(
     *, chart_id: str, title: str, desc: str, groups: list[tuple[str, list[ProfileItem]]], levels: list[Level]
-) -> SafeString:
+) -> ProfileChart:
     """Horizontal bars, one per critère grouped by compétence; the bar length is the rank of the latest level."""
     rows = sum(len(items) for _, items in groups)
     height = 34 + HEADING * len(groups) + ROW * rows + 44
     top, bottom = 30, 34 + HEADING * len(groups) + ROW * rows
-    parts = _open(chart_id, PROFILE_WIDTH, height, title, desc)
-    x0 = LABEL_WIDTH
-    for level in levels:
-        x = x0 + level.rank * STEP
-        parts.append(f'<line x1="{x}" y1="{top - 4}" x2="{x}" y2="{bottom}" stroke="{LINE}" stroke-dasharray="3 3"/>')
-        parts.append(
-            f'<text x="{x}" y="{top - 10}" font-size="12" text-anchor="end" fill="{INK}">{escape(level.code)}</text>'
-        )
-    parts.append(f'<line x1="{x0}" y1="{top - 4}" x2="{x0}" y2="{bottom}" stroke="{MUTED}"/>')
+    ticks = [ProfileTick(LABEL_WIDTH + level.rank * STEP, level.code) for level in levels]
+    placed = []
     y = 34
     for heading, items in groups:
-        parts.append(
-            f'<text x="4" y="{y + 17}" font-size="13" font-weight="700" fill="{INK}">{escape(_truncate(heading, 95))}'
-            "</text>"
-        )
+        heading_y = y + 17
         y += HEADING
+        bars = []
         for item in items:
-            parts.extend(_profile_row(item, y))
+            bars.append(_profile_bar(item, y))
             y += ROW
-    parts.extend(_legend(levels, height - 30, "non positionné"))
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text above went through escape()
+        placed.append(ProfileGroup(_truncate(heading, 95), heading_y, bars))
+    frame = Frame(chart_id, title, desc, PROFILE_WIDTH, height)
+    return ProfileChart(frame, top, bottom, ticks, placed, _legend(levels, height - 30, "non positionné"))
 
 
-def _profile_row(item: ProfileItem, y: int) -> list[str]:
+def _profile_bar(item: ProfileItem, y: int) -> ProfileBar:
     level = item.level
-    text = f"{item.label} : {level.code} – {level.label}" if level else f"{item.label} : non positionné"
-    parts = [
-        "<g>",
-        f"<title>{escape(text)}</title>",
-        f'<text x="16" y="{y + 15}" font-size="12" fill="{INK}">{escape(_truncate(item.label, 64))}</text>',
-    ]
+    label = _truncate(item.label, 64)
     if level is None:
-        parts.append(f'<text x="{LABEL_WIDTH + 6}" y="{y + 15}" font-size="12" fill="{MUTED}">non positionné</text>')
-    else:
-        width = level.rank * STEP
-        parts.append(
-            f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{width}" height="16" fill="{level_fill(level)}"/>'
-            f'<text x="{LABEL_WIDTH + width - 5}" y="{y + 15}" font-size="12" font-weight="700" text-anchor="end" '
-            f'fill="{WHITE}">{escape(level.code)}</text>'
-        )
-    parts.append("</g>")
-    return parts
+        return ProfileBar(y, f"{item.label} : non positionné", label, "", 0, EMPTY_FILL)
+    tooltip = f"{item.label} : {level.code} – {level.label}"
+    return ProfileBar(y, tooltip, label, level.code, level.rank * STEP, level_fill(level))
 
 
 # --- Heatmap of a cohort ------------------------------------------------------------------------------------------
@@ -132,6 +184,42 @@ class HeatCell:
 NAME_WIDTH, CELL_W, CELL_H, HEADER = 220, 92, 26, 34
 
 
+@dataclass(frozen=True)
+class HeatColumn:
+    x: int  # centre of the column
+    short: str
+    full: str
+
+
+@dataclass(frozen=True)
+class PlacedCell:
+    x: int  # left edge of the cell's rectangle
+    text_x: int
+    fill: str
+    ink: str
+    text: str
+    description: str
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    name: str
+    rect_y: int
+    text_y: int
+    cells: list[PlacedCell]
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    frame: Frame
+    header_y: int
+    columns: list[HeatColumn]
+    rows: list[HeatRow]
+    legend: list[LegendItem]
+    cell_width: int = CELL_W - 2
+    cell_height: int = CELL_H - 2
+
+
 def heatmap(
     *,
     chart_id: str,
@@ -140,35 +228,28 @@ def heatmap(
     columns: list[tuple[str, str]],
     rows: list[tuple[str, list[HeatCell]]],
     levels: list[Level],
-) -> SafeString:
-    """Students × compétences, each cell coloured by the latest formative level and labelled with its text.
-
-    The ~200 cells are escaped with the standard library's ``html.escape`` (what Django's ``escape`` calls, without
-    its lazy-string wrapper, which cost more than the rest of the chart).
-    """
+) -> Heatmap:
+    """Students × compétences, each cell coloured by the latest formative level and labelled with its text."""
     width = max(NAME_WIDTH + CELL_W * len(columns) + 8, 760)
     height = HEADER + CELL_H * len(rows) + 50
-    parts = _open(chart_id, width, height, title, desc)
-    for i, (short, full) in enumerate(columns):
-        x = NAME_WIDTH + i * CELL_W + CELL_W // 2
-        parts.append(
-            f"<g><title>{escape(full)}</title>"
-            f'<text x="{x}" y="{HEADER - 10}" font-size="12" font-weight="700" text-anchor="middle" '
-            f'fill="{INK}">{escape(short)}</text></g>'
-        )
+    placed_columns = [
+        HeatColumn(NAME_WIDTH + i * CELL_W + CELL_W // 2, short, full) for i, (short, full) in enumerate(columns)
+    ]
+    placed_rows = []
     for r, (name, cells) in enumerate(rows):
         y = HEADER + r * CELL_H
-        parts.append(f'<text x="4" y="{y + 17}" font-size="12" fill="{INK}">{text_escape(_truncate(name, 30))}</text>')
-        for i, cell in enumerate(cells):
-            x = NAME_WIDTH + i * CELL_W
-            ink = WHITE if cell.level else INK
-            parts.append(
-                f"<g><title>{text_escape(str(cell.description))}</title>"
-                f'<rect x="{x + 1}" y="{y + 1}" width="{CELL_W - 2}" height="{CELL_H - 2}" '
-                f'fill="{level_fill(cell.level)}" stroke="{WHITE}"/>'
-                f'<text x="{x + CELL_W // 2}" y="{y + 17}" font-size="12" text-anchor="middle" '
-                f'fill="{ink}">{text_escape(str(cell.text))}</text></g>'
+        placed = [
+            PlacedCell(
+                NAME_WIDTH + i * CELL_W + 1,
+                NAME_WIDTH + i * CELL_W + CELL_W // 2,
+                level_fill(cell.level),
+                WHITE if cell.level else INK,
+                str(cell.text),
+                str(cell.description),
             )
-    parts.extend(_legend(levels, height - 34, "aucun positionnement"))
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text above went through escape() or text_escape()
+            for i, cell in enumerate(cells)
+        ]
+        placed_rows.append(HeatRow(_truncate(name, 30), y + 1, y + 17, placed))
+    frame = Frame(chart_id, title, desc, width, height)
+    legend = _legend(levels, height - 34, "aucun positionnement")
+    return Heatmap(frame, HEADER - 10, placed_columns, placed_rows, legend)

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from django.conf import settings
 from django.db import transaction
-from django.utils.html import escape
+from django.template.loader import render_to_string
 
 from accounts.demo import DEMO_SESSION_YEAR, DEMO_UAI
 from accounts.models import Cohort, Student, User
@@ -240,22 +240,13 @@ def _comment(teacher: User, item: dict[str, Any], fiches: dict[tuple[str, int], 
 
 # --- Generated files ---------------------------------------------------------------------------------------------
 
-_PDF_STYLE = (
-    "@page { size: A4; margin: 2cm; } body { font-family: sans-serif; font-size: 11pt; color: #222; } "
-    "h1 { font-size: 16pt; color: #1f4e79; } .meta { color: #555; font-size: 9pt; }"
-)
-
 
 def _pdf(title: str, lines: list[str], student: Student) -> bytes:
     """A one-page PDF: what a student would scan or export as a trace (no network, no file is read)."""
     from weasyprint import HTML  # imported here: loading WeasyPrint costs time the other loaders need not pay
 
-    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
-    html = (
-        f"<html lang='fr'><head><meta charset='utf-8'><style>{_PDF_STYLE}</style></head><body>"
-        f"<h1>{escape(title)}</h1><ul>{items}</ul>"
-        f"<p class='meta'>Document de démonstration – {escape(student.user.display_name)}</p></body></html>"
-    )
+    context = {"title": title, "lines": lines, "student_name": student.user.display_name}
+    html = render_to_string("passeport/demo/trace.html", context)
     return HTML(string=html).write_pdf()
 
 

@@ -32,7 +32,7 @@ def passeport(request: AuthenticatedHttpRequest, student_pk: int) -> HttpRespons
     return render(request, "passeport/passeport.html", context)
 
 
-def _profile_chart(matrix: selectors.ExamMatrix, levels) -> str:
+def _profile_chart(matrix: selectors.ExamMatrix, levels) -> charts.ProfileChart:
     groups = [
         (
             competency.title,
@@ -94,7 +94,7 @@ def _headers(data: selectors_cohort.CohortOverview) -> list[dict]:
     return headers
 
 
-def _heatmap(data: selectors_cohort.CohortOverview) -> str:
+def _heatmap(data: selectors_cohort.CohortOverview) -> charts.Heatmap:
     columns = [(_short(exam, comp), f"{exam.code} – {comp.title}") for exam, comp, _ in data.columns]
     titles = [comp.title for _, comp, _ in data.columns]
     rows = []

@@ -24,9 +24,9 @@ from certification.commissions.models import (
 )
 from certification.commissions.services import commissions as commission_services
 from certification.commissions.services import convocations as convocation_services
-from certification.commissions.services import informed
+from certification.commissions.services import delivery, informed
 from certification.commissions.services import planning as planning_services
-from certification.commissions.services.convocations import attach_delivery
+from certification.commissions.services.delivery import attach_delivery
 from certification.commissions.services.informed import information_by_student_step
 from certification.dossiers.models import Dossier
 from lib.collation import by_name
@@ -60,7 +60,7 @@ def student_rows(commission: Commission, steps: list[SituationStep]) -> list[Stu
     """One row per student of the cohort with their information per step: a fixed number of queries."""
     students = commission.cohort.students.select_related("user").order_by(*by_name())
     informations = informed.information_by_student_step(steps)
-    convocation_services.attach_delivery(list(informations.values()))
+    attach_delivery(list(informations.values()))
     reasons = informed.uninformed_reasons(steps)
     dossiers = dict(
         Dossier.objects.filter(
@@ -91,9 +91,9 @@ def mark_in_flight(steps: list[SituationStep], rows: list[StudentRow]) -> None:
             if row.student.pk in ids
         }
         step.sending_total = len(states)
-        step.sending_done = sum(1 for state in states.values() if state == convocation_services.DELIVERED)
+        step.sending_done = sum(1 for state in states.values() if state == delivery.DELIVERED)
         # Still running: some requested student has no convocation yet, or an email still queued.
-        step.sending = any(state in (None, convocation_services.PENDING) for state in states.values())
+        step.sending = any(state in (None, delivery.PENDING) for state in states.values())
 
 
 # The outbox state of a passage convocation's email, as the proofs page words it (label, tag class).

@@ -3,11 +3,16 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.template import engines
 
 from passeport import charts
 from referentiel.models import Level
 
 SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _render(template: str, chart: object) -> str:
+    return engines["jinja2"].get_template(f"passeport/includes/{template}.svg.jinja").render({"chart": chart})
 
 
 def _parse(svg) -> ET.Element:
@@ -44,13 +49,14 @@ def test_level_colours_are_all_different():
 
 
 def _profile(levels, label="1. Analyser un portefeuille client"):
-    return charts.profile_chart(
+    chart = charts.profile_chart(
         chart_id="profil-e4",
         title="E4 : profil",
         desc="Description",
         groups=[("Cibler & prospecter", [charts.ProfileItem(label, levels[2]), charts.ProfileItem("2. Autre", None)])],
         levels=levels,
     )
+    return _render("profile_chart", chart)
 
 
 def test_the_profile_chart_is_well_formed_and_labelled(levels):
@@ -94,7 +100,7 @@ def test_no_inline_style_so_the_csp_holds(levels):
 
 
 def _heat(levels):
-    return charts.heatmap(
+    chart = charts.heatmap(
         chart_id="carte",
         title="Carte",
         desc="Desc",
@@ -110,6 +116,7 @@ def _heat(levels):
         ],
         levels=levels,
     )
+    return _render("heatmap", chart)
 
 
 def test_the_heatmap_colours_cells_by_level_and_writes_the_text(levels):
@@ -131,3 +138,11 @@ def test_the_heatmap_has_a_legend_with_every_level(levels):
     for level in levels:
         assert f"{level.code} – {level.label}" in texts
     assert "aucun positionnement" in texts
+
+
+def test_the_charts_use_only_the_palette_whose_contrasts_are_checked_above(levels):
+    palette = {*charts.LEVEL_FILLS.values(), charts.EMPTY_FILL, charts.INK, charts.MUTED, charts.LINE, charts.WHITE}
+    for svg in (_profile(levels), _heat(levels)):
+        root = _parse(svg)
+        colours = {e.get(a) for e in root.iter() for a in ("fill", "stroke") if e.get(a) not in (None, "none")}
+        assert colours and colours <= palette

@@ -17,7 +17,7 @@ from certification.commissions.models import (
     UninformedAssessment,
 )
 from certification.commissions.services.commissions import CommissionError
-from certification.commissions.services.convocations import proven
+from certification.commissions.services.delivery import proven
 
 
 def record_uninformed_reason(

@@ -31,7 +31,7 @@ from certification.commissions.models import Commission, Convocation, SituationS
 from certification.commissions.presenters import mark_in_flight, member_candidates, student_rows
 from certification.commissions.services import commissions as commission_services
 from certification.commissions.services import convocations as convocation_services
-from certification.commissions.services import informed
+from certification.commissions.services import delivery, informed
 from certification.commissions.services.commissions import CommissionError
 from certification.evaluation.selectors.progress import commissions_progress
 from certification.permissions import (
@@ -122,16 +122,14 @@ def commission_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         step.to_inform = [
             row.student
             for row, convocation in zip(rows, convocations, strict=True)
-            if convocation is None or convocation.delivery_state == convocation_services.UNDELIVERED
+            if convocation is None or convocation.delivery_state == delivery.UNDELIVERED
         ]
         step.undelivered_ids = {
-            c.student_id for c in convocations if c is not None and c.delivery_state == convocation_services.UNDELIVERED
+            c.student_id for c in convocations if c is not None and c.delivery_state == delivery.UNDELIVERED
         }
         step.undelivered_count = len(step.undelivered_ids)
         # The progress of a background information: informed (with a proof) so far, out of the class.
-        step.informed_count = sum(
-            1 for c in convocations if c is not None and c.delivery_state == convocation_services.DELIVERED
-        )
+        step.informed_count = sum(1 for c in convocations if c is not None and c.delivery_state == delivery.DELIVERED)
         # Sent but without a proof yet: on its way, or « remise incertaine ».
         step.waiting_count = len(rows) - step.informed_count - len(step.to_inform)
     mark_in_flight(steps, rows)

@@ -23,6 +23,7 @@ from accounts.models import Student
 from certification.commissions.forms import InformForm
 from certification.commissions.models import Convocation, SituationStep
 from certification.commissions.services import convocations as convocation_services
+from certification.commissions.services import delivery
 from certification.permissions import get_step_for_user
 from lib.collation import by_name
 
@@ -58,15 +59,13 @@ def _targets(step: SituationStep, data) -> tuple[list[Student] | None, str]:
 def _pending(step: SituationStep, targets: list[Student]) -> list[Student]:
     """Those of ``targets`` not informed yet, or whose email was not delivered (informing sends it again)."""
     informed = set(Convocation.objects.filter(step=step).values_list("student_id", flat=True))
-    informed -= convocation_services.undelivered_student_ids(step)
+    informed -= delivery.undelivered_student_ids(step)
     return [student for student in targets if student.pk not in informed]
 
 
 def _report_unchanged(request: HttpRequest, step: SituationStep, targets: list[Student], pending: list[Student]):
     """The students left out because already informed, or whose email is still on its way."""
-    proven = set(
-        Convocation.objects.filter(convocation_services.proven(), step=step).values_list("student_id", flat=True)
-    )
+    proven = set(Convocation.objects.filter(delivery.proven(), step=step).values_list("student_id", flat=True))
     already = sum(1 for student in targets if student.pk in proven)
     if already:
         messages.info(request, f"{already} étudiant·e(s) déjà informé·e(s) de cette date : inchangé.")
@@ -97,7 +96,7 @@ def inform_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         _report_unchanged(request, step, targets, pending)
         return redirect(_back(step))
     _report_unchanged(request, step, targets, pending)
-    undelivered = convocation_services.undelivered_student_ids(step)
+    undelivered = delivery.undelivered_student_ids(step)
     token = signing.dumps({"step": step.pk, "ids": [s.pk for s in pending], "nonce": secrets.token_hex(8)}, salt=SALT)
     context = {
         "step": step,

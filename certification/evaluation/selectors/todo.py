@@ -17,7 +17,7 @@ candidates: each kind is a single query over « candidate × commission where th
   professionals): a candidate with a passage of the fiche sujet's situation (E4 B), or a submitted dossier, and no
   fiche sujet yet; scheduled passages first, soonest first.
 - « Convocations non remises » (the commission's responsible): one item per commission with its count of current
-  convocations whose email was refused, given up or left « incertain » (``services.convocations.stopped``), linking
+  convocations whose email was refused, given up or left « incertain » (``services.delivery.stopped``), linking
   to the commission page where each can be resent or replaced by the letter handed over. Read with the seats, so no
   extra query.
 """
@@ -60,7 +60,7 @@ from certification.commissions.models import (
     SituationStep,
     SubjectSheet,
 )
-from certification.commissions.services.convocations import stopped
+from certification.commissions.services.delivery import stopped
 from certification.dossiers.models import Dossier, DossierState
 from certification.evaluation.models import (
     CandidateResult,

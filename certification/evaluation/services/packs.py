@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template import Context, Engine
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks.base import Task
@@ -43,23 +43,6 @@ from passeport.models import FormativeAssessment
 from passeport.pdf import render_fiche_pdf
 
 logger = logging.getLogger(__name__)
-
-SUMMARY_TEMPLATE = Engine(autoescape=True).from_string(
-    """<!doctype html><html lang="fr"><head><meta charset="utf-8"><style>
-body { font-family: sans-serif; font-size: 10pt; } h1 { font-size: 14pt; } h2 { font-size: 11pt; margin-top: 1em; }
-table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #999; padding: 3pt; text-align: left; }
-</style></head><body>
-<h1>Évaluations formatives – {{ candidate.last_name }} {{ candidate.first_name }}</h1>
-<p>{{ exam }} – session {{ year }}{% if number %} – candidat n° {{ number }}{% endif %}</p>
-{% for item in assessments %}
-<h2>{{ item.assessed_on|date:"d/m/Y" }} – {{ item.assessor.get_full_name|default:item.assessor.username }}
-{% if item.fiche %} – fiche « {{ item.fiche.title }} »{% elif item.activity %} – {{ item.activity }}{% endif %}</h2>
-<table><tr><th>Critère</th><th>Niveau</th></tr>
-{% for position in item.positions.all %}<tr><td>{{ position.criterion }}</td><td>{{ position.level.code }}</td></tr>
-{% endfor %}</table>{% if item.comment %}<p>{{ item.comment }}</p>{% endif %}
-{% empty %}<p>Aucune évaluation formative enregistrée.</p>{% endfor %}
-</body></html>"""
-)
 
 # A build beats between steps (a few seconds each, under a minute for the longest fiche): silent this long, its
 # worker is gone. A queued build waits for a free worker; silent this long, nothing will run it.
@@ -218,16 +201,15 @@ def formative_summary_pdf(commission: Commission, student: Student) -> bytes:
         .prefetch_related("positions__criterion", "positions__level")
         .order_by("assessed_on", "pk")
     )
-    html = SUMMARY_TEMPLATE.render(
-        Context(
-            {
-                "candidate": student.user,
-                "number": student.candidate_number,
-                "exam": commission.exam.code,
-                "year": commission.session.year,
-                "assessments": assessments,
-            }
-        )
+    html = render_to_string(
+        "certification/evaluation/pdf/formative_summary.html",
+        {
+            "candidate": student.user,
+            "number": student.candidate_number,
+            "exam": commission.exam.code,
+            "year": commission.session.year,
+            "assessments": assessments,
+        },
     )
     return pdf.render_pdf(html, cached=True)
 

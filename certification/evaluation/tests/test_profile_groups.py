@@ -14,7 +14,7 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from certification.evaluation.forms import ResultRowForm
+from certification.evaluation.forms.marks import ResultRowForm
 from certification.evaluation.selectors.marks import load_group
 from certification.evaluation.services.marks import mark_step
 from certification.evaluation.views import marks as views_marks

@@ -26,7 +26,7 @@ from accounts.permissions import can_view_student
 from audit.services import log_action
 from certification.commissions.models import Commission, CommissionMember, MemberRole
 from certification.commissions.selectors import readiness
-from certification.evaluation.forms import GridForm, comment_field_name, grid_initial, level_field_name
+from certification.evaluation.forms.grids import GridForm, comment_field_name, grid_initial, level_field_name
 from certification.evaluation.models import Grid
 from certification.evaluation.pdf import grid as grid_documents
 from certification.evaluation.pdf import grid_docx

@@ -25,7 +25,7 @@ from certification.commissions.services.subjects import part_rows
 from certification.dossiers.models import Dossier
 from certification.dossiers.selectors import dossier_fiche_views
 from certification.evaluation.context_processors import todo_items
-from certification.evaluation.forms import PassageNoteForm
+from certification.evaluation.forms.jury import PassageNoteForm
 from certification.evaluation.selectors.todo import KIND_LABELS
 from certification.evaluation.services.jury_notes import NoteConflict, NoteRefused, passage_note, save_passage_note
 from certification.permissions import get_passage_for_user, require_member

@@ -20,7 +20,7 @@ from audit.services import log_action
 from certification.commissions.models import Commission, Passage, Readiness
 from certification.commissions.services.planning import presence_situations
 from certification.dossiers.services.conformity import ConformityError, ensure_dossier
-from certification.evaluation.forms import AbsenceForm, ReadinessForm
+from certification.evaluation.forms.lifecycle import AbsenceForm, ReadinessForm
 from certification.evaluation.models import Absence, CandidateResult, ResultStatus
 from certification.evaluation.services import absences as absence_services
 from certification.evaluation.services import freezing, lifecycle

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
 from certification.commissions.models import Commission
-from certification.evaluation.forms import (
+from certification.evaluation.forms.marks import (
     RangeForm,
     ResultForm,
     ResultRowForm,

@@ -20,7 +20,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Student, User
 from accounts.permissions import admin_establishment_ids
 from certification.commissions.models import Commission
-from certification.evaluation.forms import DeliberationForm, EvaluationSheetForm, GridDisclosureForm, SignForm
+from certification.evaluation.forms.sheets import DeliberationForm, EvaluationSheetForm, GridDisclosureForm, SignForm
 from certification.evaluation.models import Deliberation, Reopening
 from certification.evaluation.pdf import sheet as sheet_pdf
 from certification.evaluation.presenters import candidate_flow
