@@ -2,9 +2,9 @@
 
 ``referentiel.exams`` (``exam.definition``, ``situation.definition``) says which exam has a single assessor, a fiche
 sujet, « réelle vécue » fiches…; ``Exam.ccf`` says which exams are taken in CCF. A new exam or a new circular is then
-a data change. This test walks the application's ``.py`` and ``.html`` files and fails on an exam code written as a
-string literal (``"E4"``, ``'E6'``) or on a comparison of a situation code with a letter (``situation.code == "B"``,
-``situation__code="A"``, ``code__in=("A", "B")``, ``("E4", "B")``).
+a data change. This test walks the application's ``.py``, ``.html`` and ``.jinja`` files and fails on an exam code
+written as a string literal (``"E4"``, ``'E6'``) or on a comparison of a situation code with a letter
+(``situation.code == "B"``, ``situation__code="A"``, ``code__in=("A", "B")``, ``("E4", "B")``).
 
 Not walked: the data (``data/``), migrations, tests (they may name exams), the benchmarks (``bench/``: scenarios
 named after an exam) and the files listed in ``NOT_YET_CONVERTED``.
@@ -49,7 +49,8 @@ def offences(text: str) -> list[tuple[int, str]]:
 
 
 def walked_files() -> list[str]:
-    """The repository's ``.py`` and ``.html`` files this rule applies to, relative to the root (``/`` separated)."""
+    """The repository's ``.py``, ``.html`` and ``.jinja`` files this rule applies to, relative to the root
+    (``/`` separated)."""
     found = []
     for directory, subdirs, files in os.walk(ROOT):
         relative = Path(directory).relative_to(ROOT)
@@ -61,7 +62,7 @@ def walked_files() -> list[str]:
             and not (relative == Path(".") and name in SKIPPED_TOP_DIRS)
         )
         for name in sorted(files):
-            if name.endswith((".py", ".html")) and not name.startswith("test_"):
+            if name.endswith((".py", ".html", ".jinja")) and not name.startswith("test_"):
                 found.append((relative / name).as_posix())
     return found
 
