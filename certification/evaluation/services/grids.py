@@ -244,31 +244,6 @@ def save_agreed_grid(
     )
 
 
-def _save_grid(
-    *,
-    commission: Commission,
-    student: Student,
-    member: CommissionMember | None,
-    levels: dict[int, Level | None],
-    comments: dict[int, str],
-    base_version: int,
-    actor: User,
-    layout: list[LayoutCompetency] | None,
-) -> GridSaved:
-    if layout is None:
-        layout = grid_layout(commission)
-    return _save_grid_once(
-        commission=commission,
-        student=student,
-        member=member,
-        levels=levels,
-        comments=comments,
-        base_version=base_version,
-        actor=actor,
-        layout=layout,
-    )
-
-
 @dataclass
 class _Saved:
     """What a grid holds before the save: {criterion id: (line id, level code)} and {competency id: (id, text)}."""
@@ -296,7 +271,7 @@ class _Saved:
         return comment[1] if comment is not None else ""
 
 
-def _save_grid_once(
+def _save_grid(
     *,
     commission: Commission,
     student: Student,
@@ -305,8 +280,10 @@ def _save_grid_once(
     comments: dict[int, str],
     base_version: int,
     actor: User,
-    layout: list[LayoutCompetency],
+    layout: list[LayoutCompetency] | None,
 ) -> GridSaved:
+    if layout is None:
+        layout = grid_layout(commission)
     criteria = {criterion.pk: criterion for criterion in layout_criteria(layout)}
     competency_by_pk = {competency.pk: competency for competency in layout}
     with transaction.atomic():
