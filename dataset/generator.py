@@ -86,6 +86,7 @@ class Generator:
             self.run_establishments(numbers, password_hash)
         else:
             self._run_in_processes(numbers, password_hash)
+        drop_queued_pdf_storage()
         self.report.total = time.perf_counter() - start
         self.report.counts = dataset_counts()
         return self.report
@@ -211,3 +212,15 @@ def dataset_counts() -> dict[str, int]:
         else:
             counts[label] = model._default_manager.filter(**{f"{path}__in": uais}).count()
     return counts
+
+
+def drop_queued_pdf_storage() -> int:
+    """Each generated deposit queued the storage of its fiches' PDFs (passeport.deposited): 2,400 tasks at once for an
+    académie, where a real one deposits over weeks and stores each PDF minutes later. A generated dataset stands for
+    that steady state, not for a backlog: the tasks are dropped (packs write a missing PDF when they need it)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from passeport.deposited import store_deposited_pdfs
+
+    queued = DBTaskResult.objects.filter(task_path=store_deposited_pdfs.module_path, status="READY")
+    return queued.delete()[0]

@@ -68,3 +68,16 @@ def test_an_establishment_with_two_classes_sends_each_exam_once():
     assert len(sends) == len(set(sends)) >= 1
     sent = MarksDispatch.objects.get()
     assert len(sent.marks) == CandidateResult.objects.filter(commission__cohort__establishment__uai="0999001D").count()
+
+
+@pytest.mark.django_db(transaction=True)  # deposits commit for real, so their on_commit queuing runs
+def test_a_generated_dataset_leaves_no_backlog_of_pdf_storage_tasks(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from certification.dossiers.models import Dossier
+
+    # The deployed backend: tasks wait in the database for the worker (the test settings run them at once).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    generate("--preset", "tiny", "--establishments", "1")
+    assert Dossier.objects.exclude(submitted_at=None).exists()  # deposits were made, each queuing its PDF storage
+    assert not DBTaskResult.objects.filter(task_path="passeport.deposited.store_deposited_pdfs").exists()
