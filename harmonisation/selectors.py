@@ -247,7 +247,8 @@ def harmonisation(academie: Academie, session: ExamSession, exam: Exam) -> Harmo
         pk, commission_id, number, status, mark, profile_text, locked, student_id, updated_at = values
         key = keys.key(profile_text) if status == ResultStatus.MARK else ""
         low, high = ranges.get((commission_id, key), (None, None))
-        candidate = Candidate(pk, number or f"R{pk}", commission_id, status, mark, key, low, high, student_id, updated_at)
+        code = number or f"R{pk}"
+        candidate = Candidate(pk, code, commission_id, status, mark, key, low, high, student_id, updated_at)
         row = row_of[commission_id]
         row.candidates.append(candidate)
         row.locked += locked
@@ -305,9 +306,7 @@ class _KeyReader:
             return self.known[text]
         except KeyError:
             profile = json.loads(text) if text else {}
-            found = self.known[text] = "-".join(
-                profile.get(str(c)) or NOT_ASSESSED for c in self.competencies
-            )
+            found = self.known[text] = "-".join(profile.get(str(c)) or NOT_ASSESSED for c in self.competencies)
             return found
 
 
