@@ -26,7 +26,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import Academie, Establishment
-from certification.evaluation.services.profiles import NOT_ASSESSED, Marked, fmt
+from certification.evaluation.services.profiles import NOT_ASSESSED, Marked, dominated_keys, fmt
 from certification.evaluation.services.profiles import warnings as profile_warnings
 from certification.models import CandidateResult, Commission, Deliberation, MarkRange, ResultStatus
 from harmonisation import dispatches
@@ -393,14 +393,23 @@ def _anomalies(
 def _dominance_anomalies(rows: list[EstablishmentRow]) -> list[Anomaly]:
     """The profiles page's own contradictions (``certification.evaluation.services.profiles.warnings``: a profile
     dominating another with a lower mark) still standing in each commission. Ranges are not passed: marks outside
-    their range are listed once, above, with their candidate."""
+    their range are listed once, above, with their candidate.
+
+    The dominance between the académie's distinct profiles is decided once (a hundred keys, however many
+    commissions); only the candidates standing in a contradiction are handed to ``warnings``, which words the pairs.
+    """
     anomalies = []
+    keys = {c.profile_key for row in rows for c in row.candidates if c.profile_key and c.mark is not None}
+    below = {key: set(dominated) for key, dominated in dominated_keys(sorted(keys)).items()}
     for row in rows:
         by_commission: dict[int, list[Candidate]] = {}
         for c in row.candidates:
             if c.status == ResultStatus.MARK and c.mark is not None:
                 by_commission.setdefault(c.commission_id, []).append(c)
-        for candidates in by_commission.values():
+        for marked_ones in by_commission.values():
+            candidates = _contradicting(marked_ones, below)
+            if not candidates:
+                continue
             by_code = {c.code: c for c in candidates}
             marked = [Marked(c.code, c.profile_key, c.mark, c.status) for c in candidates]
             messages = profile_warnings(marked, {})
@@ -415,6 +424,41 @@ def _dominance_anomalies(rows: list[EstablishmentRow]) -> list[Anomaly]:
                 label = f"{n} contradictions de dominance non résolues, dont : {messages[0]}"
             anomalies.append(Anomaly(label, row.establishment, first.result_id if first else None, "dominance"))
     return anomalies
+
+
+def _contradicting(candidates: list[Candidate], below: dict[str, set[str]]) -> list[Candidate]:
+    """The candidates of one commission that stand in a contradiction (a profile dominating another with a lower
+    mark), in their order. ``warnings`` on them alone lists the same pairs, in the same order, as on the whole
+    commission: both members of every pair are kept."""
+    lowest: dict[str, Decimal] = {}
+    highest: dict[str, Decimal] = {}
+    for c in candidates:
+        key, mark = c.profile_key, c.mark
+        if mark is None:
+            continue
+        if key not in lowest or mark < lowest[key]:
+            lowest[key] = mark
+        if key not in highest or mark > highest[key]:
+            highest[key] = mark
+    below_max: dict[str, Decimal] = {}  # a key: the highest mark of a profile it dominates
+    above_min: dict[str, Decimal] = {}  # a key: the lowest mark of a profile dominating it
+    for key, low in lowest.items():
+        for other in below.get(key, ()):
+            if other not in highest:
+                continue
+            if key not in below_max or highest[other] > below_max[key]:
+                below_max[key] = highest[other]
+            if other not in above_min or low < above_min[other]:
+                above_min[other] = low
+    return [
+        c
+        for c in candidates
+        if c.mark is not None
+        and (
+            (c.profile_key in below_max and c.mark < below_max[c.profile_key])
+            or (c.profile_key in above_min and c.mark > above_min[c.profile_key])
+        )
+    ]
 
 
 def _late_change_anomalies(rows: list[EstablishmentRow]) -> list[Anomaly]:
