@@ -55,6 +55,10 @@ class Candidate:
     updated_at: datetime.datetime | None = None
 
     @property
+    def mark_text(self) -> str:
+        return num(self.mark)
+
+    @property
     def status_label(self) -> str:
         return ResultStatus(self.status).label
 
@@ -88,6 +92,10 @@ class EstablishmentRow:
 
     def count(self, status: str) -> int:
         return self.counts[status]
+
+    @property
+    def median_text(self) -> str:
+        return num(self.median)
 
     @property
     def nv_count(self) -> int:
