@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from accounts.models import Academie, Establishment, User
 from accounts.permissions import admin_establishment_ids
@@ -46,7 +48,8 @@ class LateChange:
 
 @dataclass(frozen=True)
 class Current:
-    """A current result as the comparison needs it."""
+    """A current result as the comparison needs it. ``updated_at`` may be the database's text of the column (the
+    harmonisation page reads 2,400 of them and shows a handful: it is parsed only for a change shown)."""
 
     result_id: int
     student_id: int | None
@@ -54,7 +57,17 @@ class Current:
     code: str
     status: str
     mark: Decimal | None
-    updated_at: datetime.datetime | None
+    updated_at: datetime.datetime | str | None
+
+    @property
+    def saved_at(self) -> datetime.datetime | None:
+        value = self.updated_at
+        if not isinstance(value, str):
+            return value
+        parsed = parse_datetime(value)
+        if parsed is not None and timezone.is_naive(parsed):  # SQLite stores UTC without an offset
+            parsed = parsed.replace(tzinfo=datetime.UTC)
+        return parsed
 
 
 def shown(status: str, mark: Decimal | None) -> str:
@@ -124,11 +137,11 @@ def late_changes(dispatch: MarksDispatch, current: list[Current], reopenings: li
         row = sent.pop(candidate.result_id, None)
         now = shown(candidate.status, candidate.mark)
         if row is None:
-            changes.append(LateChange(candidate.code, f"absent de l'envoi, aujourd'hui {now}", candidate.updated_at))
+            changes.append(LateChange(candidate.code, f"absent de l'envoi, aujourd'hui {now}", candidate.saved_at))
             continue
         before = shown(row["status"], None if row["mark"] is None else Decimal(row["mark"]))
         if before != now:
-            changes.append(LateChange(candidate.code, f"{before} → {now}", candidate.updated_at, candidate.result_id))
+            changes.append(LateChange(candidate.code, f"{before} → {now}", candidate.saved_at, candidate.result_id))
     return changes
 
 

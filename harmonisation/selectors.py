@@ -52,7 +52,7 @@ class Candidate:
     low: Decimal | None = None
     high: Decimal | None = None
     student_id: int | None = None
-    updated_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | str | None = None  # the database's text: see dispatches.Current
 
     @property
     def mark_text(self) -> str:
@@ -238,6 +238,7 @@ def harmonisation(academie: Academie, session: ExamSession, exam: Exam) -> Harmo
         .annotate(
             profile_text=Cast("profile", TextField()),
             is_locked=ExpressionWrapper(Q(locked_at__isnull=False), output_field=BooleanField()),
+            updated_text=Cast("updated_at", TextField()),
         )
         .values_list(
             "pk",
@@ -248,7 +249,7 @@ def harmonisation(academie: Academie, session: ExamSession, exam: Exam) -> Harmo
             "profile_text",
             "is_locked",
             "student_id",
-            "updated_at",
+            "updated_text",
         )
         .order_by("pk")
     ):
