@@ -1,5 +1,5 @@
 """Geometry of the strip chart of marks per establishment (issue 16). The SVG itself is written by the template
-``harmonisation/includes/strip_chart.html``: this module only places the dots, the medians and the scale."""
+``harmonisation/includes/strip_chart.jinja``: this module only places the dots, the medians and the scale."""
 
 from dataclasses import dataclass
 from decimal import Decimal

@@ -9,9 +9,10 @@ services is needed, and a change undone before anyone looks is rightly no longer
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from django.db.models import Q
 from django.utils import timezone
@@ -61,13 +62,17 @@ class Current:
 
     @property
     def saved_at(self) -> datetime.datetime | None:
-        value = self.updated_at
-        if not isinstance(value, str):
-            return value
-        parsed = parse_datetime(value)
-        if parsed is not None and timezone.is_naive(parsed):  # SQLite stores UTC without an offset
-            parsed = parsed.replace(tzinfo=datetime.UTC)
-        return parsed
+        return saved_at(self.updated_at)
+
+
+def saved_at(value: datetime.datetime | str | None) -> datetime.datetime | None:
+    """A save time, from the datetime or from the database's text of the column."""
+    if not isinstance(value, str):
+        return value
+    parsed = parse_datetime(value)
+    if parsed is not None and timezone.is_naive(parsed):  # SQLite stores UTC without an offset
+        parsed = parsed.replace(tzinfo=datetime.UTC)
+    return parsed
 
 
 def shown(status: str, mark: Decimal | None) -> str:
@@ -120,7 +125,28 @@ def reopenings_after(commission_ids: Iterable[int], since: datetime.datetime | N
     )
 
 
-def late_changes(dispatch: MarksDispatch, current: list[Current], reopenings: list[Reopening]) -> list[LateChange]:
+class CurrentResult(Protocol):
+    """What ``late_changes`` reads of a current result: a ``Current``, or the harmonisation page's own candidate."""
+
+    @property
+    def result_id(self) -> int: ...
+    @property
+    def student_id(self) -> int | None: ...
+    @property
+    def commission_id(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def mark(self) -> Decimal | None: ...
+    @property
+    def saved_at(self) -> datetime.datetime | None: ...
+
+
+def late_changes(
+    dispatch: MarksDispatch, current: Sequence[CurrentResult], reopenings: list[Reopening]
+) -> list[LateChange]:
     """What changed in the establishment since ``dispatch``: ``current`` holds its current results of the exam."""
     sent = {row["result"]: row for row in dispatch.marks}
     by_student = {c.student_id: c for c in current}
