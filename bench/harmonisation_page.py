@@ -100,9 +100,11 @@ def page_url(with_establishment: bool) -> str:
     academie = Academie.objects.get(code=DATASET_CODE)
     session = ExamSession.objects.get(year=2027)
     exam = Exam.objects.filter(pk__in=MarksDispatch.objects.values("exam_id")).order_by("pk").first()
+    if exam is None:
+        raise SystemExit("aucune note transmise dans cette base : rien à mesurer")
     url = reverse("harmonisation:exam", args=[academie.pk, session.pk, exam.pk])
     if with_establishment:
-        first = Establishment.objects.filter(academie=academie).order_by("name").first()
+        first = Establishment.objects.filter(academie=academie).order_by("name")[0]
         url += f"?etablissement={first.pk}"
     return url
 
