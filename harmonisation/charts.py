@@ -1,5 +1,5 @@
 """Geometry of the strip chart of marks per establishment (issue 16). The SVG itself is written by the template
-``harmonisation/includes/strip_chart.html``: this module only places the dots, the medians and the scale."""
+``harmonisation/includes/strip_chart.jinja``: this module only places the dots, the medians and the scale."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,26 +14,12 @@ WIDTH = LABEL_WIDTH + SCALE_WIDTH + 20
 
 
 @dataclass
-class Dot:
-    x: float
-    y: float
-    mark: Decimal
-
-
-@dataclass
 class ChartRow:
     label: str
     y: float
-    dots: list[Dot]
+    path: str  # the dots as one SVG path of zero-length strokes with round caps (see ``dots_path``)
     median_x: float | None
     median: Decimal | None
-
-    @property
-    def path(self) -> str:
-        """The dots as one SVG path of zero-length strokes with round caps (one element, not one per mark: the page
-        shows 2,400 of them), identical positions once."""
-        points = dict.fromkeys(f"M{dot.x:.1f} {dot.y:.1f}h0" for dot in self.dots)
-        return "".join(points)
 
 
 @dataclass
@@ -50,16 +36,27 @@ def x_of(mark: Decimal) -> float:
     return LABEL_WIDTH + float(mark) * SCALE_WIDTH / 20
 
 
+def dots_path(marks: list[Decimal], y: float) -> str:
+    """One SVG path for a row's dots (one element, not one per mark: the page shows 2,400 of them). Equal marks are
+    spread vertically by their rank among the sorted marks (a fixed pattern, so the chart is the same on every load);
+    a position drawn twice is written once."""
+    points: dict[str, None] = {}
+    xs: dict[Decimal, str] = {}
+    for i, mark in enumerate(marks):
+        x = xs.get(mark)
+        if x is None:
+            x = xs[mark] = f"M{x_of(mark):.1f} "
+        points[f"{x}{y + ((i % 5) - 2) * 3:.1f}h0"] = None
+    return "".join(points)
+
+
 def strip_chart(rows: list[EstablishmentRow], academie_median: Decimal | None) -> StripChart:
     chart_rows = []
     for index, row in enumerate(rows):
         y = TOP + index * ROW_HEIGHT + ROW_HEIGHT / 2
-        # Equal marks are spread vertically (a fixed pattern, so the chart is the same on every load).
-        dots = [Dot(x_of(mark), y + ((i % 5) - 2) * 3, mark) for i, mark in enumerate(row.marks)]
         median = row.median
-        chart_rows.append(
-            ChartRow(row.establishment.name[:34], y, dots, x_of(median) if median is not None else None, median)
-        )
+        median_x = x_of(median) if median is not None else None
+        chart_rows.append(ChartRow(row.establishment.name[:34], y, dots_path(row.marks, y), median_x, median))
     axis_y = TOP + len(rows) * ROW_HEIGHT + 4
     ticks = [(x_of(Decimal(n)), n) for n in range(0, 21, 2)]
     median_x = x_of(academie_median) if academie_median is not None else None

@@ -9,11 +9,14 @@ services is needed, and a change undone before anyone looks is rightly no longer
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from accounts.models import Academie, Establishment, User
 from accounts.permissions import admin_establishment_ids
@@ -46,7 +49,8 @@ class LateChange:
 
 @dataclass(frozen=True)
 class Current:
-    """A current result as the comparison needs it."""
+    """A current result as the comparison needs it. ``updated_at`` may be the database's text of the column (the
+    harmonisation page reads 2,400 of them and shows a handful: it is parsed only for a change shown)."""
 
     result_id: int
     student_id: int | None
@@ -54,7 +58,21 @@ class Current:
     code: str
     status: str
     mark: Decimal | None
-    updated_at: datetime.datetime | None
+    updated_at: datetime.datetime | str | None
+
+    @property
+    def saved_at(self) -> datetime.datetime | None:
+        return saved_at(self.updated_at)
+
+
+def saved_at(value: datetime.datetime | str | None) -> datetime.datetime | None:
+    """A save time, from the datetime or from the database's text of the column."""
+    if not isinstance(value, str):
+        return value
+    parsed = parse_datetime(value)
+    if parsed is not None and timezone.is_naive(parsed):  # SQLite stores UTC without an offset
+        parsed = parsed.replace(tzinfo=datetime.UTC)
+    return parsed
 
 
 def shown(status: str, mark: Decimal | None) -> str:
@@ -107,7 +125,28 @@ def reopenings_after(commission_ids: Iterable[int], since: datetime.datetime | N
     )
 
 
-def late_changes(dispatch: MarksDispatch, current: list[Current], reopenings: list[Reopening]) -> list[LateChange]:
+class CurrentResult(Protocol):
+    """What ``late_changes`` reads of a current result: a ``Current``, or the harmonisation page's own candidate."""
+
+    @property
+    def result_id(self) -> int: ...
+    @property
+    def student_id(self) -> int | None: ...
+    @property
+    def commission_id(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def mark(self) -> Decimal | None: ...
+    @property
+    def saved_at(self) -> datetime.datetime | None: ...
+
+
+def late_changes(
+    dispatch: MarksDispatch, current: Sequence[CurrentResult], reopenings: list[Reopening]
+) -> list[LateChange]:
     """What changed in the establishment since ``dispatch``: ``current`` holds its current results of the exam."""
     sent = {row["result"]: row for row in dispatch.marks}
     by_student = {c.student_id: c for c in current}
@@ -124,11 +163,11 @@ def late_changes(dispatch: MarksDispatch, current: list[Current], reopenings: li
         row = sent.pop(candidate.result_id, None)
         now = shown(candidate.status, candidate.mark)
         if row is None:
-            changes.append(LateChange(candidate.code, f"absent de l'envoi, aujourd'hui {now}", candidate.updated_at))
+            changes.append(LateChange(candidate.code, f"absent de l'envoi, aujourd'hui {now}", candidate.saved_at))
             continue
         before = shown(row["status"], None if row["mark"] is None else Decimal(row["mark"]))
         if before != now:
-            changes.append(LateChange(candidate.code, f"{before} → {now}", candidate.updated_at, candidate.result_id))
+            changes.append(LateChange(candidate.code, f"{before} → {now}", candidate.saved_at, candidate.result_id))
     return changes
 
 

@@ -13,17 +13,21 @@ hold is read ``NE``: a commission positions every compétence it assesses before
 from __future__ import annotations
 
 import datetime
+import functools
+import json
 import statistics
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import Academie, Establishment
-from certification.evaluation.services.profiles import NOT_ASSESSED, Marked, fmt
+from certification.evaluation.services.profiles import NOT_ASSESSED, Marked, dominated_keys, fmt
 from certification.evaluation.services.profiles import warnings as profile_warnings
 from certification.models import CandidateResult, Commission, Deliberation, MarkRange, ResultStatus
 from harmonisation import dispatches
@@ -38,7 +42,7 @@ GAP = Decimal("3")  # a profile's median this far from the académie's is flagge
 SHOWN_PROFILES = 12  # the most frequent profiles shown in full (every flagged gap is listed apart)
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     result_id: int
     code: str
@@ -49,7 +53,15 @@ class Candidate:
     low: Decimal | None = None
     high: Decimal | None = None
     student_id: int | None = None
-    updated_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | str | None = None  # the database's text: see dispatches.Current
+
+    @property
+    def saved_at(self) -> datetime.datetime | None:
+        return dispatches.saved_at(self.updated_at)
+
+    @property
+    def mark_text(self) -> str:
+        return num(self.mark)
 
     @property
     def status_label(self) -> str:
@@ -64,6 +76,9 @@ class Candidate:
 
 @dataclass
 class EstablishmentRow:
+    """One establishment's line. The figures are computed once by ``finish`` (the page and the chart read them many
+    times: recomputing them per access cost more than the query)."""
+
     establishment: Establishment
     candidates: list[Candidate] = field(default_factory=list)
     commissions: int = 0
@@ -71,46 +86,47 @@ class EstablishmentRow:
     locked: int = 0
     dispatch: MarksDispatch | None = None
     changes: list[LateChange] = field(default_factory=list)
+    marks: list[Decimal] = field(default_factory=list)  # sorted
+    median: Decimal | None = None
+    counts: Counter[str] = field(default_factory=Counter)  # candidates per status
 
-    @property
-    def marks(self) -> list[Decimal]:
-        return sorted(c.mark for c in self.candidates if c.status == ResultStatus.MARK and c.mark is not None)
-
-    @property
-    def median(self) -> Decimal | None:
-        return median(self.marks)
+    def finish(self) -> None:
+        self.marks = sorted(c.mark for c in self.candidates if c.status == ResultStatus.MARK and c.mark is not None)
+        self.median = median(self.marks)
+        self.counts = Counter(c.status for c in self.candidates)
 
     def count(self, status: str) -> int:
-        return sum(1 for c in self.candidates if c.status == status)
+        return self.counts[status]
+
+    @property
+    def median_text(self) -> str:
+        return num(self.median)
 
     @property
     def nv_count(self) -> int:
-        return self.count(ResultStatus.NOT_VALID)
+        return self.counts[ResultStatus.NOT_VALID]
 
     @property
     def absent_count(self) -> int:
-        return self.count(ResultStatus.ABSENT)
+        return self.counts[ResultStatus.ABSENT]
 
     @property
     def graded(self) -> int:
-        return sum(1 for c in self.candidates if c.status != ResultStatus.PENDING)
+        return len(self.candidates) - self.counts[ResultStatus.PENDING]
 
 
 @dataclass
 class ProfileCell:
     establishment: Establishment
-    candidates: list[Candidate]  # by mark
+    candidates: list[Candidate]  # by mark, every one marked
     ranges: list[tuple[Decimal, Decimal]]
     gap: Decimal | None
     commission_ids: list[int]
+    median: Decimal | None = None
 
     @property
     def marks(self) -> list[Decimal]:
         return [c.mark for c in self.candidates if c.mark is not None]
-
-    @property
-    def median(self) -> Decimal | None:
-        return median(self.marks)
 
     @property
     def flagged(self) -> bool:
@@ -119,7 +135,22 @@ class ProfileCell:
     @property
     def marks_text(self) -> str:
         # Joined here, not in the template: 2,400 marks in template loops cost more than the rest of the page.
-        return " ; ".join(fmt(mark) for mark in self.marks)
+        return " ; ".join(_fmt(mark) for mark in self.marks)
+
+    @property
+    def median_text(self) -> str:
+        return num(self.median)
+
+    @property
+    def gap_text(self) -> str:
+        """« +1,5 », « -0,5 », « 0,0 »; "" without a gap."""
+        if self.gap is None:
+            return ""
+        return ("+" if self.gap > 0 else "") + num(self.gap)
+
+    @property
+    def ranges_text(self) -> str:
+        return " ; ".join(f"{num(low)}–{num(high)}" for low, high in self.ranges) or "aucune"
 
     @property
     def median_candidate(self) -> Candidate:
@@ -134,8 +165,12 @@ class ProfileRow:
     cells: list[ProfileCell]
 
     @property
+    def median_text(self) -> str:
+        return num(self.median)
+
+    @property
     def count(self) -> int:
-        return sum(len(cell.marks) for cell in self.cells)
+        return sum(len(cell.candidates) for cell in self.cells)
 
 
 @dataclass
@@ -158,18 +193,28 @@ class Harmonisation:
     single_profiles: int = 0  # profiles marked in one establishment only: nothing to compare them with
     hidden_profiles: int = 0  # compared, but not among the most frequent
     gaps: list[tuple[ProfileRow, ProfileCell]] = field(default_factory=list)  # every flagged cell
+    median: Decimal | None = None
+    count: int = 0  # marks
 
-    @property
-    def median(self) -> Decimal | None:
-        return median(sorted(m for row in self.rows for m in row.marks))
-
-    @property
-    def count(self) -> int:
-        return sum(len(row.marks) for row in self.rows)
+    def __post_init__(self) -> None:
+        self.median = median(sorted(m for row in self.rows for m in row.marks))
+        self.count = sum(len(row.marks) for row in self.rows)
 
 
 def median(marks: list[Decimal]) -> Decimal | None:
     return Decimal(statistics.median(marks)).quantize(Decimal("0.1")) if marks else None
+
+
+@functools.lru_cache(maxsize=512)
+def _fmt(mark: Decimal) -> str:
+    """``fmt`` remembered: a page writes 2,400 marks, of some forty values."""
+    return fmt(mark)
+
+
+def num(value: Decimal | None) -> str:
+    """A mark, a median or a gap as Django's French localisation writes a ``Decimal`` (« 12,5 », « 13,0 »), for the
+    Jinja2 partials: without ``formats.localize``, which cost more than the rest of the profile tables."""
+    return "" if value is None else str(value).replace(".", ",")
 
 
 def harmonisation(academie: Academie, session: ExamSession, exam: Exam) -> Harmonisation:
@@ -194,28 +239,43 @@ def harmonisation(academie: Academie, session: ExamSession, exam: Exam) -> Harmo
             "commission_id", "profile_key", "low", "high"
         )
     }
+    row_of = {pk: rows[c.cohort.establishment_id] for pk, c in by_commission.items()}
     unsigned = dict.fromkeys(by_commission, 0)  # results set but not locked by the signatures, per commission
+    keys = _KeyReader(competencies)
     for values in (
         CandidateResult.objects.filter(commission__in=commissions)
+        # The profile as its JSON text and the lock as a boolean: 2,400 profiles share about a hundred texts, read
+        # once each, and no datetime is built for a lock the page only counts.
+        .annotate(
+            profile_text=Cast("profile", TextField()),
+            is_locked=ExpressionWrapper(Q(locked_at__isnull=False), output_field=BooleanField()),
+            updated_text=Cast("updated_at", TextField()),
+        )
         .values_list(
             "pk",
             "commission_id",
             "student__candidate_number",
             "status",
             "mark",
-            "profile",
-            "locked_at",
+            "profile_text",
+            "is_locked",
             "student_id",
-            "updated_at",
+            "updated_text",
         )
         .order_by("pk")
     ):
-        candidate = _candidate(values, competencies, ranges)
-        row = rows[by_commission[candidate.commission_id].cohort.establishment_id]
+        pk, commission_id, number, status, mark, profile_text, locked, student_id, updated_at = values
+        key = keys.key(profile_text) if status == ResultStatus.MARK else ""
+        low, high = ranges.get((commission_id, key), (None, None))
+        code = number or f"R{pk}"
+        candidate = Candidate(pk, code, commission_id, status, mark, key, low, high, student_id, updated_at)
+        row = row_of[commission_id]
         row.candidates.append(candidate)
-        row.locked += values[6] is not None
-        unsigned[candidate.commission_id] += values[6] is None and candidate.status != ResultStatus.PENDING
+        row.locked += locked
+        unsigned[commission_id] += not locked and status != ResultStatus.PENDING
     ordered = list(rows.values())
+    for row in ordered:
+        row.finish()
     _attach_dispatches(academie, session, exam, ordered, by_commission)
     requests = list(
         HarmonisationRequest.objects.filter(commission__in=commissions)
@@ -254,11 +314,20 @@ def profile_key_of(result: CandidateResult) -> str:
     return _key(result.profile, competencies, result.status)
 
 
-def _candidate(values: tuple, competencies: list[int], ranges: dict) -> Candidate:
-    pk, commission_id, number, status, mark, profile, _locked, student_id, updated_at = values
-    key = _key(profile, competencies, status)
-    low, high = ranges.get((commission_id, key), (None, None))
-    return Candidate(pk, number or f"R{pk}", commission_id, status, mark, key, low, high, student_id, updated_at)
+class _KeyReader:
+    """Profile keys from the profiles' JSON texts, each distinct text decoded once."""
+
+    def __init__(self, competencies: list[int]) -> None:
+        self.competencies = competencies
+        self.known: dict[str | None, str] = {}
+
+    def key(self, text: str | None) -> str:
+        try:
+            return self.known[text]
+        except KeyError:
+            profile = json.loads(text) if text else {}
+            found = self.known[text] = "-".join(profile.get(str(c)) or NOT_ASSESSED for c in self.competencies)
+            return found
 
 
 def _attach_dispatches(
@@ -276,11 +345,7 @@ def _attach_dispatches(
         row.dispatch = latest.get((row.establishment.pk, exam.pk))
         if row.dispatch is None:
             continue
-        current = [
-            dispatches.Current(c.result_id, c.student_id, c.commission_id, c.code, c.status, c.mark, c.updated_at)
-            for c in row.candidates
-        ]
-        row.changes = dispatches.late_changes(row.dispatch, current, reopenings)
+        row.changes = dispatches.late_changes(row.dispatch, row.candidates, reopenings)
 
 
 def _profiles(rows: list[EstablishmentRow], ranges: dict) -> list[ProfileRow]:
@@ -304,7 +369,7 @@ def _profiles(rows: list[EstablishmentRow], ranges: dict) -> list[ProfileRow]:
             marked.sort(key=lambda c: (c.mark, c.code))
             cell_median = median([c.mark for c in marked if c.mark is not None])
             gap = None if cell_median is None or overall is None else cell_median - overall
-            cells.append(ProfileCell(row.establishment, marked, cell_ranges, gap, commission_ids))
+            cells.append(ProfileCell(row.establishment, marked, cell_ranges, gap, commission_ids, cell_median))
         profiles.append(ProfileRow(key, overall, cells))
     profiles.sort(key=lambda p: (-len(p.cells), -p.count, p.key))
     return profiles
@@ -344,14 +409,23 @@ def _anomalies(
 def _dominance_anomalies(rows: list[EstablishmentRow]) -> list[Anomaly]:
     """The profiles page's own contradictions (``certification.evaluation.services.profiles.warnings``: a profile
     dominating another with a lower mark) still standing in each commission. Ranges are not passed: marks outside
-    their range are listed once, above, with their candidate."""
+    their range are listed once, above, with their candidate.
+
+    The dominance between the académie's distinct profiles is decided once (a hundred keys, however many
+    commissions); only the candidates standing in a contradiction are handed to ``warnings``, which words the pairs.
+    """
     anomalies = []
+    keys = {c.profile_key for row in rows for c in row.candidates if c.profile_key and c.mark is not None}
+    below = {key: set(dominated) for key, dominated in dominated_keys(sorted(keys)).items()}
     for row in rows:
         by_commission: dict[int, list[Candidate]] = {}
         for c in row.candidates:
             if c.status == ResultStatus.MARK and c.mark is not None:
                 by_commission.setdefault(c.commission_id, []).append(c)
-        for candidates in by_commission.values():
+        for marked_ones in by_commission.values():
+            candidates = _contradicting(marked_ones, below)
+            if not candidates:
+                continue
             by_code = {c.code: c for c in candidates}
             marked = [Marked(c.code, c.profile_key, c.mark, c.status) for c in candidates]
             messages = profile_warnings(marked, {})
@@ -366,6 +440,41 @@ def _dominance_anomalies(rows: list[EstablishmentRow]) -> list[Anomaly]:
                 label = f"{n} contradictions de dominance non résolues, dont : {messages[0]}"
             anomalies.append(Anomaly(label, row.establishment, first.result_id if first else None, "dominance"))
     return anomalies
+
+
+def _contradicting(candidates: list[Candidate], below: dict[str, set[str]]) -> list[Candidate]:
+    """The candidates of one commission that stand in a contradiction (a profile dominating another with a lower
+    mark), in their order. ``warnings`` on them alone lists the same pairs, in the same order, as on the whole
+    commission: both members of every pair are kept."""
+    lowest: dict[str, Decimal] = {}
+    highest: dict[str, Decimal] = {}
+    for c in candidates:
+        key, mark = c.profile_key, c.mark
+        if mark is None:
+            continue
+        if key not in lowest or mark < lowest[key]:
+            lowest[key] = mark
+        if key not in highest or mark > highest[key]:
+            highest[key] = mark
+    below_max: dict[str, Decimal] = {}  # a key: the highest mark of a profile it dominates
+    above_min: dict[str, Decimal] = {}  # a key: the lowest mark of a profile dominating it
+    for key, low in lowest.items():
+        for other in below.get(key, ()):
+            if other not in highest:
+                continue
+            if key not in below_max or highest[other] > below_max[key]:
+                below_max[key] = highest[other]
+            if other not in above_min or low < above_min[other]:
+                above_min[other] = low
+    return [
+        c
+        for c in candidates
+        if c.mark is not None
+        and (
+            (c.profile_key in below_max and c.mark < below_max[c.profile_key])
+            or (c.profile_key in above_min and c.mark > above_min[c.profile_key])
+        )
+    ]
 
 
 def _late_change_anomalies(rows: list[EstablishmentRow]) -> list[Anomaly]:

@@ -1,6 +1,7 @@
 """Anomalies the académie sees beside the marks (issue 16): dominance contradictions left unresolved, computed by
 the profiles page's own function."""
 
+import html
 import re
 
 from django.urls import reverse
@@ -25,7 +26,7 @@ def test_a_dominant_profile_with_a_lower_mark_is_listed_with_a_link_to_the_candi
     assert len(found) == 1  # one line per commission, its first contradiction as the example
     href, text = found[0]
     assert href == expected
-    text = text.replace("&#x27;", "'")
+    text = html.unescape(text)
     assert text.startswith("3 contradictions de dominance non résolues, dont : ts0001 a un profil qui domine celui de ")
     assert f"({key_of(world.commission, 'TS')} : 10,5 ; {key_of(world.commission)} : 12)." in text
 

@@ -1,4 +1,5 @@
 import datetime
+import html
 import re
 
 from django.urls import reverse
@@ -93,7 +94,7 @@ def test_it_lists_deliberations_recorded_before_signatures_and_nv_rates_far_from
     page = client.get(_url(cast, world)).content.decode()
     assert "NDRC 2 A : délibération enregistrée, 6 fiches non signées" in page
     assert 'Lycée Jean Moulin – <a href="#etab-' in page
-    assert "taux NV de 86 % contre 46 % dans l&#x27;académie" in page
+    assert "taux NV de 86 % contre 46 % dans l'académie" in html.unescape(page)
 
 
 def test_the_candidate_file_shows_the_agreed_grid_the_sheet_and_the_evidence_read_only(client, cast):

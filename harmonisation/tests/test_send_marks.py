@@ -1,6 +1,7 @@
 """Sending an establishment's marks to the académie: only after the deliberation, frozen, audited, and a later change
 flagged to the académie (issue 16)."""
 
+import html
 from decimal import Decimal
 
 from django.urls import reverse
@@ -87,14 +88,14 @@ def test_a_change_after_sending_is_flagged_to_the_academie(client, cast):
     world = make_world(cast, size=1)
     send(world.commission)
     _login(client, world.inspector)
-    page = client.get(_exam_url(cast, world)).content.decode()
-    assert "Notes transmises le" in page and "modifié après l&#x27;envoi" not in page
+    page = html.unescape(client.get(_exam_url(cast, world)).content.decode())
+    assert "Notes transmises le" in page and "modifié après l'envoi" not in page
     lifecycle.reopen_after_deliberation(
         commission=world.commission, student=cast.student, actor=cast.teacher, reason="Erreur de report."
     )
     CandidateResult.objects.filter(commission=world.commission, student=cast.student).update(mark=Decimal("14"))
-    page = client.get(_exam_url(cast, world)).content.decode()
-    assert "modifié après l&#x27;envoi des notes le " in page
+    page = html.unescape(client.get(_exam_url(cast, world)).content.decode())
+    assert "modifié après l'envoi des notes le " in page
     assert f"{cast.student.candidate_number} : 12 → 14" in page
     assert f"{cast.student.candidate_number} : résultat rouvert, nouvelle délibération attendue" in page
     _login(client, cast.teacher)
