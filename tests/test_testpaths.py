@@ -15,3 +15,17 @@ def test_every_top_level_package_with_tests_is_collected():
         if "tests" in path.parts[len(ROOT.parts) :] and path.parts[len(ROOT.parts)] not in {".venv", "var"}
     }
     assert with_tests - testpaths == set()
+
+
+def test_every_transactional_test_puts_the_migrated_data_back():
+    """A ``transaction=True`` test without ``serialized_rollback`` flushes the database and lets post_migrate recreate
+    the content types; the next browser test then reloads its serialized copy on top of them and fails at setup
+    (« UNIQUE constraint failed: django_content_type »), in whichever test follows it on the same xdist worker."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in ROOT.glob("*/**/test_*.py")
+        if ".venv" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "django_db(transaction=True" in line and "serialized_rollback=True" not in line
+    ]
+    assert offenders == []

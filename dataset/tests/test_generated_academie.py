@@ -70,7 +70,7 @@ def test_an_establishment_with_two_classes_sends_each_exam_once():
     assert len(sent.marks) == CandidateResult.objects.filter(commission__cohort__establishment__uai="0999001D").count()
 
 
-@pytest.mark.django_db(transaction=True)  # deposits commit for real, so their on_commit queuing runs
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # deposits commit, so on_commit queues
 def test_a_generated_dataset_leaves_no_backlog_of_pdf_storage_tasks(settings):
     from django_tasks_db.models import DBTaskResult
 
