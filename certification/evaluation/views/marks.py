@@ -147,6 +147,11 @@ class FieldState(NamedTuple):
     disabled: bool
     errors: Sequence[Any] = ()  # the messages (str or lazy)
 
+    @property
+    def auto_id(self) -> str:
+        """As Django's bound field names it: templates/includes/field_errors.html ties the errors to it."""
+        return f"id_{self.name}"
+
 
 def _shown(form_class: type[forms.Form], name: str, value: Any) -> str:
     """The value as the form's widget shows it (a mark localized, « 12,5 »)."""
