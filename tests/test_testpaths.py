@@ -1,6 +1,7 @@
 """Every test folder of the repository is in pytest's testpaths: `make test` (and CI) run only those, and twice an
 app's tests were silently left out (harmonisation and health, then mock_exams)."""
 
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -29,3 +30,17 @@ def test_every_transactional_test_puts_the_migrated_data_back():
         if "django_db(transaction=True" in line and "serialized_rollback=True" not in line
     ]
     assert offenders == []
+
+
+def test_no_module_is_over_500_lines():
+    """Issue 15: a module past 500 lines (migrations and data aside) is split by what it answers, before it grows
+    into the next « where is X? »."""
+    tracked = subprocess.run(["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True)
+    long = {
+        name: count
+        for name in tracked.stdout.split()
+        if "/migrations/" not in name and not name.startswith("data/")
+        for count in [len((ROOT / name).read_text(encoding="utf-8").splitlines())]
+        if count > 500
+    }
+    assert long == {}

@@ -28,7 +28,7 @@ import functools
 import operator
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Case,
@@ -36,7 +36,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -53,14 +52,12 @@ from accounts.models import Student, User
 from certification.commissions.models import (
     Commission,
     CommissionMember,
-    Convocation,
     MemberRole,
     Passage,
     PassageJuror,
     SituationStep,
     SubjectSheet,
 )
-from certification.commissions.services.delivery import stopped
 from certification.dossiers.models import Dossier, DossierState
 from certification.evaluation.models import (
     CandidateResult,
@@ -71,7 +68,12 @@ from certification.evaluation.models import (
     SituationAppraisal,
 )
 from certification.evaluation.selectors.steps import blocking_steps
-from certification.evaluation.selectors.todo_item import DELIVERY, GRID, KIND_LABELS, SIGNATURE, SUBJECT, TodoItem
+from certification.evaluation.selectors.todo_deliveries import (
+    delivery_rows,
+    undelivered_convocations,
+    undelivered_count,
+)
+from certification.evaluation.selectors.todo_item import GRID, KIND_LABELS, SIGNATURE, SUBJECT, TodoItem
 from certification.evaluation.services.sheets import format_mark
 from lib.collation import by_name
 from lib.prepared import PreparedQuery, count_each
@@ -87,10 +89,6 @@ OWN_SIGNATURE = ("own_version", "own_mark")
 
 
 # What the row queries annotate on their models (``WithAnnotations`` tells the type checker).
-class _Undelivered(TypedDict):
-    undelivered_n: int | None
-
-
 class _Seat(TypedDict):
     commission_pk: int
     seat_pk: int
@@ -142,7 +140,7 @@ def _seat_items(user: User) -> list[TodoItem]:
     seats = list(
         CommissionMember.objects.filter(user=user)
         .select_related("commission__exam", "commission__cohort__establishment", "commission__session")
-        .annotate(undelivered_n=Subquery(_undelivered_count("commission_id")))
+        .annotate(undelivered_n=Subquery(undelivered_count("commission_id")))
         .order_by("commission_id")
     )
     commissions = {seat.commission_id: seat.commission for seat in seats}
@@ -152,53 +150,9 @@ def _seat_items(user: User) -> list[TodoItem]:
         *_grids_to_fill(user, commissions),
         *_sheets_to_sign(user, commissions),
         *_subjects_to_write(user, commissions),
-        *_undelivered_convocations(user, seats),
+        *undelivered_convocations(user, seats),
         *(item for _kind, items, _prepared in _SOURCES for item in items(user, commissions)),
     ]
-
-
-def _undelivered_count(commission_ref: str) -> QuerySet[Convocation, dict[str, Any]]:
-    """The number of current convocations of the commission ``OuterRef(commission_ref)`` left without a proof."""
-    commission = OuterRef(commission_ref)
-    return (
-        Convocation.objects.filter(stopped())
-        .filter(Q(step__situation__commission_id=commission) | Q(passage__situation__commission_id=commission))
-        .order_by()
-        # COUNT as a plain function: one aggregate over the subquery's rows, no GROUP BY.
-        .annotate(n=Func(F("pk"), function="COUNT"))
-        .values("n")
-    )
-
-
-def _undelivered_convocations(
-    user: User, seats: list[WithAnnotations[CommissionMember, _Undelivered]]
-) -> list[TodoItem]:
-    items = []
-    for seat in seats:
-        if seat.commission.responsible_id != user.pk or not seat.undelivered_n:
-            continue
-        n = seat.undelivered_n
-        items.append(
-            TodoItem(
-                kind=DELIVERY,
-                label=f"{KIND_LABELS[DELIVERY]} : {n}",
-                url=reverse("certification:commission_detail", args=[seat.commission_id]) + "#etudiants",
-                commission=seat.commission,
-                detail=f"{n} convocation{'s' if n > 1 else ''} refusée{'s' if n > 1 else ''} ou sans confirmation "
-                "du serveur de messagerie : renvoyez-la ou remettez la lettre en main propre",
-            )
-        )
-    return items
-
-
-def _delivery_rows(user: int) -> QuerySet[Commission]:
-    return Commission.objects.filter(responsible_id=user, members__user_id=user).filter(
-        Exists(
-            Convocation.objects.filter(stopped()).filter(
-                Q(step__situation__commission_id=OuterRef("pk")) | Q(passage__situation__commission_id=OuterRef("pk"))
-            )
-        )
-    )
 
 
 def todo_count(user: User) -> int:
@@ -507,5 +461,5 @@ _PREPARED_SUBJECTS = PreparedQuery(
 )
 _PREPARED_SHEETS = PreparedQuery(EvaluationSheet, _sheet_values, user=_SENTINEL_USER)
 _PREPARED_DELIVERIES = PreparedQuery(
-    Commission, lambda user: _delivery_rows(user).order_by().values_list("pk"), user=_SENTINEL_USER
+    Commission, lambda user: delivery_rows(user).order_by().values_list("pk"), user=_SENTINEL_USER
 )
