@@ -28,6 +28,7 @@ from accounts.import_rows import LIGATURES, RawRow, clean_candidate, clean_ine
 from accounts.models import Cohort, Student, StudentRecord, User
 from audit.models import AuditEntry
 from audit.services import log_action
+from lib import generations
 
 
 def apply_student_import(
@@ -121,6 +122,7 @@ def _create_students(cohort: Cohort, planned: list[PlannedRow]) -> list[dict[str
         for st, p in zip(students, planned, strict=True)
         if p.row.ine or p.row.siecle_id or p.row.birth_name
     )
+    generations.changed(Student)  # bulk_create sends no post_save
     entries = []
     for student, p in zip(students, planned, strict=True):
         user = student.user

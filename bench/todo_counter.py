@@ -11,7 +11,7 @@ import time
 from django.db import connection
 from django.utils import timezone
 
-from certification.evaluation.selectors import todo
+from certification.evaluation.selectors import todo, todo_deliveries
 from tests.factories_certification_grids import fill_grid, seat, with_professional
 from tests.factories_certification_marks import add_students
 
@@ -40,6 +40,6 @@ def test_todo_counter_cost(cast):
     _t("grid count", lambda: todo._grid_rows(user.pk, now, timezone.localdate(now)).order_by().count())
     _t("subjects count", lambda: todo._subject_rows(user.pk).order_by().count())
     _t("subjects compile", lambda: str(todo._subject_rows(user.pk).query))
-    _t("deliveries count", lambda: todo._delivery_rows(user.pk).count())
+    _t("deliveries count", lambda: todo_deliveries.delivery_rows(user.pk).count())
     sql = str(todo._grid_rows(user.pk, now, timezone.localdate(now)).query)
     print(f"the grids' SQL: {len(sql)} characters ({connection.vendor})")

@@ -8,6 +8,8 @@ class HarmonisationConfig(AppConfig):
 
     def ready(self) -> None:
         # The jury's « À faire » lives in certification, below this app: this app registers its items there.
-        from harmonisation import todo
+        from harmonisation import selectors, todo
+        from lib import generations
 
         todo.register()
+        generations.watch(selectors.GENERATION, *selectors.READ_MODELS)

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 
-from accounts.models import Academie, Establishment
+from accounts.models import Academie, Cohort, Establishment, Student
 from certification.evaluation.services.profiles import NOT_ASSESSED, fmt
-from certification.models import CandidateResult, Commission, Deliberation, MarkRange, ResultStatus
+from certification.models import CandidateResult, Commission, Deliberation, MarkRange, Reopening, ResultStatus
 from harmonisation import dispatches
 from harmonisation.anomalies import Anomaly, anomalies
 from harmonisation.dispatches import LateChange
@@ -36,6 +36,23 @@ from referentiel.models import Competency, Exam, ExamSession
 
 if TYPE_CHECKING:
     pass
+
+# The harmonisation page is kept as rendered under this generation (``lib.generations``), raised by every save or
+# deletion of what it reads (a test compares this list with the tables the page's queries name).
+GENERATION = "harmonisation"
+READ_MODELS = (
+    Establishment,
+    Cohort,
+    Commission,
+    Student,
+    Competency,
+    MarkRange,
+    CandidateResult,
+    Deliberation,
+    Reopening,
+    MarksDispatch,
+    HarmonisationRequest,
+)
 
 GAP = Decimal("3")  # a profile's median this far from the académie's is flagged
 SHOWN_PROFILES = 12  # the most frequent profiles shown in full (every flagged gap is listed apart)

@@ -5,17 +5,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import Student
+from accounts.models import Academie, Student
 from accounts.permissions import staff_establishment_ids
 from certification.models import EvaluationSheet, GridLine, MarkRange
 from harmonisation import dispatches, exports, jury_pdf, permissions, selectors, services
 from harmonisation.charts import strip_chart
 from harmonisation.forms import AnswerForm, ReviewRequestForm
+from lib import generations
 from passeport.models import Evidence
 from referentiel.models import Exam, ExamSession
 
@@ -33,18 +35,30 @@ def exam(request: AuthenticatedHttpRequest, academie: int, session: int, exam: i
     the_academie = permissions.get_academie_for_inspector(request.user, academie)
     the_session = get_object_or_404(ExamSession, pk=session)
     the_exam = get_object_or_404(Exam, pk=exam, version_id=the_session.version_id)
-    data = selectors.harmonisation(the_academie, the_session, the_exam)
     shown = request.GET.get("etablissement", "")
+    # One establishment's candidates at a time (2,400 links on one page would weigh 1 MB).
+    shown_pk = int(shown) if shown.isdigit() else None
+    # The content is the same for every inspector of the académie and changes only when a commission records
+    # something (lib.generations): 2,400 candidates are read and written again only then.
+    body = generations.memo(
+        (selectors.GENERATION,),
+        f"harmonisation:{the_academie.pk}:{the_session.pk}:{the_exam.pk}:{shown_pk}",
+        lambda: _exam_body(the_academie, the_session, the_exam, shown_pk),
+    )
+    return render(request, "harmonisation/exam.html", {"body": body, "session": the_session, "exam": the_exam})
+
+
+def _exam_body(academie: Academie, session: ExamSession, exam: Exam, shown: int | None) -> str:
+    data = selectors.harmonisation(academie, session, exam)
     context = {
         "data": data,
         "chart": strip_chart(data.rows, data.median),
-        # One establishment's candidates at a time (2,400 links on one page would weigh 1 MB).
-        "shown": int(shown) if shown.isdigit() else None,
+        "shown": shown,
         # URLs built once, not reversed per candidate and per cell.
         "candidate_base": reverse("harmonisation:candidate", args=[0]).removesuffix("0/"),
         "ask_base": reverse("harmonisation:ask_profile", args=[0]).removesuffix("0/demande/"),
     }
-    return render(request, "harmonisation/exam.html", context)
+    return render_to_string("harmonisation/exam_body.html", context)
 
 
 @login_required

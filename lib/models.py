@@ -18,3 +18,19 @@ class PendingFileDeletion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Generation(models.Model):
+    """A number per kind of derived data, raised after every commit that wrote one of the models it is computed
+    from (``lib.generations``): what a page computed is kept under the numbers it read, and read again while they
+    stand."""
+
+    name = models.CharField("nom", max_length=50, primary_key=True)
+    value = models.PositiveBigIntegerField("valeur", default=0)
+
+    class Meta:
+        verbose_name = "génération"
+        verbose_name_plural = "générations"
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value}"

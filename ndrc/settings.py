@@ -216,7 +216,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # memory cache would miss on most requests), bounded by PDF_CACHE_MAX_ENTRIES (a quarter culled when full).
 # Its table is created by passeport's migration 0003 (createcachetable).
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Per process: the values lib.generations keeps (one small entry per staff member, a few rendered pages).
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}},
     "pdf": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "ndrc_pdf_cache",

@@ -1,8 +1,9 @@
 """The « À faire (N) » counter of the navigation, computed only when a page shows it.
 
 The full list costs a few tens of milliseconds (names, links, details); the navigation needs only its length, which
-``todo_count`` asks the database for with precompiled queries (about a millisecond), so the counter is exact on every
-page. The home page and the to-do page compute the list anyway and count it.
+``todo_count`` asks the database for with precompiled queries (about a millisecond), the lifecycle steps kept until a
+commission writes again (``lib.generations``), so the counter is exact on every page. The home page and the to-do page
+compute the list anyway and count it.
 """
 
 from typing import cast

@@ -1,15 +1,15 @@
 """The one-way rule between the project's apps and inside ``certification``, checked on every import statement.
 
-Project: lib ← audit, notifications ← referentiel ← accounts ← passeport ← certification ← harmonisation
-(an app imports only apps on its left). Inside certification: core ← dossiers ← commissions ← evaluation, models
-included (``dossiers/models.py`` never names an evaluation model). The entry points may import every sub-package:
-``certification.urls``, ``certification.tasks`` and ``certification.models`` (re-exports for migrations,
-``apps.get_model`` and the other apps), the management commands. Code inside a sub-package imports models from their
-sub-package, never through the ``certification.models`` re-export (that would hide the layer). Two known exceptions
-(``ALLOWED``): ``certification.permissions`` (core) reads dossiers and commissions models, because who may see a
-dossier depends on commission membership; the commission page (the hub of a commission) shows how far its candidates
-are in the whole lifecycle, an evaluation read. Imports inside functions count too: a lazy import is still a
-dependency. Tests and migrations are not checked (a test may build data of any layer).
+Project: lib ← audit, notifications ← referentiel ← accounts ← passeport ← certification ← harmonisation (an app imports
+only apps on its left). Inside certification: core ← dossiers ← commissions ← evaluation, models included
+(``dossiers/models.py`` never names an evaluation model). The entry points may import every sub-package:
+``certification.urls``, ``certification.tasks``, ``certification.apps`` (what the generations watch) and
+``certification.models`` (re-exports for migrations, ``apps.get_model`` and the other apps), the management commands.
+Code inside a sub-package imports models from their sub-package, never through the ``certification.models`` re-export
+(that would hide the layer). Two known exceptions (``ALLOWED``): ``certification.permissions`` (core) reads dossiers and
+commissions models, because who may see a dossier depends on commission membership; the commission page (the hub of a
+commission) shows how far its candidates are in the whole lifecycle, an evaluation read. Imports inside functions count
+too: a lazy import is still a dependency. Tests and migrations are not checked (a test may build data of any layer).
 """
 
 import ast
@@ -28,7 +28,13 @@ APP_LAYERS = [
     ["harmonisation"],
 ]
 CERTIFICATION_LAYERS = ["core", "dossiers", "commissions", "evaluation"]
-ENTRY_POINTS = ("certification.urls", "certification.tasks", "certification.models", "certification.management")
+ENTRY_POINTS = (
+    "certification.urls",
+    "certification.tasks",
+    "certification.apps",
+    "certification.models",
+    "certification.management",
+)
 ALLOWED = {
     ("certification.permissions", "certification.dossiers.models"),
     ("certification.permissions", "certification.commissions.models"),

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from accounts.models import Cohort, Membership, Role, User
 from audit.services import log_action
 from certification.commissions.models import Commission, CommissionMember, MemberRole, Situation, SituationStep
+from lib import generations
 from lib.refusals import Refused
 from referentiel.models import Exam, ExamRule, ExamSession
 
@@ -76,6 +77,7 @@ def create_commission(
                 Situation(commission=commission, code=s.code, title=s.title, duration_minutes=s.duration_minutes)
                 for s in rule.situations.all()
             )
+            generations.changed(Situation)  # bulk_create sends no post_save
             CommissionMember.objects.create(
                 commission=commission, user=responsible, role=MemberRole.TEACHER, carries_responsibility=True
             )

@@ -52,6 +52,7 @@ from certification.commissions.services.delivery import (
     stopped,
     undelivered_student_ids,
 )
+from lib import generations
 from notifications import services as outbox
 from notifications.models import OutboxMessage
 
@@ -276,6 +277,7 @@ def convoke_passage(
 
 def supersede_current_convocation(passage: Passage) -> int:
     """Mark the passage's current convocation as replaced (it stays as history); returns how many were."""
+    generations.changed(Convocation)  # QuerySet.update sends no post_save
     return Convocation.objects.filter(passage=passage, superseded_at__isnull=True).update(superseded_at=timezone.now())
 
 
@@ -288,6 +290,7 @@ def acknowledge_convocation(*, convocation: Convocation, actor: User) -> bool:
         )
         if not updated:
             return False
+        generations.changed(Convocation)
         convocation.acknowledged_at = now
         log_action(
             "convocation.acknowledged",

@@ -36,6 +36,7 @@ from certification.commissions.pdf import (
 )
 from certification.commissions.services.commissions import CommissionError
 from certification.commissions.services.convocations import convoke_passage, supersede_current_convocation
+from lib import generations
 from lib.french import de
 from referentiel.models import SituationRule
 
@@ -329,6 +330,7 @@ def move_passage(
             version=expected_version + 1,
             updated_at=timezone.now(),
         )
+        generations.changed(Passage)  # QuerySet.update sends no post_save
         if not updated:
             raise PlanningError(STALE)
         _replace_jury(passage, members)

@@ -144,21 +144,26 @@ def _read(commissions: list[Commission]) -> _Read:
         passages=passages,
         convoked=convoked,
         reconvoked=reconvoked,
-        dated=set(SituationStep.objects.filter(situation_id__in=situation_ids).values_list("situation_id", flat=True)),
+        # .order_by(): sets, read without the models' default order (and the joins it takes).
+        dated=set(
+            SituationStep.objects.filter(situation_id__in=situation_ids)
+            .order_by()
+            .values_list("situation_id", flat=True)
+        ),
         informed=set(
-            Convocation.objects.filter(step__situation_id__in=situation_ids).values_list(
-                "step__situation_id", "student_id"
-            )
+            Convocation.objects.filter(step__situation_id__in=situation_ids)
+            .order_by()
+            .values_list("step__situation_id", "student_id")
         )
         | set(
-            UninformedAssessment.objects.filter(step__situation_id__in=situation_ids).values_list(
-                "step__situation_id", "student_id"
-            )
+            UninformedAssessment.objects.filter(step__situation_id__in=situation_ids)
+            .order_by()
+            .values_list("step__situation_id", "student_id")
         ),
         absences=list(
-            Absence.objects.filter(situation_id__in=situation_ids, kind=AbsenceKind.JUSTIFIED).select_related(
-                "situation"
-            )
+            Absence.objects.filter(situation_id__in=situation_ids, kind=AbsenceKind.JUSTIFIED)
+            .select_related("situation")
+            .order_by()
         ),
         deliberations={d.commission_id: d for d in Deliberation.objects.filter(commission__in=commissions)},
         reopened=_reopened(commissions),
@@ -167,8 +172,10 @@ def _read(commissions: list[Commission]) -> _Read:
 
 def _reopened(commissions: list[Commission]) -> dict[int, set[int]]:
     found: dict[int, set[int]] = defaultdict(set)
-    rows = Reopening.objects.filter(commission__in=commissions, closed_on__isnull=True).values_list(
-        "commission_id", "student_id"
+    rows = (
+        Reopening.objects.filter(commission__in=commissions, closed_on__isnull=True)
+        .order_by()
+        .values_list("commission_id", "student_id")
     )
     for commission_id, student_id in rows:
         found[commission_id].add(student_id)

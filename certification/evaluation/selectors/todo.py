@@ -67,7 +67,7 @@ from certification.evaluation.models import (
     Signature,
     SituationAppraisal,
 )
-from certification.evaluation.selectors.steps import blocking_steps
+from certification.evaluation.selectors.steps import blocking_count, blocking_steps
 from certification.evaluation.selectors.todo_deliveries import (
     delivery_rows,
     undelivered_convocations,
@@ -163,7 +163,8 @@ def todo_count(user: User) -> int:
     (``lib.prepared``): a count then costs the database's time only, about a millisecond. Why kept (2026-12, bench/
     todo_counter.py, 30 candidates): the same counts through the ORM, in one query, cost 61 ms CPU instead of 19 ms,
     about 40 ms more on every staff page, more than the whole grid page; the grids' queryset alone takes 17 ms to
-    compile.
+    compile. The steps that block the commissions the user manages are counted by ``steps.blocking_count``, kept
+    until a commission writes again (``lib.generations``): their fourteen reads cost 10 ms a page.
     """
     if not user.is_authenticated:
         return 0
@@ -175,7 +176,7 @@ def todo_count(user: User) -> int:
         *((prepared, {"user": user.pk}) for _kind, _items, prepared in _SOURCES),
     )
     to_sign = sum(1 for row in _PREPARED_SHEETS.rows(user=user.pk) if _signature_due(*row)[0])
-    return len(blocking_steps(user)) + grids + to_sign + subjects + deliveries + sum(registered)
+    return blocking_count(user) + grids + to_sign + subjects + deliveries + sum(registered)
 
 
 def _signature_due(version: int, status: str, mark, own_version: int | None, own_mark: str | None) -> tuple[bool, str]:

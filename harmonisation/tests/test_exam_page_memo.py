@@ -1,0 +1,64 @@
+"""The harmonisation page's content is kept as rendered (``lib.generations``) until a commission or the inspector
+writes something it reads: every table it reads is watched, and a request sent through HTTP shows at once."""
+
+import re
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from harmonisation import selectors, views
+from lib import generations
+from tests.factories_harmonisation import key_of, make_request, make_world, send
+from tests.personas import PASSWORD
+
+# Read for a name only (who sent the marks): no figure of the page depends on them, and every login saves its user.
+LABELS_ONLY = {"accounts.User"}
+
+
+def _main(page: str) -> str:
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def _tables(queries) -> set:
+    by_table = {model._meta.db_table: model for model in apps.get_models()}
+    names = {name for q in queries.captured_queries for name in re.findall(r'(?:FROM|JOIN)\s+"?(\w+)"?', q["sql"])}
+    return {by_table[name] for name in names if name in by_table}
+
+
+def test_every_table_the_page_reads_is_watched(cast):
+    world = make_world(cast)
+    send(world.high_commission)  # the reads of sent marks and of what changed since
+    make_request(cast, world)
+    exam = world.commission.exam
+    with CaptureQueriesContext(connection) as queries:
+        html = views._exam_body(world.academie, cast.session, exam, cast.establishment.pk)
+    assert "Lycée Ampère" in html and cast.student.candidate_number in html
+    read = _tables(queries)
+    assert len(read) >= 10
+    labels_only = {apps.get_model(label) for label in LABELS_ONLY}
+    assert read - generations.WATCHED[selectors.GENERATION] - labels_only == set()
+    assert set(selectors.READ_MODELS) == generations.WATCHED[selectors.GENERATION]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_request_sent_through_http_shows_on_the_next_page(client, cast):
+    world = make_world(cast)
+    assert client.login(username=world.inspector.username, password=PASSWORD)
+    url = reverse("harmonisation:exam", args=[world.academie.pk, cast.session.pk, world.commission.exam_id])
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(url).text
+    with CaptureQueriesContext(connection) as second:
+        assert _main(client.get(url).text) == _main(page)  # (the base's forms carry a fresh CSRF token)
+    assert len(second) < len(first) - 5  # read and rendered once, then kept
+    assert "Demandes d'harmonisation (0)" in page
+
+    ask = reverse("harmonisation:ask_profile", args=[world.high_commission.pk])
+    key = key_of(world.high_commission)
+    assert client.post(f"{ask}?profil={key}", {"reason": "Plus haut que l'académie."}).status_code == 302
+
+    page = client.get(url).text
+    assert "Demandes d'harmonisation (1)" in page and "Plus haut que l&#x27;académie." in page
+    assert "<table" in page  # the kept content is HTML, not escaped text
