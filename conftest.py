@@ -13,7 +13,8 @@ def _emails_go_through_the_outbox(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Kept counters (the navigation's « À faire (N) ») must not leak from one test into the next."""
+    """What a test keeps in the process cache must not leak into the next (lib.generations keeps its values in the
+    "shared" database cache, whose keys carry numbers that start again from a random value after each flush)."""
     from django.core.cache import cache
 
     cache.clear()

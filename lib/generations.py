@@ -4,8 +4,9 @@ every commit that wrote one of the models it is computed from.
 Two computations cost their pages far more than the rest of them: the lifecycle steps counted in the navigation's
 « À faire (N) » on every staff page (fourteen queries the ORM compiles each time), and the académie's harmonisation
 page (2,400 candidates). Both change only when a commission records something — not when a student types in a fiche
-or a teacher positions a grid line — so ``memo(names, key, compute)`` keeps ``compute()``'s value in the process's
-cache under the current numbers of ``names``, and returns it while those numbers stand.
+or a teacher positions a grid line — so ``memo(names, key, compute)`` keeps ``compute()``'s value in the "shared"
+cache (a database table: one computation serves every worker and host) under the current numbers of ``names``, and
+returns it while those numbers stand.
 
 - ``watch(name, *models)`` raises ``name`` after the commit of any transaction that saved or deleted one of
   ``models`` (``post_save``, ``post_delete``). Writes that send no signal (``QuerySet.update``, ``bulk_create``) call
@@ -23,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, Model
 from django.db.models.signals import post_delete, post_save
@@ -96,11 +97,12 @@ def current(names: tuple[str, ...], *, using: str = DEFAULT_DB_ALIAS) -> tuple[i
 
 
 def memo(names: tuple[str, ...], key: str, compute: Callable[[], T], *, timeout: int = TIMEOUT) -> T:
-    """``compute()``, kept in the process's cache under ``key`` and the current numbers of ``names``."""
+    """``compute()``, kept in the "shared" cache under ``key`` and the current numbers of ``names``."""
     if connections[DEFAULT_DB_ALIAS].in_atomic_block:
         return compute()
     numbers = current(names)
     full_key = f"generations:{key}:{'-'.join(map(str, numbers))}"
+    cache = caches["shared"]
     value = cache.get(full_key, _MISSING)
     if value is _MISSING:
         value = compute()
