@@ -7,12 +7,13 @@ directly, without the noise of a concurrent run, and can profile one endpoint:
                                              [--profile passeport] [--top 30]
 
 It copies the SQLite file to a temporary folder (the cache is never written) or, with ``--pg-url``, works on that
-PostgreSQL database (the load benchmark's ``ndrc_load``, rebuilt by each run: autosave and grid_save write to it),
-where ``--explain`` adds, per endpoint, the server's planning and execution time of its queries (EXPLAIN ANALYZE of
-each SELECT, the slowest to plan listed). Production settings (DEBUG off, cached templates), Django's test client
-with ``force_login`` as the first student and teacher of the load plan. Reads only, except ``autosave`` and
-``grid_save``. Prints median / p90 CPU ms (``time.process_time``), the number of SQL queries and the median wall time
-(the database's work included: on PostgreSQL, a server process of its own) per endpoint.
+PostgreSQL database (the load benchmark's ``ndrc_load``, rebuilt by each run: autosave and grid_save write to it), where
+``--explain`` adds, per endpoint, the server's planning and execution time of its queries (EXPLAIN ANALYZE of each
+SELECT, the slowest to plan listed). Production settings (DEBUG off, cached templates), Django's test client with
+``force_login`` as the first student and teacher of the load plan. Reads only, except ``autosave`` and ``grid_save``.
+``--recompute`` empties the shared cache before each timed request (what ``lib.generations`` keeps is computed again, as
+right after a commission's write). Prints median / p90 CPU ms (``time.process_time``), the number of SQL queries and the
+median wall time (the database's work included: on PostgreSQL, a server process of its own) per endpoint.
 """
 
 import argparse
@@ -168,12 +169,18 @@ def main() -> int:
     parser.add_argument("--profile", default="")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--only", default="")
+    parser.add_argument(
+        "--recompute",
+        action="store_true",
+        help="empty the shared cache before each request: what lib.generations keeps is computed again",
+    )
     parser.add_argument("--sql", action="store_true", help="print the SQL of one request per endpoint")
     parser.add_argument("--pg-url", default="", help="a PostgreSQL database with the dataset (written to)")
     parser.add_argument("--explain", action="store_true", help="PostgreSQL: planning and execution time per endpoint")
     args = parser.parse_args()
     db = None if args.pg_url else args.db or max(CACHE.glob("academie-s42-*.sqlite3"), key=lambda p: p.stat().st_mtime)
     setup(db, args.pg_url)
+    from django.core.cache import caches
     from django.db import connection
 
     executed = []
@@ -209,6 +216,8 @@ def main() -> int:
             print(f"--- {name}", *(f"  {sql[:200]}" for sql in queries), sep="\n")
         walls = []
         for _ in range(args.requests):
+            if args.recompute:
+                caches["shared"].clear()  # outside the timing: a commission has just written
             start, wall = time.process_time(), time.perf_counter()
             call()
             samples.append((time.process_time() - start) * 1000)
