@@ -1,8 +1,6 @@
 """The harmonisation page's content is kept as rendered (``lib.generations``) until a commission or the inspector
 writes something it reads: every table it reads is watched, and a request sent through HTTP shows at once."""
 
-import re
-
 import pytest
 from django.apps import apps
 from django.db import connection
@@ -13,6 +11,7 @@ from harmonisation import selectors, views
 from lib import generations
 from tests.factories_harmonisation import key_of, make_request, make_world, send
 from tests.personas import PASSWORD
+from tests.sql_tables import models_read
 
 # Read for a name only (who sent the marks): no figure of the page depends on them, and every login saves its user.
 LABELS_ONLY = {"accounts.User"}
@@ -20,12 +19,6 @@ LABELS_ONLY = {"accounts.User"}
 
 def _main(page: str) -> str:
     return page[page.index("<main") : page.index("</main>")]
-
-
-def _tables(queries) -> set:
-    by_table = {model._meta.db_table: model for model in apps.get_models()}
-    names = {name for q in queries.captured_queries for name in re.findall(r'(?:FROM|JOIN)\s+"?(\w+)"?', q["sql"])}
-    return {by_table[name] for name in names if name in by_table}
 
 
 def test_every_table_the_page_reads_is_watched(cast):
@@ -36,7 +29,7 @@ def test_every_table_the_page_reads_is_watched(cast):
     with CaptureQueriesContext(connection) as queries:
         html = views._exam_body(world.academie, cast.session, exam, cast.establishment.pk)
     assert "Lycée Ampère" in html and cast.student.candidate_number in html
-    read = _tables(queries)
+    read = models_read(queries)
     assert len(read) >= 10
     labels_only = {apps.get_model(label) for label in LABELS_ONLY}
     assert read - generations.WATCHED[selectors.GENERATION] - labels_only == set()

@@ -17,17 +17,9 @@ from certification.evaluation.selectors import steps
 from certification.evaluation.selectors.todo import todo_for
 from lib import generations
 from tests.factories_certification_commissions import make_commission
+from tests.sql_tables import models_read
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def tables_read(sql_statements: list[str]) -> set[str]:
-    return {name for sql in sql_statements for name in re.findall(r'(?:FROM|JOIN)\s+"?(\w+)"?', sql)}
-
-
-def models_of(tables: set[str]) -> set:
-    by_table = {model._meta.db_table: model for model in apps.get_models()}
-    return {by_table[name] for name in tables if name in by_table}
 
 
 def test_every_table_the_steps_read_is_watched(cast):
@@ -36,7 +28,7 @@ def test_every_table_the_steps_read_is_watched(cast):
     with CaptureQueriesContext(connection) as queries:
         items = steps.blocking_steps(user)
     assert items, "the commission has steps left: every read ran"
-    read = models_of(tables_read([q["sql"] for q in queries.captured_queries]))
+    read = models_read(queries)
     assert len(read) >= 14
     labels_only = {apps.get_model(label) for label in steps.LABELS_ONLY}
     assert read - generations.WATCHED[steps.GENERATION] - labels_only == set()
