@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import Academie, Student
+from accounts.models import Academie, Establishment, Student
 from accounts.permissions import staff_establishment_ids
 from certification.models import EvaluationSheet, GridLine, MarkRange
 from harmonisation import dispatches, exports, jury_pdf, permissions, selectors, services
@@ -36,8 +36,11 @@ def exam(request: AuthenticatedHttpRequest, academie: int, session: int, exam: i
     the_session = get_object_or_404(ExamSession, pk=session)
     the_exam = get_object_or_404(Exam, pk=exam, version_id=the_session.version_id)
     shown = request.GET.get("etablissement", "")
-    # One establishment's candidates at a time (2,400 links on one page would weigh 1 MB).
-    shown_pk = int(shown) if shown.isdigit() else None
+    # One establishment's candidates at a time (2,400 links on one page would weigh 1 MB). Only an establishment of
+    # the académie opens a list: any other value is the page without one, kept once (not once per value asked).
+    shown_pk = int(shown) if shown.isdigit() and len(shown) < 19 else None
+    if shown_pk is not None and not Establishment.objects.filter(pk=shown_pk, academie=the_academie).exists():
+        shown_pk = None
     # The content is the same for every inspector of the académie and changes only when a commission records
     # something (lib.generations): 2,400 candidates are read and written again only then.
     body = generations.memo(

@@ -3,6 +3,7 @@ writes something it reads: every table it reads is watched, and a request sent t
 
 import pytest
 from django.apps import apps
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -55,3 +56,20 @@ def test_a_request_sent_through_http_shows_on_the_next_page(client, cast):
     page = client.get(url).text
     assert "Demandes d'harmonisation (1)" in page and "Plus haut que l&#x27;académie." in page
     assert "<table" in page  # the kept content is HTML, not escaped text
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_only_an_establishment_of_the_academie_opens_a_list_and_other_values_share_one_copy(client, cast):
+    world = make_world(cast)
+    assert client.login(username=world.inspector.username, password=PASSWORD)
+    url = reverse("harmonisation:exam", args=[world.academie.pk, cast.session.pk, world.commission.exam_id])
+    caches["shared"].clear()  # the table outlives a transactional test's flush: count this test's entries only
+    plain = _main(client.get(url).text)
+    for value in ("999999", str(cast.other_establishment.pk), "12abc", "9" * 40):
+        assert _main(client.get(url, {"etablissement": value}).text) == plain
+    opened = _main(client.get(url, {"etablissement": cast.establishment.pk}).text)
+    listed = [page.split('id="h-candidats"')[1].split("</section>")[0] for page in (opened, plain)]
+    assert cast.student.candidate_number in listed[0] and cast.student.candidate_number not in listed[1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM ndrc_shared_cache WHERE cache_key LIKE %s", ["%harmonisation%"])
+        assert cursor.fetchone()[0] == 2  # the plain page and the opened one, not one per value asked
