@@ -1,0 +1,21 @@
+"""lib.warmup: a server process compiles every template of the project when it starts."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.template import engines
+
+from lib.warmup import compile_templates
+
+
+def test_every_template_compiles_with_its_engine():
+    root = Path(settings.BASE_DIR) / "templates"
+    files = [p for p in root.rglob("*") if p.is_file() and p.suffix in (".html", ".txt", ".jinja")]
+    assert compile_templates() == len(files) > 150
+
+
+def test_a_compiled_jinja_partial_is_not_compiled_again():
+    compile_templates()
+    environment = engines["jinja2"].env
+    compiled = environment.get_template("harmonisation/includes/profile_tables.jinja")
+    assert environment.get_template("harmonisation/includes/profile_tables.jinja") is compiled
