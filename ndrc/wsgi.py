@@ -16,10 +16,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ndrc.settings")
 
 application = get_wsgi_application()
 
-# Every template compiled now rather than by each worker's first visitors (lib/warmup.py).
-from lib.warmup import compile_templates  # noqa: E402 - needs the settings get_wsgi_application() loaded
+# Templates compiled and the collation table read now, rather than by each worker's first visitors (lib/warmup.py).
+from lib.warmup import warm  # noqa: E402 - needs the settings get_wsgi_application() loaded
 
-compile_templates()
+warm()
 
 # What is loaded by now (Django, the apps, their models and modules) lives as long as the worker: frozen, it is left
 # out of every later garbage collection, which then walks only what requests allocate. Measured in-process on the

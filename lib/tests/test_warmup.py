@@ -19,3 +19,12 @@ def test_a_compiled_jinja_partial_is_not_compiled_again():
     environment = engines["jinja2"].env
     compiled = environment.get_template("harmonisation/includes/profile_tables.jinja")
     assert environment.get_template("harmonisation/includes/profile_tables.jinja") is compiled
+
+
+def test_the_collation_table_is_read_at_start():
+    from lib import collation
+    from lib.warmup import warm
+
+    collation._collator.cache_clear()
+    warm()
+    assert collation._collator.cache_info().currsize == 1
