@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template import engines
+from django.template.backends.jinja2 import Jinja2
 
 from lib.warmup import compile_templates
 
@@ -16,7 +17,9 @@ def test_every_template_compiles_with_its_engine():
 
 def test_a_compiled_jinja_partial_is_not_compiled_again():
     compile_templates()
-    environment = engines["jinja2"].env
+    engine = engines["jinja2"]
+    assert isinstance(engine, Jinja2)
+    environment = engine.env
     compiled = environment.get_template("harmonisation/includes/profile_tables.jinja")
     assert environment.get_template("harmonisation/includes/profile_tables.jinja") is compiled
 
