@@ -298,24 +298,6 @@ class SubjectSheetForm(forms.Form):
         }
 
 
-class QuestionForm(forms.Form):
-    text = forms.CharField(
-        label="Question « et si… »",
-        max_length=MAX_QUESTION_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Écrivez la question avant de l'ajouter."},
-    )
-    rubric = forms.ChoiceField(label="Rubrique visée", required=False)
-    source = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    to_bank = forms.BooleanField(label="L'ajouter aussi à la banque de l'établissement", required=False)
-
-    def __init__(self, *args, rubric_choices: list[tuple[str, str]], bank: bool = True, **kwargs):
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["rubric"]).choices = [("", "Question générale"), *rubric_choices]
-        if not bank:
-            del self.fields["to_bank"]
-
-
 class BankQuestionForm(forms.Form):
     text = forms.CharField(
         label="Question « et si… »",
@@ -328,3 +310,16 @@ class BankQuestionForm(forms.Form):
     def __init__(self, *args, rubric_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["rubric"]).choices = [("", "Question générale"), *rubric_choices]
+
+
+class QuestionForm(BankQuestionForm):
+    """A question of the jury's list: the bank's fields, the bank question it was taken from, and whether to keep it
+    in the bank too (left out where the person may not write to the bank)."""
+
+    source = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    to_bank = forms.BooleanField(label="L'ajouter aussi à la banque de l'établissement", required=False)
+
+    def __init__(self, *args, bank: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not bank:
+            del self.fields["to_bank"]

@@ -97,14 +97,7 @@ def render_convocation_pdf(step: SituationStep, student: Student) -> bytes:
 # --- passage_letter --------------------------------------------------------------------------------------------------
 
 
-PASSAGE_RELATED = (
-    "situation__commission__cohort__establishment",
-    "situation__commission__exam",
-    "situation__commission__session",
-    "situation__commission__responsible",
-    "student__user",
-    "room",
-)
+PASSAGE_RELATED = (*STEP_RELATED, "student__user", "room")
 
 
 def load_passage(pk: int) -> Passage:

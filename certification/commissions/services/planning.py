@@ -330,9 +330,9 @@ def move_passage(
             version=expected_version + 1,
             updated_at=timezone.now(),
         )
-        generations.changed(Passage)  # QuerySet.update sends no post_save
         if not updated:
             raise PlanningError(STALE)
+        generations.changed(Passage)  # QuerySet.update sends no post_save
         _replace_jury(passage, members)
         if letter is not None:
             supersede_current_convocation(passage)

@@ -65,6 +65,10 @@ else:
 class _StepMixin(_FormBase):
     step: Decimal
 
+    def __init__(self, *args, step: Decimal, **kwargs):
+        self.step = step
+        super().__init__(*args, **kwargs)
+
     def _check_step(self, name: str) -> None:
         value = self.cleaned_data.get(name)
         if value is not None and not on_step(value, self.step):
@@ -76,10 +80,6 @@ class RangeForm(_StepMixin, forms.Form):
 
     low = mark_field("Note basse")
     high = mark_field("Note haute")
-
-    def __init__(self, *args, step: Decimal, **kwargs):
-        self.step = step
-        super().__init__(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -101,10 +101,6 @@ class ResultRowForm(_StepMixin, forms.Form):
     mark = mark_field("Note sur 20")
     absent_reason = forms.CharField(label="Motif d'absence", max_length=300, required=False, widget=forms.TextInput)
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-
-    def __init__(self, *args, step: Decimal, **kwargs):
-        self.step = step
-        super().__init__(*args, **kwargs)
 
     def clean(self):
         super().clean()
